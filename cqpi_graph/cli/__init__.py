@@ -1,0 +1,89 @@
+"""The `cqpi` command line: a thin layer over the library, one module per area."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from .. import __version__
+from ..errors import CqpiError
+from ..store import Store, open_store, store_writer
+
+# Each module defines `register(group)`. Add a line here for a new area.
+COMMAND_MODULES = [
+    "core",
+]
+
+
+@dataclass
+class Context:
+    """Where the graph is: an embedded store path, or a remote endpoint."""
+
+    store_path: Path | None
+    endpoint: str | None
+    update_endpoint: str | None = None
+    graph_store: str | None = None
+
+    def open(self) -> Store:
+        return open_store(self.store_path, endpoint=self.endpoint)
+
+    def writer(self, fresh: bool = False):  # noqa: ANN201 - a context manager of Store
+        return store_writer(self.store_path, endpoint=self.endpoint, fresh=fresh)
+
+
+class CqpiGroup(click.Group):
+    """Turns the library's errors into one clear line on stderr and the error's exit code."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except CqpiError as exc:
+            click.echo(f"erreur : {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except BrokenPipeError:
+            sys.exit(0)
+
+
+@click.group(cls=CqpiGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="cqpi")
+@click.option(
+    "--store",
+    "store_path",
+    type=click.Path(path_type=Path),
+    envvar="CQPI_STORE",
+    help="Dossier du graphe embarqué (défaut : $CQPI_STORE ou ~/.local/share/cqpi-graph/store).",
+)
+@click.option(
+    "--endpoint",
+    envvar="CQPI_ENDPOINT",
+    help="URL d'un serveur SPARQL 1.1 distant à la place du graphe embarqué.",
+)
+@click.option("--update-endpoint", envvar="CQPI_UPDATE_ENDPOINT", help="URL SPARQL Update, si distincte.")
+@click.option("--graph-store", envvar="CQPI_GRAPH_STORE", help="URL Graph Store Protocol, si distincte.")
+@click.pass_context
+def main(
+    ctx: click.Context,
+    store_path: Path | None,
+    endpoint: str | None,
+    update_endpoint: str | None,
+    graph_store: str | None,
+) -> None:
+    """cqpi-graph : le graphe des certifications professionnelles et de leurs équivalences.
+
+    cqpi-graph: the knowledge graph of French professional certifications.
+    """
+    import os
+
+    # The remote store reads these, so that the library sees the same settings as the CLI.
+    for var, value in (("CQPI_UPDATE_ENDPOINT", update_endpoint), ("CQPI_GRAPH_STORE", graph_store)):
+        if value:
+            os.environ[var] = value
+    ctx.obj = Context(store_path, endpoint, update_endpoint, graph_store)
+
+
+for _name in COMMAND_MODULES:
+    importlib.import_module(f"{__name__}.{_name}").register(main)

@@ -1,0 +1,77 @@
+"""Exception types of cqpi-graph: each says what went wrong, where, and what was expected."""
+
+from __future__ import annotations
+
+
+class CqpiError(Exception):
+    """Base class of every error cqpi-graph raises on purpose."""
+
+    exit_code = 1
+
+
+class InputError(CqpiError):
+    """A file could not be read: names the file, the line/row/cell and the field."""
+
+    exit_code = 2
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        field: str | None = None,
+        expected: str | None = None,
+    ) -> None:
+        self.message = message
+        self.file = file
+        self.line = line
+        self.column = column
+        self.field = field
+        self.expected = expected
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = []
+        if self.file:
+            where.append(str(self.file))
+        if self.line is not None:
+            where.append(f"ligne {self.line}")
+        if self.column is not None:
+            where.append(f"colonne {self.column}")
+        if self.field:
+            where.append(f"champ « {self.field} »")
+        text = (", ".join(where) + " : " if where else "") + self.message
+        if self.expected:
+            text += f" (attendu : {self.expected})"
+        return text
+
+
+class QuerySyntaxError(CqpiError):
+    """A SPARQL query or update does not parse; the message carries the position."""
+
+    exit_code = 2
+
+
+class StoreError(CqpiError):
+    """The store cannot be opened, written or reached."""
+
+
+class StoreLockedError(StoreError):
+    """Another process is writing the same store."""
+
+
+class StoreNotBuiltError(StoreError):
+    """No store exists yet at that location: run `cqpi build` first."""
+
+
+class NotFoundError(CqpiError):
+    """A code or IRI names no resource of the graph; carries near matches."""
+
+    def __init__(self, message: str, suggestions: list[str] | None = None) -> None:
+        self.suggestions = suggestions or []
+        text = message
+        if self.suggestions:
+            text += " — proches : " + ", ".join(self.suggestions)
+        super().__init__(text)

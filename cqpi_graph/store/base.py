@@ -1,0 +1,136 @@
+"""The store facade: one small interface over the embedded Oxigraph store and remote servers."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from ..namespaces import PREFIXES, sparql_prologue
+
+# Result and RDF formats, by the names the CLI and the web view use.
+RESULT_FORMATS = {"json", "xml", "csv", "tsv"}
+RDF_FORMATS = {"turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml"}
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One RDF term as the SPARQL JSON results format describes it."""
+
+    kind: str  # "uri", "literal", "bnode" or "triple"
+    value: str
+    lang: str | None = None
+    datatype: str | None = None
+
+    def __str__(self) -> str:
+        return self.value
+
+    def n3(self) -> str:
+        """The term in N-Triples syntax."""
+        if self.kind == "uri":
+            return f"<{self.value}>"
+        if self.kind == "bnode":
+            return f"_:{self.value}"
+        text = (
+            self.value.replace("\\", "\\\\")
+            .replace('"', '\\"')
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+        if self.lang:
+            return f'"{text}"@{self.lang}'
+        if self.datatype and self.datatype != "http://www.w3.org/2001/XMLSchema#string":
+            return f'"{text}"^^<{self.datatype}>'
+        return f'"{text}"'
+
+
+Row = dict[str, Term]
+
+
+def with_prefixes(query: str, prefixes: dict[str, str] | None = None) -> str:
+    """Prepend the common PREFIX declarations that the query does not declare itself."""
+    wanted = prefixes or PREFIXES
+    lowered = query.lower()
+    missing = {k: v for k, v in wanted.items() if f"prefix {k}:" not in lowered}
+    return sparql_prologue(missing) + query if missing else query
+
+
+class Store(abc.ABC):
+    """What every part of cqpi-graph needs from the graph store.
+
+    Queries see the union of all named graphs as their default graph.
+    """
+
+    location: str
+
+    # -- reading
+    @abc.abstractmethod
+    def select(self, query: str) -> list[Row]:
+        """Run a SELECT query; rows map variable names to bound terms."""
+
+    @abc.abstractmethod
+    def ask(self, query: str) -> bool:
+        """Run an ASK query."""
+
+    @abc.abstractmethod
+    def construct(self, query: str, fmt: str = "ntriples") -> bytes:
+        """Run a CONSTRUCT or DESCRIBE query and serialise the triples."""
+
+    @abc.abstractmethod
+    def query_serialized(self, query: str, fmt: str) -> tuple[str, bytes]:
+        """Run any query; return its kind ("select", "ask", "graph") and the serialised result.
+
+        fmt is one of RESULT_FORMATS for SELECT/ASK and RDF_FORMATS for CONSTRUCT/DESCRIBE.
+        """
+
+    @abc.abstractmethod
+    def graphs(self) -> list[str]:
+        """The named graphs that hold at least one quad."""
+
+    @abc.abstractmethod
+    def count(self, graph: str | None = None) -> int:
+        """Number of quads in one named graph, or in the whole store."""
+
+    @abc.abstractmethod
+    def dump(self, output: BinaryIO | Path, fmt: str, graph: str | None = None) -> None:
+        """Serialise the store (quad formats) or one graph (triple formats), streaming."""
+
+    # -- writing
+    @abc.abstractmethod
+    def update(self, update: str) -> None:
+        """Run a SPARQL 1.1 Update."""
+
+    @abc.abstractmethod
+    def load(self, data: bytes | Path, fmt: str, graph: str | None = None) -> None:
+        """Load a serialisation into a named graph (or into the graphs of a quad format)."""
+
+    @abc.abstractmethod
+    def add_quads(self, quads: Iterable[tuple[str, str, str, str]]) -> int:
+        """Add quads given as N-Triples terms (subject, predicate, object, graph IRI)."""
+
+    @abc.abstractmethod
+    def clear_graph(self, graph: str) -> None:
+        """Remove every quad of a named graph."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release the store."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- helpers built on the above
+    def values(self, query: str, var: str | None = None) -> list[str]:
+        """Lexical values of one variable of a SELECT query."""
+        rows = self.select(query)
+        if not rows:
+            return []
+        name = var or next(iter(rows[0]))
+        return [r[name].value for r in rows if name in r]
+
+    def iter_select(self, query: str) -> Iterator[Row]:
+        yield from self.select(query)

@@ -1,0 +1,321 @@
+"""The embedded store: an on-disk Oxigraph database, written copy-on-write.
+
+Layout of a store location PATH:
+    PATH/current      symlink to the live generation (a RocksDB directory)
+    PATH/gen-*        generations; a writer fills a new one and swaps `current` atomically
+    PATH/lock         held (flock) by the one writer
+Readers open the live generation read-only; they never see a half-written one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+
+import os
+import shutil
+import time
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+import pyoxigraph as ox
+
+from ..errors import QuerySyntaxError, StoreError, StoreLockedError, StoreNotBuiltError
+from ..namespaces import PREFIXES
+from .base import Row, Store, Term
+
+RDF_FORMAT = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
+RESULT_FORMAT = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+KEEP_OLD_GENERATIONS = 1  # a reader that opened the previous one keeps working
+
+
+def to_term(t: object) -> Term:
+    if isinstance(t, ox.NamedNode):
+        return Term("uri", t.value)
+    if isinstance(t, ox.BlankNode):
+        return Term("bnode", t.value)
+    if isinstance(t, ox.Literal):
+        dt = t.datatype.value
+        if t.language:
+            return Term("literal", t.value, lang=t.language)
+        if dt == "http://www.w3.org/2001/XMLSchema#string":
+            return Term("literal", t.value)
+        return Term("literal", t.value, datatype=dt)
+    return Term("triple", str(t))
+
+
+def _syntax_error(exc: SyntaxError, what: str) -> QuerySyntaxError:
+    return QuerySyntaxError(f"{what} invalide : {exc}")
+
+
+class EmbeddedStore(Store):
+    """One generation of an on-disk Oxigraph store."""
+
+    def __init__(self, store: ox.Store, location: str, directory: Path) -> None:
+        self._store = store
+        self.location = location
+        self.directory = directory
+
+    # -- reading
+    def _query(self, query: str) -> object:
+        try:
+            return self._store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
+        except SyntaxError as exc:
+            raise _syntax_error(exc, "requête SPARQL") from None
+        except OSError as exc:
+            raise StoreError(f"erreur d'évaluation de la requête : {exc}") from None
+
+    def select(self, query: str) -> list[Row]:
+        result = self._query(query)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QuerySyntaxError("une requête SELECT était attendue")
+        names = [v.value for v in result.variables]
+        rows: list[Row] = []
+        for sol in result:
+            row: Row = {}
+            for name in names:
+                value = sol[name]
+                if value is not None:
+                    row[name] = to_term(value)
+            rows.append(row)
+        return rows
+
+    def ask(self, query: str) -> bool:
+        result = self._query(query)
+        if not isinstance(result, ox.QueryBoolean):
+            raise QuerySyntaxError("une requête ASK était attendue")
+        return bool(result)
+
+    def construct(self, query: str, fmt: str = "ntriples") -> bytes:
+        result = self._query(query)
+        if not isinstance(result, ox.QueryTriples):
+            raise QuerySyntaxError("une requête CONSTRUCT ou DESCRIBE était attendue")
+        return result.serialize(format=RDF_FORMAT[fmt])
+
+    def query_serialized(self, query: str, fmt: str) -> tuple[str, bytes]:
+        result = self._query(query)
+        if isinstance(result, ox.QueryTriples):
+            return "graph", result.serialize(format=RDF_FORMAT.get(fmt, ox.RdfFormat.TURTLE))
+        kind = "ask" if isinstance(result, ox.QueryBoolean) else "select"
+        return kind, result.serialize(format=RESULT_FORMAT.get(fmt, ox.QueryResultsFormat.JSON))
+
+    def graphs(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def count(self, graph: str | None = None) -> int:
+        if graph is None:
+            return len(self._store)
+        rows = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        return int(rows[0]["n"].value)
+
+    def dump(self, output: BinaryIO | Path, fmt: str, graph: str | None = None) -> None:
+        rdf_format = RDF_FORMAT[fmt]
+        kwargs: dict[str, object] = {"format": rdf_format}
+        if graph is not None:
+            kwargs["from_graph"] = ox.NamedNode(graph)
+        elif not rdf_format.supports_datasets:
+            # A triple format of the whole store: every graph's triples, graph names dropped.
+            quads = self._store.quads_for_pattern(None, None, None, None)
+            triples = (ox.Triple(q.subject, q.predicate, q.object) for q in quads)
+            ox.serialize(triples, output, format=rdf_format)
+            return
+        self._store.dump(output, **kwargs)
+
+    # -- writing
+    def update(self, update: str) -> None:
+        try:
+            self._store.update(update, prefixes=PREFIXES)
+        except SyntaxError as exc:
+            raise _syntax_error(exc, "mise à jour SPARQL") from None
+
+    def load(self, data: bytes | Path, fmt: str, graph: str | None = None) -> None:
+        kwargs: dict[str, object] = {"format": RDF_FORMAT[fmt]}
+        if graph is not None:
+            kwargs["to_graph"] = ox.NamedNode(graph)
+        if isinstance(data, Path):
+            kwargs["path"] = str(data)
+        else:
+            kwargs["input"] = data
+        self._store.bulk_load(**kwargs)
+
+    def add_quads(self, quads: Iterable[tuple[str, str, str, str]]) -> int:
+        """Quads as N-Triples terms; parsed in batches by Oxigraph's own N-Quads parser."""
+        n = 0
+        batch: list[str] = []
+        for s, p, o, g in quads:
+            batch.append(f"{s} {p} {o} <{g}> .\n")
+            if len(batch) >= 50_000:
+                self._store.bulk_load(input="".join(batch).encode(), format=ox.RdfFormat.N_QUADS)
+                n += len(batch)
+                batch.clear()
+        if batch:
+            self._store.bulk_load(input="".join(batch).encode(), format=ox.RdfFormat.N_QUADS)
+            n += len(batch)
+        return n
+
+    def clear_graph(self, graph: str) -> None:
+        node = ox.NamedNode(graph)
+        if self._store.contains_named_graph(node):
+            self._store.remove_graph(node)
+
+    def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
+        """Raw Oxigraph quads (fast path for in-process consumers such as inference)."""
+        g = ox.NamedNode(graph) if graph else None
+        return self._store.quads_for_pattern(None, None, None, g)
+
+    @property
+    def raw(self) -> ox.Store:
+        """The underlying pyoxigraph store, for code that needs its full API."""
+        return self._store
+
+    def close(self) -> None:
+        self._store = None  # type: ignore[assignment]
+
+
+# ---------------------------------------------------------------- locations and generations
+
+
+def default_location() -> Path:
+    """$CQPI_STORE, else $XDG_DATA_HOME/cqpi-graph/store (~/.local/share/cqpi-graph/store)."""
+    env = os.environ.get("CQPI_STORE")
+    if env:
+        return Path(env).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "cqpi-graph" / "store"
+
+
+def live_generation(location: Path) -> Path | None:
+    current = location / "current"
+    if current.is_symlink() or current.exists():
+        target = current.resolve()
+        if target.is_dir():
+            return target
+    return None
+
+
+def open_embedded(location: Path | str | None = None) -> EmbeddedStore:
+    """Open the live generation of a store read-only."""
+    loc = Path(location) if location else default_location()
+    gen = live_generation(loc)
+    if gen is None:
+        raise StoreNotBuiltError(
+            f"aucun graphe à l'emplacement {loc} : lancez d'abord `cqpi build` "
+            f"(no store at {loc}: run `cqpi build` first)"
+        )
+    try:
+        store = ox.Store.read_only(str(gen))
+    except OSError as exc:
+        raise StoreError(f"impossible d'ouvrir le graphe {gen} : {exc}") from None
+    return EmbeddedStore(store, str(loc), gen)
+
+
+@contextlib.contextmanager
+def _writer_lock(location: Path, timeout: float) -> Iterator[None]:
+    location.mkdir(parents=True, exist_ok=True)
+    with open(location / "lock", "a+") as fh:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    fh.seek(0)
+                    holder = fh.read().strip() or "?"
+                    raise StoreLockedError(
+                        f"le graphe {location} est en cours d'écriture par un autre processus "
+                        f"({holder}) ; réessayez quand il aura fini "
+                        f"(store is being written by another process)"
+                    ) from None
+                time.sleep(0.1)
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()}")
+        fh.flush()
+        try:
+            yield
+        finally:
+            fh.seek(0)
+            fh.truncate()
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _swap_current(location: Path, generation: Path) -> None:
+    tmp_link = location / f".current-{os.getpid()}"
+    if tmp_link.is_symlink():
+        tmp_link.unlink()
+    tmp_link.symlink_to(generation.name)
+    os.replace(tmp_link, location / "current")  # atomic on POSIX
+    fd = os.open(location, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _collect_garbage(location: Path, live: Path) -> None:
+    gens = sorted(
+        (p for p in location.glob("gen-*") if p.is_dir() and p != live),
+        key=lambda p: p.stat().st_mtime,
+    )
+    unfinished = [p for p in gens if p.name.endswith(".tmp")]
+    finished = [p for p in gens if not p.name.endswith(".tmp")]
+    stale = unfinished + finished[: max(0, len(finished) - KEEP_OLD_GENERATIONS)]
+    for p in stale:
+        shutil.rmtree(p, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def write_embedded(
+    location: Path | str | None = None, *, fresh: bool = False, lock_timeout: float | None = None
+) -> Iterator[EmbeddedStore]:
+    """A new generation to write into; it becomes live only if the block ends without error.
+
+    fresh=True starts empty (a build); otherwise the live generation is copied first (an
+    import), using Oxigraph's backup, which hard-links the immutable database files.
+    """
+    loc = Path(location) if location else default_location()
+    timeout = (
+        float(os.environ.get("CQPI_LOCK_TIMEOUT", "30")) if lock_timeout is None else lock_timeout
+    )
+    with _writer_lock(loc, timeout):
+        live = live_generation(loc)
+        if not fresh and live is None:
+            raise StoreNotBuiltError(f"aucun graphe à l'emplacement {loc} : lancez d'abord `cqpi build`")
+        stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{time.time_ns() % 1_000_000_000:09d}"
+        tmp = loc / f"gen-{stamp}.tmp"
+        final = loc / f"gen-{stamp}"
+        try:
+            if fresh:
+                raw = ox.Store(str(tmp))
+            else:
+                ox.Store.read_only(str(live)).backup(str(tmp))
+                raw = ox.Store(str(tmp))
+            store = EmbeddedStore(raw, str(loc), tmp)
+            yield store
+            raw.flush()
+            raw.optimize()
+            del raw
+            store.close()
+            os.rename(tmp, final)
+            _swap_current(loc, final)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        _collect_garbage(loc, final)
+
+
+__all__ = ["EmbeddedStore", "default_location", "open_embedded", "write_embedded"]

@@ -1,0 +1,66 @@
+"""Shared fixtures: a store built once per session from the repository's own files."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from cqpi_graph.build import build
+from cqpi_graph.store import Store, open_store
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+@pytest.fixture(autouse=True)
+def _no_ambient_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never touch a developer's own store or server."""
+    for var in ("CQPI_ENDPOINT", "CQPI_UPDATE_ENDPOINT", "CQPI_GRAPH_STORE"):
+        monkeypatch.delenv(var, raising=False)
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"{SHARED_DATA} is missing: the shared data folder must sit beside the project")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def curated_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store built from ontology/ and data/ (no registry import)."""
+    path = tmp_path_factory.mktemp("curated") / "store"
+    build(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def curated_store(curated_store_path: Path) -> Iterator[Store]:
+    store = open_store(curated_store_path)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def sparql(curated_store: Store) -> Callable[[str], list[dict[str, str]]]:
+    """Run SELECT on the curated store: rows of variable name -> lexical value."""
+
+    def run(query: str) -> list[dict[str, str]]:
+        return [{k: v.value for k, v in row.items()} for row in curated_store.select(query)]
+
+    return run
+
+
+@pytest.fixture
+def store_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh, empty store location for CLI tests (CQPI_STORE points at it)."""
+    path = tmp_path / "store"
+    monkeypatch.setenv("CQPI_STORE", str(path))
+    return path
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"shared data: {SHARED_DATA} ({'present' if SHARED_DATA.is_dir() else 'MISSING'}); pid {os.getpid()}"
