@@ -64,3 +64,33 @@ def store_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def pytest_report_header(config: pytest.Config) -> str:
     return f"shared data: {SHARED_DATA} ({'present' if SHARED_DATA.is_dir() else 'MISSING'}); pid {os.getpid()}"
+
+
+# Registry files of ../shared/data imported by `full_store_path` (source name, relative path).
+# The importers register themselves in cqpi_graph.build.IMPORTERS.
+SHARED_IMPORTS = [
+    ("rncp", "rncp/export-fiches-csv-2024-02-22.zip"),
+    ("rncp", "rncp/export-fiches-rncp-v4-1-extract.xml"),
+    ("bcn", "bcn/N_FORMATION_DIPLOME.csv"),
+    ("kit", "kit/kit-apprentissage-rncp-v3.0.csv"),
+    ("rome", "rome"),
+    ("esco", "esco"),
+]
+
+
+@pytest.fixture(scope="session")
+def full_store_path(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Path:
+    """A store built with every registry file of ../shared/data imported (built once)."""
+    from cqpi_graph.build import IMPORTERS
+
+    wanted = [(name, shared_data / rel) for name, rel in SHARED_IMPORTS if name in IMPORTERS]
+    path = tmp_path_factory.mktemp("full") / "store"
+    build(path, imports=wanted)
+    return path
+
+
+@pytest.fixture(scope="session")
+def full_store(full_store_path: Path) -> Iterator[Store]:
+    store = open_store(full_store_path)
+    yield store
+    store.close()
