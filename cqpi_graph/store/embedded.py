@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-
 import os
 import shutil
 import time
