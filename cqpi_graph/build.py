@@ -185,7 +185,8 @@ def build(
             fr, en = title.split("|")
             record_graph(
                 store,
-                GraphRecord(graph, fr, en, "chargement de fichiers Turtle du dépôt", sources=[SourceFile(f) for f in files], started=started),
+                GraphRecord(graph, fr, en, "chargement de fichiers Turtle du dépôt",
+                            sources=[SourceFile(f) for f in files], started=started),
             )
         for name, path in imports:
             report.imports.append(IMPORTERS[name](store, Path(path), progress))

@@ -148,9 +148,12 @@ def test_failed_build_midway_leaves_previous_generation(store_env: Path, monkeyp
 
 def test_second_writer_fails_clearly(store_env: Path) -> None:
     build(store_env)
-    with write_embedded(store_env), pytest.raises(StoreLockedError, match="autre processus"):
-        with write_embedded(store_env, lock_timeout=0.2):
-            pass
+    with (
+        write_embedded(store_env),
+        pytest.raises(StoreLockedError, match="autre processus"),
+        write_embedded(store_env, lock_timeout=0.2),
+    ):
+        pass
 
 
 def test_query_without_store_says_build_first(store_env: Path) -> None:
