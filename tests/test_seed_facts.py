@@ -308,15 +308,16 @@ def test_referentiel_cei_capacites(sparql):
 
 
 def test_expected_results_of_capacite_1(sparql):
-    # The seed's table shows TWO result paragraphs for capacité 1 (three for capacités 2 and 3).
+    # Capacité 1 states three observable results (the seed's first paragraph holds two).
     rows = sparql(f"""
         SELECT ?label WHERE {{
           <{ID}competence/cqpi-CEI-1> cq:expectedResult ?r . ?r a cq:ResultatAttendu ; rdfs:label ?label ; cq:order ?o .
+          FILTER(lang(?label) = "fr")
         }} ORDER BY ?o""")
     assert [r["label"] for r in rows] == [
         "Conformité des matières ou produits approvisionnés par rapport aux prescriptions correctement vérifiée "
-        "à l'entrée du système de production (Quantité, qualité, caractéristiques requises,..), les écarts sont "
-        "identifiés rapidement, signalés et/ou corrigés selon les prérogatives.",
+        "à l'entrée du système de production (Quantité, qualité, caractéristiques requises,..).",
+        "Les écarts sont identifiés rapidement, signalés et/ou corrigés selon les prérogatives.",
         "Vérification de la présence des outils, outillages et accessoires, moyens de contrôle nécessaires à la "
         "vérification de la conformité de la production nécessaires à la production effectuée méthodiquement.",
     ]
@@ -324,7 +325,7 @@ def test_expected_results_of_capacite_1(sparql):
         SELECT ?cap (COUNT(DISTINCT ?r) AS ?n) WHERE {{
           ?cap a cq:Capacite ; cq:expectedResult ?r . FILTER(STRSTARTS(STR(?cap), "{ID}competence/cqpi-CEI-"))
         }} GROUP BY ?cap""")}
-    assert counts == {ID + "competence/cqpi-CEI-1": "2", ID + "competence/cqpi-CEI-2": "3",
+    assert counts == {ID + "competence/cqpi-CEI-1": "3", ID + "competence/cqpi-CEI-2": "3",
                       ID + "competence/cqpi-CEI-3": "3"}
 
 
