@@ -95,3 +95,16 @@ def full_store(full_store_path: Path) -> Iterator[Store]:
     store = open_store(full_store_path)
     yield store
     store.close()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ANN001
+    """Print (and save) the figures of the reliability section when it ran."""
+    from tests import reliability
+
+    path = reliability.write()
+    if path is None:
+        return
+    terminalreporter.section("reliability figures")
+    for name, n in sorted(reliability.FIGURES.items()):
+        terminalreporter.write_line(f"{name}: {n}")
+    terminalreporter.write_line(f"(saved to {path})")
