@@ -272,22 +272,33 @@ class RemoteStore(Store):
         return "param" if (self._server or "").lower().startswith("oxigraph") else "server"
 
     def _query(self, query: str, accept: str, *, stream: bool = False) -> requests.Response:
-        data: list[tuple[str, str]] = [("query", inline_prefixes(query))]
+        text = inline_prefixes(query)
+        data: list[tuple[str, str]] = [("query", text)]
         mode = self._union_mode()
         if mode == "param":
             data.append(("union-default-graph", "true"))
         elif mode == "dataset":
             for g in self.graphs():
                 data += [("default-graph-uri", g), ("named-graph-uri", g)]
-        return self._request(
-            "POST",
-            self.query_url,
-            what="requête SPARQL",
-            syntax=True,
-            data=data,
-            headers={"Accept": accept},
-            stream=stream,
-        )
+        try:
+            return self._request(
+                "POST",
+                self.query_url,
+                what="requête SPARQL",
+                syntax=True,
+                data=data,
+                headers={"Accept": accept},
+                stream=stream,
+            )
+        except RemoteQuerySyntaxError as exc:
+            shift = len(text) - len(query)
+            if not shift:
+                raise
+            # Oxigraph says "error at LINE:COLUMN": give the column in the user's own text.
+            message = re.sub(r"(?<=error at 1:)(\d+)", lambda m: str(max(1, int(m[1]) - shift)), str(exc))
+            raise RemoteQuerySyntaxError(
+                message, url=exc.url, server_message=exc.server_message
+            ) from None
 
     def _plain_select(self, query: str) -> list[dict]:
         """A SELECT over the server's own dataset (no union), as raw JSON bindings."""
