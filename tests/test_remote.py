@@ -299,3 +299,18 @@ def test_query_text_helpers():
     assert "\n" not in text.split("SELECT")[0] and "PREFIX cq:" in text
     assert inline_prefixes("PREFIX cq: <urn:x#> SELECT * { ?c a cq:X }").count("PREFIX") == 1
     assert "PREFIX" not in inline_prefixes("SELECT * { <urn:cq:x> ?p ?o }")
+
+
+def test_without_graph_store_protocol(oxigraph_factory, curated_store, monkeypatch):
+    """SPARQL only (CQPI_GRAPH_STORE=none): INSERT DATA to load, CONSTRUCT to read."""
+    server = oxigraph_factory()
+    monkeypatch.setenv("CQPI_GRAPH_STORE", "none")
+    build(endpoint=server.query_url)
+    store = open_store(endpoint=server.query_url)
+    assert store.graph_store_url is None
+    assert graph_counts(store) == graph_counts(curated_store)
+    assert_same_answers(store, curated_store, QUERIES)
+    with store.writer() as w:
+        w.load(b'<urn:x:a> <urn:x:p> "d\\u00e9j\\u00e0 \\"vu\\"\\n"@fr .', "ntriples", Graphs.imported("t"))
+    assert store.values('SELECT ?o WHERE { <urn:x:a> ?p ?o }') == ['déjà "vu"\n']
+    assert len(list(store.quads(Graphs.ONTOLOGY))) == curated_store.count(Graphs.ONTOLOGY)
