@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+# The Oxigraph server fixtures and store comparison helpers (tests/remote_server.py).
+from remote_server import *  # noqa: F403
+
 from cqpi_graph.build import build
 from cqpi_graph.store import Store, open_store
 
