@@ -16,11 +16,12 @@ from rdflib.namespace import SH
 from cqpi_graph.cli import main
 from cqpi_graph.validate import (
     convert_spreadsheet,
+    shacl_engine,
+    sparql_engine,
     validate_referentiel,
     validate_store,
     write_template,
 )
-from cqpi_graph.validate import shacl_engine, sparql_engine
 from cqpi_graph.validate.naming import store_triples  # noqa: F401 - imported for API stability
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -154,10 +155,16 @@ def _cases():
 @pytest.mark.parametrize(("name", "fmt"), list(_cases()))
 def test_defective_referentiel_yields_exactly_the_expected_result(name, fmt, tmp_path):
     exp = EXPECTED[name]
-    path = CASES / f"{name}.{fmt}" if fmt != "xlsx" else csv_to_xlsx(CASES / f"{name}.csv", tmp_path / f"{name}.xlsx")
+    path = (
+        CASES / f"{name}.{fmt}"
+        if fmt != "xlsx"
+        else csv_to_xlsx(CASES / f"{name}.csv", tmp_path / f"{name}.xlsx")
+    )
     report = validate_referentiel(path)
     assert not report.conforms
-    assert [(r.rule_name, r.focus, r.severity) for r in report.results] == [(exp["rule"], exp["focus"], "Violation")]
+    assert [(r.rule_name, r.focus, r.severity) for r in report.results] == [
+        (exp["rule"], exp["focus"], "Violation")
+    ]
     r = report.results[0]
     # a French message that names the resource (by label or code, never a blank node id)
     assert r.message.startswith(r.resource + " : ")
@@ -170,7 +177,11 @@ def test_defective_referentiel_yields_exactly_the_expected_result(name, fmt, tmp
 
 
 def test_valid_referentiels_conform_in_every_format(tmp_path):
-    for path in (CASES / "valid.ttl", CASES / "valid.csv", csv_to_xlsx(CASES / "valid.csv", tmp_path / "v.xlsx")):
+    for path in (
+        CASES / "valid.ttl",
+        CASES / "valid.csv",
+        csv_to_xlsx(CASES / "valid.csv", tmp_path / "v.xlsx"),
+    ):
         report = validate_referentiel(path)
         assert report.conforms and not report.results, (path, report.render("text"))
 
@@ -192,14 +203,16 @@ def test_against_store_resolves_existing_certifications(curated_store_path, tmp_
     extra.write_text(
         (CASES / "valid.ttl").read_text(encoding="utf-8")
         + "\n<https://w3id.org/cqpi/id/reco/OCD-CEI> a cq:EquivalenceTotale ;\n"
-        "    rdfs:label \"Équivalence OCD vers CEI\"@fr ;\n"
+        '    rdfs:label "Équivalence OCD vers CEI"@fr ;\n'
         "    cq:fromCertification cqpi:OCD ; cq:toCertification cqpi:CEI .\n",
         encoding="utf-8",
     )
     runner = CliRunner()
     alone = runner.invoke(main, ["validate", str(extra)])
     assert alone.exit_code == 1 and "RecognitionToExists" in alone.output
-    joined = runner.invoke(main, ["--store", str(curated_store_path), "validate", "--against-store", str(extra)])
+    joined = runner.invoke(
+        main, ["--store", str(curated_store_path), "validate", "--against-store", str(extra)]
+    )
     assert joined.exit_code == 0, joined.output
 
 
@@ -219,10 +232,24 @@ FILL = {
     "Description des activités": "Conduite d'une ligne de conditionnement.",
 }
 ROWS = [
-    ["RNCP99901BC01", "Préparer la production", "Préparation", "Préparer la ligne",
-     "Matières vérifiées.", "Instructions disponibles.", "livret d'activité; entretien"],
-    ["", "", "Conduite", "Régler la ligne", "Réglages ajustés.\nLigne dans l'état requis.",
-     "Dossier machine disponible.", "OBS"],
+    [
+        "RNCP99901BC01",
+        "Préparer la production",
+        "Préparation",
+        "Préparer la ligne",
+        "Matières vérifiées.",
+        "Instructions disponibles.",
+        "livret d'activité; entretien",
+    ],
+    [
+        "",
+        "",
+        "Conduite",
+        "Régler la ligne",
+        "Réglages ajustés.\nLigne dans l'état requis.",
+        "Dossier machine disponible.",
+        "OBS",
+    ],
 ]
 
 
@@ -311,7 +338,7 @@ def test_blank_nodes_are_named_by_their_parent():
     [
         ("bad.ttl", b"@prefix cq: <https://w3id.org/cqpi/def#> .\ncq:a cq:b ;; .\n", ["Turtle", "ligne 2"]),
         ("bad.nt", b"<a> <b> .\n", ["N-Triples", "ligne 1"]),
-        ("bad.jsonld", b"{\"@id\": 3}", ["JSON-LD"]),
+        ("bad.jsonld", b'{"@id": 3}', ["JSON-LD"]),
         ("bad.rdf", b"<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'><x", ["RDF/XML"]),
         ("bad.xlsx", b"not a zip file", ["XLSX"]),
         ("bad.csv", b"\xff\xfe\x00garbage", ["CSV", "UTF-8"]),
@@ -328,7 +355,11 @@ def test_unreadable_input_exits_2_naming_format_and_place(tmp_path, name, conten
 
 
 def test_missing_column_is_named(tmp_path):
-    text = (CASES / "valid.csv").read_text(encoding="utf-8").replace(",Conditions de réalisation,", ",Conditions,")
+    text = (
+        (CASES / "valid.csv")
+        .read_text(encoding="utf-8")
+        .replace(",Conditions de réalisation,", ",Conditions,")
+    )
     path = tmp_path / "col.csv"
     path.write_text(text, encoding="utf-8")
     result = CliRunner().invoke(main, ["validate", str(path)])
@@ -337,8 +368,11 @@ def test_missing_column_is_named(tmp_path):
 
 
 def test_unreadable_cell_is_named(tmp_path):
-    text = (CASES / "valid.csv").read_text(encoding="utf-8").replace("observation en situation de travail\n",
-                                                                      "télépathie\n", 1)
+    text = (
+        (CASES / "valid.csv")
+        .read_text(encoding="utf-8")
+        .replace("observation en situation de travail\n", "télépathie\n", 1)
+    )
     path = tmp_path / "cell.csv"
     path.write_text(text, encoding="utf-8")
     result = CliRunner().invoke(main, ["convert", str(path)])

@@ -29,19 +29,45 @@ def _emit(text: str, output: Path | None) -> None:
 
 @click.command("validate")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--store", "whole_store", is_flag=True,
-              help="Vérifier tout le graphe stocké (imports compris) et résumer par règle.")
-@click.option("--against-store", is_flag=True,
-              help="Valider le fichier avec ce que le graphe dit des ressources qu'il cite (branches, certifications…).")
-@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
-              help="Langue du rapport.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="Format du rapport (turtle = sh:ValidationReport standard).")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="Écrire le rapport dans un fichier plutôt que sur la sortie standard.")
+@click.option(
+    "--store",
+    "whole_store",
+    is_flag=True,
+    help="Vérifier tout le graphe stocké (imports compris) et résumer par règle.",
+)
+@click.option(
+    "--against-store",
+    is_flag=True,
+    help="Valider le fichier avec ce que le graphe dit des ressources qu'il cite "
+    "(branches, certifications…).",
+)
+@click.option(
+    "--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True, help="Langue du rapport."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="Format du rapport (turtle = sh:ValidationReport standard).",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Écrire le rapport dans un fichier plutôt que sur la sortie standard.",
+)
 @click.pass_obj
-def validate_cmd(obj, files: tuple[Path, ...], whole_store: bool, against_store: bool, lang: str, fmt: str,
-                 output: Path | None) -> None:
+def validate_cmd(
+    obj,
+    files: tuple[Path, ...],
+    whole_store: bool,
+    against_store: bool,
+    lang: str,
+    fmt: str,
+    output: Path | None,
+) -> None:
     """Valider un référentiel (Turtle, JSON-LD, RDF/XML, N-Triples, XLSX, CSV) ou tout le graphe.
 
     Validate a new référentiel, or the whole stored graph with --store.
@@ -66,10 +92,16 @@ def validate_cmd(obj, files: tuple[Path, ...], whole_store: bool, against_store:
 
 
 @click.command("template")
-@click.option("--format", "fmt", type=click.Choice(TEMPLATE_FORMATS), default=None,
-              help="xlsx ou csv (défaut : l'extension du fichier, sinon xlsx).")
-@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Fichier à écrire.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(TEMPLATE_FORMATS),
+    default=None,
+    help="xlsx ou csv (défaut : l'extension du fichier, sinon xlsx).",
+)
+@click.option(
+    "--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Fichier à écrire."
+)
 def template_cmd(fmt: str | None, output: Path) -> None:
     """Écrire le modèle tableur vide d'un référentiel, avec ses instructions.
 
@@ -81,8 +113,12 @@ def template_cmd(fmt: str | None, output: Path) -> None:
 
 @click.command("convert")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="Fichier Turtle à écrire (défaut : sortie standard).")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Fichier Turtle à écrire (défaut : sortie standard).",
+)
 def convert_cmd(file: Path, output: Path | None) -> None:
     """Convertir un modèle tableur rempli (XLSX, CSV) ou un fichier RDF en Turtle.
 

@@ -12,7 +12,8 @@ The API the CLI and the web page use:
 """
 
 from .api import store_context, validate_referentiel, validate_store
-from .inputs import ACCEPTED, load as load_input
+from .inputs import ACCEPTED
+from .inputs import load as load_input
 from .report import FORMATS, Result, ValidationReport
 from .shapes import LEVELS, load_shapes, rules
 from .spreadsheet import TEMPLATE_FORMATS, SheetGraph, convert_spreadsheet, write_template

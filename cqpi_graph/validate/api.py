@@ -42,8 +42,9 @@ def _display_property(level: str, hit: Hit) -> rdflib.URIRef | None:
     return None
 
 
-def to_results(hits: Iterable[Hit], namer: Namer, level: str, lang: str,
-               cells: dict | None = None) -> list[Result]:
+def to_results(
+    hits: Iterable[Hit], namer: Namer, level: str, lang: str, cells: dict | None = None
+) -> list[Result]:
     """Name the engine's hits for people (resource, property, value, message, cell)."""
     all_rules = rules(level)
     out: list[Result] = []
@@ -62,23 +63,25 @@ def to_results(hits: Iterable[Hit], namer: Namer, level: str, lang: str,
             if cell is None and h.value is not None:
                 cell = cells.get((h.value, None))
         sep = " : " if lang == "fr" else ": "
-        out.append(Result(
-            rule=h.rule,
-            rule_label=rule.label(lang),
-            severity=h.severity,
-            focus=str(h.focus),
-            resource=resource,
-            property=str(prop) if prop is not None else None,
-            property_label=namer.vocab_label(prop) if prop is not None else None,
-            value=namer.value(h.value) if h.value is not None else None,
-            value_term=h.value.n3() if h.value is not None else None,
-            message=resource + sep + rule.message(lang),
-            message_fr=rule.message_fr,
-            message_en=rule.message_en,
-            component=h.component,
-            cell=cell,
-            focus_is_blank=isinstance(h.focus, rdflib.BNode),
-        ))
+        out.append(
+            Result(
+                rule=h.rule,
+                rule_label=rule.label(lang),
+                severity=h.severity,
+                focus=str(h.focus),
+                resource=resource,
+                property=str(prop) if prop is not None else None,
+                property_label=namer.vocab_label(prop) if prop is not None else None,
+                value=namer.value(h.value) if h.value is not None else None,
+                value_term=h.value.n3() if h.value is not None else None,
+                message=resource + sep + rule.message(lang),
+                message_fr=rule.message_fr,
+                message_en=rule.message_en,
+                component=h.component,
+                cell=cell,
+                focus_is_blank=isinstance(h.focus, rdflib.BNode),
+            )
+        )
     return out
 
 
@@ -150,8 +153,9 @@ def validate_referentiel(
     hits = [h for h in hits if h.focus in described]
     namer = Namer(graph_triples(data), shacl_engine.vocabulary(), lang)
     results = to_results(hits, namer, "referentiel", lang, cells)
-    return ValidationReport(results, "referentiel", lang, sources, len(submitted),
-                            time.perf_counter() - started, engine)
+    return ValidationReport(
+        results, "referentiel", lang, sources, len(submitted), time.perf_counter() - started, engine
+    )
 
 
 def validate_store(store: Store | ox.Store, *, lang: str = "fr") -> ValidationReport:
@@ -165,5 +169,12 @@ def validate_store(store: Store | ox.Store, *, lang: str = "fr") -> ValidationRe
     namer = Namer(store_triples(raw), shacl_engine.vocabulary(), lang)
     results = to_results(hits, namer, "store", lang)
     location = getattr(store, "location", "")
-    return ValidationReport(results, "store", lang, [str(location)] if location else [], len(raw),
-                            time.perf_counter() - started, "sparql")
+    return ValidationReport(
+        results,
+        "store",
+        lang,
+        [str(location)] if location else [],
+        len(raw),
+        time.perf_counter() - started,
+        "sparql",
+    )

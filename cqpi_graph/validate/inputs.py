@@ -24,7 +24,9 @@ SPREADSHEET_EXTENSIONS = {".xlsx", ".csv"}
 ACCEPTED = "Turtle (.ttl), JSON-LD (.jsonld), RDF/XML (.rdf), N-Triples (.nt), modèle tableur XLSX ou CSV"
 
 
-def parse_rdf(path: Path, fmt_name: str, fmt: ox.RdfFormat, graph: rdflib.Graph | None = None) -> rdflib.Graph:
+def parse_rdf(
+    path: Path, fmt_name: str, fmt: ox.RdfFormat, graph: rdflib.Graph | None = None
+) -> rdflib.Graph:
     """Parse an RDF file completely; a syntax error names the format, the line and the column."""
     g = graph if graph is not None else rdflib.Graph()
     try:
@@ -37,8 +39,13 @@ def parse_rdf(path: Path, fmt_name: str, fmt: ox.RdfFormat, graph: rdflib.Graph 
         if len(exc.args) > 1 and isinstance(exc.args[1], tuple) and len(exc.args[1]) > 2:
             line, col = exc.args[1][1], exc.args[1][2]
         msg = str(exc.args[0]) if exc.args else str(exc)
-        raise InputError(f"{fmt_name} illisible : {msg}", file=str(path), line=line, column=col,
-                         expected=f"un fichier {fmt_name} valide") from None
+        raise InputError(
+            f"{fmt_name} illisible : {msg}",
+            file=str(path),
+            line=line,
+            column=col,
+            expected=f"un fichier {fmt_name} valide",
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"fichier illisible : {exc}", file=str(path), expected=fmt_name) from None
     return g

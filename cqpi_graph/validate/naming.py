@@ -11,8 +11,10 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 from ..namespaces import CQ, ID
 from .sparql_engine import to_ox, to_rdflib
 
-Triples = Callable[[rdflib.term.Node | None, rdflib.term.Node | None, rdflib.term.Node | None],
-                   Iterable[tuple[rdflib.term.Node, rdflib.term.Node, rdflib.term.Node]]]
+Triples = Callable[
+    [rdflib.term.Node | None, rdflib.term.Node | None, rdflib.term.Node | None],
+    Iterable[tuple[rdflib.term.Node, rdflib.term.Node, rdflib.term.Node]],
+]
 
 CQN = rdflib.Namespace(CQ)
 LABELS = (RDFS.label, SKOS.prefLabel, DCTERMS.title)
@@ -50,7 +52,7 @@ def store_triples(store: ox.Store) -> Triples:
 def compact(iri: str) -> str:
     for base, prefix in ((ID, "id:"), (CQ, "cq:")):
         if iri.startswith(base):
-            return prefix + iri[len(base):]
+            return prefix + iri[len(base) :]
     return iri
 
 
@@ -80,8 +82,10 @@ class Namer:
         if str(iri) in EXTERNAL_LABELS:
             fr, en = EXTERNAL_LABELS[str(iri)]
             return en if self.lang == "en" else fr
-        label = _pick(list(self.vocab.objects(iri, RDFS.label)) + list(self.vocab.objects(iri, SKOS.prefLabel)),
-                      self.lang)
+        label = _pick(
+            list(self.vocab.objects(iri, RDFS.label)) + list(self.vocab.objects(iri, SKOS.prefLabel)),
+            self.lang,
+        )
         return label or compact(str(iri))
 
     def label(self, node: rdflib.term.Node) -> str | None:
@@ -106,7 +110,8 @@ class Namer:
         if not cq_types:
             return None
         specific = [
-            t for t in cq_types
+            t
+            for t in cq_types
             if not any(t2 != t and (t2, RDFS.subClassOf * "+", t) in self.vocab for t2 in cq_types)
         ]
         best = sorted(specific or cq_types, key=str)[0]

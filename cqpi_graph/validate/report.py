@@ -80,8 +80,17 @@ class ValidationReport:
         """One entry per rule with results: rule, label, severity, count (violations first)."""
         groups: dict[str, dict] = {}
         for r in self.results:
-            g = groups.setdefault(r.rule, {"rule": r.rule, "name": r.rule_name, "label": r.rule_label,
-                                           "severity": r.severity, "count": 0, "examples": []})
+            g = groups.setdefault(
+                r.rule,
+                {
+                    "rule": r.rule,
+                    "name": r.rule_name,
+                    "label": r.rule_label,
+                    "severity": r.severity,
+                    "count": 0,
+                    "examples": [],
+                },
+            )
             g["count"] += 1
             if len(g["examples"]) < 3:
                 g["examples"].append(r.resource)
@@ -103,7 +112,9 @@ class ValidationReport:
     def summary_line(self) -> str:
         counts = self.counts()
         plural = SEVERITY_PLURALS[self.lang]
-        state = self._t("conforme", "conforms") if self.conforms else self._t("non conforme", "does not conform")
+        state = (
+            self._t("conforme", "conforms") if self.conforms else self._t("non conforme", "does not conform")
+        )
         parts = ", ".join(f"{counts[s]} {plural[s]}" for s in SEVERITIES if s != "Info" or counts[s])
         return f"{state} : {parts}" if self.lang == "fr" else f"{state}: {parts}"
 
@@ -116,8 +127,11 @@ class ValidationReport:
     def to_text(self, *, max_per_rule: int | None = None) -> str:
         t = self._t
         out = []
-        what = t("Validation d'un nouveau référentiel", "Validation of a new référentiel") \
-            if self.level == "referentiel" else t("Validation du graphe", "Validation of the stored graph")
+        what = (
+            t("Validation d'un nouveau référentiel", "Validation of a new référentiel")
+            if self.level == "referentiel"
+            else t("Validation du graphe", "Validation of the stored graph")
+        )
         out.append(f"{what}" + (f" — {', '.join(self.sources)}" if self.sources else ""))
         out.append(self.summary_line())
         if self.level == "store" or max_per_rule is not None:
@@ -138,33 +152,69 @@ class ValidationReport:
                 out.append(line)
                 details = []
                 if r.property_label:
-                    details.append(f"{t('propriété', 'property')} : {r.property_label}"
-                                   if self.lang == "fr" else f"property: {r.property_label}")
+                    details.append(
+                        f"{t('propriété', 'property')} : {r.property_label}"
+                        if self.lang == "fr"
+                        else f"property: {r.property_label}"
+                    )
                 if r.value:
-                    details.append(f"{t('valeur', 'value')} : {r.value}" if self.lang == "fr"
-                                   else f"value: {r.value}")
+                    details.append(
+                        f"{t('valeur', 'value')} : {r.value}" if self.lang == "fr" else f"value: {r.value}"
+                    )
                 if r.cell:
-                    details.append(f"{t('cellule', 'cell')} : {r.cell}" if self.lang == "fr"
-                                   else f"cell: {r.cell}")
+                    details.append(
+                        f"{t('cellule', 'cell')} : {r.cell}" if self.lang == "fr" else f"cell: {r.cell}"
+                    )
                 details.append(f"{t('règle', 'rule')} {r.rule_name}")
                 out.append("      " + " ; ".join(details))
         return "\n".join(out) + "\n"
 
-    COLUMNS = ("severity", "resource", "property_label", "value", "message", "cell", "rule_name",
-               "focus", "property", "value_term")
+    COLUMNS = (
+        "severity",
+        "resource",
+        "property_label",
+        "value",
+        "message",
+        "cell",
+        "rule_name",
+        "focus",
+        "property",
+        "value_term",
+    )
 
     def to_csv(self) -> str:
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
-        headers_fr = ("gravité", "ressource", "propriété", "valeur", "message", "cellule", "règle",
-                      "iri", "iri_propriété", "valeur_rdf")
+        headers_fr = (
+            "gravité",
+            "ressource",
+            "propriété",
+            "valeur",
+            "message",
+            "cellule",
+            "règle",
+            "iri",
+            "iri_propriété",
+            "valeur_rdf",
+        )
         w.writerow(headers_fr if self.lang == "fr" else self.COLUMNS)
         sev = SEVERITY_LABELS[self.lang]
         for results in self.by_resource().values():
             for r in results:
-                w.writerow([sev[r.severity], r.resource, r.property_label or "", r.value or "", r.message,
-                            r.cell or "", r.rule_name, "" if r.focus_is_blank else r.focus, r.property or "",
-                            r.value_term or ""])
+                w.writerow(
+                    [
+                        sev[r.severity],
+                        r.resource,
+                        r.property_label or "",
+                        r.value or "",
+                        r.message,
+                        r.cell or "",
+                        r.rule_name,
+                        "" if r.focus_is_blank else r.focus,
+                        r.property or "",
+                        r.value_term or "",
+                    ]
+                )
         return buf.getvalue()
 
     def to_json(self) -> str:
@@ -186,26 +236,33 @@ class ValidationReport:
         sev = SEVERITY_LABELS[self.lang]
         parts = [
             f'<section class="cqpi-validation" lang="{self.lang}">',
-            f'<p class="summary {"conforms" if self.conforms else "violations"}">{e(self.summary_line())}</p>',
+            f'<p class="summary {"conforms" if self.conforms else "violations"}">'
+            f"{e(self.summary_line())}</p>",
         ]
         if self.level == "store":
-            parts.append(f"<table><thead><tr><th>{t('règle', 'rule')}</th><th>{t('gravité', 'severity')}</th>"
-                         f"<th>{t('nombre', 'count')}</th></tr></thead><tbody>")
+            parts.append(
+                f"<table><thead><tr><th>{t('règle', 'rule')}</th><th>{t('gravité', 'severity')}</th>"
+                f"<th>{t('nombre', 'count')}</th></tr></thead><tbody>"
+            )
             for g in self.by_rule():
-                parts.append(f'<tr class="{g["severity"].lower()}"><td>{e(g["label"])}</td>'
-                             f'<td>{sev[g["severity"]]}</td><td>{g["count"]}</td></tr>')
+                parts.append(
+                    f'<tr class="{g["severity"].lower()}"><td>{e(g["label"])}</td>'
+                    f"<td>{sev[g['severity']]}</td><td>{g['count']}</td></tr>"
+                )
             parts.append("</tbody></table></section>")
             return "\n".join(parts) + "\n"
         for resource, results in self.by_resource().items():
             parts.append(f"<h3>{e(resource)}</h3>")
             parts.append(
-                f"<table><thead><tr><th>{t('gravité', 'severity')}</th><th>{t('propriété', 'property')}</th>"
-                f"<th>{t('valeur', 'value')}</th><th>message</th><th>{t('cellule', 'cell')}</th></tr></thead><tbody>"
+                f"<table><thead><tr><th>{t('gravité', 'severity')}</th>"
+                f"<th>{t('propriété', 'property')}</th><th>{t('valeur', 'value')}</th>"
+                f"<th>message</th><th>{t('cellule', 'cell')}</th></tr></thead><tbody>"
             )
             for r in results:
                 parts.append(
-                    f'<tr class="{r.severity.lower()}"><td>{sev[r.severity]}</td><td>{e(r.property_label or "")}</td>'
-                    f'<td>{e(r.value or "")}</td><td>{e(r.message)}</td><td>{e(r.cell or "")}</td></tr>'
+                    f'<tr class="{r.severity.lower()}"><td>{sev[r.severity]}</td>'
+                    f"<td>{e(r.property_label or '')}</td>"
+                    f"<td>{e(r.value or '')}</td><td>{e(r.message)}</td><td>{e(r.cell or '')}</td></tr>"
                 )
             parts.append("</tbody></table>")
         parts.append("</section>")

@@ -20,9 +20,25 @@ from rdflib.namespace import RDF, SH
 from .shapes import SEVERITY_NAMES, shapes_graph
 
 _SUPPORTED_SHAPE_KEYS = {
-    RDF.type, SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode, SH.path,
-    SH.minCount, SH.maxCount, SH.pattern, SH.flags, SH["in"], SH["class"], SH.qualifiedValueShape,
-    SH.qualifiedMinCount, SH.sparql, SH.severity, SH.message, rdflib.RDFS.label, SH.name,
+    RDF.type,
+    SH.targetClass,
+    SH.targetSubjectsOf,
+    SH.targetObjectsOf,
+    SH.targetNode,
+    SH.path,
+    SH.minCount,
+    SH.maxCount,
+    SH.pattern,
+    SH.flags,
+    SH["in"],
+    SH["class"],
+    SH.qualifiedValueShape,
+    SH.qualifiedMinCount,
+    SH.sparql,
+    SH.severity,
+    SH.message,
+    rdflib.RDFS.label,
+    SH.name,
     SH.description,
 }
 
@@ -136,32 +152,42 @@ def compile_shape(g: rdflib.Graph, shape: rdflib.URIRef) -> list[CompiledQuery]:
             if n == 1:
                 q = f"SELECT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {p} ?_v }} }}"
             else:
-                q = (f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {p} ?_v }} }} "
-                     f"GROUP BY ?this HAVING (COUNT(DISTINCT ?_v) < {n})")
+                q = (
+                    f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {p} ?_v }} }} "
+                    f"GROUP BY ?this HAVING (COUNT(DISTINCT ?_v) < {n})"
+                )
             add("MinCountConstraintComponent", q, simple)
         max_count = g.value(shape, SH.maxCount)
         if max_count is not None:
-            q = (f"SELECT ?this WHERE {{ {focus} ?this {p} ?_v }} "
-                 f"GROUP BY ?this HAVING (COUNT(DISTINCT ?_v) > {int(max_count)})")
+            q = (
+                f"SELECT ?this WHERE {{ {focus} ?this {p} ?_v }} "
+                f"GROUP BY ?this HAVING (COUNT(DISTINCT ?_v) > {int(max_count)})"
+            )
             add("MaxCountConstraintComponent", q, simple)
         pattern = g.value(shape, SH.pattern)
         if pattern is not None:
             flags = g.value(shape, SH.flags)
             regex = f"REGEX(STR(?value), {_literal(rdflib.Literal(str(pattern)))}"
             regex += f", {_literal(rdflib.Literal(str(flags)))})" if flags else ")"
-            q = (f"SELECT ?this ?value WHERE {{ {focus} ?this {p} ?value . "
-                 f"FILTER (isBlank(?value) || !{regex}) }}")
+            q = (
+                f"SELECT ?this ?value WHERE {{ {focus} ?this {p} ?value . "
+                f"FILTER (isBlank(?value) || !{regex}) }}"
+            )
             add("PatternConstraintComponent", q, simple)
         in_list = g.value(shape, SH["in"])
         if in_list is not None:
             members = ", ".join(m.n3() for m in Collection(g, in_list))
-            q = (f"SELECT ?this ?value WHERE {{ {focus} ?this {p} ?value . "
-                 f"FILTER (?value NOT IN ({members})) }}")
+            q = (
+                f"SELECT ?this ?value WHERE {{ {focus} ?this {p} ?value . "
+                f"FILTER (?value NOT IN ({members})) }}"
+            )
             add("InConstraintComponent", q, simple)
         cls = g.value(shape, SH["class"])
         if cls is not None:
-            q = (f"SELECT ?this ?value WHERE {{ {focus} ?this {p} ?value . "
-                 f"FILTER NOT EXISTS {{ {_type_test('?value', cls)} }} }}")
+            q = (
+                f"SELECT ?this ?value WHERE {{ {focus} ?this {p} ?value . "
+                f"FILTER NOT EXISTS {{ {_type_test('?value', cls)} }} }}"
+            )
             add("ClassConstraintComponent", q, simple)
         qvs = g.value(shape, SH.qualifiedValueShape)
         if qvs is not None:
@@ -169,15 +195,18 @@ def compile_shape(g: rdflib.Graph, shape: rdflib.URIRef) -> list[CompiledQuery]:
             qcls = g.value(qvs, SH["class"])
             qmin = g.value(shape, SH.qualifiedMinCount)
             if keys != {SH["class"]} or qmin is None:
-                raise UnsupportedShape(f"{shape} : seul sh:qualifiedValueShape [ sh:class ] + "
-                                       "sh:qualifiedMinCount est pris en charge")
-            q = (f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {p} ?_v . {_type_test('?_v', qcls)} }} }} "
-                 f"GROUP BY ?this HAVING (COUNT(DISTINCT ?_v) < {int(qmin)})")
+                raise UnsupportedShape(
+                    f"{shape} : seul sh:qualifiedValueShape [ sh:class ] + "
+                    "sh:qualifiedMinCount est pris en charge"
+                )
+            q = (
+                f"SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {p} ?_v . {_type_test('?_v', qcls)} }} }} "
+                f"GROUP BY ?this HAVING (COUNT(DISTINCT ?_v) < {int(qmin)})"
+            )
             add("QualifiedMinCountConstraintComponent", q, simple)
     for constraint in g.objects(shape, SH.sparql):
         select = str(g.value(constraint, SH.select)).replace("$this", "?this")
-        q = (_prefixes(g, constraint)
-             + f"SELECT ?this ?value ?path WHERE {{ {focus} {{ {select} }} }}")
+        q = _prefixes(g, constraint) + f"SELECT ?this ?value ?path WHERE {{ {focus} {{ {select} }} }}"
         add("SPARQLConstraintComponent", q, None)
     if not out:
         raise UnsupportedShape(f"{shape} : aucune contrainte reconnue")
@@ -186,9 +215,7 @@ def compile_shape(g: rdflib.Graph, shape: rdflib.URIRef) -> list[CompiledQuery]:
 
 def compile_shapes(level: str) -> list[CompiledQuery]:
     g = shapes_graph(level)
-    tops = sorted(
-        {s for s in g.subjects(SH.severity, None) if isinstance(s, rdflib.URIRef)}, key=str
-    )
+    tops = sorted({s for s in g.subjects(SH.severity, None) if isinstance(s, rdflib.URIRef)}, key=str)
     out: list[CompiledQuery] = []
     for s in tops:
         out.extend(compile_shape(g, s))

@@ -49,24 +49,44 @@ CERT_FIELDS = [
     Field("Code RNCP", "rncpCode", "Code RNCP ou RS s'il existe (RNCP12345), sinon vide."),
     Field("Délivré par", "deliveredBy", "Instance qui délivre la certification, par exemple la CPNE."),
     Field("Nature de l'instance qui délivre", "bodyKind", "CPNE, instance paritaire ou autre."),
-    Field("Branches", "adoptedBy",
-          "Branches qui adoptent la certification, une par ligne : numéro IDCC ou nom. Un CQPI en compte au moins deux."),
+    Field(
+        "Branches",
+        "adoptedBy",
+        "Branches qui adoptent la certification, une par ligne : numéro IDCC ou nom. "
+        "Un CQPI en compte au moins deux.",
+    ),
     Field("Métiers ROME", "romeJob", "Codes ROME visés, un par ligne (ex. H2102)."),
-    Field("Description des activités", "activitiesDescription", "Description générale du référentiel d'activités."),
+    Field(
+        "Description des activités",
+        "activitiesDescription",
+        "Description générale du référentiel d'activités.",
+    ),
 ]
 COMP_COLUMNS = [
-    ("Code du bloc", "blocCode", "Code du bloc (RNCP12345BC01) s'il existe ; vide = bloc de la ligne au-dessus."),
+    (
+        "Code du bloc",
+        "blocCode",
+        "Code du bloc (RNCP12345BC01) s'il existe ; vide = bloc de la ligne au-dessus.",
+    ),
     ("Intitulé du bloc", "blocLabel", "Intitulé du bloc de compétences."),
     ("Activité", "activity", "Activité du référentiel d'activités où la compétence est mise en œuvre."),
     ("Compétence ou capacité", "competence", "La capacité professionnelle (savoir-faire attendu)."),
     ("Résultats attendus", "expectedResult", "Résultats attendus observables ou mesurables, un par ligne."),
     ("Conditions de réalisation", "condition", "Conditions de réalisation, une par ligne."),
-    ("Modalités d'évaluation", "evaluationMethod",
-     "Une ou plusieurs parmi : livret d'activité, observation en situation de travail, questionnement, "
-     "entretien, mise en situation, épreuve écrite, épreuve orale, dossier professionnel, contrôle continu."),
+    (
+        "Modalités d'évaluation",
+        "evaluationMethod",
+        "Une ou plusieurs parmi : livret d'activité, observation en situation de travail, questionnement, "
+        "entretien, mise en situation, épreuve écrite, épreuve orale, dossier professionnel, "
+        "contrôle continu.",
+    ),
 ]
-BODY_KINDS = {"cpne": CQN.CPNE, "instance paritaire": CQN.InstanceParitaire, "paritaire": CQN.InstanceParitaire,
-              "autre": CQN.Organisation}
+BODY_KINDS = {
+    "cpne": CQN.CPNE,
+    "instance paritaire": CQN.InstanceParitaire,
+    "paritaire": CQN.InstanceParitaire,
+    "autre": CQN.Organisation,
+}
 INSTRUCTIONS = [
     "Modèle de référentiel cqpi-graph (CQP, CQPM, CQPI)",
     "1. Remplissez la feuille « Certification » : une valeur par champ, dans la colonne Valeur.",
@@ -194,8 +214,11 @@ def _read_xlsx(path: Path) -> dict[str, list[list[Cell]]]:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds (zipfile, KeyError, InvalidFileException)
-        raise InputError(f"classeur XLSX illisible : {exc}", file=str(path),
-                         expected="un classeur XLSX du modèle (cqpi template --format xlsx)") from None
+        raise InputError(
+            f"classeur XLSX illisible : {exc}",
+            file=str(path),
+            expected="un classeur XLSX du modèle (cqpi template --format xlsx)",
+        ) from None
     sheets: dict[str, list[list[Cell]]] = {}
     for ws in wb.worksheets:
         rows = []
@@ -211,8 +234,12 @@ def _read_csv(path: Path) -> dict[str, list[list[Cell]]]:
         raw = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw_line(path.read_bytes(), exc.start)
-        raise InputError("CSV illisible : le fichier n'est pas en UTF-8", file=str(path), line=line,
-                         expected="un CSV UTF-8 du modèle (cqpi template --format csv)") from None
+        raise InputError(
+            "CSV illisible : le fichier n'est pas en UTF-8",
+            file=str(path),
+            line=line,
+            expected="un CSV UTF-8 du modèle (cqpi template --format csv)",
+        ) from None
     sample = raw[:4096]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
     sheets: dict[str, list[list[Cell]]] = {}
@@ -228,13 +255,23 @@ def _read_csv(path: Path) -> dict[str, list[list[Cell]]]:
                 continue
             if current is None:
                 if first and not first.startswith("#"):
-                    raise InputError("section attendue avant les données", file=str(path), line=line,
-                                     expected=f"une ligne [{CERT_SHEET}] puis [{COMP_SHEET}]")
+                    raise InputError(
+                        "section attendue avant les données",
+                        file=str(path),
+                        line=line,
+                        expected=f"une ligne [{CERT_SHEET}] puis [{COMP_SHEET}]",
+                    )
                 continue
-            current.append([Cell(v.strip(), f"ligne {line}, colonne {_col_letter(c)}") for c, v in enumerate(row)])
+            current.append(
+                [Cell(v.strip(), f"ligne {line}, colonne {_col_letter(c)}") for c, v in enumerate(row)]
+            )
     except csv.Error as exc:
-        raise InputError(f"CSV illisible : {exc}", file=str(path), line=reader.line_num,
-                         expected="un CSV du modèle (cqpi template --format csv)") from None
+        raise InputError(
+            f"CSV illisible : {exc}",
+            file=str(path),
+            line=reader.line_num,
+            expected="un CSV du modèle (cqpi template --format csv)",
+        ) from None
     return sheets
 
 
@@ -263,7 +300,9 @@ def _lookup_tables() -> tuple[dict[str, rdflib.URIRef], dict[str, tuple[rdflib.U
         for p in (SKOS.notation, SKOS.prefLabel, SKOS.altLabel):
             for v in vocab.objects(m, p):
                 methods[_norm(str(v))] = m
-    methods.setdefault(_norm("observation en situation de travail"), rdflib.URIRef(ID + "modalite/observation-poste"))
+    methods.setdefault(
+        _norm("observation en situation de travail"), rdflib.URIRef(ID + "modalite/observation-poste")
+    )
     methods.setdefault(_norm("observation au poste"), rdflib.URIRef(ID + "modalite/observation-poste"))
     methods.setdefault(_norm("mise en situation"), rdflib.URIRef(ID + "modalite/mise-en-situation"))
     methods.setdefault(_norm("controle continu"), rdflib.URIRef(ID + "modalite/controle-continu"))
@@ -284,7 +323,9 @@ def convert_spreadsheet(path: Path | str) -> SheetGraph:
     elif ext == ".csv":
         sheets = _read_csv(path)
     else:
-        raise InputError(f"extension « {ext} » : modèle tableur attendu", file=str(path), expected="xlsx ou csv")
+        raise InputError(
+            f"extension « {ext} » : modèle tableur attendu", file=str(path), expected="xlsx ou csv"
+        )
     return _Converter(path, sheets).run()
 
 
@@ -298,8 +339,9 @@ class _Converter:
         for prefix, ns in (("cq", CQ), ("rdfs", str(RDFS)), ("skos", str(SKOS)), ("dct", str(DCTERMS))):
             self.g.bind(prefix, ns)
 
-    def error(self, message: str, cell: Cell | None = None, expected: str | None = None,
-              field: str | None = None) -> InputError:
+    def error(
+        self, message: str, cell: Cell | None = None, expected: str | None = None, field: str | None = None
+    ) -> InputError:
         where = f"{cell.ref} : " if cell else ""
         return InputError(where + message, file=str(self.path), field=field, expected=expected)
 
@@ -307,8 +349,11 @@ class _Converter:
         for title, rows in self.sheets.items():
             if _norm(title) == _norm(name):
                 return rows
-        raise InputError(f"feuille ou section « {name} » manquante", file=str(self.path),
-                         expected=f"les feuilles « {CERT_SHEET} » et « {COMP_SHEET} » du modèle")
+        raise InputError(
+            f"feuille ou section « {name} » manquante",
+            file=str(self.path),
+            expected=f"les feuilles « {CERT_SHEET} » et « {COMP_SHEET} » du modèle",
+        )
 
     def add(self, s, p, o, cell: Cell | None = None) -> None:
         self.g.add((s, p, o))
@@ -329,13 +374,20 @@ class _Converter:
             f = by_label.get(_norm(row[0].value))
             if f is None:
                 continue
-            value = row[1] if len(row) > 1 else Cell("", row[0].ref.replace("!A", "!B").replace("colonne A", "colonne B"))
+            value = (
+                row[1]
+                if len(row) > 1
+                else Cell("", row[0].ref.replace("!A", "!B").replace("colonne A", "colonne B"))
+            )
             fields[f.prop] = value
         missing = [f.label for f in CERT_FIELDS if f.prop not in fields]
         if missing:
-            raise InputError(f"feuille « {CERT_SHEET} » : champ(s) manquant(s) : {', '.join(missing)}",
-                             file=str(self.path), field=missing[0],
-                             expected="les lignes du modèle (cqpi template), colonne Champ")
+            raise InputError(
+                f"feuille « {CERT_SHEET} » : champ(s) manquant(s) : {', '.join(missing)}",
+                file=str(self.path),
+                field=missing[0],
+                expected="les lignes du modèle (cqpi template), colonne Champ",
+            )
         return fields
 
     def run(self) -> SheetGraph:
@@ -344,8 +396,11 @@ class _Converter:
         label, sigle, code = f["label"].value, f["abbreviation"].value, f["rncpCode"].value
         type_key = _norm(f["type"].value)
         if type_key and type_key not in self.types:
-            raise self.error(f"type « {f['type'].value} » inconnu", f["type"],
-                             expected="CQP, CQPM, CQPI, DIPLOME, TP, TITRE ou RS")
+            raise self.error(
+                f"type « {f['type'].value} » inconnu",
+                f["type"],
+                expected="CQP, CQPM, CQPI, DIPLOME, TP, TITRE ou RS",
+            )
         typ, cls = self.types.get(type_key, (None, CQN.Certification))
         owner = sigle or code or _slug(label) or "referentiel"
         owner = re.sub(r"[^A-Za-z0-9_-]", "-", owner)
@@ -364,7 +419,9 @@ class _Converter:
             self.g.cells[(cert, str(CQN.certificationType))] = f["type"].ref
         for key, prop in (("label", RDFS.label), ("abbreviation", CQN.abbreviation)):
             if f[key].value:
-                self.add(cert, prop, rdflib.Literal(f[key].value, lang="fr" if key == "label" else None), f[key])
+                self.add(
+                    cert, prop, rdflib.Literal(f[key].value, lang="fr" if key == "label" else None), f[key]
+                )
             self.g.cells.setdefault((cert, str(prop)), f[key].ref)
         self.g.cells.setdefault((cert, str(SKOS.prefLabel)), f["label"].ref)
         if code:
@@ -374,15 +431,20 @@ class _Converter:
         if level:
             m = re.fullmatch(r"(?:niveau\s*)?(\d+)", level, flags=re.IGNORECASE)
             if not m:
-                raise self.error(f"niveau « {level} » illisible", f["level"], expected="un nombre de 1 à 8",
-                                 field="Niveau")
+                raise self.error(
+                    f"niveau « {level} » illisible", f["level"], expected="un nombre de 1 à 8", field="Niveau"
+                )
             self.add(cert, CQN.level, NIV[m.group(1)], f["level"])
         self.g.cells.setdefault((cert, str(CQN.level)), f["level"].ref)
         body = f["deliveredBy"].value
         kind_text = _norm(f["bodyKind"].value)
         if kind_text and kind_text not in BODY_KINDS:
-            raise self.error(f"nature d'instance « {f['bodyKind'].value} » inconnue", f["bodyKind"],
-                             expected="CPNE, instance paritaire ou autre", field="Nature de l'instance qui délivre")
+            raise self.error(
+                f"nature d'instance « {f['bodyKind'].value} » inconnue",
+                f["bodyKind"],
+                expected="CPNE, instance paritaire ou autre",
+                field="Nature de l'instance qui délivre",
+            )
         if body:
             org = rdflib.URIRef(f"{ID}org/{_slug(body)}")
             self.add(cert, CQN.deliveredBy, org, f["deliveredBy"])
@@ -415,8 +477,11 @@ class _Converter:
     def read_competences(self, f: dict[str, Cell]) -> None:
         rows = [r for r in self.sheet(COMP_SHEET) if any(c.value for c in r)]
         if not rows:
-            raise InputError(f"feuille « {COMP_SHEET} » vide", file=str(self.path),
-                             expected="la ligne d'en-têtes du modèle")
+            raise InputError(
+                f"feuille « {COMP_SHEET} » vide",
+                file=str(self.path),
+                expected="la ligne d'en-têtes du modèle",
+            )
         header, data = rows[0], [r for r in rows[1:] if not r[0].value.startswith("#")]
         index: dict[str, int] = {}
         for c, cell in enumerate(header):
@@ -425,12 +490,18 @@ class _Converter:
                     index[key] = c
         missing = [label for label, key, _ in COMP_COLUMNS if key not in index]
         if missing:
-            raise InputError(f"feuille « {COMP_SHEET} » : colonne(s) manquante(s) : {', '.join(missing)}",
-                             file=str(self.path), field=missing[0],
-                             expected="les en-têtes du modèle (cqpi template) sur la première ligne")
+            raise InputError(
+                f"feuille « {COMP_SHEET} » : colonne(s) manquante(s) : {', '.join(missing)}",
+                file=str(self.path),
+                field=missing[0],
+                expected="les en-têtes du modèle (cqpi template) sur la première ligne",
+            )
         g, cert, owner = self.g, self.cert, self.owner
         ref = rdflib.URIRef(f"{ID}referentiel/{owner}")
-        parts = {k: rdflib.URIRef(f"{ID}referentiel/{owner}-{k}") for k in ("activites", "competences", "evaluation")}
+        parts = {
+            k: rdflib.URIRef(f"{ID}referentiel/{owner}-{k}")
+            for k in ("activites", "competences", "evaluation")
+        }
         self.add(cert, CQN.hasReferentiel, ref)
         self.add(ref, RDF.type, CQN.Referentiel)
         self.add(ref, RDFS.label, rdflib.Literal(f"Référentiel de {f['label'].value or owner}", lang="fr"))
@@ -445,9 +516,15 @@ class _Converter:
             return node
 
         if f["activitiesDescription"].value:
-            act_part = part("activites", CQN.activitiesPart, CQN.ReferentielActivites, f["activitiesDescription"])
-            self.add(act_part, DCTERMS.description, rdflib.Literal(f["activitiesDescription"].value, lang="fr"),
-                     f["activitiesDescription"])
+            act_part = part(
+                "activites", CQN.activitiesPart, CQN.ReferentielActivites, f["activitiesDescription"]
+            )
+            self.add(
+                act_part,
+                DCTERMS.description,
+                rdflib.Literal(f["activitiesDescription"].value, lang="fr"),
+                f["activitiesDescription"],
+            )
 
         def get(row: list[Cell], key: str) -> Cell:
             c = index[key]
@@ -464,8 +541,11 @@ class _Converter:
             if code_c.value or label_c.value:
                 key = code_c.value or _norm(label_c.value)
                 if key not in blocs:
-                    bloc = rdflib.URIRef(f"{ID}bloc/{code_c.value}" if re.fullmatch(r"[A-Za-z0-9_-]+", code_c.value)
-                                         else f"{ID}bloc/{owner}-{len(blocs) + 1}")
+                    bloc = rdflib.URIRef(
+                        f"{ID}bloc/{code_c.value}"
+                        if re.fullmatch(r"[A-Za-z0-9_-]+", code_c.value)
+                        else f"{ID}bloc/{owner}-{len(blocs) + 1}"
+                    )
                     blocs[key] = bloc
                     self.add(cert, CQN.hasBloc, bloc, code_c)
                     self.add(bloc, RDF.type, CQN.BlocDeCompetences, code_c)
@@ -483,12 +563,20 @@ class _Converter:
                 current_bloc = blocs[key]
             if not comp_c.value:
                 if any(get(row, k).value for k in ("activity", "expectedResult", "condition")):
-                    raise self.error("compétence ou capacité vide sur une ligne qui en décrit une", comp_c,
-                                     expected="l'intitulé de la capacité", field="Compétence ou capacité")
+                    raise self.error(
+                        "compétence ou capacité vide sur une ligne qui en décrit une",
+                        comp_c,
+                        expected="l'intitulé de la capacité",
+                        field="Compétence ou capacité",
+                    )
                 continue
             if current_bloc is None:
-                raise self.error("compétence sans bloc", code_c, expected="un code ou un intitulé de bloc",
-                                 field="Intitulé du bloc")
+                raise self.error(
+                    "compétence sans bloc",
+                    code_c,
+                    expected="un code ou un intitulé de bloc",
+                    field="Intitulé du bloc",
+                )
             comp = rdflib.URIRef(f"{ID}competence/{owner}-{n}")
             comp_part = part("competences", CQN.competencesPart, CQN.ReferentielCompetences, comp_c)
             self.add(comp_part, CQN.hasCompetence, comp)
@@ -529,8 +617,12 @@ class _Converter:
             for text in _values(ev_c.value, semicolons=True):
                 method = self.methods.get(_norm(text))
                 if method is None:
-                    raise self.error(f"modalité d'évaluation « {text} » inconnue", ev_c,
-                                     expected=COMP_COLUMNS[-1][2].split(" : ", 1)[1], field="Modalités d'évaluation")
+                    raise self.error(
+                        f"modalité d'évaluation « {text} » inconnue",
+                        ev_c,
+                        expected=COMP_COLUMNS[-1][2].split(" : ", 1)[1],
+                        field="Modalités d'évaluation",
+                    )
                 self.add(current_bloc, CQN.evaluationMethod, method, ev_c)
                 ev_part = part("evaluation", CQN.evaluationPart, CQN.ReferentielEvaluation, ev_c)
                 self.add(ev_part, CQN.evaluationMethod, method, ev_c)
