@@ -57,8 +57,9 @@ def hit_key(h: sparql_engine.Hit) -> tuple:
 
 def test_curated_cei_referentiel_conforms_as_new_referentiel(curated_store):
     cei = ROOT / "data" / "cqpi-referentiel-cei.ttl"
-    alone = validate_referentiel(cei)
-    assert alone.conforms, alone.render("text")
+    for engine in ("sparql", "shacl"):
+        alone = validate_referentiel(cei, engine=engine)
+        assert alone.conforms and not alone.results, alone.render("text")
     with_store = validate_referentiel(cei, against_store=curated_store)
     assert with_store.conforms, with_store.render("text")
     assert with_store.counts()["Violation"] == 0
@@ -182,8 +183,9 @@ def test_valid_referentiels_conform_in_every_format(tmp_path):
         CASES / "valid.csv",
         csv_to_xlsx(CASES / "valid.csv", tmp_path / "v.xlsx"),
     ):
-        report = validate_referentiel(path)
-        assert report.conforms and not report.results, (path, report.render("text"))
+        for engine in ("sparql", "shacl"):
+            report = validate_referentiel(path, engine=engine)
+            assert report.conforms and not report.results, (path, engine, report.render("text"))
 
 
 def test_cli_exit_codes_and_cell(tmp_path):

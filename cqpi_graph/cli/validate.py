@@ -58,6 +58,13 @@ def _emit(text: str, output: Path | None) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Écrire le rapport dans un fichier plutôt que sur la sortie standard.",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["sparql", "shacl"]),
+    default="sparql",
+    show_default=True,
+    help="Moteur pour un fichier : formes compilées en SPARQL (Oxigraph) ou pyshacl (référence).",
+)
 @click.pass_obj
 def validate_cmd(
     obj,
@@ -67,6 +74,7 @@ def validate_cmd(
     lang: str,
     fmt: str,
     output: Path | None,
+    engine: str,
 ) -> None:
     """Valider un référentiel (Turtle, JSON-LD, RDF/XML, N-Triples, XLSX, CSV) ou tout le graphe.
 
@@ -84,9 +92,9 @@ def validate_cmd(
             report = validate_store(store, lang=lang)
     elif against_store:
         with obj.open() as store:
-            report = validate_referentiel(list(files), against_store=store, lang=lang)
+            report = validate_referentiel(list(files), against_store=store, lang=lang, engine=engine)
     else:
-        report = validate_referentiel(list(files), lang=lang)
+        report = validate_referentiel(list(files), lang=lang, engine=engine)
     _emit(report.render(fmt), output)
     sys.exit(report.exit_code)
 
