@@ -102,7 +102,7 @@ def full_store(full_store_path: Path) -> Iterator[Store]:
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ANN001
     """Print (and save) the figures of the reliability section when it ran."""
-    from tests import reliability
+    import reliability
 
     path = reliability.write()
     if path is None:
