@@ -15,7 +15,7 @@ from cqpi_graph.namespaces import ID, PREFIXES
 from cqpi_graph.store import Row, Store, Term, default_location, open_store
 
 LABEL_PROPS = ("rdfs:label", "skos:prefLabel", "dct:title", "schema:name", "foaf:name")
-CODE_PROPS = ("cq:abbreviation", "skos:notation")
+CODE_PROPS = ("cq:abbreviation", "skos:notation", "cq:code", "cq:rncpCode", "cq:bcnCode", "cq:idcc")
 
 
 class GraphHolder:

@@ -146,9 +146,12 @@ def pick_lang() -> str:
     cookie = request.cookies.get(COOKIE)
     if cookie in LANGS:
         return cookie
-    best = request.accept_languages.best_match(LANGS)
     # French unless the browser prefers English to French.
-    return best if best == "en" and request.accept_languages["en"] > request.accept_languages["fr"] else "fr"
+    for value, quality in request.accept_languages:
+        primary = value.split("-")[0].lower()
+        if quality > 0 and primary in LANGS:
+            return primary
+    return "fr"
 
 
 def gettext(message: str) -> str:

@@ -61,12 +61,22 @@ def exists(iri: str) -> bool:
 
 def rdf_description(iri: str, fmt: str) -> Response:
     s = f"<{iri}>"
-    data = store().construct(
+    nt = store().construct(
         f"""CONSTRUCT {{ {s} ?p ?o . ?x ?q {s} . ?o rdfs:label ?ol }} WHERE {{
               {{ {s} ?p ?o OPTIONAL {{ ?o rdfs:label ?ol FILTER(isIRI(?o)) }} }}
               UNION {{ SELECT ?x ?q WHERE {{ ?x ?q {s} }} LIMIT 2000 }} }}""",
-        fmt,
+        "ntriples",
     )
+    if fmt == "ntriples":
+        data = nt
+    else:  # re-serialised with the common prefixes, so that the Turtle reads well
+        import pyoxigraph as ox
+
+        from cqpi_graph.namespaces import PREFIXES
+
+        triples = list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
+        fmt_ox = ox.RdfFormat.TURTLE if fmt == "turtle" else ox.RdfFormat.JSON_LD
+        data = ox.serialize(triples, format=fmt_ox, prefixes={**PREFIXES, "id": ID})
     mime = RDF_TYPES[fmt][0]
     resp = Response(data, mimetype=mime)
     if mime.startswith("text/"):
@@ -140,8 +150,13 @@ def show_resource(iri: str, fmt: str | None):  # noqa: ANN201
     return resp
 
 
-@bp.get("/resource/<path:path>")
 @bp.get("/id/<path:path>")
+def show_id(path: str):  # noqa: ANN201
+    """The IRI's own path (https://w3id.org/cqpi/id/… redirected here) answers like /resource/…."""
+    return show(path)
+
+
+@bp.get("/resource/<path:path>")
 def show(path: str):  # noqa: ANN201
     fmt = None
     for suffix, f in SUFFIXES.items():

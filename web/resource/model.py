@@ -132,7 +132,7 @@ def describe(iri: str) -> dict:
         {{ ?other (cq:hasBloc)?/cq:hasCompetence ?c BIND("same" AS ?via) }}
         UNION {{ ?c cq:competenceAlignedWith|skos:exactMatch|skos:closeMatch ?c2 .
                  ?other (cq:hasBloc)?/cq:hasCompetence ?c2 BIND("aligned" AS ?via) }}
-        FILTER(?other != {s}) FILTER NOT EXISTS {{ ?other a cq:BlocDeCompetences }}
+        ?other a cq:Certification FILTER(?other != {s})
     }} GROUP BY ?other ORDER BY DESC(?n) LIMIT 30""")
         if is_cert
         else []

@@ -85,11 +85,10 @@ def keywords(query: str) -> list[str]:
 def is_update(query: str) -> bool:
     words = keywords(query)
     i = 0
+    # PREFIX ex: <…> leaves only the word "prefix" (the IRI is blanked, prefixed names are not words).
     while i < len(words) and words[i] in ("prefix", "base"):
-        i += 2 if words[i] == "prefix" else 1
-    # PREFIX ex: <…> leaves "prefix" then the IRI (blanked); prefixed names are not words.
-    rest = [w for w in words[i:] if w not in ("prefix", "base")]
-    return bool(rest) and rest[0] in UPDATE_KEYWORDS
+        i += 1
+    return i < len(words) and words[i] in UPDATE_KEYWORDS
 
 
 def uses_service(query: str) -> bool:
@@ -253,6 +252,8 @@ def refuse_write():  # noqa: ANN201
 
 
 def examples() -> list[dict]:
+    from cqpi_graph.namespaces import PREFIXES, sparql_prologue
+
     from ..graph import lang
 
     out = []
