@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 import rdflib
+from webdata import FIXTURE, FIXTURE_GRAPH, ID, build_web_store
 
 from web import create_app
-
-from webdata import FIXTURE, FIXTURE_GRAPH, ID, build_web_store
 
 TWEB = ID + "cqpi/TWEB"
 XSS = "<script>alert('xss')</script>"
@@ -27,10 +26,16 @@ def web_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def app(web_store: Path, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
     downloads = tmp_path_factory.mktemp("downloads")
     (downloads / "cqpi-graph.nq").write_text("<a:b> <a:b> <a:b> .\n")
-    application = create_app({
-        "CQPI_STORE": str(web_store), "SPARQL_TIMEOUT": 3.0, "SPARQL_MAX_RESULTS": 500,
-        "SPARQL_MAX_QUERY_BYTES": 4096, "UPLOAD_MAX_BYTES": 20_000, "DOWNLOADS_DIR": str(downloads),
-    })
+    application = create_app(
+        {
+            "CQPI_STORE": str(web_store),
+            "SPARQL_TIMEOUT": 3.0,
+            "SPARQL_MAX_RESULTS": 500,
+            "SPARQL_MAX_QUERY_BYTES": 4096,
+            "UPLOAD_MAX_BYTES": 20_000,
+            "DOWNLOADS_DIR": str(downloads),
+        }
+    )
     yield application
     pool = application.extensions.get("cqpi_sparql_pool")
     if pool:
@@ -76,11 +81,26 @@ def test_label_falls_back_from_english_to_french_then_code(client) -> None:  # n
     assert "Préparer la production" in body  # bloc with a French label only
 
 
-@pytest.mark.parametrize("url", ["/", "/search", "/search?q=tweb", "/paths", "/socle", "/query", "/validate",
-                                 "/downloads", "/resource/cqpi/TWEB", "/resource/bloc/TWEBBC01",
-                                 "/resource/branche/test-chaussure", "/resource/org/test-cpne",
-                                 "/resource/rome/H2102", "/resource/competence/TWEB-1",
-                                 "/resource?iri=https%3A%2F%2Fw3id.org%2Fcqpi%2Fdef%23CQPI"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/search",
+        "/search?q=tweb",
+        "/paths",
+        "/socle",
+        "/query",
+        "/validate",
+        "/downloads",
+        "/resource/cqpi/TWEB",
+        "/resource/bloc/TWEBBC01",
+        "/resource/branche/test-chaussure",
+        "/resource/org/test-cpne",
+        "/resource/rome/H2102",
+        "/resource/competence/TWEB-1",
+        "/resource?iri=https%3A%2F%2Fw3id.org%2Fcqpi%2Fdef%23CQPI",
+    ],
+)
 def test_every_page_answers_html_with_security_headers(client, url: str) -> None:  # noqa: ANN001
     r = client.get(url)
     assert r.status_code == 200, url
@@ -100,11 +120,18 @@ def test_search_html_and_json(client) -> None:  # noqa: ANN001
     assert client.get("/search?q=conducteur&format=json").get_json()["total"] >= 1
 
 
-@pytest.mark.parametrize("q, iri", [
-    ("RNCP99902", ID + "cert/RNCP99902"), ("TWEBBC01", ID + "bloc/TWEBBC01"), ("H2102", ID + "rome/H2102"),
-    ("9991", ID + "branche/test-chaussure"), ("navigateur", TWEB), ("tweb", TWEB), ("regler l'installation",
-                                                                                 ID + "competence/TWEB-2"),
-])
+@pytest.mark.parametrize(
+    "q, iri",
+    [
+        ("RNCP99902", ID + "cert/RNCP99902"),
+        ("TWEBBC01", ID + "bloc/TWEBBC01"),
+        ("H2102", ID + "rome/H2102"),
+        ("9991", ID + "branche/test-chaussure"),
+        ("navigateur", TWEB),
+        ("tweb", TWEB),
+        ("regler l'installation", ID + "competence/TWEB-2"),
+    ],
+)
 def test_search_labels_alt_labels_and_codes(client, q: str, iri: str) -> None:  # noqa: ANN001
     data = client.get("/search/suggest", query_string={"q": q}).get_json()
     assert data["results"] and data["results"][0]["iri"] == iri, data
@@ -112,7 +139,10 @@ def test_search_labels_alt_labels_and_codes(client, q: str, iri: str) -> None:  
 
 def test_search_filters(client) -> None:  # noqa: ANN001
     def iris(**params: str) -> set[str]:
-        return {x["iri"] for x in client.get("/search", query_string={"format": "json", **params}).get_json()["results"]}
+        return {
+            x["iri"]
+            for x in client.get("/search", query_string={"format": "json", **params}).get_json()["results"]
+        }
 
     assert iris(q="test", type="CQPI") == {TWEB}
     assert ID + "cqpm/TWEBM" in iris(q="test", type="CQP")
@@ -127,14 +157,33 @@ def test_search_filters(client) -> None:  # noqa: ANN001
 
 def test_certification_page_shows_every_section(client) -> None:  # noqa: ANN001
     body = text(client.get("/resource/cqpi/TWEB"))
-    for expected in ("CQP interbranches (CQPI)", "Niveau 3", "CPNE de test", "Branche test de la plasturgie",
-                     'id="blocs"', "TWEBBC01", "Vérifier les approvisionnements", 'id="referentiel"',
-                     "Préparation de la ligne de production", "Les matières sont conformes au dossier de fabrication",
-                     "En situation de travail", 'id="recognitions"', "Dispense", "Conduire la ligne",
-                     'id="proximity"', "n'est pas une équivalence juridique", 'id="shared"', "CQPM de test de conduite",
-                     "Conduite d'équipement de production alimentaire", 'id="provenance"', "test/web", "inferred",
-                     'rel="alternate" type="text/turtle" href="/resource/cqpi/TWEB.ttl"',
-                     'type="application/ld+json"', 'type="application/n-triples"'):
+    for expected in (
+        "CQP interbranches (CQPI)",
+        "Niveau 3",
+        "CPNE de test",
+        "Branche test de la plasturgie",
+        'id="blocs"',
+        "TWEBBC01",
+        "Vérifier les approvisionnements",
+        'id="referentiel"',
+        "Préparation de la ligne de production",
+        "Les matières sont conformes au dossier de fabrication",
+        "En situation de travail",
+        'id="recognitions"',
+        "Dispense",
+        "Conduire la ligne",
+        'id="proximity"',
+        "n'est pas une équivalence juridique",
+        'id="shared"',
+        "CQPM de test de conduite",
+        "Conduite d'équipement de production alimentaire",
+        'id="provenance"',
+        "test/web",
+        "inferred",
+        'rel="alternate" type="text/turtle" href="/resource/cqpi/TWEB.ttl"',
+        'type="application/ld+json"',
+        'type="application/n-triples"',
+    ):
         assert expected.replace("'", "&#39;") in body or expected in body, expected
 
 
@@ -143,18 +192,30 @@ def test_succession_is_shown_both_ways(client) -> None:  # noqa: ANN001
     assert "Ancien titre de test" in text(client.get("/resource/cert/RNCP99902"))
 
 
-@pytest.mark.parametrize("accept, suffix, mime, rdflib_format", [
-    ("text/turtle", ".ttl", "text/turtle", "turtle"),
-    ("application/ld+json", ".jsonld", "application/ld+json", "json-ld"),
-    ("application/n-triples", ".nt", "application/n-triples", "nt"),
-])
+@pytest.mark.parametrize(
+    "accept, suffix, mime, rdflib_format",
+    [
+        ("text/turtle", ".ttl", "text/turtle", "turtle"),
+        ("application/ld+json", ".jsonld", "application/ld+json", "json-ld"),
+        ("application/n-triples", ".nt", "application/n-triples", "nt"),
+    ],
+)
 def test_resource_is_dereferenceable(client, accept: str, suffix: str, mime: str, rdflib_format: str) -> None:  # noqa: ANN001
-    for r in (client.get("/resource/cqpi/TWEB", headers={"Accept": accept}),
-              client.get("/resource/cqpi/TWEB" + suffix), client.get("/id/cqpi/TWEB", headers={"Accept": accept})):
+    for r in (
+        client.get("/resource/cqpi/TWEB", headers={"Accept": accept}),
+        client.get("/resource/cqpi/TWEB" + suffix),
+        client.get("/id/cqpi/TWEB", headers={"Accept": accept}),
+    ):
         assert r.status_code == 200 and r.mimetype == mime
         g = rdflib.Graph().parse(data=r.get_data(), format=rdflib_format)
-        assert (rdflib.URIRef(TWEB), rdflib.RDFS.label, rdflib.Literal("Conducteur de tests web", lang="fr")) in g
-    browser = client.get("/resource/cqpi/TWEB", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+        assert (
+            rdflib.URIRef(TWEB),
+            rdflib.RDFS.label,
+            rdflib.Literal("Conducteur de tests web", lang="fr"),
+        ) in g
+    browser = client.get(
+        "/resource/cqpi/TWEB", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    )
     assert browser.mimetype == "text/html" and "Accept" in browser.headers["Vary"]
 
 
@@ -187,8 +248,14 @@ def test_errors_never_show_a_stack_trace(app, monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_labels_with_html_are_escaped_everywhere(client) -> None:  # noqa: ANN001
-    pages = ["/resource/cert/RNCP99666", "/search?q=piégé", "/resource/cqpi/TWEB", "/resource/branche/test-chaussure",
-             "/socle?cert=" + ID + "cert/RNCP99666&cert=" + TWEB, "/resource/competence/XSS-1"]
+    pages = [
+        "/resource/cert/RNCP99666",
+        "/search?q=piégé",
+        "/resource/cqpi/TWEB",
+        "/resource/branche/test-chaussure",
+        "/socle?cert=" + ID + "cert/RNCP99666&cert=" + TWEB,
+        "/resource/competence/XSS-1",
+    ]
     for url in pages:
         body = text(client.get(url))
         assert XSS not in body and "<svg onload" not in body and "<img src=x" not in body, url
@@ -201,9 +268,16 @@ def test_labels_with_html_are_escaped_everywhere(client) -> None:  # noqa: ANN00
 # ---------------------------------------------------------------- SPARQL endpoint
 
 SELECT = "SELECT ?l WHERE { <https://w3id.org/cqpi/id/cqpi/TWEB> rdfs:label ?l } ORDER BY ?l"
-CONSTRUCT = "CONSTRUCT { ?s rdfs:label ?l } WHERE { VALUES ?s { <https://w3id.org/cqpi/id/cqpi/TWEB> } ?s rdfs:label ?l }"
-RESULT_MIMES = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
-                "csv": "text/csv", "tsv": "text/tab-separated-values"}
+CONSTRUCT = (
+    "CONSTRUCT { ?s rdfs:label ?l } WHERE { VALUES ?s { <https://w3id.org/cqpi/id/cqpi/TWEB> } "
+    "?s rdfs:label ?l }"
+)
+RESULT_MIMES = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+}
 GRAPH_MIMES = {"turtle": "text/turtle", "jsonld": "application/ld+json", "ntriples": "application/n-triples"}
 
 
@@ -218,8 +292,9 @@ def test_sparql_select_every_format(client, fmt: str, how: str) -> None:  # noqa
     elif how == "post-form":
         r = client.post("/sparql", data={"query": SELECT}, headers={"Accept": mime})
     else:
-        r = client.post("/sparql", data=SELECT.encode(), content_type="application/sparql-query",
-                        headers={"Accept": mime})
+        r = client.post(
+            "/sparql", data=SELECT.encode(), content_type="application/sparql-query", headers={"Accept": mime}
+        )
     assert r.status_code == 200, text(r)
     assert r.mimetype == mime
     assert "Conducteur de tests web" in text(r)
@@ -238,11 +313,14 @@ def test_sparql_ask(client, fmt: str) -> None:  # noqa: ANN001
 @pytest.mark.parametrize("query", [CONSTRUCT, f"DESCRIBE <{TWEB}>"])
 def test_sparql_construct_and_describe_every_format(client, fmt: str, query: str) -> None:  # noqa: ANN001
     mime = GRAPH_MIMES[fmt]
-    for r in (client.get("/sparql", query_string={"query": query}, headers={"Accept": mime}),
-              client.post("/sparql", data={"query": query, "format": fmt})):
+    for r in (
+        client.get("/sparql", query_string={"query": query}, headers={"Accept": mime}),
+        client.post("/sparql", data={"query": query, "format": fmt}),
+    ):
         assert r.status_code == 200 and r.mimetype == mime
-        g = rdflib.Graph().parse(data=r.get_data(), format={"turtle": "turtle", "jsonld": "json-ld",
-                                                            "ntriples": "nt"}[fmt])
+        g = rdflib.Graph().parse(
+            data=r.get_data(), format={"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt"}[fmt]
+        )
         assert (rdflib.URIRef(TWEB), rdflib.RDFS.label, rdflib.Literal("Web test operator", lang="en")) in g
 
 
@@ -253,14 +331,21 @@ def test_sparql_default_graph_uri(client) -> None:  # noqa: ANN001
     assert n == len(rdflib.Graph().parse(FIXTURE))
 
 
-@pytest.mark.parametrize("request_kwargs", [
-    {"method": "GET", "query_string": {"query": "INSERT DATA { <a:b> <a:b> <a:b> }"}},
-    {"method": "GET", "query_string": {"update": "CLEAR ALL"}},
-    {"method": "POST", "data": {"update": "DROP ALL"}},
-    {"method": "POST", "data": b"LOAD <http://example.org/x>", "content_type": "application/sparql-update"},
-    {"method": "POST", "data": {"query": "PREFIX ex: <http://ex/> # comment\nCLEAR GRAPH <http://ex/g>"}},
-    {"method": "POST", "data": b"DELETE WHERE { ?s ?p ?o }", "content_type": "application/sparql-query"},
-])
+@pytest.mark.parametrize(
+    "request_kwargs",
+    [
+        {"method": "GET", "query_string": {"query": "INSERT DATA { <a:b> <a:b> <a:b> }"}},
+        {"method": "GET", "query_string": {"update": "CLEAR ALL"}},
+        {"method": "POST", "data": {"update": "DROP ALL"}},
+        {
+            "method": "POST",
+            "data": b"LOAD <http://example.org/x>",
+            "content_type": "application/sparql-update",
+        },
+        {"method": "POST", "data": {"query": "PREFIX ex: <http://ex/> # comment\nCLEAR GRAPH <http://ex/g>"}},
+        {"method": "POST", "data": b"DELETE WHERE { ?s ?p ?o }", "content_type": "application/sparql-query"},
+    ],
+)
 def test_sparql_update_is_refused(client, request_kwargs: dict) -> None:  # noqa: ANN001
     r = client.open("/sparql", **request_kwargs)
     assert r.status_code == 403 and "lecture seule" in text(r)
@@ -306,7 +391,9 @@ def test_sparql_result_cap(client) -> None:  # noqa: ANN001
 def test_sparql_request_size_cap_and_content_type(client) -> None:  # noqa: ANN001
     big = "SELECT * WHERE { ?s ?p ?o } #" + "x" * 5000
     assert client.get("/sparql", query_string={"query": big}).status_code == 413
-    assert client.post("/sparql", data=big.encode(), content_type="application/sparql-query").status_code == 413
+    assert (
+        client.post("/sparql", data=big.encode(), content_type="application/sparql-query").status_code == 413
+    )
     assert client.post("/sparql", data=b"{}", content_type="application/json").status_code == 415
     assert client.get("/sparql", query_string=[("query", "ASK {}"), ("query", "ASK {}")]).status_code == 400
 
@@ -320,10 +407,12 @@ def test_sparql_without_query_sends_browsers_to_the_editor(client) -> None:  # n
 def test_query_page_has_yasgui_examples_and_shareable_query(client) -> None:  # noqa: ANN001
     body = text(client.get("/query"))
     assert "Les CQPI et les branches qui les ont adoptés" in body and 'id="yasgui"' in body
-    assert "PREFIX cq: &lt;https://w3id.org/cqpi/def#&gt;" in body  # examples declare their prefixes
+    assert 'data-query="PREFIX cq: &lt;https://w3id.org/cqpi/def#&gt;' in body  # examples declare prefixes
     shared = text(client.get("/query", query_string={"query": "ASK { ?s ?p ?o } # <b>"}))
     assert 'data-query="ASK { ?s ?p ?o } # &lt;b&gt;"' in shared
-    if (Path(__file__).resolve().parent.parent / "web/node_modules/@zazuko/yasgui/build/yasgui.min.js").is_file():
+    if (
+        Path(__file__).resolve().parent.parent / "web/node_modules/@zazuko/yasgui/build/yasgui.min.js"
+    ).is_file():
         assert "/static/vendor/yasgui/yasgui.min.js" in body
         js = client.get("/static/vendor/yasgui/yasgui.min.js")
         assert js.status_code == 200 and js.mimetype == "application/javascript"
@@ -351,7 +440,9 @@ def test_socle_explorer_shared_competences_and_heatmap(client) -> None:  # noqa:
     body = text(r)
     assert r.status_code == 200 and 'id="heatmap"' in body
     assert "Vérifier les approvisionnements" in body
-    data = client.get("/socle", query_string=[("cert", TWEB), ("cert", ID + "cqpm/TWEBM"), ("format", "json")]).get_json()
+    data = client.get(
+        "/socle", query_string=[("cert", TWEB), ("cert", ID + "cqpm/TWEBM"), ("format", "json")]
+    ).get_json()
     assert ID + "competence/TWEB-1" in data["shared"] and data["pairs"][0]["shared"] == 1
     r = client.get("/socle", query_string={"branch": ID + "branche/test-chaussure"})
     assert "CQPM de test de conduite" in text(r)
@@ -360,19 +451,41 @@ def test_socle_explorer_shared_competences_and_heatmap(client) -> None:  # noqa:
 def test_validation_upload_checks(client) -> None:  # noqa: ANN001
     r = client.post("/validate", data={}, content_type="multipart/form-data")
     assert r.status_code == 400 and "Aucun fichier" in text(r)
-    r = client.post("/validate", data={"file": (io.BytesIO(b"MZ\x00\x00"), "evil.exe")}, content_type="multipart/form-data")
+    r = client.post(
+        "/validate",
+        data={"file": (io.BytesIO(b"MZ\x00\x00"), "evil.exe")},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 415
-    r = client.post("/validate", data={"file": (io.BytesIO(b"PK\x03\x04binary"), "ref.ttl")}, content_type="multipart/form-data")
+    r = client.post(
+        "/validate",
+        data={"file": (io.BytesIO(b"PK\x03\x04binary"), "ref.ttl")},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 415
-    r = client.post("/validate", data={"file": (io.BytesIO(b"not xlsx"), "ref.xlsx")}, content_type="multipart/form-data")
+    r = client.post(
+        "/validate", data={"file": (io.BytesIO(b"not xlsx"), "ref.xlsx")}, content_type="multipart/form-data"
+    )
     assert r.status_code == 415
-    r = client.post("/validate", data={"file": (io.BytesIO(b"# x\n" * 6000), "big.ttl")}, content_type="multipart/form-data")
+    r = client.post(
+        "/validate",
+        data={"file": (io.BytesIO(b"# x\n" * 6000), "big.ttl")},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 413 and "volumineux" in text(r)
-    r = client.post("/validate", data={"file": (io.BytesIO(b"@prefix ex: <http://ex/> .\nex:a ex:b .\n"), "bad.ttl")},
-                    content_type="multipart/form-data")
+    r = client.post(
+        "/validate",
+        data={"file": (io.BytesIO(b"@prefix ex: <http://ex/> .\nex:a ex:b .\n"), "bad.ttl")},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 400 and "line 2" in text(r)
-    good = FIXTURE.read_bytes()[:0] + b'<https://w3id.org/cqpi/id/cqp/X> <http://www.w3.org/2000/01/rdf-schema#label> "<b>X</b>" .\n'
-    r = client.post("/validate", data={"file": (io.BytesIO(good), "../../etc/ref.nt")}, content_type="multipart/form-data")
+    good = (
+        FIXTURE.read_bytes()[:0]
+        + b'<https://w3id.org/cqpi/id/cqp/X> <http://www.w3.org/2000/01/rdf-schema#label> "<b>X</b>" .\n'
+    )
+    r = client.post(
+        "/validate", data={"file": (io.BytesIO(good), "../../etc/ref.nt")}, content_type="multipart/form-data"
+    )
     assert r.status_code == 200 and 'id="report"' in text(r) and "1 triplets" in text(r)
     assert "../../etc" not in text(r)
 
@@ -390,7 +503,9 @@ def test_uploads_are_never_written_to_disk(app, monkeypatch: pytest.MonkeyPatch)
     from web.optional import module
 
     if module("validate") is None:
-        r = app.test_client().post("/validate", data={"file": (io.BytesIO(data), "ref.nt")}, content_type="multipart/form-data")
+        r = app.test_client().post(
+            "/validate", data={"file": (io.BytesIO(data), "ref.nt")}, content_type="multipart/form-data"
+        )
         assert r.status_code == 200
 
 

@@ -24,7 +24,7 @@ DEFAULTS: dict[str, Any] = {
     "SPARQL_WORKERS": 2,  # query worker processes per web process
     "SPARQL_QUEUE_WAIT": 5.0,  # seconds a request waits for a free worker before a 503
     "SPARQL_ALLOW_SERVICE": False,  # federated queries (requests to hosts a caller chooses)
-    "UPLOAD_MAX_BYTES": 5 * 1024 * 1024,  # validation uploads
+    "UPLOAD_MAX_BYTES": 5_000_000,  # validation uploads
     "DOWNLOADS_DIR": None,  # folder of dumps/exports offered on /downloads
 }
 

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - the translation table keeps each message on one line
 """French interface by default, English by ?lang=en (remembered in a cookie) or Accept-Language.
 
 Messages are written in French in the templates and the code: ``_("Rechercher")``; the English

@@ -9,6 +9,7 @@ cap is checked in the worker before anything is serialised.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import pickle
 import queue
@@ -93,9 +94,7 @@ def execute(
         result = run()
         if isinstance(result, ox.QueryBoolean):
             return Outcome("ok", "ask", result.serialize(format=RESULT_FORMAT[result_fmt]))
-        n = 0
-        for _ in result:
-            n += 1
+        for n, _ in enumerate(result, 1):
             if n > cap:
                 what = "triplets" if isinstance(result, ox.QueryTriples) else "lignes"
                 return Outcome("cap", message=f"plus de {cap} {what}")
@@ -136,10 +135,8 @@ class Channel:
 
     def close(self) -> None:
         for f in (self.rfile, self.wfile):
-            try:
+            with contextlib.suppress(OSError):
                 f.close()
-            except OSError:
-                pass
 
 
 def worker_main(conn, location: str | None, endpoint: str | None) -> None:  # noqa: ANN001

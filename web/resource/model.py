@@ -142,7 +142,8 @@ def describe(iri: str) -> dict:
     graph_iris = sorted({r["g"].value for r in out_rows + in_rows})
     meta_rows = (
         select(
-            f"""SELECT ?g ?p ?o WHERE {{ GRAPH <{Graphs.META}> {{ VALUES ?g {{ {" ".join(f"<{x}>" for x in graph_iris)} }}
+            f"""SELECT ?g ?p ?o WHERE {{ GRAPH <{Graphs.META}> {{
+            VALUES ?g {{ {" ".join(f"<{x}>" for x in graph_iris)} }}
             ?g ?p ?o }} }}"""
         )
         if graph_iris

@@ -89,7 +89,8 @@ class SearchIndex:
             f"""SELECT ?s ?text ?kind WHERE {{ VALUES ?t {{ {values} }} ?s a ?t .
               {{ ?s rdfs:label|skos:prefLabel ?text BIND("label" AS ?kind) }}
               UNION {{ ?s skos:altLabel|dct:alternative|skos:hiddenLabel ?text BIND("alt" AS ?kind) }}
-              UNION {{ ?s skos:notation|cq:code|cq:rncpCode|cq:bcnCode|cq:idcc|cq:siret|cq:abbreviation ?text BIND("code" AS ?kind) }}
+              UNION {{ ?s skos:notation|cq:code|cq:rncpCode|cq:bcnCode|cq:idcc|cq:siret|cq:abbreviation ?text
+                       BIND("code" AS ?kind) }}
               FILTER(isLiteral(?text) && (LANG(?text) = "" || LANGMATCHES(LANG(?text), "fr")
                      || LANGMATCHES(LANG(?text), "en"))) }}"""
         )

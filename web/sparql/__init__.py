@@ -262,11 +262,13 @@ def examples() -> list[dict]:
         first, _, body = text.partition("\n")
         title = first.lstrip("# ").strip()
         fr, _, en = title.partition("|")
+        body = body.strip() + "\n"
+        used = {k: v for k, v in PREFIXES.items() if re.search(rf"(?<!\w){k}:", body)}
         out.append(
             {
                 "name": path.stem,
                 "title": (en if lang() == "en" and en else fr).strip(),
-                "query": body.strip() + "\n",
+                "query": (sparql_prologue(used) + body) if used else body,
             }
         )
     return out
