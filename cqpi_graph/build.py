@@ -66,10 +66,20 @@ def check_turtle(path: Path) -> None:
         raise InputError(f"Turtle invalide : {msg}", file=str(path), line=line, column=col) from None
 
 
-def project_files() -> list[tuple[str, list[Path], str]]:
+def project_files(extra_data: Sequence[Path] = ()) -> list[tuple[str, list[Path], str]]:
+    """The Turtle files of each project graph; extra_data adds files or folders to the curated one."""
     out = []
     for graph, folder, pattern, title in PROJECT_GRAPHS:
         files = [p for p in turtle_files(folder) if p.match(pattern)]
+        if graph == Graphs.CURATED:
+            for extra in extra_data:
+                extra = Path(extra)
+                if extra.is_dir():
+                    files.extend(sorted(extra.glob("*.ttl")))
+                elif extra.is_file():
+                    files.append(extra)
+                else:
+                    raise InputError("fichier ou dossier introuvable", file=str(extra), field="--data")
         out.append((graph, files, title))
     return out
 
@@ -145,13 +155,14 @@ def build(
     *,
     endpoint: str | None = None,
     imports: Sequence[tuple[str, Path]] = (),
+    extra_data: Sequence[Path] = (),
     reasoner: str = "reasonable",
     progress: Progress | None = None,
 ) -> BuildReport:
     """Build a new store from the project's files (and registry imports), then infer."""
     progress = progress or NullProgress()
     t0 = time.monotonic()
-    groups = project_files()
+    groups = project_files(extra_data)
     progress.stage("vérification des fichiers Turtle", total=sum(len(f) for _, f, _ in groups))
     for _, files, _ in groups:
         for f in files:
@@ -174,7 +185,8 @@ def build(
             fr, en = title.split("|")
             record_graph(
                 store,
-                GraphRecord(graph, fr, en, "chargement de fichiers Turtle du dépôt", sources=[SourceFile(f) for f in files], started=started),
+                GraphRecord(graph, fr, en, "chargement de fichiers Turtle du dépôt",
+                            sources=[SourceFile(f) for f in files], started=started),
             )
         for name, path in imports:
             report.imports.append(IMPORTERS[name](store, Path(path), progress))

@@ -40,9 +40,9 @@ def render_table(results_json: bytes, max_width: int = 80) -> str:
     rows = [[_cell(b.get(n)) for n in names] for b in data["results"]["bindings"]]
     rows = [[c if len(c) <= max_width else c[: max_width - 1] + "…" for c in r] for r in rows]
     widths = [max([len(n)] + [len(r[i]) for r in rows]) for i, n in enumerate(names)]
-    line = "  ".join(n.ljust(w) for n, w in zip(names, widths)).rstrip()
+    line = "  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)).rstrip()
     sep = "  ".join("-" * w for w in widths)
-    body = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    body = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
     return "\n".join([line, sep, *body, f"({len(rows)} ligne{'s' if len(rows) != 1 else ''})"])
 
 

@@ -63,7 +63,8 @@ def store_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    return f"shared data: {SHARED_DATA} ({'present' if SHARED_DATA.is_dir() else 'MISSING'}); pid {os.getpid()}"
+    state = "present" if SHARED_DATA.is_dir() else "MISSING"
+    return f"shared data: {SHARED_DATA} ({state}); pid {os.getpid()}"
 
 
 # Registry files of ../shared/data imported by `full_store_path` (source name, relative path).

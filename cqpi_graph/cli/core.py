@@ -33,10 +33,12 @@ def _short_graph(g: str) -> str:
 @click.command("build")
 @click.option("--with", "with_", multiple=True, metavar="SOURCE=PATH",
               help="Importer aussi un registre (répétable), ex. --with rncp=export.zip --with rome=DIR.")
+@click.option("--data", "data", multiple=True, type=click.Path(path_type=Path),
+              help="Fichier ou dossier Turtle à ajouter aux données curées (répétable).")
 @click.option("--reasoner", type=click.Choice(["reasonable", "owlrl"]), default="reasonable",
               show_default=True, help="Moteur d'inférence OWL 2 RL.")
 @click.pass_obj
-def build_cmd(obj, with_: tuple[str, ...], reasoner: str) -> None:
+def build_cmd(obj, with_: tuple[str, ...], data: tuple[Path, ...], reasoner: str) -> None:
     """Construire le graphe : ontologie, listes de codes, données, imports, inférence.
 
     Build the graph. The previous graph stays live until the new one is complete.
@@ -44,7 +46,7 @@ def build_cmd(obj, with_: tuple[str, ...], reasoner: str) -> None:
     Exemple : cqpi build --with rncp=../shared/data/rncp/export-fiches-csv-2024-02-22.zip
     """
     report = build(obj.store_path, endpoint=obj.endpoint, imports=_parse_with(with_),
-                   reasoner=reasoner, progress=Progress())
+                   extra_data=data, reasoner=reasoner, progress=Progress())
     for imp in report.imports:
         summary = getattr(imp, "summary", None)
         click.echo(summary() if callable(summary) else str(imp))
