@@ -438,7 +438,8 @@ def _build_graph(store: Store) -> RecognitionGraph:
 
     # reified statements
     statements: dict[str, dict] = {}
-    for r in sel("""SELECT ?r ?cls ?a ?b WHERE { ?r cq:fromCertification ?a ; cq:toCertification ?b ; a ?cls }"""):
+    for r in sel("""SELECT ?r ?cls ?a ?b WHERE {
+                     ?r cq:fromCertification ?a ; cq:toCertification ?b ; a ?cls }"""):
         st = statements.setdefault(r["r"].value, {
             "from": r["a"].value, "to": r["b"].value, "classes": set(), "sources": [], "basis": [],
             "grants": set(), "remaining": set(), "fromBlocs": set(), "notes": []})
@@ -446,9 +447,11 @@ def _build_graph(store: Store) -> RecognitionGraph:
     # charter rule without a named target (« le titulaire d'un CQPI ne passe que les modules
     # complémentaires spécifiques à la branche »): one virtual target per adopting branch
     open_targets: list[tuple[str, str, str | None, str]] = []  # statement, CQPI, branch, branch label
-    for r in sel("""SELECT ?r ?a ?br ?bl WHERE { ?r a cq:AccesParModulesComplementaires ; cq:fromCertification ?a .
+    for r in sel("""SELECT ?r ?a ?br ?bl WHERE {
+                        ?r a cq:AccesParModulesComplementaires ; cq:fromCertification ?a .
                         FILTER NOT EXISTS { ?r cq:toCertification ?t }
-                        OPTIONAL { ?a cq:adoptedBy ?br OPTIONAL { ?br rdfs:label ?bl FILTER(LANG(?bl) = "fr") } } }"""):
+                        OPTIONAL { ?a cq:adoptedBy ?br
+                                   OPTIONAL { ?br rdfs:label ?bl FILTER(LANG(?bl) = "fr") } } }"""):
         sid, a = r["r"].value, r["a"].value
         br = r["br"].value if "br" in r else None
         open_targets.append((sid, a, br, r["bl"].value if "bl" in r else ""))
@@ -663,8 +666,9 @@ def _build_graph(store: Store) -> RecognitionGraph:
         slug = _local(br) if br else "branche-adherente"
         v = f"{a}#cqp-{slug}"
         where = f"la branche {br_label or slug}" if br else "une branche adhérente à la charte CQPI"
-        info = NodeInfo(v, f"CQP {'de ' + where if br else "d'" + where[3:]} accessible au titulaire du CQPI {sigle} (CQP non nommé par la source)",
-                        [f"{sigle}@{slug}"], "CQP (cible de branche)", [])
+        of_where = f"de {where}" if br else f"d'{where}"
+        label = f"CQP {of_where} accessible au titulaire du CQPI {sigle} (CQP non nommé par la source)"
+        info = NodeInfo(v, label, [f"{sigle}@{slug}"], "CQP (cible de branche)", [])
         rg.nodes[v] = info
         rg.virtual_targets[u][fold(slug)] = v
         if br:
