@@ -26,6 +26,9 @@ from .store import Store
 ROME_JOB = ID + "rome/"
 ROME_COMPETENCE = ID + "rome/competence/"
 CONTAINER_PROPERTIES = (CQ + "hasBloc", CQ + "hasReferentiel", CQ + "competencesPart")
+# What a holder "has" as competences: its own, and a ROME job's savoir-faire and savoir-être
+# (the ROME import's coherence items; savoirs and work contexts are not competences).
+COMPETENCE_PROPERTIES = (CQ + "hasCompetence", CQ + "romeSavoirFaire", CQ + "romeSavoirEtre")
 CQP_KINDS = {"CQP", "CQPM"}
 
 
@@ -241,7 +244,8 @@ def _build_index(store: Store) -> CompetenceIndex:
     ix = CompetenceIndex()
     sel = store.select
     rg = load_graph(store)
-    for r in sel("SELECT ?h ?c WHERE { ?h cq:hasCompetence ?c }"):
+    cprops = " ".join(f"<{p}>" for p in COMPETENCE_PROPERTIES)
+    for r in sel(f"SELECT ?h ?c WHERE {{ VALUES ?p {{ {cprops} }} ?h ?p ?c }}"):
         ix.has[r["h"].value].add(r["c"].value)
     props = " ".join(f"<{p}>" for p in CONTAINER_PROPERTIES)
     for r in sel(f"SELECT ?h ?x WHERE {{ VALUES ?p {{ {props} }} ?h ?p ?x }}"):
@@ -252,13 +256,14 @@ def _build_index(store: Store) -> CompetenceIndex:
         ix.job_certs[j].add(rg.canonical.get(c, c))
     competences = {c for cs in ix.has.values() for c in cs}
     labels: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
-    for r in sel("""SELECT ?x ?l WHERE { { ?h cq:hasCompetence ?x } UNION { ?x cq:romeJob ?y }
-                     UNION { ?y cq:romeJob ?x }
-                     ?x rdfs:label|skos:prefLabel ?l }"""):
+    for r in sel(f"""SELECT ?x ?l WHERE {{ {{ VALUES ?p {{ {cprops} }} ?h ?p ?x }} UNION {{ ?x cq:romeJob ?y }}
+                     UNION {{ ?y cq:romeJob ?x }}
+                     ?x rdfs:label|skos:prefLabel ?l }}"""):
         labels[r["x"].value].append((r["l"].value, r["l"].lang))
     for x, ls in labels.items():
         ix.labels[x] = _pick_label(ls)
-    for r in sel("SELECT ?x ?code WHERE { ?h cq:hasCompetence ?x . ?x skos:notation ?code }"):
+    for r in sel(f"""SELECT ?x ?code WHERE {{ VALUES ?p {{ {cprops} }} ?h ?p ?x .
+                     ?x skos:notation|cq:ogrCode ?code }}"""):
         ix.codes.setdefault(r["x"].value, r["code"].value)
     # declared equivalence classes (union-find: a class is undirected by nature)
     parent: dict[str, str] = {}
