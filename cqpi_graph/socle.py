@@ -256,8 +256,8 @@ def _build_index(store: Store) -> CompetenceIndex:
         ix.job_certs[j].add(rg.canonical.get(c, c))
     competences = {c for cs in ix.has.values() for c in cs}
     labels: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
-    for r in sel(f"""SELECT ?x ?l WHERE {{ {{ VALUES ?p {{ {cprops} }} ?h ?p ?x }} UNION {{ ?x cq:romeJob ?y }}
-                     UNION {{ ?y cq:romeJob ?x }}
+    for r in sel(f"""SELECT ?x ?l WHERE {{ {{ VALUES ?p {{ {cprops} }} ?h ?p ?x }}
+                     UNION {{ ?x cq:romeJob ?y }} UNION {{ ?y cq:romeJob ?x }}
                      ?x rdfs:label|skos:prefLabel ?l }}"""):
         labels[r["x"].value].append((r["l"].value, r["l"].lang))
     for x, ls in labels.items():
