@@ -414,36 +414,40 @@ def _build_graph(store: Store) -> RecognitionGraph:
 
     # -- certifications, their codes and labels
     kinds: dict[str, set[str]] = defaultdict(set)
-    for r in sel(f"SELECT ?c ?t WHERE {{ VALUES ?t {{ {_values(cert_classes)} }} ?c a ?t }}"):
-        if r["c"].kind == "uri":
-            kinds[r["c"].value].add(_local(r["t"].value))
+    for c, t in _cache.subjects_of_type(store, cert_classes):
+        kinds[c].add(_local(t))
     certs = set(kinds)
 
     # blocs
-    for r in sel("""SELECT ?c ?b WHERE { { ?c cq:hasBloc ?b } UNION { ?b cq:blocOf ?c } }"""):
-        c, b = r["c"].value, r["b"].value
+    for s_, p_, o_, _l, _g, is_iri in _cache.iter_triples(store, (CQ + "hasBloc", CQ + "blocOf")):
+        if is_iri:
+            c, b = (s_, o_) if p_ == CQ + "hasBloc" else (o_, s_)
+            rg.blocs.setdefault(b, Bloc(b))
+            rg.bloc_owners[b].add(c)
+    for b, _t in _cache.subjects_of_type(store, [CQ + "BlocDeCompetences", CQ + "ModuleComplementaire"]):
         rg.blocs.setdefault(b, Bloc(b))
-        rg.bloc_owners[b].add(c)
-    for r in sel("SELECT ?b WHERE { ?b a cq:BlocDeCompetences }"):
-        rg.blocs.setdefault(r["b"].value, Bloc(r["b"].value))
     certs -= set(rg.blocs)
 
     # recognition triples, with the graph each comes from
     triples: dict[tuple[str, str, str], set[str]] = defaultdict(set)
-    for r in sel(f"""SELECT ?a ?p ?b ?g WHERE {{ VALUES ?p {{ {_values(rec_props)} }}
-                     GRAPH ?g {{ ?a ?p ?b }} }}"""):
-        a, p, b = r["a"].value, r["p"].value, r["b"].value
-        if a != b and r["a"].kind == "uri" and r["b"].kind == "uri":
-            triples[(a, p, b)].add(r["g"].value)
+    for a, p, b, _l, g, is_iri in _cache.iter_triples(store, sorted(rec_props)):
+        if a != b and is_iri and g:
+            triples[(a, p, b)].add(g)
 
     # reified statements
     statements: dict[str, dict] = {}
-    for r in sel("""SELECT ?r ?cls ?a ?b WHERE {
-                     ?r cq:fromCertification ?a ; cq:toCertification ?b ; a ?cls }"""):
-        st = statements.setdefault(r["r"].value, {
-            "from": r["a"].value, "to": r["b"].value, "classes": set(), "sources": [], "basis": [],
-            "grants": set(), "remaining": set(), "fromBlocs": set(), "notes": []})
-        st["classes"].add(r["cls"].value)
+    ends: dict[str, dict[str, str]] = defaultdict(dict)
+    ends_props = (CQ + "fromCertification", CQ + "toCertification")
+    for r_, p_, o_, _l, _g, _i in _cache.iter_triples(store, ends_props):
+        ends[r_][p_] = o_
+    for r_, cls in _cache.subjects_of_type(store, list(CLASS_TO_PROPERTY)):
+        e_ = ends.get(r_, {})
+        if CQ + "fromCertification" not in e_ or CQ + "toCertification" not in e_:
+            continue
+        st = statements.setdefault(r_, {
+            "from": e_[CQ + "fromCertification"], "to": e_[CQ + "toCertification"], "classes": set(),
+            "sources": [], "basis": [], "grants": set(), "remaining": set(), "fromBlocs": set(), "notes": []})
+        st["classes"].add(cls)
     # charter rule without a named target (« le titulaire d'un CQPI ne passe que les modules
     # complémentaires spécifiques à la branche »): one virtual target per adopting branch
     open_targets: list[tuple[str, str, str | None, str]] = []  # statement, CQPI, branch, branch label
@@ -461,13 +465,11 @@ def _build_graph(store: Store) -> RecognitionGraph:
     attr = {DCT + "source": "sources", CQ + "legalBasis": "basis", CQ + "grantsBloc": "grants",
             CQ + "remainingBloc": "remaining", CQ + "fromBloc": "fromBlocs", CQ + "scopeNote": "notes"}
     if statements:
-        for r in sel(f"""SELECT ?r ?p ?o WHERE {{ ?r cq:fromCertification ?a .
-                         VALUES ?p {{ {_values(attr)} }} ?r ?p ?o }}"""):
-            st = statements.get(r["r"].value)
+        for r_, p_, value, _l, _g, _i in _cache.iter_triples(store, list(attr)):
+            st = statements.get(r_)
             if st is None:
                 continue
-            slot = st[attr[r["p"].value]]
-            value = r["o"].value
+            slot = st[attr[p_]]
             if isinstance(slot, set):
                 slot.add(value)
             elif value not in slot:
@@ -508,8 +510,7 @@ def _build_graph(store: Store) -> RecognitionGraph:
             x = parent[x]
         return x
 
-    for r in sel("SELECT ?a ?b WHERE { ?a cq:sameCertification ?b }"):
-        a, b = r["a"].value, r["b"].value
+    for a, _p, b, _l, _g, _i in _cache.iter_triples(store, (CQ + "sameCertification",)):
         for x in (a, b):
             parent.setdefault(x, x)
         ra, rb = find(a), find(b)
@@ -523,14 +524,12 @@ def _build_graph(store: Store) -> RecognitionGraph:
     codes: dict[str, list[str]] = defaultdict(list)
     labels: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
     wanted = set(parent) | set(rg.blocs)
-    for r in sel(f"""SELECT ?x ?code WHERE {{ VALUES ?p {{ {_values(CODE_PROPERTIES)} }} ?x ?p ?code }}"""):
-        x = r["x"].value
-        if x in wanted and r["code"].value not in codes[x]:
-            codes[x].append(r["code"].value)
-    for r in sel(f"""SELECT ?x ?l WHERE {{ VALUES ?p {{ {_values(LABEL_PROPERTIES)} }} ?x ?p ?l }}"""):
-        x = r["x"].value
-        if x in wanted:
-            labels[x].append((r["l"].value, r["l"].lang))
+    for x, _p, code, _l, _g, _i in _cache.iter_triples(store, CODE_PROPERTIES):
+        if x in wanted and code not in codes[x]:
+            codes[x].append(code)
+    for x, _p, lab, lang, _g, is_iri in _cache.iter_triples(store, LABEL_PROPERTIES):
+        if x in wanted and not is_iri and (lab, lang) not in labels[x]:
+            labels[x].append((lab, lang))
     ref_iris = {i for st in statements.values() for i in st["sources"] + st["basis"]}
     ref_iris |= {i for d in prox_pairs.values() for i in d["sources"]}
     ref_labels: dict[str, list[tuple[str, str | None]]] = defaultdict(list)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from . import _cache
 from .align import DEFAULT_THRESHOLD, Alignment, load_alignments
 from .errors import InputError, NotFoundError
-from .namespaces import CQ, ID
+from .namespaces import CQ, ID, OWL, RDFS, SKOS
 from .paths import NodeInfo, _local, _pick_label, fold, load_graph
 from .store import Store
 
@@ -244,27 +244,18 @@ def _build_index(store: Store) -> CompetenceIndex:
     ix = CompetenceIndex()
     sel = store.select
     rg = load_graph(store)
-    cprops = " ".join(f"<{p}>" for p in COMPETENCE_PROPERTIES)
-    for r in sel(f"SELECT ?h ?c WHERE {{ VALUES ?p {{ {cprops} }} ?h ?p ?c }}"):
-        ix.has[r["h"].value].add(r["c"].value)
-    props = " ".join(f"<{p}>" for p in CONTAINER_PROPERTIES)
-    for r in sel(f"SELECT ?h ?x WHERE {{ VALUES ?p {{ {props} }} ?h ?p ?x }}"):
-        ix.containers[r["h"].value].add(r["x"].value)
-    for r in sel("SELECT ?c ?j WHERE { ?c cq:romeJob ?j }"):
-        c, j = r["c"].value, r["j"].value
-        ix.jobs[c].add(j)
-        ix.job_certs[j].add(rg.canonical.get(c, c))
+    it = _cache.iter_triples
+    for h, _p, c, _l, _g, is_iri in it(store, COMPETENCE_PROPERTIES):
+        if is_iri:
+            ix.has[h].add(c)
+    for h, _p, x, _l, _g, is_iri in it(store, CONTAINER_PROPERTIES):
+        if is_iri:
+            ix.containers[h].add(x)
+    for c, _p, j, _l, _g, is_iri in it(store, (CQ + "romeJob",)):
+        if is_iri:
+            ix.jobs[c].add(j)
+            ix.job_certs[j].add(rg.canonical.get(c, c))
     competences = {c for cs in ix.has.values() for c in cs}
-    labels: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
-    for r in sel(f"""SELECT ?x ?l WHERE {{ {{ VALUES ?p {{ {cprops} }} ?h ?p ?x }}
-                     UNION {{ ?x cq:romeJob ?y }} UNION {{ ?y cq:romeJob ?x }}
-                     ?x rdfs:label|skos:prefLabel ?l }}"""):
-        labels[r["x"].value].append((r["l"].value, r["l"].lang))
-    for x, ls in labels.items():
-        ix.labels[x] = _pick_label(ls)
-    for r in sel(f"""SELECT ?x ?code WHERE {{ VALUES ?p {{ {cprops} }} ?h ?p ?x .
-                     ?x skos:notation|cq:ogrCode ?code }}"""):
-        ix.codes.setdefault(r["x"].value, r["code"].value)
     # declared equivalence classes (union-find: a class is undirected by nature)
     parent: dict[str, str] = {}
 
@@ -275,10 +266,8 @@ def _build_index(store: Store) -> CompetenceIndex:
             x = parent[x]
         return x
 
-    for r in sel("""SELECT ?a ?b WHERE { ?a skos:exactMatch|owl:sameAs ?b
-                     FILTER(isIRI(?a) && isIRI(?b)) }"""):
-        a, b = r["a"].value, r["b"].value
-        if a in competences or b in competences:
+    for a, _p, b, _l, _g, is_iri in it(store, (SKOS + "exactMatch", OWL + "sameAs")):
+        if is_iri and (a in competences or b in competences):
             ra, rb = find(a), find(b)
             if ra != rb:
                 # a ROME competence, when there is one, names the class
@@ -288,11 +277,16 @@ def _build_index(store: Store) -> CompetenceIndex:
         ix.declared[x] = find(x)
     for c in competences:
         ix.declared.setdefault(c, c)
-    missing = [x for x in set(ix.declared.values()) if x not in ix.labels]
-    if missing:
-        vals = " ".join(f"<{m}>" for m in missing[:5000])
-        for r in sel(f"SELECT ?x ?l WHERE {{ VALUES ?x {{ {vals} }} ?x rdfs:label|skos:prefLabel ?l }}"):
-            ix.labels.setdefault(r["x"].value, r["l"].value)
+    wanted = competences | set(ix.declared.values()) | set(ix.job_certs) | set(ix.has)
+    labels: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
+    for x, _p, lab, lang, _g, is_iri in it(store, (RDFS + "label", SKOS + "prefLabel")):
+        if x in wanted and not is_iri:
+            labels[x].append((lab, lang))
+    for x, ls in labels.items():
+        ix.labels[x] = _pick_label(ls)
+    for x, _p, code, _l, _g, _i in it(store, (SKOS + "notation", CQ + "ogrCode")):
+        if x in competences:
+            ix.codes.setdefault(x, code)
     # branches: cq:branch (cq:adoptedBy is a sub-property of it, materialised by inference)
     for r in sel("""SELECT ?c ?b ?idcc ?l WHERE { ?c cq:branch|cq:adoptedBy ?b .
                      OPTIONAL { ?b cq:idcc ?idcc }
