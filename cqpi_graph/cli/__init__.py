@@ -17,6 +17,8 @@ from ..store import Store, open_store, store_writer
 COMMAND_MODULES = [
     "core",
     "web",
+    "importers",
+    "paths",
 ]
 
 
