@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "web",
     "importers",
     "paths",
+    "validate",
 ]
 
 
