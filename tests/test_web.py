@@ -433,6 +433,18 @@ def test_path_explorer_page(client) -> None:  # noqa: ANN001
 
     if module("paths") is None:
         assert "pas encore disponible" in body
+        return
+    # the path drawn as SVG, with what remains to pass, escaped like the rest of the page
+    assert '<svg class="path-diagram"' in body and "Conduire la ligne" in body
+    assert 'href="/resource/cqpi/TWEB"' in body
+    data = client.get(
+        "/paths", query_string={"from": ID + "cqpm/TWEBM", "to": TWEB, "format": "json"}
+    ).get_json()
+    assert data["paths"] and data["paths"][0]["steps"][0]["remaining_labels"]
+    reach = text(client.get("/paths", query_string={"from": ID + "cqpm/TWEBM"}))
+    assert 'id="reach"' in reach and "Conducteur de tests web" in reach
+    unknown = text(client.get("/paths", query_string={"from": "RNCP00000000", "to": TWEB}))
+    assert 'class="error-message"' in unknown
 
 
 def test_socle_explorer_shared_competences_and_heatmap(client) -> None:  # noqa: ANN001
@@ -491,22 +503,18 @@ def test_validation_upload_checks(client) -> None:  # noqa: ANN001
 
 
 def test_uploads_are_never_written_to_disk(app, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
-    import tempfile
+    """Werkzeug spools large uploads to temporary files; the app keeps them in memory instead."""
+    import werkzeug.wrappers
 
     def refuse(*a: object, **k: object) -> None:
         raise AssertionError("an upload touched the disk")
 
-    monkeypatch.setattr(tempfile, "SpooledTemporaryFile", refuse)
-    monkeypatch.setattr(tempfile, "TemporaryFile", refuse)
-    monkeypatch.setattr(tempfile, "NamedTemporaryFile", refuse)
-    data = b"<a:b> <a:b> <a:b> .\n" * 800  # above werkzeug's in-memory threshold
-    from web.optional import module
-
-    if module("validate") is None:
-        r = app.test_client().post(
-            "/validate", data={"file": (io.BytesIO(data), "ref.nt")}, content_type="multipart/form-data"
-        )
-        assert r.status_code == 200
+    monkeypatch.setattr(werkzeug.wrappers.Request, "_get_file_stream", refuse)
+    data = b"<a:b> <a:b> <a:b> .\n" * 800  # above werkzeug's in-memory threshold (500 kB is not needed)
+    r = app.test_client().post(
+        "/validate", data={"file": (io.BytesIO(data), "ref.nt")}, content_type="multipart/form-data"
+    )
+    assert r.status_code == 200
 
 
 def test_template_download(client) -> None:  # noqa: ANN001

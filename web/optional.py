@@ -28,12 +28,12 @@ def function(mod: ModuleType | None, *names: str) -> Any:
 
 def plain(obj: Any) -> Any:
     """Dataclasses, objects with to_dict()/as_dict(), lists and dicts as plain data."""
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
     for meth in ("to_dict", "as_dict", "to_json_dict"):
         f = getattr(obj, meth, None)
-        if callable(f):
+        if callable(f) and not isinstance(obj, type):
             return plain(f())
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
     if isinstance(obj, dict):
         return {str(k): plain(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple, set, frozenset)):

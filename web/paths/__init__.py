@@ -45,44 +45,55 @@ def layout(steps: list[dict]) -> dict:
 
 def _label_of(value) -> str:  # noqa: ANN001
     if isinstance(value, dict):
-        return str(value.get("label") or value.get("code") or value.get("iri") or "")
+        code = value.get("code") or ""
+        lbl = str(value.get("label") or "")
+        text = " ".join(x for x in (code, lbl) if x)
+        return text or str(value.get("iri") or "")
+    if isinstance(value, list):
+        return ", ".join(_label_of(v) for v in value)
     s = str(value)
     return label(s) if s.startswith("http") and iri_ok(s) else s
 
 
+def _href_of(value) -> str | None:  # noqa: ANN001
+    iri = value.get("iri") if isinstance(value, dict) else value
+    return resource_url(iri) if isinstance(iri, str) and iri.startswith("http") and iri_ok(iri) else None
+
+
 def normalise_steps(path) -> list[dict]:  # noqa: ANN001
-    """A path of the paths module (whatever its exact shape) as template-ready steps."""
+    """A path of cqpi_graph.paths (Path.to_dict()) as template-ready steps."""
     data = plain(path)
-    steps = data.get("steps", data) if isinstance(data, dict) else data
+    steps = data.get("steps", []) if isinstance(data, dict) else data
     out = []
     for st in steps or []:
         if not isinstance(st, dict):
             continue
-        src = (
-            st.get("source")
-            if not isinstance(st.get("source"), str) or "://" in st.get("source", "")
-            else None
-        )
-        frm = st.get("from") or st.get("src") or st.get("from_node") or src
-        to = st.get("to") or st.get("target") or st.get("dst") or st.get("to_node")
-        rel = st.get("relation") or st.get("kind") or st.get("type") or ""
-        remaining = st.get("remaining") or st.get("remaining_blocs") or []
-        granted = st.get("granted") or st.get("granted_blocs") or []
+        frm, to = st.get("from"), st.get("to")
+        remaining = st.get("remaining_blocs") or st.get("remaining") or []
         out.append(
             {
                 "from_label": _label_of(frm),
-                "from_href": resource_url(frm) if isinstance(frm, str) and iri_ok(frm) else None,
+                "from_href": _href_of(frm),
                 "to_label": _label_of(to),
-                "to_href": resource_url(to) if isinstance(to, str) and iri_ok(to) else None,
-                "relation_label": _label_of(rel),
+                "to_href": _href_of(to),
+                "relation_label": str(st.get("relation_label") or st.get("relation") or ""),
                 "remaining_labels": [_label_of(r) for r in remaining],
-                "granted_labels": [_label_of(r) for r in granted],
-                "legal": _label_of(st.get("legal_basis") or st.get("legalBasis") or ""),
-                "source_label": _label_of(
-                    st.get("source_document") or st.get("dct_source") or st.get("source") or ""
-                ),
+                "remaining_known": st.get("remaining_known", True),
+                "granted_labels": [_label_of(r) for r in st.get("granted_blocs") or st.get("granted") or []],
+                "legal": _label_of(st.get("legal_basis") or []),
+                "source_label": _label_of(st.get("sources") or []),
+                "derivation": str(st.get("derivation") or ""),
+                "notes": [str(n) for n in st.get("notes") or []],
             }
         )
+    return out
+
+
+def _proximity(data) -> list[dict]:  # noqa: ANN001
+    out = []
+    for p in (data.get("proximity") if isinstance(data, dict) else None) or []:
+        out.append({"a": _label_of(p.get("a")), "a_href": _href_of(p.get("a")), "b": _label_of(p.get("b")),
+                    "b_href": _href_of(p.get("b")), "source": _label_of(p.get("sources") or [])})
     return out
 
 
@@ -98,6 +109,7 @@ def explorer():  # noqa: ANN201
     except ValueError:
         k = 2
     ctx: dict = {
+        "same": False,
         "a": _endpoint_view(a),
         "b": _endpoint_view(b),
         "k": k,
@@ -115,25 +127,29 @@ def explorer():  # noqa: ANN201
             for p in items or []:
                 steps = normalise_steps(p)
                 if steps:
-                    ctx["paths"].append(
-                        {"steps": steps, "svg": layout(steps), "remaining": steps[-1]["remaining_labels"]}
-                    )
+                    cost = p.get("cost") if isinstance(p, dict) else None
+                    ctx["paths"].append({"steps": steps, "svg": layout(steps), "cost": cost})
+            ctx["proximity"] = _proximity(found)
+            ctx["same"] = bool(isinstance(found, dict) and found.get("same_certification"))
         except Exception as exc:  # noqa: BLE001 - the library's clear messages (unknown code, no path)
             ctx["error"] = str(exc)
     elif reach_fn is not None and a and not b:
         try:
-            for r in plain(reach_fn(store(), a)) or []:
-                if isinstance(r, dict):
-                    target = r.get("target") or r.get("to") or r.get("iri") or r.get("certification")
-                    ctx["reach"].append(
-                        {
-                            "label": _label_of(target),
-                            "href": resource_url(target)
-                            if isinstance(target, str) and iri_ok(target)
-                            else None,
-                            "remaining": [_label_of(x) for x in r.get("remaining", [])],
-                        }
-                    )
+            found = plain(reach_fn(store(), a, limit=100))
+            items = (found.get("reachable") or found.get("items") or []) if isinstance(found, dict) else found
+            for r in items or []:
+                node = r.get("node") or {}
+                steps = normalise_steps(r.get("path") or {})
+                ctx["reach"].append(
+                    {
+                        "label": _label_of(node),
+                        "href": _href_of(node),
+                        "cost": r.get("cost"),
+                        "via": " → ".join(st["relation_label"] for st in steps),
+                        "remaining": [x for st in steps for x in st["remaining_labels"]],
+                    }
+                )
+            ctx["proximity"] = _proximity(found)
         except Exception as exc:  # noqa: BLE001
             ctx["error"] = str(exc)
     if request.args.get("format") == "json" or wants_json():

@@ -49,6 +49,16 @@ def declared_socle(certs: list[str], computed: bool) -> dict:
     return {"sizes": {c: len(s) for c, s in sets.items()}, "shared": sorted(shared), "pairs": pairs}
 
 
+def _shared_view(c) -> dict:  # noqa: ANN001
+    """A shared competence, from the library (dict with key/label/code/basis) or an IRI."""
+    if isinstance(c, str):
+        return {**view_iri(c), "basis": ""}
+    key = str(c.get("key") or c.get("iri") or "")
+    text = " ".join(x for x in (c.get("code") or "", c.get("label") or "") if x) or key
+    href = resource_url(key) if key.startswith("http") and iri_ok(key) else None
+    return {"iri": key, "label": text, "href": href, "basis": str(c.get("basis") or "")}
+
+
 def branch_certs(branch: str) -> list[str]:
     rows = select(
         f"SELECT DISTINCT ?c WHERE {{ ?c cq:branch|cq:adoptedBy <{branch}> ; a cq:Certification }} LIMIT 40"
@@ -78,25 +88,31 @@ def explorer():  # noqa: ANN201
             result = None
             if lib is not None:
                 try:
-                    result = plain(lib(store(), certs, computed=computed))
+                    result = plain(lib(store(), certs, min_share=None, computed=computed))
                 except TypeError:
                     result = None
             if not isinstance(result, dict) or "pairs" not in result:
                 result = declared_socle(certs, computed)
-            names = labels(certs + [c for c in result.get("shared", []) if isinstance(c, str)])
-            matrix = []
+            axis = [c["iri"] if isinstance(c, dict) else c for c in result.get("certifications", [])] or certs
+            shared = [_shared_view(c) for c in result.get("shared", [])]
+            names = labels(axis)
             lookup = {(p["a"], p["b"]): p for p in result["pairs"]}
-            for x in certs:
+            matrix = []
+            for x in axis:
                 row = []
-                for y in certs:
+                for y in axis:
                     p = lookup.get((x, y)) or lookup.get((y, x))
-                    row.append(None if x == y else p)
+                    row.append(
+                        None if x == y or p is None else {**p, "jaccard": float(p.get("jaccard") or 0)}
+                    )
                 matrix.append({"cert": view_iri(x, names), "cells": row})
+            ctx["certs"] = view_iris(axis)
             ctx["result"] = {
-                "shared": [view_iri(c, names) if isinstance(c, str) else c for c in result.get("shared", [])],
+                "shared": shared,
                 "matrix": matrix,
                 "pairs": result["pairs"],
                 "sizes": result.get("sizes", {}),
+                "notes": result.get("notes", []),
             }
         except Exception as exc:  # noqa: BLE001
             ctx["error"] = str(exc)

@@ -121,6 +121,42 @@ def data_url(mime: str, text: str) -> str:
     return f"data:{mime};charset=utf-8;base64," + base64.b64encode(text.encode("utf-8")).decode("ascii")
 
 
+def run_validation(fn, data: bytes, filename: str) -> dict:  # noqa: ANN001
+    """cqpi_graph.validate.validate_referentiel on the upload, which it reads from a file: a name we
+    choose, in a fresh private directory, removed as soon as the report is made."""
+    from pathlib import Path
+
+    from ..graph import lang
+
+    ext = os.path.splitext(filename)[1].lower()
+    with tempfile.TemporaryDirectory(prefix="cqpi-upload-") as tmp:
+        path = Path(tmp) / ("referentiel" + ext)
+        path.write_bytes(data)
+        try:
+            report = fn([path], lang=lang())
+        except Exception as exc:  # noqa: BLE001 - the library's clear input errors (cell, line)
+            from cqpi_graph.errors import CqpiError
+
+            if not isinstance(exc, CqpiError):
+                raise
+            raise UploadRefused(400, _("Erreur"), str(exc).replace(str(path), filename)) from None
+    csv_text = report.render("csv")
+    # the machine columns (IRIs, RDF terms) stay in the downloads, not in the page
+    rows = [{k: v for k, v in r.items() if "iri" not in k and "rdf" not in k}
+            for r in csv.DictReader(io.StringIO(csv_text))]
+    summary = report.summary_line() if hasattr(report, "summary_line") else ""
+    return {
+        "conforms": bool(report.conforms),
+        "summary": summary.replace(str(path), filename) if summary else summary,
+        "rows": rows,
+        "downloads": [
+            ("HTML", "rapport.html", data_url("text/html", report.render("html"))),
+            ("CSV", "rapport.csv", data_url("text/csv", csv_text)),
+            ("Turtle", "rapport.ttl", data_url("text/turtle", report.render("turtle"))),
+        ],
+    }
+
+
 @bp.get("/validate")
 def page():  # noqa: ANN201
     mod = module("validate")
@@ -148,47 +184,12 @@ def upload():  # noqa: ANN201
         ctx["filename"] = name
         fmt = check_upload(name, data)
         triples = parse_rdf(data, fmt) if fmt in OX_FORMAT else None
-        fn = function(mod, "validate_upload", "validate_bytes", "validate_file", "validate_path", "validate")
+        fn = function(mod, "validate_referentiel")
         if fn is None:
-            ctx["report"] = {"conforms": None, "triples": triples, "rows": [], "text": None}
+            ctx["report"] = {"conforms": None, "triples": triples, "rows": [], "summary": None}
         else:
-            from ..graph import lang
-
-            result = _call_validator(fn, data, fmt, name, lang())
-            rows = report_rows(result)
-            plain_result = plain(result)
-            conforms = plain_result.get("conforms") if isinstance(plain_result, dict) else None
-            turtle = None
-            for meth in ("to_turtle", "turtle"):
-                m = getattr(result, meth, None)
-                if callable(m):
-                    turtle = m()
-                    break
-            html_text = render_template(
-                "validate/report_file.html", rows=rows, conforms=conforms, filename=name
-            )
-            ctx["report"] = {
-                "conforms": conforms,
-                "triples": triples,
-                "rows": rows,
-                "downloads": [
-                    ("HTML", "rapport.html", data_url("text/html", html_text)),
-                    ("CSV", "rapport.csv", data_url("text/csv", to_csv(rows))),
-                ]
-                + (
-                    [
-                        (
-                            "Turtle",
-                            "rapport.ttl",
-                            data_url(
-                                "text/turtle", turtle if isinstance(turtle, str) else turtle.decode("utf-8")
-                            ),
-                        )
-                    ]
-                    if turtle
-                    else []
-                ),
-            }
+            ctx["report"] = run_validation(fn, data, name)
+            ctx["report"]["triples"] = triples
     except UploadRefused as exc:
         ctx["error"] = {"title": exc.title, "message": exc.message}
         return render_template("validate/validate.html", **ctx), exc.status
