@@ -1,0 +1,324 @@
+"""cqpi path, reach, socle, similar, cqpi-candidates, align.
+
+Exit codes: 0 an answer; 1 an unknown code (the message lists near matches) or another error of
+the graph; 2 bad usage or input; 3 `cqpi path` found no path (the answer says so).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+
+import click
+
+from ..align import DEFAULT_THRESHOLD, run_align
+from ..paths import NodeInfo, Path, PathResult, Proximity, Step, find_paths, reach
+from ..query import compact
+from ..socle import cqpi_candidates, similar, socle
+
+EXIT_NO_PATH = 3
+
+
+def _dump(data: object) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _refs(refs) -> str:
+    return " ; ".join(f"{r.label} <{r.iri}>" if r.label else f"<{r.iri}>" for r in refs)
+
+
+def _short_graph(g: str) -> str:
+    return g.rsplit("/graph/", 1)[-1]
+
+
+def _step_lines(i: int, st: Step) -> list[str]:
+    out = [f"  {i}. {st.source.display()}", f"     → {st.target.display()}"]
+    how = f"{st.relation_label} ({st.relation})"
+    if st.inferred or st.derivation:
+        how += f" — {'déduit' if st.inferred else 'établi'} : {st.derivation or 'inférence OWL 2 RL'}"
+    out.append(f"     relation : {how}")
+    out.append(f"     base juridique : {_refs(st.legal_basis) or 'non précisée'}")
+    src = _refs(st.sources)
+    graphs = ", ".join(_short_graph(g) for g in st.graphs)
+    out.append(f"     source : {src or 'aucune dct:source'}" + (f" (graphe {graphs})" if graphs else ""))
+    if st.statements:
+        out.append(f"     énoncé : {', '.join(compact(s) for s in st.statements)}")
+    if st.granted:
+        out.append(f"     blocs accordés : {', '.join(b.display() for b in st.granted)}")
+    if st.remaining_known:
+        rest = ", ".join(b.display() for b in st.remaining) or "rien"
+        out.append(f"     reste à passer ({len(st.remaining)}) : {rest}")
+    else:
+        rest = ", ".join(b.display() for b in st.remaining)
+        out.append("     reste à passer : " + (rest + " — " if rest else "")
+                   + "périmètre non précisé par la source (compté 1)")
+    for n in st.notes:
+        out.append(f"     note : {n}")
+    return out
+
+
+def _path_lines(n: int, p: Path, best: bool) -> list[str]:
+    head = "Meilleur chemin" if best else f"Variante {n}"
+    cost = f"{p.cost} bloc(s) ou module(s) à passer" + ("" if p.cost_known else " au moins")
+    out = [f"{head} : {len(p.steps)} étape(s), {cost}"]
+    for i, st in enumerate(p.steps, 1):
+        out += _step_lines(i, st)
+    return out
+
+
+def _proximity_lines(prox: list[Proximity]) -> list[str]:
+    if not prox:
+        return []
+    out = ["Proximité de contenu (cq:closeTo — n'est pas une reconnaissance, jamais comptée) :"]
+    for p in prox:
+        src = f" — source : {_refs(p.sources)}" if p.sources else ""
+        out.append(f"  {p.a.display()} ~ {p.b.display()}{src}")
+    return out
+
+
+@click.command("path")
+@click.argument("a")
+@click.argument("b")
+@click.option("--alternatives", "-k", type=click.IntRange(0, 50), default=2, show_default=True,
+              help="Nombre de chemins de rechange après le meilleur.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_obj
+def path_cmd(obj, a: str, b: str, alternatives: int, fmt: str) -> None:
+    """Chemin de reconnaissances de la certification A vers B, et ce qui reste à passer.
+
+    A et B : code RNCP/RS (RNCP36429), code BCN (50022003), sigle (CEI) ou IRI. Pour un CQPI,
+    B peut être une branche (IDCC, identifiant ou libellé) : le CQP de cette branche.
+    Le coût d'un chemin est le nombre de blocs ou modules restant à passer.
+    Codes de sortie : 0 chemin trouvé, 1 code inconnu, 3 aucun chemin.
+
+    Exemple : cqpi path 50022003 50020101
+    """
+    with obj.open() as store:
+        res: PathResult = find_paths(store, a, b, alternatives=alternatives)
+    if fmt == "json":
+        _dump(res.to_dict())
+    else:
+        lines = [f"De : {res.origin.display()}", f"Vers : {res.target.display()}", ""]
+        if res.same_certification:
+            lines.append("Même certification (cq:sameCertification) : rien à passer.")
+        elif not res.paths:
+            lines.append("Aucun chemin de reconnaissance de A vers B dans le graphe.")
+        for n, p in enumerate(res.paths):
+            lines += _path_lines(n, p, n == 0) + [""]
+        prox = _proximity_lines(res.proximity)
+        if prox:
+            lines += [""] + prox if not res.paths else prox
+        click.echo("\n".join(lines).rstrip())
+    if not res.found:
+        sys.exit(EXIT_NO_PATH)
+
+
+@click.command("reach")
+@click.argument("a")
+@click.option("--max-cost", type=click.IntRange(0), help="Seulement ce qui laisse au plus N blocs à passer.")
+@click.option("--limit", type=click.IntRange(1), help="Au plus N certifications.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_obj
+def reach_cmd(obj, a: str, max_cost: int | None, limit: int | None, fmt: str) -> None:
+    """Toutes les certifications accessibles depuis A, classées par ce qui reste à passer.
+
+    Exemple : cqpi reach 50022003
+    """
+    with obj.open() as store:
+        res = reach(store, a, max_cost=max_cost, limit=limit)
+    if fmt == "json":
+        _dump(res.to_dict())
+        return
+    lines = [f"Depuis : {res.origin.display()}", ""]
+    if not res.items:
+        lines.append("Aucune certification accessible par une reconnaissance.")
+    else:
+        lines.append("reste\tétapes\tcertification\tpar")
+    for r in res.items:
+        via = " → ".join(f"{s.relation}" for s in r.path.steps)
+        cost = f"{r.cost}" + ("" if r.path.cost_known else "+")
+        lines.append(f"{cost}\t{len(r.path.steps)}\t{r.node.display()}\t{via}")
+    prox = _proximity_lines(res.proximity)
+    click.echo("\n".join(lines + ([""] + prox if prox else [])))
+
+
+def _name(nodes: list[NodeInfo], iri: str) -> str:
+    for n in nodes:
+        if n.iri == iri:
+            return n.code
+    return iri
+
+
+@click.command("socle")
+@click.argument("items", nargs=-1)
+@click.option("--min-share", type=click.IntRange(1),
+              help="Compétences partagées par au moins K (défaut : toutes).")
+@click.option("--branch", help="Les certifications d'une branche (IDCC, identifiant ou libellé).")
+@click.option("--computed/--declared-only", default=False, show_default=True,
+              help="Inclure les alignements calculés (cqpi align) au-dessus du seuil.")
+@click.option("--threshold", type=click.FloatRange(0, 1), default=DEFAULT_THRESHOLD, show_default=True,
+              help="Score minimal d'un alignement calculé.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text",
+              show_default=True)
+@click.pass_obj
+def socle_cmd(obj, items: tuple[str, ...], min_share: int | None, branch: str | None, computed: bool,
+              threshold: float, fmt: str) -> None:
+    """Socle commun : les compétences que partagent les certifications données.
+
+    Compétences identiques (même ressource), déclarées équivalentes (skos:exactMatch, même
+    compétence ROME) ou, avec --computed, alignées par calcul (toujours signalé « calculée »).
+
+    Exemple : cqpi socle RNCP4049 RNCP30271 ; cqpi socle --branch 3117
+    """
+    with obj.open() as store:
+        res = socle(store, list(items), min_share=min_share, branch=branch, computed=computed,
+                    threshold=threshold)
+    if fmt == "json":
+        _dump(res.to_dict())
+        return
+    codes = [n.code for n in res.nodes]
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(["competence", "code", "label", "share", "basis", *codes])
+        for s in res.shared:
+            w.writerow([s.key, s.code, s.label, s.share, s.basis,
+                        *["|".join(c.iri for c in s.holders.get(n.iri, [])) for n in res.nodes]])
+        sys.stdout.write(buf.getvalue())
+        return
+    lines = ["Certifications :"]
+    for n in res.nodes:
+        br = ", ".join(res.branches.get(n.iri, []))
+        br = f" — branche(s) : {br}" if br else ""
+        lines.append(f"  {n.display()} — {res.sizes[n.iri]} compétence(s){br}")
+    mode = f"avec alignements calculés (seuil {res.threshold})" if res.computed else "déclarées seulement"
+    lines += ["", f"Compétences partagées par au moins {res.min_share} sur {len(res.nodes)} ({mode}) : "
+              f"{len(res.shared)}"]
+    for s in res.shared:
+        code = f" [{s.code}]" if s.code else ""
+        lines.append(f"  - {s.label}{code} — {s.share}/{len(res.nodes)} — {s.basis}")
+        for node, comps in s.holders.items():
+            for c in comps:
+                via = f" (via {compact(c.via)})" if c.via else ""
+                if c.iri != s.key or len(res.nodes) > 1:
+                    lines.append(f"      {_name(res.nodes, node)} : {c.label or compact(c.iri)}{via}")
+        for al in s.alignments:
+            lines.append(f"      alignement calculé : score {al.score:.2f} ({al.method})")
+    if res.pairs:
+        lines += ["", "Recouvrement par paire : partagées / union (Jaccard)"]
+        for p in res.pairs:
+            lines.append(f"  {_name(res.nodes, p.a)} × {_name(res.nodes, p.b)} : {p.shared} / {p.union} "
+                         f"({p.jaccard:.2f})")
+    for note in res.notes:
+        lines.append(f"note : {note}")
+    click.echo("\n".join(lines))
+
+
+@click.command("similar")
+@click.argument("x")
+@click.option("--top", "-n", type=click.IntRange(1), default=10, show_default=True)
+@click.option("--kind", type=click.Choice(["all", "certification", "rome"]), default="all", show_default=True)
+@click.option("--computed/--declared-only", default=False, show_default=True)
+@click.option("--threshold", type=click.FloatRange(0, 1), default=DEFAULT_THRESHOLD, show_default=True)
+@click.option("--evidence", type=click.IntRange(0), default=5, show_default=True,
+              help="Compétences partagées montrées par résultat (texte).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_obj
+def similar_cmd(obj, x: str, top: int, kind: str, computed: bool, threshold: float, evidence: int,
+                fmt: str) -> None:
+    """Les N certifications ou métiers ROME qui partagent le plus de compétences avec X.
+
+    Exemple : cqpi similar RNCP30271 --top 5 ; cqpi similar H1102
+    """
+    with obj.open() as store:
+        res = similar(store, x, top, kind=kind, computed=computed, threshold=threshold)
+    if fmt == "json":
+        _dump(res.to_dict())
+        return
+    lines = [f"{res.subject.display()} — {res.size} compétence(s)", ""]
+    if not res.items:
+        lines.append("Aucun nœud ne partage de compétence avec lui.")
+    for i, it in enumerate(res.items, 1):
+        lines.append(f"{i}. {it.node.display()} — {it.shared} partagée(s) sur {it.size}, "
+                     f"Jaccard {it.jaccard:.2f}")
+        for c in it.evidence[:evidence]:
+            lines.append(f"     · {c.label or compact(c.iri)}" + (f" [{c.code}]" if c.code else ""))
+        if len(it.evidence) > evidence:
+            lines.append(f"     · … et {len(it.evidence) - evidence} autre(s)")
+    click.echo("\n".join(lines))
+
+
+@click.command("cqpi-candidates")
+@click.option("--min-jaccard", type=click.FloatRange(0, 1), default=0.3, show_default=True,
+              help="Recouvrement minimal (Jaccard) entre deux CQP de branches différentes.")
+@click.option("--min-branches", type=click.IntRange(2), default=2, show_default=True)
+@click.option("--computed/--declared-only", default=False, show_default=True)
+@click.option("--threshold", type=click.FloatRange(0, 1), default=DEFAULT_THRESHOLD, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_obj
+def candidates_cmd(obj, min_jaccard: float, min_branches: int, computed: bool, threshold: float,
+                   fmt: str) -> None:
+    """Candidats CQPI : CQP de branches différentes aux activités identiques ou proches.
+
+    Pour chaque groupe : le socle commun (qui deviendrait le CQPI) et ce qui reste propre à
+    chaque branche.
+    """
+    with obj.open() as store:
+        groups = cqpi_candidates(store, min_jaccard=min_jaccard, min_branches=min_branches,
+                                 computed=computed, threshold=threshold)
+    if fmt == "json":
+        _dump([g.to_dict() for g in groups])
+        return
+    if not groups:
+        click.echo(f"Aucun groupe de CQP d'au moins {min_branches} branches avec un recouvrement "
+                   f"(Jaccard) d'au moins {min_jaccard}.")
+        return
+    lines = []
+    for i, g in enumerate(groups, 1):
+        lines.append(f"Groupe {i} — {len(g.members)} CQP, Jaccard moyen {g.mean_jaccard:.2f}")
+        for m in g.members:
+            lines.append(f"  {m.display()} — branche(s) : {', '.join(g.branches.get(m.iri, []))}")
+        lines.append(f"  Socle commun ({len(g.core)}) :")
+        for s in g.core:
+            lines.append(f"    - {s.label}" + (f" [{s.code}]" if s.code else "") + f" — {s.basis}")
+        for m in g.members:
+            spec = g.specific.get(m.iri, [])
+            lines.append(f"  Propre à {m.code} ({len(spec)}) :")
+            lines += [f"    - {c.label or compact(c.iri)}" for c in spec]
+        lines.append("")
+    click.echo("\n".join(lines).rstrip())
+
+
+@click.command("align")
+@click.option("--threshold", type=click.FloatRange(0, 1), default=DEFAULT_THRESHOLD, show_default=True,
+              help="Score cosinus minimal gardé.")
+@click.option("--scope", type=click.Choice(["certifications", "all"]), default="certifications",
+              show_default=True,
+              help="certifications : compétences des référentiels et blocs ; all : aussi ROME et ESCO.")
+@click.option("--dry-run", is_flag=True, help="Calculer et afficher sans écrire dans le graphe.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_obj
+def align_cmd(obj, threshold: float, scope: str, dry_run: bool, fmt: str) -> None:
+    """Calculer les alignements entre compétences en texte libre (graphe computed/alignments).
+
+    Méthode : normalisation française (casse, accents, mots vides, racinisation Snowball),
+    cosinus TF-IDF sur les racines. Jamais écrit comme skos:exactMatch.
+    """
+    report = run_align(obj.store_path, endpoint=obj.endpoint, threshold=threshold, scope=scope,
+                       dry_run=dry_run)
+    if fmt == "json":
+        _dump(report.to_dict())
+        return
+    click.echo(f"{report.competences} compétence(s) comparée(s), {len(report.alignments)} alignement(s) "
+               f"≥ {threshold} ({'non écrits' if dry_run else 'écrits dans computed/alignments'})")
+    for al in report.alignments[:20]:
+        click.echo(f"  {al.score:.2f}  {al.a_label}  ~  {al.b_label}")
+    if len(report.alignments) > 20:
+        click.echo(f"  … et {len(report.alignments) - 20} autre(s) (--format json pour tout)")
+
+
+def register(group: click.Group) -> None:
+    for cmd in (path_cmd, reach_cmd, socle_cmd, similar_cmd, candidates_cmd, align_cmd):
+        group.add_command(cmd)

@@ -1,0 +1,576 @@
+"""Shared competency sockets (socles communs), similar certifications and CQPI candidates.
+
+The competences of a certification are those it holds with cq:hasCompetence, directly or through
+its blocs (cq:hasBloc), its référentiel (cq:hasReferentiel, cq:competencesPart), and those of the
+ROME jobs it targets (cq:romeJob, then the job's cq:hasCompetence from the ROME coherence items).
+
+Two competences are *the same* when they are the same resource or declared equivalent
+(skos:exactMatch, owl:sameAs — e.g. two référentiels pointing at the same ROME competence).
+With ``computed=True`` the alignments of the computed graph (see align.py) whose score reaches
+the threshold also join competences; a shared competence then says ``basis="calculée"`` with
+the scores, never ``"déclarée"``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from . import _cache
+from .align import DEFAULT_THRESHOLD, Alignment, load_alignments
+from .errors import InputError, NotFoundError
+from .namespaces import CQ, ID, OWL, RDFS, SKOS
+from .paths import NodeInfo, _local, _pick_label, fold, load_graph
+from .store import Store
+
+ROME_JOB = ID + "rome/"
+ROME_COMPETENCE = ID + "rome/competence/"
+CONTAINER_PROPERTIES = (CQ + "hasBloc", CQ + "hasReferentiel", CQ + "competencesPart")
+# What a holder "has" as competences: its own, and a ROME job's savoir-faire and savoir-être
+# (the ROME import's coherence items; savoirs and work contexts are not competences).
+COMPETENCE_PROPERTIES = (CQ + "hasCompetence", CQ + "romeSavoirFaire", CQ + "romeSavoirEtre")
+CQP_KINDS = {"CQP", "CQPM"}
+
+
+# ---------------------------------------------------------------- result types
+
+
+@dataclass
+class CompetenceRef:
+    iri: str
+    label: str = ""
+    code: str = ""
+    via: str = ""  # "" (direct), a bloc / référentiel IRI, or a ROME job IRI
+
+    def to_dict(self) -> dict:
+        return {"iri": self.iri, "label": self.label, "code": self.code, "via": self.via}
+
+
+@dataclass
+class SharedCompetence:
+    key: str
+    label: str
+    code: str
+    holders: dict[str, list[CompetenceRef]]  # node IRI -> its competences in this class
+    basis: str  # "identique", "déclarée" or "calculée"
+    alignments: list[Alignment] = field(default_factory=list)
+
+    @property
+    def share(self) -> int:
+        return len(self.holders)
+
+    def to_dict(self) -> dict:
+        return {
+            "key": self.key, "label": self.label, "code": self.code, "share": self.share,
+            "basis": self.basis,
+            "holders": {n: [c.to_dict() for c in cs] for n, cs in self.holders.items()},
+            "alignments": [a.to_dict() for a in self.alignments],
+        }
+
+
+@dataclass
+class PairOverlap:
+    a: str
+    b: str
+    shared: int
+    size_a: int
+    size_b: int
+
+    @property
+    def union(self) -> int:
+        return self.size_a + self.size_b - self.shared
+
+    @property
+    def jaccard(self) -> float:
+        return self.shared / self.union if self.union else 0.0
+
+    def to_dict(self) -> dict:
+        return {"a": self.a, "b": self.b, "shared": self.shared, "size_a": self.size_a,
+                "size_b": self.size_b, "union": self.union, "jaccard": round(self.jaccard, 4)}
+
+
+@dataclass
+class SocleResult:
+    nodes: list[NodeInfo]
+    sizes: dict[str, int]
+    min_share: int
+    shared: list[SharedCompetence]
+    pairs: list[PairOverlap]
+    specific: dict[str, list[CompetenceRef]]
+    computed: bool
+    threshold: float | None
+    branch: str | None = None
+    branches: dict[str, list[str]] = field(default_factory=dict)  # node -> branch labels
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "certifications": [n.to_dict() for n in self.nodes],
+            "sizes": self.sizes, "min_share": self.min_share,
+            "computed": self.computed, "threshold": self.threshold, "branch": self.branch,
+            "branches": self.branches,
+            "shared": [s.to_dict() for s in self.shared],
+            "pairs": [p.to_dict() for p in self.pairs],
+            "specific": {n: [c.to_dict() for c in cs] for n, cs in self.specific.items()},
+            "notes": self.notes,
+        }
+
+
+@dataclass
+class SimilarItem:
+    node: NodeInfo
+    shared: int
+    size: int
+    jaccard: float
+    evidence: list[CompetenceRef]
+
+    def to_dict(self) -> dict:
+        return {"node": self.node.to_dict(), "shared": self.shared, "size": self.size,
+                "jaccard": round(self.jaccard, 4), "evidence": [c.to_dict() for c in self.evidence]}
+
+
+@dataclass
+class SimilarResult:
+    subject: NodeInfo
+    size: int
+    items: list[SimilarItem]
+    computed: bool
+    threshold: float | None
+
+    def to_dict(self) -> dict:
+        return {"subject": self.subject.to_dict(), "size": self.size, "computed": self.computed,
+                "threshold": self.threshold, "similar": [i.to_dict() for i in self.items]}
+
+
+@dataclass
+class CandidateGroup:
+    members: list[NodeInfo]
+    branches: dict[str, list[str]]  # node -> branch labels
+    core: list[SharedCompetence]
+    specific: dict[str, list[CompetenceRef]]
+    mean_jaccard: float
+
+    def to_dict(self) -> dict:
+        return {"members": [m.to_dict() for m in self.members], "branches": self.branches,
+                "core": [c.to_dict() for c in self.core],
+                "specific": {n: [c.to_dict() for c in cs] for n, cs in self.specific.items()},
+                "mean_jaccard": round(self.mean_jaccard, 4)}
+
+
+# ---------------------------------------------------------------- the index
+
+
+class CompetenceIndex:
+    def __init__(self) -> None:
+        self.has: dict[str, set[str]] = defaultdict(set)  # holder -> competences
+        self.containers: dict[str, set[str]] = defaultdict(set)  # holder -> blocs, référentiels
+        self.jobs: dict[str, set[str]] = defaultdict(set)  # certification member -> ROME jobs
+        self.job_certs: dict[str, set[str]] = defaultdict(set)  # ROME job -> certification nodes
+        self.labels: dict[str, str] = {}
+        self.codes: dict[str, str] = {}
+        self.declared: dict[str, str] = {}  # competence -> declared class (exactMatch, sameAs)
+        self.branches: dict[str, set[str]] = defaultdict(set)  # certification member -> branches
+        self.branch_keys: dict[str, str] = {}  # folded IDCC / slug / label / IRI -> branch
+        self.branch_labels: dict[str, str] = {}
+        self.job_nodes: dict[str, NodeInfo] = {}
+        self.alignments: list[Alignment] = []
+        self._memo: dict[tuple, object] = {}
+
+    # classes of competences, declared only or with computed alignments above a threshold
+    def classes(self, computed: bool, threshold: float | None) -> dict[str, str]:
+        if not computed:
+            return self.declared
+        key = ("classes", threshold)
+        if key not in self._memo:
+            parent: dict[str, str] = {}
+
+            def find(x: str) -> str:
+                x = self.declared.get(x, x)
+                parent.setdefault(x, x)
+                while parent[x] != x:
+                    parent[x] = parent[parent[x]]
+                    x = parent[x]
+                return x
+
+            for al in self.alignments:
+                if threshold is None or al.score + 1e-9 >= threshold:
+                    ra, rb = find(al.a), find(al.b)
+                    if ra != rb:
+                        parent[max(ra, rb)] = min(ra, rb)
+            out = dict(self.declared)
+            for c in set(self.labels) | set(parent):
+                out[c] = find(c)
+            self._memo[key] = out
+        return self._memo[key]  # type: ignore[return-value]
+
+    def holder_competences(self, holder: str, depth: int = 3) -> dict[str, str]:
+        """competence -> via, for one resource (a certification member, bloc, référentiel or job)."""
+        out: dict[str, str] = {c: "" for c in self.has.get(holder, ())}
+        frontier = [(holder, "")]
+        for _ in range(depth):
+            nxt = []
+            for h, via in frontier:
+                for part in self.containers.get(h, ()):
+                    v = via or part
+                    for c in self.has.get(part, ()):
+                        out.setdefault(c, v)
+                    nxt.append((part, v))
+            frontier = nxt
+        return out
+
+    def node_competences(self, node: NodeInfo) -> dict[str, str]:
+        key = ("node", node.iri)
+        if key not in self._memo:
+            out: dict[str, str] = {}
+            members = node.members or [node.iri]
+            for m in members:
+                for c, via in self.holder_competences(m).items():
+                    out.setdefault(c, via)
+                for j in self.jobs.get(m, ()):
+                    for c in self.has.get(j, ()):
+                        out.setdefault(c, j)
+            self._memo[key] = out
+        return self._memo[key]  # type: ignore[return-value]
+
+    def ref(self, comp: str, via: str = "") -> CompetenceRef:
+        return CompetenceRef(comp, self.labels.get(comp, ""), self.codes.get(comp, ""), via)
+
+
+def load_index(store: Store) -> CompetenceIndex:
+    return _cache.cached("socle.index", store, _build_index)
+
+
+def _build_index(store: Store) -> CompetenceIndex:
+    ix = CompetenceIndex()
+    sel = store.select
+    rg = load_graph(store)
+    it = _cache.iter_triples
+    for h, _p, c, _l, _g, is_iri in it(store, COMPETENCE_PROPERTIES):
+        if is_iri:
+            ix.has[h].add(c)
+    for h, _p, x, _l, _g, is_iri in it(store, CONTAINER_PROPERTIES):
+        if is_iri:
+            ix.containers[h].add(x)
+    for c, _p, j, _l, _g, is_iri in it(store, (CQ + "romeJob",)):
+        if is_iri:
+            ix.jobs[c].add(j)
+            ix.job_certs[j].add(rg.canonical.get(c, c))
+    competences = {c for cs in ix.has.values() for c in cs}
+    # declared equivalence classes (union-find: a class is undirected by nature)
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, _p, b, _l, _g, is_iri in it(store, (SKOS + "exactMatch", OWL + "sameAs")):
+        if is_iri and (a in competences or b in competences):
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                # a ROME competence, when there is one, names the class
+                keep, drop = sorted((ra, rb), key=lambda x: (not x.startswith(ROME_COMPETENCE), x))
+                parent[drop] = keep
+    for x in list(parent):
+        ix.declared[x] = find(x)
+    for c in competences:
+        ix.declared.setdefault(c, c)
+    wanted = competences | set(ix.declared.values()) | set(ix.job_certs) | set(ix.has)
+    labels: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
+    for x, _p, lab, lang, _g, is_iri in it(store, (RDFS + "label", SKOS + "prefLabel")):
+        if x in wanted and not is_iri:
+            labels[x].append((lab, lang))
+    for x, ls in labels.items():
+        ix.labels[x] = _pick_label(ls)
+    for x, _p, code, _l, _g, _i in it(store, (SKOS + "notation", CQ + "ogrCode")):
+        if x in competences:
+            ix.codes.setdefault(x, code)
+    # branches: cq:branch (cq:adoptedBy is a sub-property of it, materialised by inference)
+    for r in sel("""SELECT ?c ?b ?idcc ?l WHERE { ?c cq:branch|cq:adoptedBy ?b .
+                     OPTIONAL { ?b cq:idcc ?idcc }
+                     OPTIONAL { ?b rdfs:label ?l FILTER(LANG(?l) = "fr") } }"""):
+        c, b = r["c"].value, r["b"].value
+        ix.branches[c].add(b)
+        label = r["l"].value if "l" in r else _local(b)
+        ix.branch_labels[b] = label
+        for k in (b, _local(b), label, r["idcc"].value if "idcc" in r else None):
+            if k:
+                ix.branch_keys[fold(k)] = b
+    # ROME jobs as nodes of their own (for `similar`)
+    jobs = set(ix.job_certs) | {h for h in ix.has if h.startswith(ROME_JOB) and "/" not in h[len(ROME_JOB):]}
+    for j in jobs:
+        code = _local(j)
+        ix.job_nodes[j] = NodeInfo(j, ix.labels.get(j, ""), [code], "MetierROME", [j])
+    ix.alignments = load_alignments(store)
+    for al in ix.alignments:
+        al.a_label = ix.labels.get(al.a, "")
+        al.b_label = ix.labels.get(al.b, "")
+    return ix
+
+
+def competence_texts(store: Store, scope: str = "certifications") -> tuple[dict, dict, dict]:
+    """Free-text competences to align: (competence -> text, competence -> holders, declared class).
+
+    scope "certifications": competences held by certifications (directly, through blocs or
+    référentiels), not those of the ROME and ESCO reference lists; "all": every competence.
+    """
+    if scope not in ("certifications", "all"):
+        raise InputError(f"périmètre inconnu « {scope} »", field="--scope", expected="certifications, all")
+    ix = load_index(store)
+    rg = load_graph(store)
+    owners: dict[str, set[str]] = defaultdict(set)
+    for member, node in rg.canonical.items():
+        for c in ix.holder_competences(member):
+            owners[c].add(node)
+    if scope == "all":
+        for h, cs in ix.has.items():
+            for c in cs:
+                owners[c].add(rg.canonical.get(h, h))
+    texts = {c: ix.labels[c] for c in owners if ix.labels.get(c)}
+    return texts, dict(owners), ix.declared
+
+
+# ---------------------------------------------------------------- resolution
+
+
+def resolve_subject(store: Store, text: str) -> NodeInfo:
+    """A certification (code, sigle, IRI) or a ROME job (code such as H2102, or IRI)."""
+    rg = load_graph(store)
+    ix = load_index(store)
+    key = text.strip().strip("<>")
+    for cand in (key, ROME_JOB + key.upper()):
+        if cand in ix.job_nodes:
+            return ix.job_nodes[cand]
+    try:
+        return rg.resolve(text)
+    except NotFoundError as exc:
+        near = [n.display() for j, n in ix.job_nodes.items() if fold(_local(j)).startswith(fold(key)[:3])]
+        raise NotFoundError(str(exc).split(" — ")[0], exc.suggestions + near[:3]) from None
+
+
+def branch_members(store: Store, branch: str) -> tuple[str, list[NodeInfo]]:
+    """The certifications of a branch given by IDCC, slug, label or IRI."""
+    ix = load_index(store)
+    rg = load_graph(store)
+    b = ix.branch_keys.get(fold(branch.strip("<>")))
+    if b is None:
+        near = sorted({f"{_local(x)} ({ix.branch_labels[x]})" for k, x in ix.branch_keys.items()
+                       if fold(branch) in k or k.startswith(fold(branch)[:3])})
+        raise NotFoundError(f"aucune branche « {branch} » (IDCC, identifiant ou libellé)", near[:6])
+    nodes = sorted({rg.canonical.get(c, c) for c, bs in ix.branches.items() if b in bs})
+    return b, [rg.nodes[n] for n in nodes if n in rg.nodes]
+
+
+# ---------------------------------------------------------------- socle
+
+
+def _class_members(ix: CompetenceIndex, node: NodeInfo, classes: dict[str, str]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = defaultdict(list)
+    for c in ix.node_competences(node):
+        out[classes.get(c, c)].append(c)
+    return out
+
+
+def _shared_item(ix: CompetenceIndex, key: str, holders: dict[str, list[CompetenceRef]],
+                 computed: bool, threshold: float | None) -> SharedCompetence:
+    members = {c.iri for cs in holders.values() for c in cs}
+    if len(members) == 1:
+        basis = "identique"
+    elif len({ix.declared.get(m, m) for m in members}) == 1:
+        basis = "déclarée"
+    else:
+        basis = "calculée"
+    used = []
+    if basis == "calculée":
+        used = [a for a in ix.alignments if a.a in members and a.b in members
+                and (threshold is None or a.score + 1e-9 >= threshold)]
+    rome = sorted(m for m in members | {key} if m.startswith(ROME_COMPETENCE))
+    name = rome[0] if rome else key
+    wording = Counter(c.label for cs in holders.values() for c in cs)
+    label = ix.labels.get(name) or wording.most_common(1)[0][0]
+    return SharedCompetence(key, label, ix.codes.get(name, ""), holders, basis, used)
+
+
+def socle(store: Store, items: list[str] | tuple[str, ...] = (), *, min_share: int | None = None,
+          branch: str | None = None, computed: bool = False,
+          threshold: float = DEFAULT_THRESHOLD) -> SocleResult:
+    """The competences the given certifications share (all of them, or at least min_share)."""
+    ix = load_index(store)
+    nodes: list[NodeInfo] = []
+    for x in items:
+        n = resolve_subject(store, x)
+        if n.iri not in {m.iri for m in nodes}:
+            nodes.append(n)
+    notes = []
+    branch_iri = None
+    if branch:
+        branch_iri, members = branch_members(store, branch)
+        for n in members:
+            if n.iri not in {m.iri for m in nodes}:
+                nodes.append(n)
+        notes.append(f"branche {ix.branch_labels.get(branch_iri, branch)} : {len(members)} certification(s)")
+    if not nodes:
+        raise InputError("donnez au moins une certification ou --branch", field="socle")
+    default = len(nodes) if not branch or items else min(2, len(nodes))
+    k = max(1, min(min_share or default, len(nodes)))
+    classes = ix.classes(computed, threshold)
+    per_node = {n.iri: _class_members(ix, n, classes) for n in nodes}
+    vias = {n.iri: ix.node_competences(n) for n in nodes}
+    counts: Counter[str] = Counter()
+    for cm in per_node.values():
+        counts.update(cm.keys())
+    shared = []
+    for key, c in counts.items():
+        if c < k:
+            continue
+        holders = {n: [ix.ref(m, vias[n][m]) for m in sorted(per_node[n][key])]
+                   for n in per_node if key in per_node[n]}
+        shared.append(_shared_item(ix, key, holders, computed, threshold))
+    shared.sort(key=lambda s: (-s.share, fold(s.label)))
+    shared_keys = {s.key for s in shared}
+    specific = {n: [ix.ref(m, vias[n][m]) for key, ms in sorted(cm.items()) if key not in shared_keys
+                    for m in ms] for n, cm in per_node.items()}
+    pairs = []
+    for i, a in enumerate(nodes):
+        for b in nodes[i + 1:]:
+            sa, sb = set(per_node[a.iri]), set(per_node[b.iri])
+            pairs.append(PairOverlap(a.iri, b.iri, len(sa & sb), len(sa), len(sb)))
+    sizes = {n.iri: len(per_node[n.iri]) for n in nodes}
+    for n in nodes:
+        if not sizes[n.iri]:
+            notes.append(f"{n.code} : aucune compétence connue dans le graphe")
+    if computed and not ix.alignments:
+        notes.append("aucun alignement calculé dans le graphe : lancez `cqpi align`")
+    branches = {n.iri: sorted({ix.branch_labels.get(b, _local(b)) for m in (n.members or [n.iri])
+                               for b in ix.branches.get(m, ())}) for n in nodes}
+    if len(nodes) == 1 and nodes[0].kind == "CQPI":
+        adopters = branches.get(nodes[0].iri) or []
+        notes.append("socle commun du CQPI : ses capacités sont communes aux branches qui l'ont adopté"
+                     + (f" ({', '.join(adopters)})" if adopters else ""))
+    return SocleResult(nodes, sizes, k, shared, pairs, specific, computed,
+                       threshold if computed else None, branch_iri, branches, notes)
+
+
+# ---------------------------------------------------------------- similar
+
+
+def similar(store: Store, x: str, top: int = 10, *, kind: str = "all", computed: bool = False,
+            threshold: float = DEFAULT_THRESHOLD) -> SimilarResult:
+    """The `top` certifications or ROME jobs sharing the most competences with x."""
+    ix = load_index(store)
+    rg = load_graph(store)
+    subject = resolve_subject(store, x)
+    classes = ix.classes(computed, threshold)
+    own = ix.node_competences(subject)
+    own_classes: dict[str, str] = {}
+    for c in own:
+        own_classes.setdefault(classes.get(c, c), c)
+    inverted = _inverted(ix, rg, classes)
+    candidates: set[str] = set()
+    for key in own_classes:
+        candidates |= inverted.get(key, set())
+    candidates.discard(subject.iri)
+    items = []
+    for cand in candidates:
+        node = ix.job_nodes.get(cand) or rg.nodes.get(cand)
+        if node is None:
+            continue
+        is_job = cand in ix.job_nodes
+        if (kind == "certification" and is_job) or (kind == "rome" and not is_job):
+            continue
+        comps = ix.node_competences(node)
+        cls = {classes.get(c, c) for c in comps}
+        shared = [k for k in own_classes if k in cls]
+        if not shared:
+            continue
+        union = len(own_classes) + len(cls) - len(shared)
+        evidence = sorted((ix.ref(own_classes[k]) for k in shared), key=lambda r: fold(r.label))
+        jaccard = len(shared) / union if union else 0.0
+        items.append(SimilarItem(node, len(shared), len(cls), jaccard, evidence))
+    items.sort(key=lambda i: (-i.shared, -i.jaccard, i.node.code))
+    return SimilarResult(subject, len(own_classes), items[:top], computed, threshold if computed else None)
+
+
+def _inverted(ix: CompetenceIndex, rg, classes: dict[str, str]) -> dict[str, set[str]]:
+    """competence class -> nodes (certifications and ROME jobs) that hold it."""
+    key = ("inverted", id(classes))
+    if key not in ix._memo:
+        inv: dict[str, set[str]] = defaultdict(set)
+        for member, node in rg.canonical.items():
+            for c in ix.holder_competences(member):
+                inv[classes.get(c, c)].add(node)
+        for j in ix.job_nodes:
+            for c in ix.has.get(j, ()):
+                k = classes.get(c, c)
+                inv[k].add(j)
+                inv[k] |= ix.job_certs.get(j, set())
+        ix._memo[key] = (classes, inv)  # keep classes alive so that id() stays unique
+    return ix._memo[key][1]  # type: ignore[index]
+
+
+# ---------------------------------------------------------------- CQPI candidates
+
+
+def cqpi_candidates(store: Store, *, min_jaccard: float = 0.3, min_branches: int = 2,
+                    computed: bool = False, threshold: float = DEFAULT_THRESHOLD) -> list[CandidateGroup]:
+    """Groups of CQP of at least `min_branches` branches whose competences overlap (Jaccard)."""
+    ix = load_index(store)
+    rg = load_graph(store)
+    classes = ix.classes(computed, threshold)
+    cqps = [n for n in rg.nodes.values() if n.kind in CQP_KINDS]
+    sets: dict[str, set[str]] = {}
+    branch_of: dict[str, set[str]] = {}
+    for n in cqps:
+        comps = {classes.get(c, c) for c in ix.node_competences(n)}
+        bs = {b for m in (n.members or [n.iri]) for b in ix.branches.get(m, ())}
+        if comps and bs:
+            sets[n.iri], branch_of[n.iri] = comps, bs
+    inv: dict[str, set[str]] = defaultdict(set)
+    for n, cs in sets.items():
+        for c in cs:
+            inv[c].add(n)
+    parent = {n: n for n in sets}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    jaccards: dict[tuple[str, str], float] = {}
+    for a in sorted(sets):
+        counts: Counter[str] = Counter()
+        for c in sets[a]:
+            counts.update(b for b in inv[c] if b > a)
+        for b, shared in counts.items():
+            if branch_of[a] == branch_of[b]:
+                continue  # same branch(es): not an inter-branch candidate
+            j = shared / (len(sets[a]) + len(sets[b]) - shared)
+            if j + 1e-9 >= min_jaccard:
+                jaccards[(a, b)] = j
+                parent[find(b)] = find(a)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for n in sets:
+        groups[find(n)].append(n)
+    out = []
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        bs = set().union(*(branch_of[m] for m in members))
+        if len(bs) < min_branches:
+            continue
+        res = socle(store, [rg.nodes[m].iri for m in sorted(members)], computed=computed, threshold=threshold)
+        js = [j for (a, b), j in jaccards.items() if a in members and b in members]
+        out.append(CandidateGroup(res.nodes, res.branches, res.shared, res.specific,
+                                  sum(js) / len(js) if js else 0.0))
+    out.sort(key=lambda g: (-len(g.branches), -g.mean_jaccard, -len(g.core)))
+    return out
+
+
+__all__ = [
+    "CandidateGroup", "CompetenceIndex", "CompetenceRef", "PairOverlap", "SharedCompetence",
+    "SimilarItem", "SimilarResult", "SocleResult", "branch_members", "competence_texts",
+    "cqpi_candidates", "load_index", "resolve_subject", "similar", "socle",
+]

@@ -1,0 +1,279 @@
+"""Equivalence paths, shared competences, similar nodes, CQPI candidates, computed alignments."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cqpi_graph import _cache
+from cqpi_graph.align import compute_alignments, normalise, run_align, similarity
+from cqpi_graph.build import IMPORTERS, build
+from cqpi_graph.cli import main
+from cqpi_graph.errors import NotFoundError
+from cqpi_graph.namespaces import Graphs
+from cqpi_graph.paths import find_paths, reach, resolve
+from cqpi_graph.socle import cqpi_candidates, similar, socle
+from cqpi_graph.store import Store, open_store
+
+DATA = Path(__file__).parent / "data"
+CERT = "https://w3id.org/cqpi/id/cert/"
+
+
+@pytest.fixture(scope="module")
+def fixture_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("paths") / "store"
+    build(path, extra_data=[DATA / "paths_fixture.ttl", DATA / "socle_fixture.ttl"])
+    return path
+
+
+@pytest.fixture(scope="module")
+def fx(fixture_path: Path) -> Iterator[Store]:
+    store = open_store(fixture_path)
+    yield store
+    store.close()
+
+
+def run(path: Path, *args: str):
+    return CliRunner().invoke(main, ["--store", str(path), *args])
+
+
+# ---------------------------------------------------------------- paths
+
+
+def test_succession_path_with_alternatives(fx: Store) -> None:
+    res = find_paths(fx, "59900001", "RNCP99004", alternatives=3)
+    assert res.found and len(res.paths) == 2  # via option A and via option B
+    for p in res.paths:
+        assert [s.relation for s in p.steps] == ["cq:replacedBy", "cq:replacedBy"]
+        assert p.cost == 0
+    # the BCN diploma and its RNCP fiche are one node
+    assert res.target.codes == ["59900004", "RNCP99004"]
+
+
+def test_rncp_chain_cites_its_statements(fx: Store) -> None:
+    best = find_paths(fx, "RNCP99001", "RNCP99003").best
+    assert [n.code for n in best.nodes] == ["RNCP99001", "RNCP99002", "RNCP99003"]
+    assert best.steps[0].statements == ["https://w3id.org/cqpi/id/reco/test-succ-1"]
+    assert best.steps[0].sources[0].label == "Jeu d'essai des chemins"
+
+
+def test_succession_is_directed(fx: Store) -> None:
+    assert not find_paths(fx, "RNCP99003", "RNCP99001").found
+
+
+def test_symmetric_relation_comes_from_inference(fx: Store) -> None:
+    # only RNCP99010 -> 99011 -> 99012 is asserted; the way back is the reasoner's
+    res = find_paths(fx, "RNCP99012", "RNCP99010")
+    assert res.found
+    step = res.best.steps[0]
+    assert step.inferred and step.derivation == "symétrie"
+    assert Graphs.INFERRED in step.graphs
+    assert step.sources, "the symmetric edge cites the statement it mirrors"
+    # and the edge exists as a triple of the inferred graph, not because of code
+    assert fx.ask(f"""ASK {{ GRAPH <{Graphs.INFERRED}> {{
+        <{CERT}RNCP99011> cq:equivalentTo <{CERT}RNCP99010> }} }}""")
+
+
+def test_cqpi_path_leaves_the_branch_modules(fx: Store) -> None:
+    best = find_paths(fx, "TST", "RNCP99020").best
+    step = best.steps[0]
+    assert step.relation == "cq:leadsWithModulesTo"
+    assert [b.code for b in step.remaining] == ["RNCP99020BC03"]
+    assert [b.code for b in step.granted] == ["RNCP99020BC01", "RNCP99020BC02"]
+    assert step.legal_basis[0].iri.endswith("test-charte")
+    assert best.cost == 1
+
+
+def test_bloc_correspondence_costs_what_is_not_covered(fx: Store) -> None:
+    step = find_paths(fx, "RNCP99030", "RNCP99031").best.steps[0]
+    assert step.relation == "cq:blocCorrespondsTo" and step.derivation == "blocs"
+    assert [b.code for b in step.remaining] == ["RNCP99031BC03"]
+    assert step.cost == 1 and step.remaining_known
+
+
+def test_cycles_terminate(fx: Store) -> None:
+    res = find_paths(fx, "RNCP99040", "RNCP99042", alternatives=5)
+    assert res.found
+    assert all(len({n.iri for n in p.nodes}) == len(p.nodes) for p in res.paths)  # simple paths
+    codes = [r.node.code for r in reach(fx, "RNCP99040").items]
+    assert sorted(codes) == ["RNCP99041", "RNCP99042"]
+
+
+def test_reach_ranks_by_what_remains(fx: Store) -> None:
+    items = reach(fx, "RNCP99030").items
+    assert [(r.node.code, r.cost) for r in items] == [("RNCP99031", 1), ("RNCP99032", 2)]
+    assert not items[1].path.cost_known  # the exemption's scope is not stated
+
+
+def test_proximity_is_never_a_path(fx: Store) -> None:
+    res = find_paths(fx, "TSTP", "59900001")
+    assert not res.found
+    assert len(res.proximity) == 1 and res.proximity[0].sources
+    assert not reach(fx, "TSTP").items
+
+
+def test_unknown_code_lists_near_matches(fx: Store) -> None:
+    with pytest.raises(NotFoundError) as exc:
+        resolve(fx, "RNCP9900")
+    assert exc.value.suggestions and any("RNCP99001" in s for s in exc.value.suggestions)
+    with pytest.raises(NotFoundError) as exc:
+        resolve(fx, "conducteur essai")  # words of a label
+    assert any("Conducteur d'essai" in s for s in exc.value.suggestions)
+
+
+def test_cli_path_exit_codes(fixture_path: Path) -> None:
+    ok = run(fixture_path, "path", "TST", "RNCP99020")
+    assert ok.exit_code == 0, ok.output
+    assert "reste à passer (1) : RNCP99020BC03" in ok.output
+    assert "Charte d'essai" in ok.output
+    none = run(fixture_path, "path", "TSTP", "59900001")
+    assert none.exit_code == 3
+    assert "Aucun chemin" in none.output and "jamais comptée" in none.output
+    unknown = run(fixture_path, "path", "RNCP9900", "RNCP99001")
+    assert unknown.exit_code == 1
+    assert "proches" in unknown.output and "RNCP99001" in unknown.output
+
+
+def test_cli_path_json(fixture_path: Path) -> None:
+    out = run(fixture_path, "path", "RNCP99012", "RNCP99010", "--format", "json")
+    data = json.loads(out.output)
+    assert data["found"] and data["paths"][0]["steps"][0]["inferred"] is True
+
+
+def test_graph_is_cached_per_generation(fx: Store) -> None:
+    from cqpi_graph.paths import load_graph
+
+    assert load_graph(fx) is load_graph(fx)
+
+
+# ---------------------------------------------------------------- socle, similar, candidates
+
+
+def test_socle_lists_shared_rome_competences(fx: Store) -> None:
+    res = socle(fx, ["RNCP99060", "RNCP99061"])
+    assert sorted(s.code for s in res.shared) == ["900002", "900003"]
+    assert all(s.basis == "identique" for s in res.shared)
+    assert res.pairs[0].shared == 2 and res.pairs[0].jaccard == pytest.approx(0.5)
+    via = res.shared[0].holders[CERT + "RNCP99060"][0].via
+    assert via.endswith("/rome/Z9001")
+
+
+def test_socle_min_share_and_csv(fixture_path: Path) -> None:
+    out = run(fixture_path, "socle", "RNCP99060", "RNCP99061", "RNCP99070", "--min-share", "2",
+              "--format", "csv")
+    assert out.exit_code == 0, out.output
+    rows = out.output.strip().splitlines()
+    assert rows[0].startswith("competence,code,label,share,basis,RNCP99060,RNCP99061,RNCP99070")
+    assert any("900002" in r and ",3,déclarée," in r for r in rows)
+
+
+def test_socle_by_branch(fx: Store) -> None:
+    res = socle(fx, branch="9001")
+    assert [n.code for n in res.nodes] == ["RNCP99070"]
+
+
+def test_declared_versus_computed_alignments(fixture_path: Path) -> None:
+    _cache.clear()
+    with open_store(fixture_path) as st:
+        declared = socle(st, ["RNCP99070", "RNCP99071"])
+        assert [(s.code, s.basis) for s in declared.shared] == [("900002", "déclarée")]
+    report = run_align(fixture_path, threshold=0.5)
+    assert len(report.alignments) == 1  # the two « Approvisionner et préparer … » capacities
+    with open_store(fixture_path) as st:
+        # stored with score and method in their own graph, never as skos:exactMatch
+        assert st.ask(f"ASK {{ GRAPH <{Graphs.ALIGNMENTS}> {{ ?s cq:similarityScore ?x ; cq:method ?m }} }}")
+        assert not st.ask("ASK { GRAPH ?g { ?a skos:exactMatch ?b } "
+                          f"FILTER(?g = <{Graphs.ALIGNMENTS}> || ?g = <{Graphs.INFERRED}>) }}")
+        assert [(s.code, s.basis) for s in socle(st, ["RNCP99070", "RNCP99071"]).shared] == [
+            ("900002", "déclarée")]  # declared-only by default
+        computed = socle(st, ["RNCP99070", "RNCP99071"], computed=True, threshold=0.5)
+        bases = {s.label: s.basis for s in computed.shared}
+        assert bases["Régler les paramètres d'une machine"] == "déclarée"
+        calc = [s for s in computed.shared if s.basis == "calculée"]
+        assert len(calc) == 1 and calc[0].alignments[0].score >= 0.5
+    out = run(fixture_path, "socle", "RNCP99070", "RNCP99071", "--computed")
+    assert "calculée" in out.output and "alignement calculé : score" in out.output
+
+
+def test_similar_with_evidence(fx: Store) -> None:
+    res = similar(fx, "RNCP99060", 3)
+    assert res.items[0].node.code == "Z9001"  # its own ROME job shares everything
+    second = res.items[1]
+    assert second.shared == 2 and {c.code for c in second.evidence} == {"900002", "900003"}
+    jobs = similar(fx, "Z9001", 10, kind="rome")
+    assert [i.node.code for i in jobs.items] == ["Z9002"]
+
+
+def test_cqpi_candidates_split_core_and_branch_specific(fx: Store) -> None:
+    groups = cqpi_candidates(fx, min_jaccard=0.2)
+    assert len(groups) == 1
+    g = groups[0]
+    assert sorted(m.code for m in g.members) == ["RNCP99070", "RNCP99071"]
+    assert [c.code for c in g.core] == ["900002"]
+    assert len(g.specific[CERT + "RNCP99070"]) == 2
+    assert not cqpi_candidates(fx, min_jaccard=0.9)
+
+
+def test_french_normalisation() -> None:
+    assert normalise("Réglages des Machines") == normalise("réglage de la machine")
+    assert "les" not in normalise("les installations")
+    assert similarity("Approvisionner les machines", "approvisionnement des machines") > 0.5
+    pairs = compute_alignments({"a": "Trier les peaux", "b": "Trier des peaux", "c": "Vendre"},
+                               threshold=0.5, owners={"a": {"x"}, "b": {"x"}, "c": {"y"}})
+    assert pairs == []  # same holder: not aligned
+
+
+# ---------------------------------------------------------------- curated data
+
+
+def test_curated_cqpi_path_and_shared_core(curated_store: Store) -> None:
+    cqpis = curated_store.values("SELECT ?s WHERE { ?c a cq:CQPI ; cq:abbreviation ?s }")
+    if "CEI" not in cqpis:
+        pytest.skip("the curated CQPI data is not merged yet")
+    res = find_paths(curated_store, "CEI", "metallurgie")
+    step = res.best.steps[0]
+    assert step.relation == "cq:leadsWithModulesTo"
+    assert "modules complémentaires spécifiques" in step.remaining[0].label
+    assert any("charte" in r.iri for r in step.legal_basis)
+    core = socle(curated_store, ["CEI"])
+    assert len(core.shared) == 3 and any("Approvisionner" in s.label for s in core.shared)
+    prox = find_paths(curated_store, "CSPA", "50022003")
+    assert not prox.found and prox.proximity
+
+
+# ---------------------------------------------------------------- real registry data
+
+
+def _need(*names: str) -> None:
+    missing = [n for n in names if n not in IMPORTERS]
+    if missing:
+        pytest.skip(f"importer(s) {', '.join(missing)} not registered in cqpi_graph.build.IMPORTERS yet")
+
+
+@pytest.mark.slow
+def test_real_bcn_succession_path(full_store: Store) -> None:
+    _need("bcn")
+    res = find_paths(full_store, "50022003", "50020101")
+    assert res.found
+    best = res.best
+    assert best.nodes[0].code == "50022003" and "50020101" in best.nodes[-1].codes
+    assert all(s.relation == "cq:replacedBy" for s in best.steps)
+
+
+@pytest.mark.slow
+def test_real_rncp_chain(full_store: Store) -> None:
+    _need("rncp")
+    best = find_paths(full_store, "RNCP1197", "RNCP30271").best
+    assert [n.code for n in best.nodes] == ["RNCP1197", "RNCP4049", "RNCP22094", "RNCP28155", "RNCP30271"]
+
+
+@pytest.mark.slow
+def test_real_socle_of_rome_competences(full_store: Store) -> None:
+    _need("rncp", "rome")
+    res = socle(full_store, ["RNCP4049", "RNCP30271"])
+    assert res.shared and all(s.code for s in res.shared[:5])
+    assert any(c.via.endswith("/rome/D1407") for s in res.shared for c in s.holders[CERT + "RNCP4049"])
