@@ -40,8 +40,19 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="cqpi-bench-") as tmp:
         zip_path = Path(tmp) / "export-fiches-csv-2024-02-22.zip"
         t = time.monotonic()
-        subprocess.run([sys.executable, str(HERE / "generate_rncp.py"), "--fiches", str(args.fiches),
-                        "--seed", str(args.seed), str(zip_path)], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                sys.executable,
+                str(HERE / "generate_rncp.py"),
+                "--fiches",
+                str(args.fiches),
+                "--seed",
+                str(args.seed),
+                str(zip_path),
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         gen_s = time.monotonic() - t
         store_path = Path(tmp) / "store"
         build(store_path)
@@ -56,17 +67,22 @@ def main() -> None:
                 t = time.monotonic()
                 inferred = run_inference(store)
                 infer_s = time.monotonic() - t
-        print(f"machine           : {platform.node()} {platform.machine()} {platform.processor() or ''}".rstrip())
+        print(f"machine           : {platform.node()} {platform.machine()} {platform.processor()}".rstrip())
         print(f"python            : {platform.python_version()}")
-        print(f"fiches            : {args.fiches} (zip {zip_path.stat().st_size / 1e6:.1f} Mo, generated in {gen_s:.1f} s)")
+        print(
+            f"fiches            : {args.fiches} (zip {zip_path.stat().st_size / 1e6:.1f} Mo, "
+            f"generated in {gen_s:.1f} s)"
+        )
         print(f"rows read         : {report.rows_read}")
         print(f"triples (graph)   : {report.triples}")
         print(f"warnings / errors : {report.warning_count} / {report.error_count}")
         print(f"import            : {import_s:.1f} s, {report.triples / import_s:,.0f} triples/s")
         if not args.no_inference:
             print(f"inference         : {infer_s:.1f} s, {inferred} inferred triples")
-        print(f"peak RSS          : {rss_import:.0f} MiB after the import "
-              f"(before it: {rss_before:.0f} MiB), {peak_rss_mib():.0f} MiB after inference")
+        print(
+            f"peak RSS          : {rss_import:.0f} MiB after the import "
+            f"(before it: {rss_before:.0f} MiB), {peak_rss_mib():.0f} MiB after inference"
+        )
 
 
 if __name__ == "__main__":

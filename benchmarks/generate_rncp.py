@@ -25,36 +25,101 @@ ROME_FILE = ROOT.parent / "shared" / "data" / "rome" / "unix_referentiel_code_ro
 DATE = "2024_02_22"
 
 HEADERS = {
-    "Standard": ["Id_Fiche", "Numero_Fiche", "Intitule", "Abrege_Libelle", "Abrege_Intitule",
-                 "Nomenclature_Europe_Niveau", "Nomenclature_Europe_Intitule", "Accessible_Nouvelle_Caledonie",
-                 "Accessible_Polynesie_Francaise", "Date_dernier_jo", "Date_Decision", "Date_Fin_Enregistrement",
-                 "Date_Effet", "Type_Enregistrement", "Validation_Partielle", "Actif"],
+    "Standard": [
+        "Id_Fiche",
+        "Numero_Fiche",
+        "Intitule",
+        "Abrege_Libelle",
+        "Abrege_Intitule",
+        "Nomenclature_Europe_Niveau",
+        "Nomenclature_Europe_Intitule",
+        "Accessible_Nouvelle_Caledonie",
+        "Accessible_Polynesie_Francaise",
+        "Date_dernier_jo",
+        "Date_Decision",
+        "Date_Fin_Enregistrement",
+        "Date_Effet",
+        "Type_Enregistrement",
+        "Validation_Partielle",
+        "Actif",
+    ],
     "Blocs_De_Compétences": ["Numero_Fiche", "Bloc_Competences_Code", "Bloc_Competences_Libelle"],
     "Certificateurs": ["Numero_Fiche", "Siret_Certificateur", "Nom_Certificateur"],
     "Partenaires": ["Numero_Fiche", "Nom_Partenaire", "Siret_Partenaire", "Habilitation_Partenaire"],
     "Rome": ["Numero_Fiche", "Codes_Rome_Code", "Codes_Rome_Libelle"],
     "Nsf": ["Numero_Fiche", "Nsf_Code", "Nsf_Intitule"],
     "Formacode": ["Numero_Fiche", "Formacode_Code", "Formacode_Libelle"],
-    "CCN": ["Numero_Fiche", "Ccn_1_Numero", "Ccn_1_Libelle", "Ccn_2_Numero", "Ccn_2_Libelle", "Ccn_3_Numero",
-            "Ccn_3_Libelle"],
+    "CCN": [
+        "Numero_Fiche",
+        "Ccn_1_Numero",
+        "Ccn_1_Libelle",
+        "Ccn_2_Numero",
+        "Ccn_2_Libelle",
+        "Ccn_3_Numero",
+        "Ccn_3_Libelle",
+    ],
     "VoixdAccès": ["Numero_Fiche", "Si_Jury"],
     "Ancienne_Nouvelle_Certification": ["Numero_Fiche", "Ancienne_Certification", "Nouvelle_Certification"],
 }
-ABBR = [("CAP", "Certificat d'aptitude professionnelle", 3), ("BAC PRO", "Baccalauréat professionnel", 4),
-        ("BTS", "Brevet de technicien supérieur", 5), ("TP", "Titre professionnel", 0), ("", "", 0),
-        ("", "", 0), ("", "", 0), ("MC4", "Mention complémentaire", 4)]
-ROUTES = ["Par expérience", "Par candidature individuelle",
-          "Après un parcours de formation sous statut d’élève ou d’étudiant", "En contrat d’apprentissage",
-          "En contrat de professionnalisation", "Après un parcours de formation continue"]
-VERBS = ["Gérer", "Concevoir", "Réaliser", "Contrôler", "Organiser", "Piloter", "Maintenir", "Animer",
-         "Analyser", "Installer", "Superviser", "Préparer", "Conduire", "Diagnostiquer", "Commercialiser"]
-OBJECTS = ["une installation industrielle", "un projet d'équipe", "la relation client", "un système d'information",
-           "la production", "la qualité des produits", "les approvisionnements", "un chantier",
-           "la sécurité des personnes", "un budget", "des données", "la maintenance préventive",
-           "un service informatique", "l'accueil du public", "une ligne de conditionnement"]
-CCNS = [("3117", "Boulangerie-pâtisserie (Entreprises artisanales)"), ("3248", "Métallurgie"),
-        ("1486", "Bureaux d'études techniques (Syntec)"), ("0016", "Transports routiers"),
-        ("2216", "Commerce de détail et de gros à prédominance alimentaire")]
+ABBR = [
+    ("CAP", "Certificat d'aptitude professionnelle", 3),
+    ("BAC PRO", "Baccalauréat professionnel", 4),
+    ("BTS", "Brevet de technicien supérieur", 5),
+    ("TP", "Titre professionnel", 0),
+    ("", "", 0),
+    ("", "", 0),
+    ("", "", 0),
+    ("MC4", "Mention complémentaire", 4),
+]
+ROUTES = [
+    "Par expérience",
+    "Par candidature individuelle",
+    "Après un parcours de formation sous statut d’élève ou d’étudiant",
+    "En contrat d’apprentissage",
+    "En contrat de professionnalisation",
+    "Après un parcours de formation continue",
+]
+VERBS = [
+    "Gérer",
+    "Concevoir",
+    "Réaliser",
+    "Contrôler",
+    "Organiser",
+    "Piloter",
+    "Maintenir",
+    "Animer",
+    "Analyser",
+    "Installer",
+    "Superviser",
+    "Préparer",
+    "Conduire",
+    "Diagnostiquer",
+    "Commercialiser",
+]
+OBJECTS = [
+    "une installation industrielle",
+    "un projet d'équipe",
+    "la relation client",
+    "un système d'information",
+    "la production",
+    "la qualité des produits",
+    "les approvisionnements",
+    "un chantier",
+    "la sécurité des personnes",
+    "un budget",
+    "des données",
+    "la maintenance préventive",
+    "un service informatique",
+    "l'accueil du public",
+    "une ligne de conditionnement",
+]
+CCNS = [
+    ("3117", "Boulangerie-pâtisserie (Entreprises artisanales)"),
+    ("3248", "Métallurgie"),
+    ("1486", "Bureaux d'études techniques (Syntec)"),
+    ("0016", "Transports routiers"),
+    ("2216", "Commerce de détail et de gros à prédominance alimentaire"),
+]
 
 
 def load_rome(path: Path = ROME_FILE) -> list[tuple[str, str]]:
@@ -106,21 +171,51 @@ def _rows(plan: _Plan, part: str, rome: list[tuple[str, str]]) -> Iterator[list[
             title = f"{base.choice(VERBS)} {base.choice(OBJECTS)}"
             reprise = base.random() < 0.03
             niv = "" if code.startswith("RS") else ("REPRISE" if reprise else f"NIV{level}")
-            niv_label = "" if not niv else ("Sans niveau – le positionnement est non déterminé" if reprise else f"Niveau {level}")
+            niv_label = (
+                ""
+                if not niv
+                else ("Sans niveau – le positionnement est non déterminé" if reprise else f"Niveau {level}")
+            )
             active = "INACTIVE" if i in nxt else "ACTIVE"
-            yield [str(i + 1), code, title.capitalize(), abbr, abbr_label, niv, niv_label, "Non", "Non",
-                   _date(r, 2002, 2023), "", _date(r, 2024, 2030), _date(r, 2019, 2023),
-                   r.choice(["Enregistrement sur demande", "Enregistrement de droit"]), "", active]
+            yield [
+                str(i + 1),
+                code,
+                title.capitalize(),
+                abbr,
+                abbr_label,
+                niv,
+                niv_label,
+                "Non",
+                "Non",
+                _date(r, 2002, 2023),
+                "",
+                _date(r, 2024, 2030),
+                _date(r, 2019, 2023),
+                r.choice(["Enregistrement sur demande", "Enregistrement de droit"]),
+                "",
+                active,
+            ]
         elif part == "Blocs_De_Compétences" and code.startswith("RNCP"):
             for b in range(1, r.randint(3, 8)):
-                comps = ", ".join(f"{r.choice(VERBS).lower()} {r.choice(OBJECTS)}" for _ in range(r.randint(2, 4)))
+                comps = ", ".join(
+                    f"{r.choice(VERBS).lower()} {r.choice(OBJECTS)}" for _ in range(r.randint(2, 4))
+                )
                 yield [code, f"{code}BC{b:02d}", f"{r.choice(VERBS)} {r.choice(OBJECTS)} : {comps}"]
         elif part == "Certificateurs":
             for _ in range(r.choice([1, 1, 1, 2])):
-                yield [code, _siret(r), r.choice(["MINISTERE DU TRAVAIL", "ECOLE SUPERIEURE", "CNAM", "UIMM", "AFPA"])]
+                yield [
+                    code,
+                    _siret(r),
+                    r.choice(["MINISTERE DU TRAVAIL", "ECOLE SUPERIEURE", "CNAM", "UIMM", "AFPA"]),
+                ]
         elif part == "Partenaires":
             for _ in range(r.choice([0, 0, 1, 2, 3])):
-                yield [code, r.choice(["CFA DES METIERS", "GRETA", "IFRIA", "ORSYS"]), _siret(r), "HABILITATION_ORGA_FORM"]
+                yield [
+                    code,
+                    r.choice(["CFA DES METIERS", "GRETA", "IFRIA", "ORSYS"]),
+                    _siret(r),
+                    "HABILITATION_ORGA_FORM",
+                ]
         elif part == "Rome":
             for c, label in r.sample(rome, r.randint(1, 4)):
                 yield [code, c, label.replace("'", "''")]
@@ -147,7 +242,10 @@ def _rows(plan: _Plan, part: str, rome: list[tuple[str, str]]) -> Iterator[list[
 
 
 def _write(zf: zipfile.ZipFile, name: str, header: list[str], rows: Iterator[list[str]]) -> None:
-    with zf.open(name, "w", force_zip64=True) as raw, io.TextIOWrapper(raw, encoding="utf-8", newline="") as text:
+    with (
+        zf.open(name, "w", force_zip64=True) as raw,
+        io.TextIOWrapper(raw, encoding="utf-8", newline="") as text,
+    ):
         w = csv.writer(text, delimiter=";", quoting=csv.QUOTE_NONNUMERIC, lineterminator="\r\n")
         w.writerow(header)
         for row in rows:
@@ -155,9 +253,13 @@ def _write(zf: zipfile.ZipFile, name: str, header: list[str], rows: Iterator[lis
             text.write(";".join(f'"{v.replace(chr(34), chr(34) * 2)}"' if v else "" for v in row) + "\r\n")
 
 
-def generate_rncp_zip(path: Path | str, n_fiches: int, seed: int = 0,
-                      rome: list[tuple[str, str]] | None = None,
-                      progress: Callable[[str], None] | None = None) -> Path:
+def generate_rncp_zip(
+    path: Path | str,
+    n_fiches: int,
+    seed: int = 0,
+    rome: list[tuple[str, str]] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Path:
     """Write an RNCP CSV export of n_fiches fiches to path (streamed, constant memory)."""
     path = Path(path)
     rome = rome or load_rome()

@@ -16,12 +16,17 @@ from cqpi_graph.importers.rncp import GRAPH_CSV
 from cqpi_graph.store import open_store, store_writer
 
 ZIP = "rncp/export-fiches-csv-2024-02-22.zip"
-STANDARD_HEADER = ('"Id_Fiche";"Numero_Fiche";"Intitule";"Abrege_Libelle";"Abrege_Intitule";"Nomenclature_Europe_Niveau";'
-                   '"Nomenclature_Europe_Intitule";"Accessible_Nouvelle_Caledonie";"Accessible_Polynesie_Francaise";'
-                   '"Date_dernier_jo";"Date_Decision";"Date_Fin_Enregistrement";"Date_Effet";"Type_Enregistrement";'
-                   '"Validation_Partielle";"Actif"')
-KIT_HEADER = ("Code Diplôme;Intitulé diplôme (DEPP);FicheRNCP;Niveau fiche RNCP;Abrégé de diplôme (RNCP);Dernière MaJ;"
-              "Accès à l'apprentissage de la fiche RNCP (oui/non);Date d'échéance de la fiche RNCP;Fiche ACTIVE/INACTIVE")
+STANDARD_HEADER = (
+    '"Id_Fiche";"Numero_Fiche";"Intitule";"Abrege_Libelle";"Abrege_Intitule";"Nomenclature_Europe_Niveau";'
+    '"Nomenclature_Europe_Intitule";"Accessible_Nouvelle_Caledonie";"Accessible_Polynesie_Francaise";'
+    '"Date_dernier_jo";"Date_Decision";"Date_Fin_Enregistrement";"Date_Effet";"Type_Enregistrement";'
+    '"Validation_Partielle";"Actif"'
+)
+KIT_HEADER = (
+    "Code Diplôme;Intitulé diplôme (DEPP);FicheRNCP;Niveau fiche RNCP;Abrégé de diplôme (RNCP);Dernière MaJ;"
+    "Accès à l'apprentissage de la fiche RNCP (oui/non);Date d'échéance de la fiche RNCP;"
+    "Fiche ACTIVE/INACTIVE"
+)
 
 
 @pytest.fixture
@@ -50,7 +55,10 @@ def standard(rows: list[str], header: str = STANDARD_HEADER, encoding: str = "ut
     return ("\r\n".join([header, *rows]) + "\r\n").encode(encoding)
 
 
-ROW = '"1";"RNCP999";"Opérateur de contrôle";"CAP";"";"NIV3";"Niveau 3";"Non";"Non";;;"31/08/2030";"01/09/2020";"Enregistrement de droit";;"ACTIVE"'
+ROW = (
+    '"1";"RNCP999";"Opérateur de contrôle";"CAP";"";"NIV3";"Niveau 3";"Non";"Non";;;'
+    '"31/08/2030";"01/09/2020";"Enregistrement de droit";;"ACTIVE"'
+)
 
 
 def test_truncated_zip_stops_and_keeps_the_store(loaded: Path, tmp_path: Path, shared_data: Path) -> None:
@@ -74,7 +82,9 @@ def test_empty_files(loaded: Path, tmp_path: Path) -> None:
     empty.write_bytes(b"")
     with pytest.raises(InputError, match="fichier vide"), store_writer(loaded) as store:
         import_rncp(store, empty)
-    z = make_zip(tmp_path / "export-fiches-csv-2024-03-02.zip", {"export_fiches_CSV_Standard_2024_03_02.csv": b""})
+    z = make_zip(
+        tmp_path / "export-fiches-csv-2024-03-02.zip", {"export_fiches_CSV_Standard_2024_03_02.csv": b""}
+    )
     with pytest.raises(InputError, match="fichier vide") as exc, store_writer(loaded) as store:
         import_rncp(store, z)
     assert exc.value.file == "export_fiches_CSV_Standard_2024_03_02.csv"
@@ -87,8 +97,14 @@ def test_empty_files(loaded: Path, tmp_path: Path) -> None:
 
 def test_missing_header_column_stops(loaded: Path, tmp_path: Path) -> None:
     before = snapshot(loaded)
-    z = make_zip(tmp_path / "x.zip", {"export_fiches_CSV_Standard_2024_03_02.csv":
-                                      standard([ROW], header=STANDARD_HEADER.replace('"Intitule"', '"Titre"'))})
+    z = make_zip(
+        tmp_path / "x.zip",
+        {
+            "export_fiches_CSV_Standard_2024_03_02.csv": standard(
+                [ROW], header=STANDARD_HEADER.replace('"Intitule"', '"Titre"')
+            )
+        },
+    )
     with pytest.raises(InputError) as exc, store_writer(loaded) as store:
         import_rncp(store, z)
     assert exc.value.field == "Intitule" and exc.value.line == 1 and "colonnes absentes" in str(exc.value)
@@ -101,12 +117,17 @@ def test_missing_and_extra_columns_are_row_errors(tmp_path: Path) -> None:
     short = '"2";"RNCP998";"Fiche tronquée";"CAP"'
     extra = ROW.replace("RNCP999", "RNCP997") + ';"en trop"'
     extra_empty = ROW.replace("RNCP999", "RNCP996") + ";"
-    z = make_zip(tmp_path / "x.zip", {"export_fiches_CSV_Standard_2024_03_02.csv": standard([ROW, short, extra, extra_empty])})
+    z = make_zip(
+        tmp_path / "x.zip",
+        {"export_fiches_CSV_Standard_2024_03_02.csv": standard([ROW, short, extra, extra_empty])},
+    )
     with store_writer(loc) as store:
         rep = import_rncp(store, z)
     assert rep.rows_read == 4 and rep.error_count == 2
     missing, too_many = rep.errors
-    assert missing.row == 3 and missing.field == "Abrege_Intitule" and "colonnes manquantes" in missing.message
+    assert (
+        missing.row == 3 and missing.field == "Abrege_Intitule" and "colonnes manquantes" in missing.message
+    )
     assert missing.expected and "16 champs" in missing.expected
     assert too_many.row == 4 and "colonnes en trop" in too_many.message
     assert "erreurs : 2" in rep.summary()
@@ -127,24 +148,33 @@ def test_encodings(tmp_path: Path, encoding: str, bom: bool) -> None:
         rep = import_rncp(store, z)
     assert rep.error_count == 0
     with open_store(loc) as store:
-        assert store.values('SELECT ?l WHERE { <https://w3id.org/cqpi/id/cert/RNCP999> rdfs:label ?l }') == [
-            "Opérateur de contrôle"]
+        assert store.values("SELECT ?l WHERE { <https://w3id.org/cqpi/id/cert/RNCP999> rdfs:label ?l }") == [
+            "Opérateur de contrôle"
+        ]
 
 
 def test_tab_siret_doubled_quotes_and_dangling_references(tmp_path: Path) -> None:
     loc = tmp_path / "store"
     build(loc)
     quoted = ROW.replace("Opérateur de contrôle", 'Opérateur ""expert"" de contrôle')
-    z = make_zip(tmp_path / "x.zip", {
-        "export_fiches_CSV_Standard_2024_03_02.csv": standard([quoted]),
-        "export_fiches_CSV_Certificateurs_2024_03_02.csv":
-            b'"Numero_Fiche";"Siret_Certificateur";"Nom_Certificateur"\r\n"RNCP999";"\t11004301500012";"MINISTERE"\r\n'
-            b'"RNCP999";"\t123";"SIRET FAUX"\r\n',
-        "export_fiches_CSV_Ancienne_Nouvelle_Certification_2024_03_02.csv":
-            b'"Numero_Fiche";"Ancienne_Certification";"Nouvelle_Certification"\r\n"RNCP999";"RNCP111";"RNCP222"\r\n',
-        "export_fiches_CSV_VoixdAcc\xc3\xa8s_2024_03_02.csv".encode().decode():
-            '"Numero_Fiche";"Si_Jury"\r\n"RNCP999";"Par expérience"\r\n"RNCP999";"Par télépathie"\r\n'.encode(),
-    })
+    z = make_zip(
+        tmp_path / "x.zip",
+        {
+            "export_fiches_CSV_Standard_2024_03_02.csv": standard([quoted]),
+            "export_fiches_CSV_Certificateurs_2024_03_02.csv": (
+                b'"Numero_Fiche";"Siret_Certificateur";"Nom_Certificateur"\r\n'
+                b'"RNCP999";"\t11004301500012";"MINISTERE"\r\n'
+                b'"RNCP999";"\t123";"SIRET FAUX"\r\n'
+            ),
+            "export_fiches_CSV_Ancienne_Nouvelle_Certification_2024_03_02.csv": (
+                b'"Numero_Fiche";"Ancienne_Certification";"Nouvelle_Certification"\r\n'
+                b'"RNCP999";"RNCP111";"RNCP222"\r\n'
+            ),
+            "export_fiches_CSV_VoixdAccès_2024_03_02.csv": (
+                '"Numero_Fiche";"Si_Jury"\r\n"RNCP999";"Par expérience"\r\n"RNCP999";"Par télépathie"\r\n'
+            ).encode(),
+        },
+    )
     with store_writer(loc) as store:
         rep = import_rncp(store, z)
     assert rep.error_count == 0
@@ -155,7 +185,9 @@ def test_tab_siret_doubled_quotes_and_dangling_references(tmp_path: Path) -> Non
     assert any("voie d'accès inconnue" in m and "Par télépathie" in m for m in messages)
     with open_store(loc) as store:
         cert = "<https://w3id.org/cqpi/id/cert/RNCP999>"
-        assert store.values(f"SELECT ?l WHERE {{ {cert} rdfs:label ?l }}") == ['Opérateur "expert" de contrôle']
+        assert store.values(f"SELECT ?l WHERE {{ {cert} rdfs:label ?l }}") == [
+            'Opérateur "expert" de contrôle'
+        ]
         assert store.ask(f'ASK {{ {cert} cq:certifier ?o . ?o cq:siret "11004301500012" }}')
         # dangling references are kept as references
         assert store.ask(f"ASK {{ {cert} cq:replacedBy <https://w3id.org/cqpi/id/cert/RNCP222> }}")
@@ -194,9 +226,12 @@ def test_bcn_utf8_and_bad_code(tmp_path: Path) -> None:
     loc = tmp_path / "store"
     build(loc)
     f = tmp_path / "N_FORMATION_DIPLOME.csv"
-    f.write_text("FORMATION_DIPLOME;NIVEAU_FORMATION_DIPLOME;LIBELLE_COURT;LIBELLE_LONG_200;NOUVEAU_DIPLOME_1\n"
-                 "50022003;500;CAP;EXPLOITATION D'INSTALLATIONS INDUSTRIELLES (CAP);50099999\n"
-                 "XX;500;CAP;CODE FAUX\n", encoding="utf-8-sig")
+    f.write_text(
+        "FORMATION_DIPLOME;NIVEAU_FORMATION_DIPLOME;LIBELLE_COURT;LIBELLE_LONG_200;NOUVEAU_DIPLOME_1\n"
+        "50022003;500;CAP;EXPLOITATION D'INSTALLATIONS INDUSTRIELLES (CAP);50099999\n"
+        "XX;500;CAP;CODE FAUX\n",
+        encoding="utf-8-sig",
+    )
     with store_writer(loc) as store:
         rep = import_bcn(store, f)
     assert rep.rows_read == 2
@@ -210,8 +245,11 @@ def test_kit_seven_digit_codes_and_unregistered(tmp_path: Path) -> None:
     loc = tmp_path / "store"
     build(loc)
     f = tmp_path / "kit.csv"
-    f.write_text(KIT_HEADER + "\n1022001;AGENT (MC);RNCP955;niveau4;MC4;v1.3;oui;01/01/2024;ACTIVE\n"
-                 "13511008;MASTER X;NR;NR;NR;v1;oui;;NR\n", encoding="utf-8")
+    f.write_text(
+        KIT_HEADER + "\n1022001;AGENT (MC);RNCP955;niveau4;MC4;v1.3;oui;01/01/2024;ACTIVE\n"
+        "13511008;MASTER X;NR;NR;NR;v1;oui;;NR\n",
+        encoding="utf-8",
+    )
     with store_writer(loc) as store:
         rep = import_kit(store, f)
     assert rep.warning_count == 1 and rep.warnings[0].field == "FicheRNCP"

@@ -33,12 +33,18 @@ def count(store: Store, query: str) -> int:
 
 def test_bcn_counts(full_store: Store, shared_data: Path) -> None:
     data = rows(shared_data / "bcn/N_FORMATION_DIPLOME.csv", ";", "latin-1")
-    assert count(full_store, f"""SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {{ GRAPH <{BCN_GRAPH}> {{
-        ?d a cq:Diplome ; cq:bcnCode ?c }} }}""") == len(data)
+    assert count(
+        full_store,
+        f"""SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {{ GRAPH <{BCN_GRAPH}> {{
+        ?d a cq:Diplome ; cq:bcnCode ?c }} }}""",
+    ) == len(data)
     by_level = Counter(r["NIVEAU_FORMATION_DIPLOME"] for r in data)
     for typ, niveau in (("CAP", "500"), ("BAC_PRO", "400"), ("BTS", "320")):
-        n = count(full_store, f"""SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {{ GRAPH <{BCN_GRAPH}> {{
-            ?d cq:certificationType <https://w3id.org/cqpi/id/type/{typ}> }} }}""")
+        n = count(
+            full_store,
+            f"""SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {{ GRAPH <{BCN_GRAPH}> {{
+            ?d cq:certificationType <https://w3id.org/cqpi/id/type/{typ}> }} }}""",
+        )
         assert n == by_level[niveau], typ
     assert by_level["500"] == 789 and by_level["400"] == 338
 
@@ -91,12 +97,17 @@ def test_curated_diplomas_are_bcn_records(full_store: Store) -> None:
 def test_kit_every_crosswalk_row(full_store: Store, shared_data: Path) -> None:
     data = rows(shared_data / "kit/kit-apprentissage-rncp-v3.0.csv", ";")
     pairs = {(bcn_code(r["Code Diplôme"]), r["FicheRNCP"]) for r in data if r["FicheRNCP"].startswith("RNCP")}
-    got = {(r["b"].value.rsplit("/", 1)[1], r["c"].value.rsplit("/", 1)[1]) for r in full_store.select(
-        f"""SELECT ?b ?c WHERE {{ GRAPH <{KIT_GRAPH}> {{ ?b a cq:Diplome ; cq:sameCertification ?c .
-            ?c cq:sameCertification ?b ; cq:rncpCode ?code }} }}""")}
+    got = {
+        (r["b"].value.rsplit("/", 1)[1], r["c"].value.rsplit("/", 1)[1])
+        for r in full_store.select(
+            f"""SELECT ?b ?c WHERE {{ GRAPH <{KIT_GRAPH}> {{ ?b a cq:Diplome ; cq:sameCertification ?c .
+            ?c cq:sameCertification ?b ; cq:rncpCode ?code }} }}"""
+        )
+    }
     assert got == pairs
     assert len(data) == 5546  # CSV records (5,551 physical lines: one quoted label spans six lines)
-    assert full_store.ask(f"""ASK {{ <{BCN}50020101> cq:sameCertification <https://w3id.org/cqpi/id/cert/RNCP36429> .
+    assert full_store.ask(f"""ASK {{
+        <{BCN}50020101> cq:sameCertification <https://w3id.org/cqpi/id/cert/RNCP36429> .
         <https://w3id.org/cqpi/id/cert/RNCP36429> cq:sameCertification <{BCN}50020101> }}""")
 
 
@@ -105,8 +116,10 @@ def test_kit_every_crosswalk_row(full_store: Store, shared_data: Path) -> None:
 
 def test_rome_every_job_code(full_store: Store, shared_data: Path) -> None:
     codes = {r["code_rome"] for r in rows(shared_data / "rome/unix_referentiel_code_rome_v460_utf8.csv", ",")}
-    got = set(full_store.values(f"""SELECT ?c WHERE {{ GRAPH <{ROME_GRAPH}> {{
-        ?j a cq:MetierROME ; skos:notation ?c ; skos:prefLabel ?l }} }}"""))
+    got = set(
+        full_store.values(f"""SELECT ?c WHERE {{ GRAPH <{ROME_GRAPH}> {{
+        ?j a cq:MetierROME ; skos:notation ?c ; skos:prefLabel ?l }} }}""")
+    )
     assert got == codes and len(codes) == 1584
     assert full_store.ask("ASK { <https://w3id.org/cqpi/id/rome/H2102> a cq:MetierROME ; skos:altLabel ?a }")
 
@@ -116,16 +129,30 @@ def test_rome_items_and_links(full_store: Store, shared_data: Path) -> None:
     comp = rows(d / "unix_referentiel_competence_v460_utf8.csv", ",")
     sav = rows(d / "unix_referentiel_savoir_v460_utf8.csv", ",")
     coh = rows(d / "unix_coherence_item_v460_utf8.csv", ",")
-    assert count(full_store, f"""SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ GRAPH <{ROME_GRAPH}> {{
-        ?c a cq:Competence }} }}""") == len({r["code_ogr"] for r in comp})
-    assert count(full_store, f"""SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ GRAPH <{ROME_GRAPH}> {{
-        ?c a cq:Savoir }} }}""") == len({r["code_ogr_savoir"] for r in sav})
-    links = count(full_store, f"""SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{ROME_GRAPH}> {{
-        ?j cq:romeSavoirFaire|cq:romeSavoirEtre|cq:romeSavoir|cq:romeWorkContext ?i }} }}""")
+    assert count(
+        full_store,
+        f"""SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ GRAPH <{ROME_GRAPH}> {{
+        ?c a cq:Competence }} }}""",
+    ) == len({r["code_ogr"] for r in comp})
+    assert count(
+        full_store,
+        f"""SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ GRAPH <{ROME_GRAPH}> {{
+        ?c a cq:Savoir }} }}""",
+    ) == len({r["code_ogr_savoir"] for r in sav})
+    links = count(
+        full_store,
+        f"""SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{ROME_GRAPH}> {{
+        ?j cq:romeSavoirFaire|cq:romeSavoirEtre|cq:romeSavoir|cq:romeWorkContext ?i }} }}""",
+    )
     assert links == len({(r["code_rome"], r["code_ogr"]) for r in coh})
-    core = count(full_store, f"""SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{ROME_GRAPH}> {{ ?j cq:romeCoreItem ?i }} }}""")
+    core = count(
+        full_store,
+        f"""SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{ROME_GRAPH}> {{ ?j cq:romeCoreItem ?i }} }}""",
+    )
     assert core == len({(r["code_rome"], r["code_ogr"]) for r in coh if r["coeur_metier"] == "Principale"})
-    assert full_store.ask(f"ASK {{ GRAPH <{ROME_GRAPH}> {{ ?j cq:romeSavoirEtre ?i . ?i a cq:Competence }} }}")
+    assert full_store.ask(
+        f"ASK {{ GRAPH <{ROME_GRAPH}> {{ ?j cq:romeSavoirEtre ?i . ?i a cq:Competence }} }}"
+    )
     assert full_store.ask(f"ASK {{ GRAPH <{ROME_GRAPH}> {{ ?j cq:romeBloc ?b . ?b cq:hasItem ?i }} }}")
     assert full_store.ask(f"ASK {{ GRAPH <{ROME_GRAPH}> {{ ?t a skos:Collection ; skos:member ?j }} }}")
 
@@ -138,19 +165,32 @@ def test_esco_counts(full_store: Store, shared_data: Path) -> None:
     skills = rows(d / "skills_fr.csv", ",")
     occ = rows(d / "occupations_fr.csv", ",")
     broader = rows(d / "broaderRelationsSkillPillar.csv", ",")
-    assert count(full_store, f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH <{ESCO_GRAPH}> {{
-        ?s a <http://data.europa.eu/esco/model#Skill> ; skos:inScheme <http://data.europa.eu/esco/concept-scheme/skills> }} }}""") == len(skills)
-    assert count(full_store, f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH <{ESCO_GRAPH}> {{
-        ?s a <http://data.europa.eu/esco/model#Occupation> }} }}""") == len(occ)
+    assert count(
+        full_store,
+        f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH <{ESCO_GRAPH}> {{
+        ?s a <http://data.europa.eu/esco/model#Skill> ;
+           skos:inScheme <http://data.europa.eu/esco/concept-scheme/skills> }} }}""",
+    ) == len(skills)
+    assert count(
+        full_store,
+        f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH <{ESCO_GRAPH}> {{
+        ?s a <http://data.europa.eu/esco/model#Occupation> }} }}""",
+    ) == len(occ)
     pairs = {(r["conceptUri"], r["broaderUri"]) for r in broader}
-    assert count(full_store, f"""SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{ESCO_GRAPH}> {{
-        ?a skos:broader ?b FILTER(STRSTARTS(STR(?b), "http://data.europa.eu/esco/skill/")) }} }}""") == len(pairs)
+    assert count(
+        full_store,
+        f"""SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{ESCO_GRAPH}> {{
+        ?a skos:broader ?b FILTER(STRSTARTS(STR(?b), "http://data.europa.eu/esco/skill/")) }} }}""",
+    ) == len(pairs)
     first = skills[0]
-    assert full_store.ask(f"""ASK {{ <{first['conceptUri']}> skos:prefLabel "{first['preferredLabel']}"@fr }}""")
+    assert full_store.ask(
+        f"""ASK {{ <{first["conceptUri"]}> skos:prefLabel "{first["preferredLabel"]}"@fr }}"""
+    )
 
 
 def test_every_source_has_provenance(full_store: Store) -> None:
     for source in ("rncp", "rncp-xml", "bcn", "kit", "rome", "esco"):
         g = Graphs.imported(source)
-        assert full_store.ask(f"""ASK {{ GRAPH <{Graphs.META}> {{ <{g}> dct:source ?s ; prov:wasGeneratedBy ?a .
+        assert full_store.ask(f"""ASK {{ GRAPH <{Graphs.META}> {{
+            <{g}> dct:source ?s ; prov:wasGeneratedBy ?a .
             ?s cq:fileName ?f ; cq:sha256 ?sha . ?a prov:startedAtTime ?t }} }}"""), source
