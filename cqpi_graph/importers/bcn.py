@@ -13,7 +13,22 @@ from ..errors import InputError
 from ..namespaces import RDFS, SKOS, Graphs
 from ..progress import Progress
 from ..store.base import Store
-from .common import A, CsvRows, ImportJob, ImportReport, QuadSink, clean, cq, date_lit, fr, iri, level_concepts, lit, parse_date, path_opener
+from .common import (
+    A,
+    CsvRows,
+    ImportJob,
+    ImportReport,
+    QuadSink,
+    clean,
+    cq,
+    date_lit,
+    fr,
+    iri,
+    level_concepts,
+    lit,
+    parse_date,
+    path_opener,
+)
 from .vocab import CodeLists
 
 GRAPH = Graphs.imported("bcn")
@@ -45,8 +60,13 @@ def _fill(path: Path, codes: CodeLists):
         for row, r in rows:
             code = bcn_code(r["FORMATION_DIPLOME"])
             if code is None:
-                report.error(name, row, "FORMATION_DIPLOME", f"code diplôme invalide « {r['FORMATION_DIPLOME']} »",
-                             "8 caractères (chiffres et lettres)")
+                report.error(
+                    name,
+                    row,
+                    "FORMATION_DIPLOME",
+                    f"code diplôme invalide « {r['FORMATION_DIPLOME']} »",
+                    "8 caractères (chiffres et lettres)",
+                )
                 continue
             progress.advance()
             known.add(code)
@@ -71,7 +91,9 @@ def _fill(path: Path, codes: CodeLists):
                 sink.add(s, cq("level"), niv)
                 sink.add(s, cq("eqfLevel"), eqf)
             elif lvl and lvl not in ("00", "99"):
-                report.warn(name, row, "NIVEAU_QUALIFICATION_RNCP", f"niveau inconnu « {lvl} »", "01 à 08, 00 ou 99")
+                report.warn(
+                    name, row, "NIVEAU_QUALIFICATION_RNCP", f"niveau inconnu « {lvl} »", "01 à 08, 00 ou 99"
+                )
             group = r.get("GROUPE_SPECIALITE", "").strip()
             if re.match(r"^\d{3}$", group) and group != "999":
                 g = iri(f"nsf/{group}")
@@ -119,7 +141,9 @@ def _fill(path: Path, codes: CodeLists):
         for other, row, fld in refs:
             if other not in known and other not in seen:
                 seen.add(other)
-                report.warn(name, row, fld, f"le diplôme {other} n'est pas dans le fichier : référence conservée")
+                report.warn(
+                    name, row, fld, f"le diplôme {other} n'est pas dans le fichier : référence conservée"
+                )
         report.entities["succession"] = len(pairs)
         if not known and report.rows_read == 0:
             raise InputError("aucune ligne de données", file=name, expected="au moins un diplôme")
@@ -133,7 +157,13 @@ def import_bcn(store: Store, path: Path, progress: Progress | None = None) -> Im
         path = path / "N_FORMATION_DIPLOME.csv"
     if not path.is_file():
         raise InputError("fichier introuvable", file=str(path), expected="N_FORMATION_DIPLOME.csv")
-    job = ImportJob("bcn", GRAPH, "Diplômes de la BCN (Éducation nationale)", "BCN diplomas (Éducation nationale)",
-                    "import BCN N_FORMATION_DIPLOME (cqpi_graph.importers.bcn)", [path],
-                    publisher="DEPP / Éducation nationale")
+    job = ImportJob(
+        "bcn",
+        GRAPH,
+        "Diplômes de la BCN (Éducation nationale)",
+        "BCN diplomas (Éducation nationale)",
+        "import BCN N_FORMATION_DIPLOME (cqpi_graph.importers.bcn)",
+        [path],
+        publisher="DEPP / Éducation nationale",
+    )
     return job.run(store, _fill(path, CodeLists.load(store)), progress)
