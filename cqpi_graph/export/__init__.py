@@ -14,6 +14,9 @@ from __future__ import annotations
 
 from .dump import QUAD_FORMATS, TRIPLE_FORMATS, export_dump, union_triple_count
 from .elm import ElmReport, Excluded, export_elm
+from .rncp_xml import export_rncp_xml
+from .schemaorg import export_schemaorg, schemaorg_jsonld
+from .void import dataset_description
 
 __all__ = [
     "QUAD_FORMATS",
@@ -21,6 +24,10 @@ __all__ = [
     "ElmReport",
     "Excluded",
     "export_dump",
+    "dataset_description",
     "export_elm",
+    "export_rncp_xml",
+    "export_schemaorg",
+    "schemaorg_jsonld",
     "union_triple_count",
 ]

@@ -161,6 +161,8 @@ class Organisation:
 class Competence:
     iri: str | None
     title: dict[str, str]
+    order: int | None = None
+    parts: list[str] = field(default_factory=list)  # IRIs of its sub-items (cq:hasPart)
 
 
 @dataclass
@@ -278,7 +280,7 @@ def _coded(view: GraphView, iri: str) -> Coded:
 
 
 def _comp_key(c: Competence) -> tuple:
-    return (c.iri or "", sorted(c.title.items()))
+    return (c.order if c.order is not None else 1 << 30, c.iri or "", sorted(c.title.items()))
 
 
 def _competence(view: GraphView, node: Node) -> Competence | None:
@@ -286,7 +288,10 @@ def _competence(view: GraphView, node: Node) -> Competence | None:
     title = lang_map(p, LABEL_PREDICATES + (CQ + "text",))
     if not title:
         return None
-    return Competence(node.value if isinstance(node, ox.NamedNode) else None, title)
+    order = first_literal(p, CQ + "order")
+    return Competence(node.value if isinstance(node, ox.NamedNode) else None, title,
+                      int(order) if order and order.strip().lstrip("-").isdigit() else None,
+                      iris(p, CQ + "hasPart"))
 
 
 def _organisation(view: GraphView, iri: str) -> Organisation:

@@ -61,8 +61,15 @@ def open_output(output: BinaryIO | Path | str | None) -> Iterator[BinaryIO]:
         yield sys.stdout.buffer
         sys.stdout.buffer.flush()
     elif isinstance(output, str | Path):
-        with open(output, "wb") as fh:
-            yield fh
+        # Written beside the target and renamed at the end: a failed export leaves no half file.
+        target = Path(output)
+        tmp = target.with_name(f".{target.name}.part")
+        try:
+            with open(tmp, "wb") as fh:
+                yield fh
+            tmp.replace(target)
+        finally:
+            tmp.unlink(missing_ok=True)
     else:
         yield output
 
@@ -105,7 +112,8 @@ def export_dump(
     store write the union of the graphs (see the module docstring).
     """
     if fmt not in RDF_FORMATS:
-        raise InputError(f"format inconnu « {fmt} »", field="--format", expected=", ".join(sorted(RDF_FORMATS)))
+        raise InputError(f"format inconnu « {fmt} »", field="--format",
+                         expected=", ".join(sorted(RDF_FORMATS)))
     if graph is not None:
         graph = resolve_graph(store, graph)
     raw = _raw(store)
@@ -130,7 +138,9 @@ def export_dump(
 
 def union_triple_count(store: Store) -> int:
     """Number of distinct triples of the union of the graphs (what a triple-format dump holds)."""
-    rows = store.select("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")
+    rows = store.select(
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
+    )
     return int(rows[0]["n"].value)
 
 

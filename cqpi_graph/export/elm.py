@@ -11,17 +11,7 @@ is padded with invented values.
 
 What each ELM field is made of:
 
-| ELM | from the graph |
-|---|---|
-| `dc:title`, `dc:description` | the certification's label(s) and description, one per language |
-| `elm:EQFLevel` | `cq:eqfLevel`, else the `skos:exactMatch` of its `cq:level` in `http://data.europa.eu/snb/eqf/` |
-| `elm:NQFLevel` | `cq:level` (2019 French framework, `…/id/niveau/N`); see NQF below |
-| `elm:ISCEDFCode` | `cq:iscedField` (ISCED-F 2013 codes only: BCN `CITE_DOMAINE_DETAILLE`; the 1997 codes of `CITE_DOMAINE_FORMATION` are not ISCED-F and are not converted) |
-| `dc:language` | the languages of the title, in the EU Language authority table |
-| `elm:learningOutcome` | the competences of the certification and of its blocs (`cq:hasCompetence`) |
-| `elm:awardingOpportunity/elm:awardingBody` | `cq:certifier` organisations that have a SIRET: `rov:legalName`, `rov:registration` (SIRET, spatial France), `elm:location` (address in France: a SIRET is issued to French establishments only) |
-| `adms:identifier` | RNCP/RS and BCN codes, as `elm:Identifier` with `skos:notation` and `elm:schemeName` |
-| `elm:category` | the abbreviation (CAP, BTS, CQP…) |
+Field mapping: see docs/EXPORT.md.
 
 NQF: the QDR publishes each national framework's levels as concepts of the scheme
 `http://data.europa.eu/snb/qdr/25831c2`. When the level concept of the graph has a
@@ -44,7 +34,16 @@ import pyoxigraph as ox
 from ..errors import InputError
 from ..namespaces import DCT, EQF, RDF, SKOS, XSD
 from ..store import Store
-from .certs import ISCED_F, Certification, GraphView, first_literal, iris, iter_certifications, lang_map, LABEL_PREDICATES
+from .certs import (
+    ISCED_F,
+    LABEL_PREDICATES,
+    Certification,
+    GraphView,
+    first_literal,
+    iris,
+    iter_certifications,
+    lang_map,
+)
 from .dump import open_output
 
 ELM = "http://data.europa.eu/snb/model/elm/"
@@ -254,7 +253,8 @@ def qualification_triples(view: GraphView, rec: Certification, w: _Writer, repor
             w.add(ident, ELM + "schemeName", _lit(scheme))
     # levels
     w.scheme(EQF_SCHEME, SCHEME_LABELS[EQF_SCHEME])
-    eqf_labels = lang_map(view.cached(rec.eqf), LABEL_PREDICATES) or {"en": f"EQF level {rec.eqf.rsplit('/', 1)[-1]}"}
+    eqf_n = rec.eqf.rsplit("/", 1)[-1]
+    eqf_labels = lang_map(view.cached(rec.eqf), LABEL_PREDICATES) or {"en": f"EQF level {eqf_n}"}
     w.concept(rec.eqf, [EQF_SCHEME], eqf_labels, rec.eqf.rsplit("/", 1)[-1])
     w.add(q, ELM + "EQFLevel", rec.eqf)
     nqf, official = _nqf(view, rec)
@@ -345,8 +345,12 @@ def elm_triples(store: Store, report: ElmReport, iris_: Iterable[str] | None = N
         )
 
 
-ELM_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD, "ntriples": ox.RdfFormat.N_TRIPLES,
-               "rdfxml": ox.RdfFormat.RDF_XML}
+ELM_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
 
 
 def export_elm(
