@@ -197,3 +197,7 @@ def build(
     progress.close()
     report.seconds = time.monotonic() - t0
     return report
+
+
+# Fill IMPORTERS (the importers package registers itself; imported last because it uses IMPORTERS).
+from . import importers as _importers  # noqa: E402,F401

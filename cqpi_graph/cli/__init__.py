@@ -16,6 +16,7 @@ from ..store import Store, open_store, store_writer
 # Each module defines `register(group)`. Add a line here for a new area.
 COMMAND_MODULES = [
     "core",
+    "importers",
     "export",
 ]
 

@@ -1,0 +1,430 @@
+"""What every registry importer shares: row errors, the report, CSV reading, quad batches.
+
+Rules (issue 3):
+- a row that cannot be read is reported (file, row, field, what was expected) and counted as an
+  error, and the import goes on;
+- a value that is odd but not fatal (an unknown access route, a reference to a fiche that is not
+  in the export) is kept where it can be and reported as a warning;
+- a file that cannot be read at all raises InputError: the import stops and, since every import
+  writes into a copy-on-write generation of the store, the store stays as it was.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+from urllib.parse import quote
+
+from ..errors import InputError
+from ..namespaces import CQ, ID, RDF, XSD, Graphs
+from ..progress import NullProgress, Progress
+from ..provenance import GraphRecord, SourceFile, graph_checksums, now_iso, record_graph
+from ..store.base import Store
+
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+BATCH = 20_000  # quads handed to the store at once
+MAX_LISTED = 200  # problems kept with their details in a report (all are counted)
+
+
+# ---------------------------------------------------------------- problems and reports
+
+
+@dataclass
+class RowProblem:
+    """One row that could not be read (error) or one odd value (warning)."""
+
+    file: str
+    row: int | None
+    field: str | None
+    message: str
+    expected: str | None = None
+    unit: str = "ligne"  # "ligne" for CSV rows, "fiche n°" for the fiches of an XML flow
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"{self.unit} {self.row}")
+        if self.field:
+            where.append(f"champ « {self.field} »")
+        text = ", ".join(where) + " : " + self.message
+        if self.expected:
+            text += f" (attendu : {self.expected})"
+        return text
+
+
+@dataclass
+class ImportReport:
+    """What an import did: rows read, entities created, warnings and row errors."""
+
+    source: str
+    graph: str
+    files: list[str] = field(default_factory=list)
+    rows_read: int = 0
+    triples: int = 0
+    entities: Counter = field(default_factory=Counter)
+    warnings: list[RowProblem] = field(default_factory=list)
+    errors: list[RowProblem] = field(default_factory=list)
+    warning_count: int = 0
+    error_count: int = 0
+    skipped: bool = False  # the same file was already imported: nothing changed
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)
+    row_unit: str = "ligne"
+
+    def warn(self, file: str, row: int | None, fld: str | None, message: str, expected: str | None = None) -> None:
+        self.warning_count += 1
+        if len(self.warnings) < MAX_LISTED:
+            self.warnings.append(RowProblem(file, row, fld, message, expected, self.row_unit))
+
+    def error(self, file: str, row: int | None, fld: str | None, message: str, expected: str | None = None) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_LISTED:
+            self.errors.append(RowProblem(file, row, fld, message, expected, self.row_unit))
+
+    @property
+    def entities_created(self) -> int:
+        return sum(self.entities.values())
+
+    def summary(self, details: int = 10) -> str:
+        head = f"import {self.source} ({', '.join(self.files)}) -> {self.graph}"
+        if self.skipped:
+            return head + "\n  déjà importé (même somme SHA-256) : rien n'a changé"
+        kinds = ", ".join(f"{k} {n}" for k, n in sorted(self.entities.items()))
+        lines = [
+            head,
+            f"  lignes lues : {self.rows_read}",
+            f"  entités créées : {self.entities_created}" + (f" ({kinds})" if kinds else ""),
+            f"  triplets : {self.triples}",
+            f"  avertissements : {self.warning_count}",
+            f"  erreurs : {self.error_count}",
+        ]
+        lines += [f"  note : {n}" for n in self.notes]
+        for label, items, total in (("avertissement", self.warnings, self.warning_count),
+                                    ("erreur", self.errors, self.error_count)):
+            for p in items[:details]:
+                lines.append(f"  {label} : {p}")
+            if total > details:
+                lines.append(f"  … {total - details} {label}(s) de plus")
+        return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- RDF terms
+
+
+def iri(path: str) -> str:
+    """<https://w3id.org/cqpi/id/{path}> with each segment percent-encoded where needed."""
+    return "<" + ID + "/".join(quote(seg, safe="-._~") for seg in path.split("/")) + ">"
+
+
+def ext(uri: str) -> str:
+    return f"<{uri}>"
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+
+
+def lit(value: str, lang: str | None = None, datatype: str | None = None) -> str:
+    """A literal in N-Triples syntax (same escaping as store.base.Term.n3)."""
+    text = _escape(value)
+    if lang:
+        return f'"{text}"@{lang}'
+    if datatype and datatype != XSD + "string":
+        return f'"{text}"^^<{datatype}>'
+    return f'"{text}"'
+
+
+def fr(value: str) -> str:
+    return lit(value, lang="fr")
+
+
+TRUE = lit("true", datatype=XSD + "boolean")
+FALSE = lit("false", datatype=XSD + "boolean")
+A = f"<{RDF}type>"
+
+
+def cq(local: str) -> str:
+    return f"<{CQ}{local}>"
+
+
+_DATE = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
+
+
+def parse_date(value: str) -> str | None:
+    """dd/mm/yyyy -> yyyy-mm-dd, None if it is not a real date."""
+    m = _DATE.match(value.strip())
+    if not m:
+        return None
+    d, mth, y = (int(x) for x in m.groups())
+    try:
+        return dt.date(y, mth, d).isoformat()
+    except ValueError:
+        return None
+
+
+def date_lit(iso: str) -> str:
+    return lit(iso, datatype=XSD + "date")
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def clean(value: str | None) -> str:
+    """Collapse runs of white space and strip."""
+    if not value:
+        return ""
+    return _SPACES.sub(" ", value).strip()
+
+
+def level_concepts(n: int) -> tuple[str, str]:
+    """niv:N and eqf:N."""
+    return iri(f"niveau/{n}"), f"<http://data.europa.eu/snb/eqf/{n}>"
+
+
+# ---------------------------------------------------------------- writing quads in batches
+
+
+class QuadSink:
+    """Collects triples of one named graph and hands them to the store in batches."""
+
+    def __init__(self, store: Store, graph: str, report: ImportReport, batch: int = BATCH) -> None:
+        self.store = store
+        self.graph = graph
+        self.report = report
+        self.batch_size = batch
+        self.buf: list[tuple[str, str, str, str]] = []
+
+    def add(self, s: str, p: str, o: str) -> None:
+        self.buf.append((s, p, o, self.graph))
+        if len(self.buf) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.buf:
+            self.report.triples += self.store.add_quads(self.buf)
+            self.buf = []
+
+
+# ---------------------------------------------------------------- reading text and CSV
+
+
+def detect_encoding(opener: Callable[[], IO[bytes]], name: str) -> str:
+    """utf-8-sig (BOM), utf-8, or latin-1 when the bytes are not valid UTF-8.
+
+    Reads the file once in chunks (constant memory); the caller reopens it to parse.
+    """
+    with opener() as fh:
+        head = fh.read(1 << 16)
+        if not head:
+            raise InputError("fichier vide", file=name, expected="une ligne d'en-tête puis des lignes de données")
+        if head.startswith(codecs.BOM_UTF8):
+            return "utf-8-sig"
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            raise InputError("fichier en UTF-16", file=name, expected="UTF-8 ou Latin-1")
+        dec = codecs.getincrementaldecoder("utf-8")()
+        chunk = head
+        try:
+            while chunk:
+                dec.decode(chunk)
+                chunk = fh.read(1 << 20)
+            dec.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "latin-1"
+    return "utf-8"
+
+
+def sniff_delimiter(header: str, preferred: str) -> str:
+    return preferred if preferred in header else ("," if header.count(",") > header.count(";") else ";")
+
+
+class CsvRows:
+    """Rows of one CSV file as dicts, with the header checked and bad rows reported.
+
+    Yields (line number of the row's first line, dict). A row with fewer or more cells than
+    the header is reported as an error and skipped (unless the extra cells are empty).
+    """
+
+    def __init__(
+        self,
+        opener: Callable[[], IO[bytes]],
+        name: str,
+        report: ImportReport,
+        *,
+        delimiter: str = ";",
+        required: Iterable[str] = (),
+        encoding: str | None = None,
+    ) -> None:
+        self.opener = opener
+        self.name = name
+        self.report = report
+        self.delimiter = delimiter
+        self.required = list(required)
+        self.encoding = encoding or detect_encoding(opener, name)
+        self.header: list[str] = []
+
+    def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
+        with self.opener() as raw:
+            text = io.TextIOWrapper(raw, encoding=self.encoding, newline="")
+            first = text.readline()
+            if not first.strip():
+                raise InputError("fichier vide (pas de ligne d'en-tête)", file=self.name,
+                                 expected="une ligne d'en-tête : " + self.delimiter.join(self.required))
+            delim = sniff_delimiter(first, self.delimiter)
+            self.header = [h.strip().lstrip("\ufeff") for h in next(csv.reader([first], delimiter=delim))]
+            missing = [c for c in self.required if c not in self.header]
+            if missing:
+                raise InputError(
+                    f"colonnes absentes de l'en-tête : {', '.join(missing)}",
+                    file=self.name, line=1, field=missing[0],
+                    expected="les colonnes " + ", ".join(self.required),
+                )
+            reader = csv.reader(text, delimiter=delim)
+            width = len(self.header)
+            while True:
+                start = reader.line_num + 2  # header is line 1
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    break
+                except csv.Error as exc:
+                    self.report.error(self.name, start, None, f"ligne CSV illisible : {exc}",
+                                      f"{width} champs séparés par « {delim} »")
+                    continue
+                except UnicodeDecodeError as exc:
+                    raise InputError(f"octets invalides pour l'encodage {self.encoding} : {exc.reason}",
+                                     file=self.name, line=start, expected="UTF-8 ou Latin-1") from None
+                if not cells or (len(cells) == 1 and not cells[0].strip()):
+                    continue
+                self.report.rows_read += 1
+                if len(cells) < width:
+                    self.report.error(
+                        self.name, start, self.header[len(cells)],
+                        f"{len(cells)} champ(s) au lieu de {width} : colonnes manquantes",
+                        f"{width} champs séparés par « {delim} »",
+                    )
+                    continue
+                if len(cells) > width:
+                    if any(c.strip() for c in cells[width:]):
+                        self.report.error(
+                            self.name, start, None,
+                            f"{len(cells)} champs au lieu de {width} : colonnes en trop",
+                            f"{width} champs séparés par « {delim} »",
+                        )
+                        continue
+                    cells = cells[:width]
+                yield start, dict(zip(self.header, cells, strict=True))
+
+
+def path_opener(path: Path) -> Callable[[], IO[bytes]]:
+    def opener() -> IO[bytes]:
+        try:
+            return open(path, "rb")
+        except OSError as exc:
+            raise InputError(f"lecture impossible : {exc.strerror}", file=str(path)) from None
+
+    return opener
+
+
+# ---------------------------------------------------------------- running an import
+
+
+_FILE_DATE = re.compile(r"(20\d{2})[-_](\d{2})[-_](\d{2})")
+
+
+def date_from_name(name: str) -> str | None:
+    """The export date in a file name such as export-fiches-csv-2024-02-22.zip."""
+    m = _FILE_DATE.search(name)
+    if not m:
+        return None
+    try:
+        return dt.date(*(int(x) for x in m.groups())).isoformat()
+    except ValueError:
+        return None
+
+
+def previous_export_date(store: Store, graph: str) -> str | None:
+    rows = store.select(
+        f"""SELECT ?d WHERE {{ GRAPH <{Graphs.META}> {{
+            <{graph}> <http://purl.org/dc/terms/source> ?src . ?src <{CQ}exportDate> ?d }} }}"""
+    )
+    return max((r["d"].value for r in rows if "d" in r), default=None)
+
+
+@dataclass
+class ImportJob:
+    """One import of one source into its named graph, with provenance and skip-if-same."""
+
+    source: str  # rncp, bcn, kit, rome, esco
+    graph: str
+    title_fr: str
+    title_en: str
+    method: str
+    files: list[Path]
+    export_date: str | None = None
+    publisher: str | None = None
+
+    def run(
+        self,
+        store: Store,
+        fill: Callable[[QuadSink, ImportReport, Progress], None],
+        progress: Progress | None = None,
+    ) -> ImportReport:
+        progress = progress or NullProgress()
+        t0 = time.monotonic()
+        report = ImportReport(self.source, self.graph, files=[f.name for f in self.files])
+        sources = [SourceFile(f, export_date=self.export_date, publisher=self.publisher) for f in self.files]
+        if graph_checksums(store, self.graph) == sorted(s.sha256 for s in sources) and store.count(self.graph):
+            report.skipped = True
+            return report
+        before = previous_export_date(store, self.graph)
+        if before and self.export_date and self.export_date < before:
+            report.notes.append(f"export du {self.export_date} plus ancien que celui déjà importé ({before})")
+        started = now_iso()
+        store.clear_graph(self.graph)
+        sink = QuadSink(store, self.graph, report)
+        fill(sink, report, progress)
+        sink.flush()
+        report.triples = store.count(self.graph)
+        record_graph(
+            store,
+            GraphRecord(
+                self.graph, self.title_fr, self.title_en, self.method, sources=sources, started=started,
+                extra={
+                    CQ + "rowsRead": lit(str(report.rows_read), datatype=XSD + "integer"),
+                    CQ + "warningCount": lit(str(report.warning_count), datatype=XSD + "integer"),
+                    CQ + "errorCount": lit(str(report.error_count), datatype=XSD + "integer"),
+                },
+            ),
+        )
+        report.seconds = time.monotonic() - t0
+        return report
+
+
+__all__ = [
+    "A",
+    "CsvRows",
+    "ImportJob",
+    "ImportReport",
+    "QuadSink",
+    "RowProblem",
+    "cq",
+    "date_from_name",
+    "date_lit",
+    "detect_encoding",
+    "ext",
+    "fr",
+    "iri",
+    "lit",
+    "parse_date",
+]

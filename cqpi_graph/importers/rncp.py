@@ -1,0 +1,663 @@
+"""RNCP/RS fiches from France compétences' open-data export: the CSV zip or the XML flow v4.1.
+
+The kind of file is told from its first bytes (a zip starts with ``PK``, the XML flow with
+``<``), never from its name. The two kinds go into two named graphs, ``import/rncp`` (CSV
+export) and ``import/rncp-xml`` (XML export): both use the same IRIs (``…/id/cert/{CODE}``,
+``…/id/bloc/{CODE}``), so they describe the same resources, and a newer export of one kind
+replaces only its own graph.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import xml.etree.ElementTree as ET
+import zipfile
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO
+
+from ..errors import InputError
+from ..namespaces import DCT, RDFS, SKOS, Graphs
+from ..progress import Progress
+from ..store.base import Store
+from .common import (
+    A,
+    FALSE,
+    TRUE,
+    CsvRows,
+    ImportJob,
+    ImportReport,
+    QuadSink,
+    clean,
+    cq,
+    date_from_name,
+    date_lit,
+    fr,
+    iri,
+    level_concepts,
+    lit,
+    parse_date,
+)
+from .vocab import CodeLists
+
+GRAPH_CSV = Graphs.imported("rncp")
+GRAPH_XML = Graphs.imported("rncp-xml")
+PUBLISHER = "France compétences"
+
+FICHE_CODE = re.compile(r"^(RNCP|RS)\d+$")
+BLOC_CODE = re.compile(r"^(RNCP|RS)\d+BC\d+$")
+ROME_CODE = re.compile(r"^[A-N]\d{4}$")
+SIRET = re.compile(r"^\d{14}$")
+LEVEL = re.compile(r"^NIV([1-8])$")
+PREFIX_TYPES = ("CQPM", "CQPI", "CQP")  # a title starting with these, when Abrege_Libelle is empty
+
+LABEL = f"<{RDFS}label>"
+PREF = f"<{SKOS}prefLabel>"
+NOTATION = f"<{SKOS}notation>"
+CONCEPT = f"<{SKOS}Concept>"
+IN_SCHEME = f"<{SKOS}inScheme>"
+
+# SI_JURY_* elements of the XML flow -> skos:notation of the voie: concepts.
+XML_ROUTES = {"FI": "FI", "CA": "APP", "FC": "FC", "CQ": "CPRO", "CL": "CI", "VAE": "VAE"}
+
+
+def _key(name: str) -> str:
+    t = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in t if c.isalnum() and not unicodedata.combining(c)).lower()
+
+
+# The ten files of the CSV export, by a fragment of their name (accents and case ignored).
+CSV_PARTS = [
+    ("standard", "standard"),
+    ("blocs", "blocsdecomp"),
+    ("certificateurs", "certificateurs"),
+    ("partenaires", "partenaires"),
+    ("rome", "rome"),
+    ("nsf", "nsf"),
+    ("formacode", "formacode"),
+    ("ccn", "ccn"),
+    ("voies", "voixdacc"),
+    ("succession", "anciennenouvellecertification"),
+]
+
+
+_BULLET = re.compile(r"^(?:([-*•·o])|\d+[.)])\s+")
+
+
+def split_competences(text: str) -> list[tuple[str, bool]]:
+    """Split a free-text competence list into (competence, is_sub_item).
+
+    The export flattens line breaks into runs of spaces; items may carry bullets (« * », « - »,
+    « • ») and sub-items « o ». Headings ending with « : » are dropped.
+    """
+    out: list[tuple[str, bool]] = []
+    has_top_bullets = bool(re.search(r"(^|\s)[*•-]\s", text))
+    for part in re.split(r"[\r\n]+|\s{3,}|\t+", text):
+        part = part.strip()
+        if not part:
+            continue
+        sub = False
+        m = _BULLET.match(part)
+        if m:
+            sub = m.group(1) == "o" and has_top_bullets
+            part = part[m.end():].strip()
+        part = part.rstrip(" ;")
+        if not part or part.endswith(":") or len(part) < 3:
+            continue
+        out.append((part, sub))
+    return out
+
+
+class RncpWriter:
+    """Turns the values of one fiche into triples; shared by the CSV and the XML readers."""
+
+    def __init__(self, sink: QuadSink, report: ImportReport, codes: CodeLists) -> None:
+        self.sink = sink
+        self.report = report
+        self.codes = codes
+        self.fiches: set[str] = set()
+        self.references: list[tuple[str, str, int | None, str]] = []  # code, file, row, field
+        self.orgs: set[str] = set()
+        self.concepts: set[str] = set()
+
+    # -- helpers
+    def add(self, s: str, p: str, o: str) -> None:
+        self.sink.add(s, p, o)
+
+    def _count(self, kind: str) -> None:
+        self.report.entities[kind] += 1
+
+    def fiche_code(self, value: str, file: str, row: int | None, fld: str) -> str | None:
+        code = value.strip().upper()
+        if not FICHE_CODE.match(code):
+            self.report.error(file, row, fld, f"code de fiche invalide « {value.strip()} »", "RNCP ou RS suivi de chiffres")
+            return None
+        return code
+
+    def refer(self, code: str, file: str, row: int | None, fld: str) -> None:
+        if code not in self.fiches:
+            self.references.append((code, file, row, fld))
+
+    def check_references(self) -> None:
+        """Dangling references are kept (as links to …/cert/CODE) and reported as warnings."""
+        seen: set[str] = set()
+        for code, file, row, fld in self.references:
+            if code not in self.fiches and (code, fld) not in seen:
+                seen.add((code, fld))
+                self.report.warn(file, row, fld, f"{code} n'est pas dans l'export : référence conservée")
+
+    def _concept(self, kind: str, code: str, label: str, scheme: str) -> str:
+        node = iri(f"{kind}/{code}")
+        if node not in self.concepts:
+            self.concepts.add(node)
+            self.add(node, A, CONCEPT)
+            self.add(node, NOTATION, lit(code))
+            self.add(node, IN_SCHEME, iri(f"scheme/{scheme}"))
+            if label:
+                self.add(node, PREF, fr(label))
+            self._count(kind)
+        return node
+
+    # -- a fiche
+    def fiche(self, code: str, values: dict[str, str], file: str, row: int | None) -> str:
+        s = iri(f"cert/{code}")
+        if code not in self.fiches:
+            self.fiches.add(code)
+            self._count("certification")
+        self.add(s, A, cq("Certification"))
+        self.add(s, cq("rncpCode"), lit(code))
+        title = clean(values.get("title"))
+        if title:
+            self.add(s, LABEL, fr(title))
+        abbr = clean(values.get("abbr"))
+        typ = None
+        if abbr:
+            self.add(s, cq("abbreviation"), lit(abbr))
+            typ = self.codes.type_for(abbr)
+        elif code.startswith("RS"):
+            typ = self.codes.type_for("RS")
+        else:
+            first = title.split(" ", 1)[0].upper() if title else ""
+            if first in PREFIX_TYPES:
+                typ = self.codes.type_for(first)
+        if typ is None and code.startswith("RS"):
+            typ = self.codes.type_for("RS")
+        if typ:
+            self.add(s, cq("certificationType"), f"<{typ[0]}>")
+            self.add(s, A, f"<{typ[1]}>")
+        level = clean(values.get("level")).upper()
+        if level:
+            m = LEVEL.match(level)
+            if m:
+                niv, eqf = level_concepts(int(m.group(1)))
+                self.add(s, cq("level"), niv)
+                self.add(s, cq("eqfLevel"), eqf)
+            elif level in ("REPRISE", "SANS NIVEAU", "NR"):
+                label = clean(values.get("level_label"))
+                if label:
+                    self.add(s, cq("qualificationLevelName"), fr(label))
+            else:
+                self.report.warn(file, row, values.get("level_field", "Nomenclature_Europe_Niveau"),
+                                 f"niveau inconnu « {level} » : ignoré", "NIV1 à NIV8, REPRISE ou vide")
+        for key, prop in (("start", "startDate"), ("end", "endDate")):
+            for fld, raw in values.get(key + "_candidates", []):
+                if not raw.strip():
+                    continue
+                iso = parse_date(raw)
+                if iso is None:
+                    self.report.warn(file, row, fld, f"date illisible « {raw.strip()} »", "jj/mm/aaaa")
+                    continue
+                self.add(s, cq(prop), date_lit(iso))
+                break
+        active = clean(values.get("active")).upper()
+        if active in ("ACTIVE", "OUI", "ACTIF"):
+            self.add(s, cq("active"), TRUE)
+        elif active in ("INACTIVE", "NON", "INACTIF"):
+            self.add(s, cq("active"), FALSE)
+        elif active:
+            self.report.warn(file, row, values.get("active_field", "Actif"), f"état inconnu « {active} »",
+                             "ACTIVE ou INACTIVE")
+        reg = clean(values.get("registration"))
+        if reg:
+            self.add(s, cq("registrationType"), fr(reg))
+        ident = clean(values.get("id"))
+        if ident:
+            self.add(s, f"<{DCT}identifier>", lit(ident))
+        return s
+
+    def organisation(self, siret_raw: str, name: str, cls: str, file: str, row: int | None, fld: str) -> str | None:
+        siret = re.sub(r"\s", "", siret_raw or "")  # the CSV export prefixes every SIRET with a TAB
+        name = clean(name)
+        if siret and not SIRET.match(siret):
+            self.report.warn(file, row, fld, f"SIRET invalide « {siret_raw.strip()} »", "14 chiffres")
+            siret = ""
+        if siret:
+            node = iri(f"siret/{siret}")
+        elif name:
+            node = iri("org/" + re.sub(r"[^a-z0-9]+", "-", _key_spaced(name)).strip("-"))
+        else:
+            self.report.error(file, row, fld, "organisme sans SIRET ni nom", "un SIRET de 14 chiffres ou un nom")
+            return None
+        self.add(node, A, cq(cls))
+        if siret:
+            self.add(node, cq("siret"), lit(siret))
+        if name:
+            self.add(node, LABEL, fr(name))
+        if node not in self.orgs:
+            self.orgs.add(node)
+            self._count("organisation")
+        return node
+
+    def certifier(self, code: str, siret: str, name: str, file: str, row: int | None) -> None:
+        org = self.organisation(siret, name, "Certificateur", file, row, "Siret_Certificateur")
+        if org:
+            self.add(iri(f"cert/{code}"), cq("certifier"), org)
+        self.refer(code, file, row, "Numero_Fiche")
+
+    def partner(self, code: str, siret: str, name: str, habilitation: str, file: str, row: int | None) -> None:
+        cls = "OrganismeFormation" if "FORM" in habilitation.upper() else "Organisation"
+        org = self.organisation(siret, name, cls, file, row, "Siret_Partenaire")
+        if org:
+            self.add(iri(f"cert/{code}"), cq("partner"), org)
+            if habilitation.strip():
+                self.add(org, cq("partnershipNote"), lit(habilitation.strip()))
+        self.refer(code, file, row, "Numero_Fiche")
+
+    @staticmethod
+    def _code_label(code: str, label: str) -> str:
+        label = clean(label)
+        prefix = code + " : "
+        return label[len(prefix):] if label.startswith(prefix) else label
+
+    def nsf(self, code: str, nsf: str, label: str, file: str, row: int | None) -> None:
+        nsf = nsf.strip().lower()
+        if not re.match(r"^\d{3}[a-z]?$", nsf):
+            self.report.warn(file, row, "Nsf_Code", f"code NSF invalide « {nsf} »", "3 chiffres et une lettre facultative")
+            return
+        node = self._concept("nsf", nsf, self._code_label(nsf, label), "nsf")
+        self.add(iri(f"cert/{code}"), cq("nsf"), node)
+        self.refer(code, file, row, "Numero_Fiche")
+
+    def formacode(self, code: str, fc: str, label: str, file: str, row: int | None) -> None:
+        fc = fc.strip()
+        if not re.match(r"^\d{5}$", fc):
+            self.report.warn(file, row, "Formacode_Code", f"Formacode invalide « {fc} »", "5 chiffres")
+            return
+        node = self._concept("formacode", fc, self._code_label(fc, label), "formacode")
+        self.add(iri(f"cert/{code}"), cq("formacode"), node)
+        self.refer(code, file, row, "Numero_Fiche")
+
+    def rome(self, code: str, rome: str, file: str, row: int | None) -> None:
+        rome = rome.strip().upper()
+        if not ROME_CODE.match(rome):
+            self.report.warn(file, row, "Codes_Rome_Code", f"code ROME invalide « {rome} »", "une lettre et 4 chiffres")
+            return
+        self.add(iri(f"cert/{code}"), cq("romeJob"), iri(f"rome/{rome}"))
+        self.refer(code, file, row, "Numero_Fiche")
+
+    def branch(self, code: str, idcc: str, label: str, file: str, row: int | None, fld: str) -> None:
+        idcc = idcc.strip()
+        if not idcc:
+            return
+        if not idcc.isdigit() or len(idcc) > 4:
+            self.report.warn(file, row, fld, f"IDCC invalide « {idcc} »", "un nombre de 1 à 4 chiffres")
+            return
+        idcc = idcc.zfill(4)
+        node = iri(f"idcc/{idcc}")
+        self.add(node, A, cq("Branche"))
+        self.add(node, cq("idcc"), lit(idcc))
+        if clean(label):
+            self.add(node, LABEL, fr(clean(label)))
+        if node not in self.concepts:
+            self.concepts.add(node)
+            self._count("branche")
+        self.add(iri(f"cert/{code}"), cq("branch"), node)
+        self.refer(code, file, row, "Numero_Fiche")
+
+    def route(self, code: str, label: str, file: str, row: int | None, fld: str = "Si_Jury") -> None:
+        label = clean(label)
+        if not label:
+            return
+        concept = self.codes.route_for(label)
+        if concept is None:
+            self.report.warn(file, row, fld, f"voie d'accès inconnue « {label} »",
+                             "un libellé des voies d'accès (skos:altLabel de voie:)")
+            return
+        self.add(iri(f"cert/{code}"), cq("accessRoute"), f"<{concept}>")
+        self.refer(code, file, row, "Numero_Fiche")
+
+    def route_by_notation(self, code: str, notation: str) -> None:
+        for c_iri in {v for v in self.codes.routes.values() if v.endswith("/" + notation)}:
+            self.add(iri(f"cert/{code}"), cq("accessRoute"), f"<{c_iri}>")
+
+    def bloc(self, code: str, bloc: str, label: str, file: str, row: int | None,
+             competences: str | None = None, evaluation: str | None = None) -> None:
+        bloc = bloc.strip().upper()
+        if not BLOC_CODE.match(bloc):
+            self.report.error(file, row, "Bloc_Competences_Code", f"code de bloc invalide « {bloc} »",
+                              "code de fiche suivi de BC et de chiffres (RNCP35340BC01)")
+            return
+        s, b = iri(f"cert/{code}"), iri(f"bloc/{bloc}")
+        self.add(b, A, cq("BlocDeCompetences"))
+        self.add(b, cq("code"), lit(bloc))
+        if clean(label):
+            self.add(b, LABEL, fr(clean(label)))
+        self.add(s, cq("hasBloc"), b)
+        self.add(b, cq("blocOf"), s)
+        self._count("bloc")
+        if evaluation and clean(evaluation):
+            self.add(b, cq("evaluationText"), fr(clean(evaluation)))
+        if competences:
+            parent = None
+            for n, (text, sub) in enumerate(split_competences(competences), start=1):
+                c = iri(f"competence/{bloc}-{n}")
+                self.add(c, A, cq("Competence"))
+                self.add(c, LABEL, fr(text))
+                self.add(c, cq("order"), lit(str(n), datatype="http://www.w3.org/2001/XMLSchema#integer"))
+                self.add(b, cq("hasCompetence"), c)
+                if sub and parent:
+                    self.add(parent, cq("hasPart"), c)
+                else:
+                    parent = c
+                self._count("competence")
+        self.refer(code, file, row, "Numero_Fiche")
+
+    def succession(self, old: str, new: str, file: str, row: int | None, fld: str) -> None:
+        if old == new:
+            self.report.warn(file, row, fld, f"{old} se succède à elle-même : ignoré")
+            return
+        o, n = iri(f"cert/{old}"), iri(f"cert/{new}")
+        st = iri(f"reco/succession-{old}-{new}")
+        self.add(o, cq("replacedBy"), n)
+        self.add(n, cq("replaces"), o)
+        self.add(st, A, cq("Succession"))
+        self.add(st, cq("fromCertification"), o)
+        self.add(st, cq("toCertification"), n)
+        self.add(st, cq("direction"), fr("unidirectionnel"))
+        self.add(st, LABEL, fr(f"{new} remplace {old}"))
+        self.report.entities["succession"] += 1
+        self.refer(old, file, row, fld)
+        self.refer(new, file, row, fld)
+
+
+def _key_spaced(name: str) -> str:
+    t = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in t if not unicodedata.combining(c)).lower()
+
+
+def _codes_in(cell: str) -> list[str]:
+    return [c for c in re.split(r"[\s,;|]+", cell.strip().upper()) if c]
+
+
+# ---------------------------------------------------------------- CSV zip
+
+
+def _fill_csv(zf: zipfile.ZipFile, codes: CodeLists) -> Callable[[QuadSink, ImportReport, Progress], None]:
+    members: dict[str, zipfile.ZipInfo] = {}
+    names: dict[str, str] = {}
+    for info in zf.infolist():
+        if info.is_dir() or not info.filename.lower().endswith(".csv"):
+            continue
+        fname = info.filename
+        if not info.flag_bits & 0x800:  # name not flagged UTF-8: zipfile decoded it as cp437
+            try:
+                fname = fname.encode("cp437").decode("utf-8")
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                pass
+        k = _key(Path(fname).name)
+        for part, frag in CSV_PARTS:
+            if frag in k and part not in members:
+                members[part] = info
+                names[part] = Path(fname).name
+    if "standard" not in members:
+        raise InputError("l'archive ne contient pas le fichier Standard de l'export RNCP",
+                         file=zf.filename, expected="export_fiches_CSV_Standard_AAAA_MM_JJ.csv")
+
+    def fill(sink: QuadSink, report: ImportReport, progress: Progress) -> None:
+        w = RncpWriter(sink, report, codes)
+        for part, _ in CSV_PARTS:
+            if part not in members:
+                report.notes.append(f"fichier « {part} » absent de l'archive")
+        total = sum(i.file_size for i in members.values())
+        progress.stage("import RNCP (CSV)", total=total)
+        for part, _ in CSV_PARTS:
+            info = members.get(part)
+            if info is None:
+                continue
+            name = names[part]
+
+            def opener(info: zipfile.ZipInfo = info) -> IO[bytes]:
+                return zf.open(info)
+
+            rows = CsvRows(opener, name, report, required=REQUIRED[part])
+            for row, r in rows:
+                _csv_row(w, part, r, name, row)
+                if row % 2000 == 0:
+                    progress.advance(0)
+            progress.advance(info.file_size)
+        w.check_references()
+
+    return fill
+
+
+REQUIRED = {
+    "standard": ["Numero_Fiche", "Intitule"],
+    "blocs": ["Numero_Fiche", "Bloc_Competences_Code", "Bloc_Competences_Libelle"],
+    "certificateurs": ["Numero_Fiche", "Siret_Certificateur", "Nom_Certificateur"],
+    "partenaires": ["Numero_Fiche", "Nom_Partenaire", "Siret_Partenaire"],
+    "rome": ["Numero_Fiche", "Codes_Rome_Code"],
+    "nsf": ["Numero_Fiche", "Nsf_Code"],
+    "formacode": ["Numero_Fiche", "Formacode_Code"],
+    "ccn": ["Numero_Fiche", "Ccn_1_Numero"],
+    "voies": ["Numero_Fiche", "Si_Jury"],
+    "succession": ["Numero_Fiche", "Ancienne_Certification", "Nouvelle_Certification"],
+}
+
+
+def _csv_row(w: RncpWriter, part: str, r: dict[str, str], name: str, row: int) -> None:
+    code = w.fiche_code(r["Numero_Fiche"], name, row, "Numero_Fiche")
+    if code is None:
+        return
+    g = r.get
+    if part == "standard":
+        w.fiche(code, {
+            "title": g("Intitule", ""), "abbr": g("Abrege_Libelle", ""),
+            "level": g("Nomenclature_Europe_Niveau", ""), "level_label": g("Nomenclature_Europe_Intitule", ""),
+            "start_candidates": [(f, g(f, "")) for f in ("Date_Effet", "Date_Decision", "Date_dernier_jo")],
+            "end_candidates": [("Date_Fin_Enregistrement", g("Date_Fin_Enregistrement", ""))],
+            "active": g("Actif", ""), "registration": g("Type_Enregistrement", ""), "id": g("Id_Fiche", ""),
+        }, name, row)
+    elif part == "blocs":
+        w.bloc(code, r["Bloc_Competences_Code"], r["Bloc_Competences_Libelle"], name, row)
+    elif part == "certificateurs":
+        w.certifier(code, r["Siret_Certificateur"], r["Nom_Certificateur"], name, row)
+    elif part == "partenaires":
+        w.partner(code, r["Siret_Partenaire"], r["Nom_Partenaire"], g("Habilitation_Partenaire", ""), name, row)
+    elif part == "rome":
+        w.rome(code, r["Codes_Rome_Code"], name, row)
+    elif part == "nsf":
+        w.nsf(code, r["Nsf_Code"], g("Nsf_Intitule", ""), name, row)
+    elif part == "formacode":
+        w.formacode(code, r["Formacode_Code"], g("Formacode_Libelle", ""), name, row)
+    elif part == "ccn":
+        for i in range(1, 10):
+            fld = f"Ccn_{i}_Numero"
+            if fld not in r:
+                break
+            w.branch(code, r[fld], g(f"Ccn_{i}_Libelle", "").replace("''", "'"), name, row, fld)
+    elif part == "voies":
+        w.route(code, r["Si_Jury"], name, row)
+    elif part == "succession":
+        for old in _codes_in(r["Ancienne_Certification"]):
+            if FICHE_CODE.match(old):
+                w.succession(old, code, name, row, "Ancienne_Certification")
+            else:
+                w.report.warn(name, row, "Ancienne_Certification", f"code invalide « {old} »", "RNCP… ou RS…")
+        for new in _codes_in(r["Nouvelle_Certification"]):
+            if FICHE_CODE.match(new):
+                w.succession(code, new, name, row, "Nouvelle_Certification")
+            else:
+                w.report.warn(name, row, "Nouvelle_Certification", f"code invalide « {new} »", "RNCP… ou RS…")
+
+
+# ---------------------------------------------------------------- XML flow
+
+
+def _text(el: ET.Element | None, path: str) -> str:
+    if el is None:
+        return ""
+    found = el.find(path)
+    return (found.text or "") if found is not None else ""
+
+
+def _fill_xml(path: Path, codes: CodeLists) -> Callable[[QuadSink, ImportReport, Progress], None]:
+    name = path.name
+
+    def fill(sink: QuadSink, report: ImportReport, progress: Progress) -> None:
+        w = RncpWriter(sink, report, codes)
+        report.row_unit = "fiche n°"
+        progress.stage("import RNCP (XML)", total=path.stat().st_size)
+        n = 0
+        root: ET.Element | None = None
+        version = None
+        with open(path, "rb") as fh:
+            try:
+                for event, el in ET.iterparse(fh, events=("start", "end")):
+                    if root is None:
+                        root = el
+                        if el.tag != "FICHES":
+                            raise InputError(f"élément racine <{el.tag}>", file=name, line=1,
+                                             expected="<FICHES> (flux XML RNCP v4)")
+                        continue
+                    if event != "end":
+                        continue
+                    if el.tag == "VERSION_FLUX":
+                        version = (el.text or "").strip()
+                        if not version.startswith("4"):
+                            report.notes.append(f"version de flux {version} (attendue : 4.1)")
+                    elif el.tag == "FICHE":
+                        n += 1
+                        report.rows_read += 1
+                        _xml_fiche(w, el, name, n)
+                        root.clear()
+                        progress.advance(0)
+                        if n % 500 == 0:
+                            progress.done = fh.tell()
+                            progress.advance(0)
+            except ET.ParseError as exc:
+                line, col = exc.position if exc.position else (None, None)
+                raise InputError(f"XML illisible : {exc}", file=name, line=line, column=col,
+                                 expected="un flux XML RNCP v4.1 complet") from None
+        if root is None:
+            raise InputError("fichier vide", file=name, expected="<FICHES>")
+        if version is None:
+            report.notes.append("pas d'élément VERSION_FLUX")
+        w.check_references()
+
+    return fill
+
+
+def _xml_fiche(w: RncpWriter, f: ET.Element, name: str, n: int) -> None:
+    raw = _text(f, "NUMERO_FICHE")
+    if not raw.strip():
+        w.report.error(name, n, "NUMERO_FICHE", f"fiche n° {n} sans numéro", "RNCP… ou RS…")
+        return
+    code = w.fiche_code(raw, name, n, "NUMERO_FICHE")
+    if code is None:
+        return
+    w.fiche(code, {
+        "title": _text(f, "INTITULE"), "abbr": _text(f, "ABREGE/CODE"),
+        "level": _text(f, "NOMENCLATURE_EUROPE/NIVEAU"), "level_label": _text(f, "NOMENCLATURE_EUROPE/LIBELLE"),
+        "level_field": "NOMENCLATURE_EUROPE/NIVEAU",
+        "start_candidates": [(k, _text(f, k)) for k in ("DATE_EFFET", "DATE_DE_PUBLICATION")],
+        "end_candidates": [("DATE_FIN_ENREGISTREMENT", _text(f, "DATE_FIN_ENREGISTREMENT"))],
+        "active": _text(f, "ACTIF"), "active_field": "ACTIF",
+        "registration": _text(f, "TYPE_ENREGISTREMENT"), "id": _text(f, "ID_FICHE"),
+    }, name, n)
+    s = iri(f"cert/{code}")
+    for tag, prop in (("ACTIVITES_VISEES", "activitiesText"), ("CAPACITES_ATTESTEES", "capacitiesText"),
+                      ("OBJECTIFS_CONTEXTE", "contextText")):
+        t = clean(_text(f, tag))
+        if t:
+            w.add(s, cq(prop), fr(t))
+    for c in f.iterfind("CERTIFICATEURS/CERTIFICATEUR"):
+        w.certifier(code, _text(c, "SIRET_CERTIFICATEUR"), _text(c, "NOM_CERTIFICATEUR"), name, n)
+    for p in f.iterfind("PARTENAIRES/PARTENAIRE"):
+        w.partner(code, _text(p, "SIRET_PARTENAIRE"), _text(p, "NOM_PARTENAIRE"),
+                  _text(p, "HABILITATION_PARTENAIRE"), name, n)
+    for x in f.iterfind("CODES_NSF/NSF"):
+        w.nsf(code, _text(x, "CODE"), _text(x, "LIBELLE"), name, n)
+    for x in f.iterfind("FORMACODES/FORMACODE"):
+        w.formacode(code, _text(x, "CODE"), _text(x, "LIBELLE"), name, n)
+    for x in f.iterfind("CODES_ROME/ROME"):
+        w.rome(code, _text(x, "CODE"), name, n)
+    for x in f.iterfind("CCNS/CCN"):
+        w.branch(code, _text(x, "NUMERO") or _text(x, "CODE"), _text(x, "LIBELLE"), name, n, "CCN")
+    for key, notation in XML_ROUTES.items():
+        if _text(f, f"SI_JURY_{key}/ACTIF").strip().lower() == "oui":
+            w.route_by_notation(code, notation)
+    for b in f.iterfind("BLOCS_COMPETENCES/BLOC_COMPETENCES"):
+        w.bloc(code, _text(b, "CODE"), _text(b, "LIBELLE"), name, n,
+               competences=_text(b, "LISTE_COMPETENCES"), evaluation=_text(b, "MODALITES_EVALUATION"))
+    for x in f.iterfind("NOUVELLES_CERTIFICATIONS/NOUVELLE_CERTIFICATION/ID_FICHE_NOUVELLE_CERTIFICATION"):
+        new = (x.text or "").strip().upper()
+        if FICHE_CODE.match(new):
+            w.succession(code, new, name, n, "ID_FICHE_NOUVELLE_CERTIFICATION")
+    for x in f.iterfind("ANCIENNES_CERTIFICATIONS/ANCIENNE_CERTIFICATION/ID_FICHE_ANCIENNE_CERTIFICATION"):
+        old = (x.text or "").strip().upper()
+        if FICHE_CODE.match(old):
+            w.succession(old, code, name, n, "ID_FICHE_ANCIENNE_CERTIFICATION")
+
+
+# ---------------------------------------------------------------- entry point
+
+
+def detect_kind(path: Path) -> str:
+    """'csv-zip' or 'xml', from the first bytes of the file (never from its name)."""
+    if path.is_dir():
+        raise InputError("un fichier était attendu, pas un dossier", file=str(path),
+                         expected="l'archive ZIP des CSV ou le flux XML de l'export RNCP")
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(512)
+    except OSError as exc:
+        raise InputError(f"lecture impossible : {exc.strerror}", file=str(path)) from None
+    if not head:
+        raise InputError("fichier vide", file=str(path), expected="l'archive ZIP des CSV ou le flux XML")
+    if head.startswith(b"PK"):
+        return "csv-zip"
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return "xml"
+    raise InputError("format non reconnu", file=str(path),
+                     expected="une archive ZIP (export CSV) ou un document XML (flux v4.1)")
+
+
+def import_rncp(store: Store, path: Path, progress: Progress | None = None) -> ImportReport:
+    """Import an RNCP/RS export (CSV zip or XML flow) into its named graph."""
+    path = Path(path)
+    kind = detect_kind(path)
+    codes = CodeLists.load(store)
+    if kind == "xml":
+        job = ImportJob("rncp", GRAPH_XML, "Export RNCP/RS (flux XML)", "RNCP/RS export (XML flow)",
+                        "import RNCP flux XML v4.1 (cqpi_graph.importers.rncp)", [path],
+                        export_date=date_from_name(path.name), publisher=PUBLISHER)
+        return job.run(store, _fill_xml(path, codes), progress)
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise InputError(f"archive ZIP illisible (tronquée ?) : {exc}", file=str(path),
+                         expected="l'archive ZIP complète de l'export CSV") from None
+    with zf:
+        export_date = date_from_name(path.name)
+        if export_date is None:
+            export_date = next((d for d in (date_from_name(i.filename) for i in zf.infolist()) if d), None)
+        job = ImportJob("rncp", GRAPH_CSV, "Export RNCP/RS (CSV)", "RNCP/RS export (CSV)",
+                        "import RNCP export CSV (cqpi_graph.importers.rncp)", [path],
+                        export_date=export_date, publisher=PUBLISHER)
+        try:
+            return job.run(store, _fill_csv(zf, codes), progress)
+        except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
+            raise InputError(f"archive ZIP illisible (tronquée ?) : {exc}", file=str(path),
+                             expected="l'archive ZIP complète de l'export CSV") from None
