@@ -195,6 +195,8 @@ def test_elm_export_of_the_registries_conforms(full_store: Store, loq_shapes: rd
     _, report = export_elm(full_store, "turtle", buf)
     primaries = {g[0] for g in certification_groups(full_store)}
     assert set(report.exported) | {e.iri for e in report.excluded} == primaries
+    # the BTS SIO of the XML extract: ISCED-F 0413 from its BCN diplomas (kit crosswalk)
+    assert CERT + "RNCP35340" in report.exported
     for e in report.excluded:
         assert e.missing
     g = rdflib.Graph().parse(data=buf.getvalue(), format="turtle")
