@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "importers",
     "paths",
     "validate",
+    "export",
 ]
 
 

@@ -37,6 +37,7 @@ BCN_CODE = re.compile(r"^[0-9A-Z]{8}$")
 LEVEL_TYPES = {"500": "CAP", "400": "BAC PRO", "320": "BTS", "450": "BP", "510": "BEP", "010": "MC"}
 REQUIRED = ["FORMATION_DIPLOME", "NIVEAU_FORMATION_DIPLOME", "LIBELLE_COURT", "LIBELLE_LONG_200"]
 LABEL = f"<{RDFS}label>"
+ISCED_F = "http://data.europa.eu/snb/isced-f/"
 
 
 def bcn_code(value: str) -> str | None:
@@ -56,6 +57,7 @@ def _fill(path: Path, codes: CodeLists):
         known: set[str] = set()
         refs: list[tuple[str, int, str]] = []
         groups: set[str] = set()
+        iscedf: set[str] = set()
         pairs: set[tuple[str, str]] = set()
         for row, r in rows:
             code = bcn_code(r["FORMATION_DIPLOME"])
@@ -109,6 +111,20 @@ def _fill(path: Path, codes: CodeLists):
                 letter = r.get("LETTRE_SPECIALITE", "").strip().lower()
                 if re.match(r"^[a-z]$", letter):
                     sink.add(s, cq("nsf"), iri(f"nsf/{group}{letter}"))
+            # ISCED-F 2013 detailed field (the 1997 codes of CITE_DOMAINE_FORMATION are not ISCED-F).
+            isced = r.get("CITE_DOMAINE_DETAILLE", "").strip()
+            if re.match(r"^(0\d|10)\d\d$", isced):
+                node = f"<{ISCED_F}{isced}>"
+                sink.add(s, cq("iscedField"), node)
+                if isced not in iscedf:
+                    iscedf.add(isced)
+                    sink.add(node, f"<{SKOS}notation>", lit(isced))
+                    ilabel = clean(r.get("N_CITE_2013_DOMAINE_DETAILL.LIBELLE_EDITION", ""))
+                    if ilabel:
+                        sink.add(node, f"<{SKOS}prefLabel>", fr(ilabel))
+            elif isced and isced != "9999":
+                report.warn(name, row, "CITE_DOMAINE_DETAILLE", f"code CITE invalide « {isced} »",
+                            "4 chiffres ISCED-F 2013")
             for fld, prop in (("DATE_OUVERTURE", "startDate"), ("DATE_FERMETURE", "endDate")):
                 raw = r.get(fld, "").strip()
                 if raw:
