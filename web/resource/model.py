@@ -123,18 +123,30 @@ def describe(iri: str) -> dict:
     reco_rows = select(f"""SELECT ?r ?role ?t ?p ?o WHERE {{
         {{ ?r cq:toCertification|cq:toBloc {s} BIND("in" AS ?role) }}
         UNION {{ ?r cq:fromCertification|cq:fromBloc {s} BIND("out" AS ?role) }}
-        ?r a ?t . ?t rdfs:subClassOf* ?top . VALUES ?top {{ cq:Reconnaissance cq:ProximiteContenu }}
+        ?r a ?t . FILTER EXISTS {{ VALUES ?top {{ cq:Reconnaissance cq:ProximiteContenu }}
+                                   ?t rdfs:subClassOf* ?top }}
         ?r ?p ?o }}""")
     # Shared competences with other certifications (same competence, declared match or computed alignment)
+    # The certification's own competences first: in one query with the rest, Oxigraph starts from
+    # every competence of the graph (2.8 s at 500 fiches with ROME/ESCO, for an empty answer).
+    own = (
+        _col(
+            select(f"""SELECT DISTINCT ?c WHERE {{
+            {s} (cq:hasBloc)?/cq:hasCompetence|cq:hasReferentiel/cq:hasPart*/cq:hasCompetence ?c }}"""),
+            "c",
+        )
+        if is_cert
+        else []
+    )
     shared_rows = (
         select(f"""SELECT ?other (COUNT(DISTINCT ?c) AS ?n) (SAMPLE(?via) AS ?how) WHERE {{
-        {s} (cq:hasBloc)?/cq:hasCompetence|cq:hasReferentiel/cq:hasPart*/cq:hasCompetence ?c .
+        VALUES ?c {{ {" ".join(f"<{c}>" for c in own)} }}
         {{ ?other (cq:hasBloc)?/cq:hasCompetence ?c BIND("same" AS ?via) }}
         UNION {{ ?c cq:competenceAlignedWith|skos:exactMatch|skos:closeMatch ?c2 .
                  ?other (cq:hasBloc)?/cq:hasCompetence ?c2 BIND("aligned" AS ?via) }}
         ?other a cq:Certification FILTER(?other != {s})
     }} GROUP BY ?other ORDER BY DESC(?n) LIMIT 30""")
-        if is_cert
+        if own
         else []
     )
 
