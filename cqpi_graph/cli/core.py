@@ -35,7 +35,7 @@ def _short_graph(g: str) -> str:
               help="Importer aussi un registre (répétable), ex. --with rncp=export.zip --with rome=DIR.")
 @click.option("--data", "data", multiple=True, type=click.Path(path_type=Path),
               help="Fichier ou dossier Turtle à ajouter aux données curées (répétable).")
-@click.option("--reasoner", type=click.Choice(["reasonable", "owlrl"]), default="reasonable",
+@click.option("--reasoner", type=click.Choice(["rules", "reasonable", "owlrl"]), default="rules",
               show_default=True, help="Moteur d'inférence OWL 2 RL.")
 @click.pass_obj
 def build_cmd(obj, with_: tuple[str, ...], data: tuple[Path, ...], reasoner: str) -> None:
