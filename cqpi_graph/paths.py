@@ -560,10 +560,10 @@ def _build_graph(store: Store) -> RecognitionGraph:
         for m in members:
             node_codes += [c for c in codes.get(m, []) if c not in node_codes]
             node_abbr += [c for c in abbreviations.get(m, []) if c not in node_abbr]
-        if not node_codes:  # a sigle (CEI, CSPA) is the code of what has no official one
-            node_codes, node_abbr = node_abbr, []
             node_labels += labels.get(m, [])
             node_kinds |= kinds.get(m, set())
+        if not node_codes:  # a sigle (CEI, CSPA) is the code of what has no official one
+            node_codes, node_abbr = node_abbr, []
         kind = min(node_kinds, key=rank) if node_kinds else ""
         info = NodeInfo(root, _pick_label(node_labels), node_codes, kind, members)
         rg.nodes[root] = info
