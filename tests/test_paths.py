@@ -52,6 +52,8 @@ def test_succession_path_with_alternatives(fx: Store) -> None:
         assert p.cost == 0
     # the BCN diploma and its RNCP fiche are one node
     assert res.target.codes == ["59900004", "RNCP99004"]
+    assert res.origin.label == "Exploitation d'essai (CAP)" and res.origin.kind == "CAP"
+    assert resolve(fx, "TST").codes == ["TST"]  # a sigle is the code of what has no official one
 
 
 def test_rncp_chain_cites_its_statements(fx: Store) -> None:
