@@ -101,19 +101,22 @@ def _rdflib_to_nt(t: rdflib.term.Node) -> str:
 
 
 def asserted_triples(store: Store) -> list[tuple]:
-    """Triples of every asserted graph, TBox first, as rdflib terms for the reasoners."""
-    raw: ox.Store = store.raw  # type: ignore[attr-defined]
+    """Triples of every asserted graph, TBox first, as rdflib terms for the reasoners.
+
+    Read through the facade (`Store.quads`), so that a remote server's graph is reasoned on
+    the client just as the embedded one.
+    """
     tbox_graphs = [Graphs.ONTOLOGY, Graphs.CODELISTS]
     tbox = []
     for g in tbox_graphs:
-        for q in raw.quads_for_pattern(None, None, None, ox.NamedNode(g)):
+        for q in store.quads(g):
             tbox.append((_to_rdflib(q.subject), _to_rdflib(q.predicate), _to_rdflib(q.object)))
     active = active_predicates(tbox)
     triples = list(tbox)
     for g in store.graphs():
         if g in NOT_REASONED or g in tbox_graphs:
             continue
-        for q in raw.quads_for_pattern(None, None, None, ox.NamedNode(g)):
+        for q in store.quads(g):
             if q.predicate.value in active and not isinstance(q.subject, ox.Triple):
                 triples.append(
                     (_to_rdflib(q.subject), _to_rdflib(q.predicate), _to_rdflib(q.object))

@@ -58,6 +58,32 @@ class StoreError(CqpiError):
     """The store cannot be opened, written or reached."""
 
 
+class RemoteStoreError(StoreError):
+    """A SPARQL server could not be reached or answered with an error.
+
+    Carries the URL, the HTTP status (None when the server did not answer) and the server's
+    own message, so that a caller can tell a refused write (403) from an overloaded server (503).
+    """
+
+    def __init__(
+        self, message: str, *, url: str = "", status: int | None = None, server_message: str = ""
+    ) -> None:
+        self.url = url
+        self.status = status
+        self.server_message = server_message
+        super().__init__(message)
+
+
+class RemoteQuerySyntaxError(QuerySyntaxError):
+    """A SPARQL server rejected a query or update as malformed (HTTP 400), with its message."""
+
+    def __init__(self, message: str, *, url: str = "", status: int = 400, server_message: str = "") -> None:
+        self.url = url
+        self.status = status
+        self.server_message = server_message
+        super().__init__(message)
+
+
 class StoreLockedError(StoreError):
     """Another process is writing the same store."""
 

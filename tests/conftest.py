@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+# The Oxigraph server fixtures and store comparison helpers (tests/remote_server.py).
+from remote_server import *  # noqa: F403
+
 from cqpi_graph.build import build
 from cqpi_graph.store import Store, open_store
 
@@ -95,3 +98,16 @@ def full_store(full_store_path: Path) -> Iterator[Store]:
     store = open_store(full_store_path)
     yield store
     store.close()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ANN001
+    """Print (and save) the figures of the reliability section when it ran."""
+    import reliability
+
+    path = reliability.write()
+    if path is None:
+        return
+    terminalreporter.section("reliability figures")
+    for name, n in sorted(reliability.FIGURES.items()):
+        terminalreporter.write_line(f"{name}: {n}")
+    terminalreporter.write_line(f"(saved to {path})")

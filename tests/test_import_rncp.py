@@ -23,7 +23,11 @@ CERT = "https://w3id.org/cqpi/id/cert/"
 
 def csv_member(zip_path: Path, fragment: str) -> list[dict[str, str]]:
     with zipfile.ZipFile(zip_path) as zf:
-        info = next(i for i in zf.infolist() if fragment in i.filename.encode("cp437", "replace").decode("utf-8", "replace"))
+        info = next(
+            i
+            for i in zf.infolist()
+            if fragment in i.filename.encode("cp437", "replace").decode("utf-8", "replace")
+        )
         text = zf.read(info).decode("utf-8-sig")
     return list(csv.DictReader(io.StringIO(text), delimiter=";"))
 
@@ -35,11 +39,21 @@ def values(store: Store, query: str) -> list[str]:
 def test_every_fiche_and_bloc_of_the_zip(full_store: Store, shared_data: Path) -> None:
     fiches = {r["Numero_Fiche"] for r in csv_member(shared_data / ZIP, "Standard")}
     blocs = {r["Bloc_Competences_Code"] for r in csv_member(shared_data / ZIP, "Blocs")}
-    got = set(values(full_store, f"""SELECT ?code WHERE {{ GRAPH <{GRAPH_CSV}> {{
-        ?c a cq:Certification ; cq:rncpCode ?code }} }}"""))
+    got = set(
+        values(
+            full_store,
+            f"""SELECT ?code WHERE {{ GRAPH <{GRAPH_CSV}> {{
+        ?c a cq:Certification ; cq:rncpCode ?code }} }}""",
+        )
+    )
     assert got == fiches and len(fiches) == 9
-    got_blocs = set(values(full_store, f"""SELECT ?code WHERE {{ GRAPH <{GRAPH_CSV}> {{
-        ?f cq:hasBloc ?b . ?b a cq:BlocDeCompetences ; cq:code ?code }} }}"""))
+    got_blocs = set(
+        values(
+            full_store,
+            f"""SELECT ?code WHERE {{ GRAPH <{GRAPH_CSV}> {{
+        ?f cq:hasBloc ?b . ?b a cq:BlocDeCompetences ; cq:code ?code }} }}""",
+        )
+    )
     assert got_blocs == blocs and blocs
 
 
@@ -47,11 +61,21 @@ def test_every_fiche_and_bloc_of_the_xml(full_store: Store, shared_data: Path) -
     root = ET.parse(shared_data / XML).getroot()
     fiches = {f.findtext("NUMERO_FICHE") for f in root.iter("FICHE")}
     blocs = {b.findtext("CODE") for b in root.iter("BLOC_COMPETENCES")}
-    got = set(values(full_store, f"""SELECT ?code WHERE {{ GRAPH <{GRAPH_XML}> {{
-        ?c a cq:Certification ; cq:rncpCode ?code }} }}"""))
+    got = set(
+        values(
+            full_store,
+            f"""SELECT ?code WHERE {{ GRAPH <{GRAPH_XML}> {{
+        ?c a cq:Certification ; cq:rncpCode ?code }} }}""",
+        )
+    )
     assert got == fiches == {"RNCP35340", "RNCP40792"}
-    got_blocs = set(values(full_store, f"""SELECT ?code WHERE {{ GRAPH <{GRAPH_XML}> {{
-        ?b a cq:BlocDeCompetences ; cq:code ?code }} }}"""))
+    got_blocs = set(
+        values(
+            full_store,
+            f"""SELECT ?code WHERE {{ GRAPH <{GRAPH_XML}> {{
+        ?b a cq:BlocDeCompetences ; cq:code ?code }} }}""",
+        )
+    )
     assert got_blocs == blocs and len(blocs) == 10
 
 
@@ -69,7 +93,9 @@ def test_succession_chain_in_order(full_store: Store) -> None:
 
 def test_cqp_moved_from_rncp_to_rs(full_store: Store) -> None:
     assert full_store.ask(f"ASK {{ <{CERT}RNCP19468> cq:replacedBy <{CERT}RS6117> }}")
-    assert full_store.ask(f"ASK {{ <{CERT}RS6117> a cq:HabilitationRS ; cq:branch ?b . ?b cq:idcc \"3117\" ; rdfs:label ?l }}")
+    assert full_store.ask(
+        f'ASK {{ <{CERT}RS6117> a cq:HabilitationRS ; cq:branch ?b . ?b cq:idcc "3117" ; rdfs:label ?l }}'
+    )
     # "REPRISE": no level, the wording is kept
     assert not full_store.ask(f"ASK {{ <{CERT}RNCP19468> cq:level ?l }}")
     assert full_store.ask(f"ASK {{ <{CERT}RNCP19468> cq:qualificationLevelName ?n }}")
@@ -80,12 +106,22 @@ def test_rncp35340_blocs_competences_and_successor(full_store: Store) -> None:
         <{CERT}RNCP35340> cq:hasBloc ?b . ?b cq:code ?code ; cq:hasCompetence ?c ; cq:evaluationText ?eval .
         ?c a cq:Competence ; rdfs:label ?label }} GROUP BY ?code ORDER BY ?code""")
     assert [(r["code"].value, int(r["n"].value)) for r in rows] == [
-        ("RNCP35340BC01", 6), ("RNCP35340BC02", 3), ("RNCP35340BC03", 5), ("RNCP35340BC04", 3), ("RNCP35340BC05", 5)]
-    assert "Gérer le patrimoine informatique" in values(full_store, """SELECT ?l WHERE {
-        <https://w3id.org/cqpi/id/bloc/RNCP35340BC01> cq:hasCompetence/rdfs:label ?l }""")
+        ("RNCP35340BC01", 6),
+        ("RNCP35340BC02", 3),
+        ("RNCP35340BC03", 5),
+        ("RNCP35340BC04", 3),
+        ("RNCP35340BC05", 5),
+    ]
+    assert "Gérer le patrimoine informatique" in values(
+        full_store,
+        """SELECT ?l WHERE {
+        <https://w3id.org/cqpi/id/bloc/RNCP35340BC01> cq:hasCompetence/rdfs:label ?l }""",
+    )
     assert full_store.ask(f"ASK {{ <{CERT}RNCP35340> cq:replacedBy <{CERT}RNCP40792> }}")
-    assert full_store.ask(f"ASK {{ <{CERT}RNCP35340> a cq:BTS ; cq:level <https://w3id.org/cqpi/id/niveau/5> ; "
-                          f"cq:eqfLevel <http://data.europa.eu/snb/eqf/5> }}")
+    assert full_store.ask(
+        f"ASK {{ <{CERT}RNCP35340> a cq:BTS ; cq:level <https://w3id.org/cqpi/id/niveau/5> ; "
+        f"cq:eqfLevel <http://data.europa.eu/snb/eqf/5> }}"
+    )
 
 
 def test_fiche_details(full_store: Store) -> None:
@@ -95,7 +131,9 @@ def test_fiche_details(full_store: Store) -> None:
         cq:active false ; cq:endDate "2023-08-31"^^xsd:date ;
         cq:certifier <https://w3id.org/cqpi/id/siret/11004301500012> ;
         cq:romeJob <https://w3id.org/cqpi/id/rome/I1203> ; cq:nsf ?nsf ; cq:formacode ?fc }}""")
-    assert full_store.ask("""ASK { <https://w3id.org/cqpi/id/siret/11004301500012> cq:siret "11004301500012" }""")
+    assert full_store.ask(
+        """ASK { <https://w3id.org/cqpi/id/siret/11004301500012> cq:siret "11004301500012" }"""
+    )
     routes = set(values(full_store, f"SELECT ?r WHERE {{ {s} cq:accessRoute ?r }}"))
     assert len(routes) == 6
     # the ROME job of the fiche is the ROME import's resource
@@ -103,8 +141,14 @@ def test_fiche_details(full_store: Store) -> None:
 
 
 def test_split_competences() -> None:
-    items = split_competences("    * Gérer le patrimoine            o Recenser les ressources      * Travailler en mode projet")
-    assert items == [("Gérer le patrimoine", False), ("Recenser les ressources", True), ("Travailler en mode projet", False)]
+    items = split_competences(
+        "    * Gérer le patrimoine            o Recenser les ressources      * Travailler en mode projet"
+    )
+    assert items == [
+        ("Gérer le patrimoine", False),
+        ("Recenser les ressources", True),
+        ("Travailler en mode projet", False),
+    ]
 
 
 def test_provenance_and_reimport(tmp_path: Path, shared_data: Path) -> None:
@@ -112,7 +156,9 @@ def test_provenance_and_reimport(tmp_path: Path, shared_data: Path) -> None:
     build(loc)
     with store_writer(loc) as store:
         first = import_rncp(store, shared_data / ZIP)
-    assert not first.skipped and first.warning_count == 2  # RNCP38228, successor of RNCP509, is not in the export
+    assert (
+        not first.skipped and first.warning_count == 2
+    )  # RNCP38228, successor of RNCP509, is not in the export
     with open_store(loc) as store:
         meta = store.select(f"""SELECT ?f ?sha ?d WHERE {{ GRAPH <https://w3id.org/cqpi/graph/meta> {{
             <{GRAPH_CSV}> dct:source ?s . ?s cq:fileName ?f ; cq:sha256 ?sha ; cq:exportDate ?d }} }}""")
@@ -154,4 +200,6 @@ def test_cli_import_rncp(tmp_path: Path, shared_data: Path, monkeypatch: pytest.
     with open_store(loc) as store:
         assert store.ask(f"ASK {{ GRAPH <{GRAPH_XML}> {{ <{CERT}RNCP40792> a cq:Certification }} }}")
         # inference ran after the import
-        assert store.ask(f"ASK {{ GRAPH <https://w3id.org/cqpi/graph/inferred> {{ <{CERT}RNCP35340> cq:successor ?x }} }}")
+        assert store.ask(
+            f"ASK {{ GRAPH <https://w3id.org/cqpi/graph/inferred> {{ <{CERT}RNCP35340> cq:successor ?x }} }}"
+        )

@@ -16,8 +16,11 @@ from ..store import Store, open_store, store_writer
 # Each module defines `register(group)`. Add a line here for a new area.
 COMMAND_MODULES = [
     "core",
+    "web",
     "importers",
     "paths",
+    "validate",
+    "export",
 ]
 
 

@@ -12,16 +12,27 @@ from ..importers import SOURCES
 from ..progress import Progress
 
 HELP = {
-    "rncp": ("Importer un export RNCP/RS : l'archive ZIP des CSV ou le flux XML v4.1 (détecté d'après le contenu).",
-             "cqpi import rncp ../shared/data/rncp/export-fiches-csv-2024-02-22.zip"),
-    "bcn": ("Importer les diplômes de la BCN (N_FORMATION_DIPLOME.csv, Latin-1).",
-            "cqpi import bcn ../shared/data/bcn/N_FORMATION_DIPLOME.csv"),
-    "kit": ("Importer la correspondance diplômes BCN - fiches RNCP (kit apprentissage).",
-            "cqpi import kit ../shared/data/kit/kit-apprentissage-rncp-v3.0.csv"),
-    "rome": ("Importer le ROME 4.0 (dossier des fichiers unix_*_utf8.csv).",
-             "cqpi import rome ../shared/data/rome"),
-    "esco": ("Importer ESCO en français (dossier des CSV : skills_fr.csv, occupations_fr.csv…).",
-             "cqpi import esco ../shared/data/esco"),
+    "rncp": (
+        "Importer un export RNCP/RS : l'archive ZIP des CSV ou le flux XML v4.1 "
+        "(détecté d'après le contenu).",
+        "cqpi import rncp ../shared/data/rncp/export-fiches-csv-2024-02-22.zip",
+    ),
+    "bcn": (
+        "Importer les diplômes de la BCN (N_FORMATION_DIPLOME.csv, Latin-1).",
+        "cqpi import bcn ../shared/data/bcn/N_FORMATION_DIPLOME.csv",
+    ),
+    "kit": (
+        "Importer la correspondance diplômes BCN - fiches RNCP (kit apprentissage).",
+        "cqpi import kit ../shared/data/kit/kit-apprentissage-rncp-v3.0.csv",
+    ),
+    "rome": (
+        "Importer le ROME 4.0 (dossier des fichiers unix_*_utf8.csv).",
+        "cqpi import rome ../shared/data/rome",
+    ),
+    "esco": (
+        "Importer ESCO en français (dossier des CSV : skills_fr.csv, occupations_fr.csv…).",
+        "cqpi import esco ../shared/data/esco",
+    ),
 }
 
 
@@ -39,8 +50,13 @@ def _make(name: str) -> click.Command:
 
     @click.command(name, help=f"{text}\n\nExemple : {example}")
     @click.argument("path", type=click.Path(path_type=Path))
-    @click.option("--reasoner", type=click.Choice(["reasonable", "owlrl"]), default="reasonable",
-                  show_default=True, help="Moteur d'inférence relancé après l'import.")
+    @click.option(
+        "--reasoner",
+        type=click.Choice(["reasonable", "owlrl"]),
+        default="reasonable",
+        show_default=True,
+        help="Moteur d'inférence relancé après l'import.",
+    )
     @click.pass_obj
     def cmd(obj, path: Path, reasoner: str) -> None:
         if not path.exists():
@@ -53,8 +69,13 @@ def _make(name: str) -> click.Command:
                     run_inference(store, reasoner, progress)
         except StoreNotBuiltError:
             # No graph yet: build one (ontology, code lists, curated data) with this import.
-            built = build(obj.store_path, endpoint=obj.endpoint, imports=[(name, path)], reasoner=reasoner,
-                          progress=progress)
+            built = build(
+                obj.store_path,
+                endpoint=obj.endpoint,
+                imports=[(name, path)],
+                reasoner=reasoner,
+                progress=progress,
+            )
             report = built.imports[0]
         progress.close()
         click.echo(report.summary())

@@ -28,4 +28,13 @@ SOURCES = {
 }
 IMPORTERS.update(SOURCES)
 
-__all__ = ["SOURCES", "ImportReport", "RowProblem", "import_bcn", "import_esco", "import_kit", "import_rncp", "import_rome"]
+__all__ = [
+    "SOURCES",
+    "ImportReport",
+    "RowProblem",
+    "import_bcn",
+    "import_esco",
+    "import_kit",
+    "import_rncp",
+    "import_rome",
+]

@@ -13,7 +13,22 @@ from ..errors import InputError
 from ..namespaces import RDFS, SKOS, Graphs
 from ..progress import Progress
 from ..store.base import Store
-from .common import A, CsvRows, ImportJob, ImportReport, QuadSink, clean, cq, date_lit, fr, iri, level_concepts, lit, parse_date, path_opener
+from .common import (
+    A,
+    CsvRows,
+    ImportJob,
+    ImportReport,
+    QuadSink,
+    clean,
+    cq,
+    date_lit,
+    fr,
+    iri,
+    level_concepts,
+    lit,
+    parse_date,
+    path_opener,
+)
 from .vocab import CodeLists
 
 GRAPH = Graphs.imported("bcn")
@@ -22,6 +37,7 @@ BCN_CODE = re.compile(r"^[0-9A-Z]{8}$")
 LEVEL_TYPES = {"500": "CAP", "400": "BAC PRO", "320": "BTS", "450": "BP", "510": "BEP", "010": "MC"}
 REQUIRED = ["FORMATION_DIPLOME", "NIVEAU_FORMATION_DIPLOME", "LIBELLE_COURT", "LIBELLE_LONG_200"]
 LABEL = f"<{RDFS}label>"
+ISCED_F = "http://data.europa.eu/snb/isced-f/"
 
 
 def bcn_code(value: str) -> str | None:
@@ -41,12 +57,18 @@ def _fill(path: Path, codes: CodeLists):
         known: set[str] = set()
         refs: list[tuple[str, int, str]] = []
         groups: set[str] = set()
+        iscedf: set[str] = set()
         pairs: set[tuple[str, str]] = set()
         for row, r in rows:
             code = bcn_code(r["FORMATION_DIPLOME"])
             if code is None:
-                report.error(name, row, "FORMATION_DIPLOME", f"code diplôme invalide « {r['FORMATION_DIPLOME']} »",
-                             "8 caractères (chiffres et lettres)")
+                report.error(
+                    name,
+                    row,
+                    "FORMATION_DIPLOME",
+                    f"code diplôme invalide « {r['FORMATION_DIPLOME']} »",
+                    "8 caractères (chiffres et lettres)",
+                )
                 continue
             progress.advance()
             known.add(code)
@@ -71,7 +93,9 @@ def _fill(path: Path, codes: CodeLists):
                 sink.add(s, cq("level"), niv)
                 sink.add(s, cq("eqfLevel"), eqf)
             elif lvl and lvl not in ("00", "99"):
-                report.warn(name, row, "NIVEAU_QUALIFICATION_RNCP", f"niveau inconnu « {lvl} »", "01 à 08, 00 ou 99")
+                report.warn(
+                    name, row, "NIVEAU_QUALIFICATION_RNCP", f"niveau inconnu « {lvl} »", "01 à 08, 00 ou 99"
+                )
             group = r.get("GROUPE_SPECIALITE", "").strip()
             if re.match(r"^\d{3}$", group) and group != "999":
                 g = iri(f"nsf/{group}")
@@ -87,6 +111,20 @@ def _fill(path: Path, codes: CodeLists):
                 letter = r.get("LETTRE_SPECIALITE", "").strip().lower()
                 if re.match(r"^[a-z]$", letter):
                     sink.add(s, cq("nsf"), iri(f"nsf/{group}{letter}"))
+            # ISCED-F 2013 detailed field (the 1997 codes of CITE_DOMAINE_FORMATION are not ISCED-F).
+            isced = r.get("CITE_DOMAINE_DETAILLE", "").strip()
+            if re.match(r"^(0\d|10)\d\d$", isced):
+                node = f"<{ISCED_F}{isced}>"
+                sink.add(s, cq("iscedField"), node)
+                if isced not in iscedf:
+                    iscedf.add(isced)
+                    sink.add(node, f"<{SKOS}notation>", lit(isced))
+                    ilabel = clean(r.get("N_CITE_2013_DOMAINE_DETAILL.LIBELLE_EDITION", ""))
+                    if ilabel:
+                        sink.add(node, f"<{SKOS}prefLabel>", fr(ilabel))
+            elif isced and isced != "9999":
+                report.warn(name, row, "CITE_DOMAINE_DETAILLE", f"code CITE invalide « {isced} »",
+                            "4 chiffres ISCED-F 2013")
             for fld, prop in (("DATE_OUVERTURE", "startDate"), ("DATE_FERMETURE", "endDate")):
                 raw = r.get(fld, "").strip()
                 if raw:
@@ -119,7 +157,9 @@ def _fill(path: Path, codes: CodeLists):
         for other, row, fld in refs:
             if other not in known and other not in seen:
                 seen.add(other)
-                report.warn(name, row, fld, f"le diplôme {other} n'est pas dans le fichier : référence conservée")
+                report.warn(
+                    name, row, fld, f"le diplôme {other} n'est pas dans le fichier : référence conservée"
+                )
         report.entities["succession"] = len(pairs)
         if not known and report.rows_read == 0:
             raise InputError("aucune ligne de données", file=name, expected="au moins un diplôme")
@@ -133,7 +173,13 @@ def import_bcn(store: Store, path: Path, progress: Progress | None = None) -> Im
         path = path / "N_FORMATION_DIPLOME.csv"
     if not path.is_file():
         raise InputError("fichier introuvable", file=str(path), expected="N_FORMATION_DIPLOME.csv")
-    job = ImportJob("bcn", GRAPH, "Diplômes de la BCN (Éducation nationale)", "BCN diplomas (Éducation nationale)",
-                    "import BCN N_FORMATION_DIPLOME (cqpi_graph.importers.bcn)", [path],
-                    publisher="DEPP / Éducation nationale")
+    job = ImportJob(
+        "bcn",
+        GRAPH,
+        "Diplômes de la BCN (Éducation nationale)",
+        "BCN diplomas (Éducation nationale)",
+        "import BCN N_FORMATION_DIPLOME (cqpi_graph.importers.bcn)",
+        [path],
+        publisher="DEPP / Éducation nationale",
+    )
     return job.run(store, _fill(path, CodeLists.load(store)), progress)

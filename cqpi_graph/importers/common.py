@@ -82,12 +82,16 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
     row_unit: str = "ligne"
 
-    def warn(self, file: str, row: int | None, fld: str | None, message: str, expected: str | None = None) -> None:
+    def warn(
+        self, file: str, row: int | None, fld: str | None, message: str, expected: str | None = None
+    ) -> None:
         self.warning_count += 1
         if len(self.warnings) < MAX_LISTED:
             self.warnings.append(RowProblem(file, row, fld, message, expected, self.row_unit))
 
-    def error(self, file: str, row: int | None, fld: str | None, message: str, expected: str | None = None) -> None:
+    def error(
+        self, file: str, row: int | None, fld: str | None, message: str, expected: str | None = None
+    ) -> None:
         self.error_count += 1
         if len(self.errors) < MAX_LISTED:
             self.errors.append(RowProblem(file, row, fld, message, expected, self.row_unit))
@@ -110,8 +114,10 @@ class ImportReport:
             f"  erreurs : {self.error_count}",
         ]
         lines += [f"  note : {n}" for n in self.notes]
-        for label, items, total in (("avertissement", self.warnings, self.warning_count),
-                                    ("erreur", self.errors, self.error_count)):
+        for label, items, total in (
+            ("avertissement", self.warnings, self.warning_count),
+            ("erreur", self.errors, self.error_count),
+        ):
             for p in items[:details]:
                 lines.append(f"  {label} : {p}")
             if total > details:
@@ -227,7 +233,9 @@ def detect_encoding(opener: Callable[[], IO[bytes]], name: str) -> str:
     with opener() as fh:
         head = fh.read(1 << 16)
         if not head:
-            raise InputError("fichier vide", file=name, expected="une ligne d'en-tête puis des lignes de données")
+            raise InputError(
+                "fichier vide", file=name, expected="une ligne d'en-tête puis des lignes de données"
+            )
         if head.startswith(codecs.BOM_UTF8):
             return "utf-8-sig"
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -278,15 +286,20 @@ class CsvRows:
             text = io.TextIOWrapper(raw, encoding=self.encoding, newline="")
             first = text.readline()
             if not first.strip():
-                raise InputError("fichier vide (pas de ligne d'en-tête)", file=self.name,
-                                 expected="une ligne d'en-tête : " + self.delimiter.join(self.required))
+                raise InputError(
+                    "fichier vide (pas de ligne d'en-tête)",
+                    file=self.name,
+                    expected="une ligne d'en-tête : " + self.delimiter.join(self.required),
+                )
             delim = sniff_delimiter(first, self.delimiter)
             self.header = [h.strip().lstrip("\ufeff") for h in next(csv.reader([first], delimiter=delim))]
             missing = [c for c in self.required if c not in self.header]
             if missing:
                 raise InputError(
                     f"colonnes absentes de l'en-tête : {', '.join(missing)}",
-                    file=self.name, line=1, field=missing[0],
+                    file=self.name,
+                    line=1,
+                    field=missing[0],
                     expected="les colonnes " + ", ".join(self.required),
                 )
             reader = csv.reader(text, delimiter=delim)
@@ -298,18 +311,29 @@ class CsvRows:
                 except StopIteration:
                     break
                 except csv.Error as exc:
-                    self.report.error(self.name, start, None, f"ligne CSV illisible : {exc}",
-                                      f"{width} champs séparés par « {delim} »")
+                    self.report.error(
+                        self.name,
+                        start,
+                        None,
+                        f"ligne CSV illisible : {exc}",
+                        f"{width} champs séparés par « {delim} »",
+                    )
                     continue
                 except UnicodeDecodeError as exc:
-                    raise InputError(f"octets invalides pour l'encodage {self.encoding} : {exc.reason}",
-                                     file=self.name, line=start, expected="UTF-8 ou Latin-1") from None
+                    raise InputError(
+                        f"octets invalides pour l'encodage {self.encoding} : {exc.reason}",
+                        file=self.name,
+                        line=start,
+                        expected="UTF-8 ou Latin-1",
+                    ) from None
                 if not cells or (len(cells) == 1 and not cells[0].strip()):
                     continue
                 self.report.rows_read += 1
                 if len(cells) < width:
                     self.report.error(
-                        self.name, start, self.header[len(cells)],
+                        self.name,
+                        start,
+                        self.header[len(cells)],
                         f"{len(cells)} champ(s) au lieu de {width} : colonnes manquantes",
                         f"{width} champs séparés par « {delim} »",
                     )
@@ -317,7 +341,9 @@ class CsvRows:
                 if len(cells) > width:
                     if any(c.strip() for c in cells[width:]):
                         self.report.error(
-                            self.name, start, None,
+                            self.name,
+                            start,
+                            None,
                             f"{len(cells)} champs au lieu de {width} : colonnes en trop",
                             f"{width} champs séparés par « {delim} »",
                         )
@@ -384,7 +410,9 @@ class ImportJob:
         t0 = time.monotonic()
         report = ImportReport(self.source, self.graph, files=[f.name for f in self.files])
         sources = [SourceFile(f, export_date=self.export_date, publisher=self.publisher) for f in self.files]
-        if graph_checksums(store, self.graph) == sorted(s.sha256 for s in sources) and store.count(self.graph):
+        if graph_checksums(store, self.graph) == sorted(s.sha256 for s in sources) and store.count(
+            self.graph
+        ):
             report.skipped = True
             return report
         before = previous_export_date(store, self.graph)
@@ -399,7 +427,12 @@ class ImportJob:
         record_graph(
             store,
             GraphRecord(
-                self.graph, self.title_fr, self.title_en, self.method, sources=sources, started=started,
+                self.graph,
+                self.title_fr,
+                self.title_en,
+                self.method,
+                sources=sources,
+                started=started,
                 extra={
                     CQ + "rowsRead": lit(str(report.rows_read), datatype=XSD + "integer"),
                     CQ + "warningCount": lit(str(report.warning_count), datatype=XSD + "integer"),

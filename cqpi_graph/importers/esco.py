@@ -22,8 +22,11 @@ FILES = {
     "groups": "skillGroups_fr.csv",
     "broader": "broaderRelationsSkillPillar.csv",
 }
-KINDS = {"skills": ("Skill", "skills"), "occupations": ("Occupation", "occupations"),
-         "groups": ("Skill", "skills-hierarchy")}
+KINDS = {
+    "skills": ("Skill", "skills"),
+    "occupations": ("Occupation", "occupations"),
+    "groups": ("Skill", "skills-hierarchy"),
+}
 P = f"<{SKOS}prefLabel>"
 ALT = f"<{SKOS}altLabel>"
 
@@ -51,12 +54,18 @@ def _fill(files: dict[str, Path]):
             cls, scheme = KINDS[key]
             p = files[key]
             progress.stage(f"import ESCO : {p.name}")
-            for row, r in CsvRows(path_opener(p), p.name, report, delimiter=",",
-                                  required=["conceptUri", "preferredLabel"]):
+            for row, r in CsvRows(
+                path_opener(p), p.name, report, delimiter=",", required=["conceptUri", "preferredLabel"]
+            ):
                 u = _uri(r["conceptUri"])
                 if u is None:
-                    report.error(p.name, row, "conceptUri", f"URI ESCO invalide « {r['conceptUri'][:80]} »",
-                                 "http://data.europa.eu/esco/…")
+                    report.error(
+                        p.name,
+                        row,
+                        "conceptUri",
+                        f"URI ESCO invalide « {r['conceptUri'][:80]} »",
+                        "http://data.europa.eu/esco/…",
+                    )
                     continue
                 s = ext(u)
                 add(s, A, f"<{SKOS}Concept>")
@@ -74,35 +83,55 @@ def _fill(files: dict[str, Path]):
                         add(s, ext(ESCO + "skillType"), ext(f"http://data.europa.eu/esco/skill-type/{t}"))
                     rl = r.get("reuseLevel", "").strip()
                     if rl:
-                        add(s, ext(ESCO + "skillReuseLevel"), ext(f"http://data.europa.eu/esco/skill-reuse-level/{rl}"))
+                        add(
+                            s,
+                            ext(ESCO + "skillReuseLevel"),
+                            ext(f"http://data.europa.eu/esco/skill-reuse-level/{rl}"),
+                        )
                 if key == "occupations":
                     isco = r.get("iscoGroup", "").strip()
                     if isco.isdigit():
                         add(s, f"<{SKOS}broader>", ext(f"http://data.europa.eu/esco/isco/C{isco}"))
-                report.entities[{"skills": "competence", "occupations": "metier", "groups": "groupe"}[key]] += 1
+                report.entities[
+                    {"skills": "competence", "occupations": "metier", "groups": "groupe"}[key]
+                ] += 1
                 progress.advance()
         if "broader" in files:
             p = files["broader"]
             progress.stage("import ESCO : relations plus générales")
-            for row, r in CsvRows(path_opener(p), p.name, report, delimiter=",",
-                                  required=["conceptUri", "broaderUri"]):
+            for row, r in CsvRows(
+                path_opener(p), p.name, report, delimiter=",", required=["conceptUri", "broaderUri"]
+            ):
                 a, b = _uri(r["conceptUri"]), _uri(r["broaderUri"])
                 if a is None or b is None:
-                    report.error(p.name, row, "conceptUri" if a is None else "broaderUri", "URI ESCO invalide",
-                                 "http://data.europa.eu/esco/…")
+                    report.error(
+                        p.name,
+                        row,
+                        "conceptUri" if a is None else "broaderUri",
+                        "URI ESCO invalide",
+                        "http://data.europa.eu/esco/…",
+                    )
                     continue
                 add(ext(a), f"<{SKOS}broader>", ext(b))
                 report.entities["relation"] += 1
                 progress.advance()
         if not report.entities:
-            raise InputError("aucune compétence ESCO lue", file=str(files["skills"]), expected="des lignes de données")
+            raise InputError(
+                "aucune compétence ESCO lue", file=str(files["skills"]), expected="des lignes de données"
+            )
 
     return fill
 
 
 def import_esco(store: Store, path: Path, progress: Progress | None = None) -> ImportReport:
     files = find_files(Path(path))
-    job = ImportJob("esco", GRAPH, "ESCO v1 (français)", "ESCO v1 (French)",
-                    "import ESCO CSV (cqpi_graph.importers.esco)", sorted(files.values()),
-                    publisher="Commission européenne")
+    job = ImportJob(
+        "esco",
+        GRAPH,
+        "ESCO v1 (français)",
+        "ESCO v1 (French)",
+        "import ESCO CSV (cqpi_graph.importers.esco)",
+        sorted(files.values()),
+        publisher="Commission européenne",
+    )
     return job.run(store, _fill(files), progress)

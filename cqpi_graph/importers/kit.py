@@ -35,8 +35,13 @@ def _fill(path: Path):
             progress.advance()
             code = bcn_code(r[COL_BCN])
             if code is None:
-                report.error(name, row, COL_BCN, f"code diplôme invalide « {r[COL_BCN].strip()} »",
-                             "8 caractères (chiffres et lettres)")
+                report.error(
+                    name,
+                    row,
+                    COL_BCN,
+                    f"code diplôme invalide « {r[COL_BCN].strip()} »",
+                    "8 caractères (chiffres et lettres)",
+                )
                 continue
             fiche = r[COL_RNCP].strip().upper()
             b = iri(f"bcn/{code}")
@@ -48,8 +53,13 @@ def _fill(path: Path):
                 if label:
                     sink.add(b, f"<{RDFS}label>", fr(label))
             if not FICHE.match(fiche):
-                report.warn(name, row, COL_RNCP, f"pas de fiche RNCP (« {fiche} ») pour le diplôme {code}",
-                            "RNCP suivi de chiffres")
+                report.warn(
+                    name,
+                    row,
+                    COL_RNCP,
+                    f"pas de fiche RNCP (« {fiche} ») pour le diplôme {code}",
+                    "RNCP suivi de chiffres",
+                )
                 continue
             c = iri(f"cert/{fiche}")
             if fiche not in certs:
@@ -71,8 +81,13 @@ def import_kit(store: Store, path: Path, progress: Progress | None = None) -> Im
     path = Path(path)
     if not path.is_file():
         raise InputError("fichier introuvable", file=str(path), expected="kit-apprentissage-rncp-*.csv")
-    job = ImportJob("kit", GRAPH, "Correspondance diplômes BCN - fiches RNCP (kit apprentissage)",
-                    "BCN diploma - RNCP fiche crosswalk (apprenticeship kit)",
-                    "import kit apprentissage (cqpi_graph.importers.kit)", [path],
-                    publisher="Mission apprentissage / France compétences")
+    job = ImportJob(
+        "kit",
+        GRAPH,
+        "Correspondance diplômes BCN - fiches RNCP (kit apprentissage)",
+        "BCN diploma - RNCP fiche crosswalk (apprenticeship kit)",
+        "import kit apprentissage (cqpi_graph.importers.kit)",
+        [path],
+        publisher="Mission apprentissage / France compétences",
+    )
     return job.run(store, _fill(path), progress)

@@ -9,6 +9,7 @@ replaces only its own graph.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
@@ -23,9 +24,9 @@ from ..namespaces import DCT, RDFS, SKOS, Graphs
 from ..progress import Progress
 from ..store.base import Store
 from .common import (
-    A,
     FALSE,
     TRUE,
+    A,
     CsvRows,
     ImportJob,
     ImportReport,
@@ -102,7 +103,7 @@ def split_competences(text: str) -> list[tuple[str, bool]]:
         m = _BULLET.match(part)
         if m:
             sub = m.group(1) == "o" and has_top_bullets
-            part = part[m.end():].strip()
+            part = part[m.end() :].strip()
         part = part.rstrip(" ;")
         if not part or part.endswith(":") or len(part) < 3:
             continue
@@ -132,7 +133,9 @@ class RncpWriter:
     def fiche_code(self, value: str, file: str, row: int | None, fld: str) -> str | None:
         code = value.strip().upper()
         if not FICHE_CODE.match(code):
-            self.report.error(file, row, fld, f"code de fiche invalide « {value.strip()} »", "RNCP ou RS suivi de chiffres")
+            self.report.error(
+                file, row, fld, f"code de fiche invalide « {value.strip()} »", "RNCP ou RS suivi de chiffres"
+            )
             return None
         return code
 
@@ -199,8 +202,13 @@ class RncpWriter:
                 if label:
                     self.add(s, cq("qualificationLevelName"), fr(label))
             else:
-                self.report.warn(file, row, values.get("level_field", "Nomenclature_Europe_Niveau"),
-                                 f"niveau inconnu « {level} » : ignoré", "NIV1 à NIV8, REPRISE ou vide")
+                self.report.warn(
+                    file,
+                    row,
+                    values.get("level_field", "Nomenclature_Europe_Niveau"),
+                    f"niveau inconnu « {level} » : ignoré",
+                    "NIV1 à NIV8, REPRISE ou vide",
+                )
         for key, prop in (("start", "startDate"), ("end", "endDate")):
             for fld, raw in values.get(key + "_candidates", []):
                 if not raw.strip():
@@ -217,8 +225,13 @@ class RncpWriter:
         elif active in ("INACTIVE", "NON", "INACTIF"):
             self.add(s, cq("active"), FALSE)
         elif active:
-            self.report.warn(file, row, values.get("active_field", "Actif"), f"état inconnu « {active} »",
-                             "ACTIVE ou INACTIVE")
+            self.report.warn(
+                file,
+                row,
+                values.get("active_field", "Actif"),
+                f"état inconnu « {active} »",
+                "ACTIVE ou INACTIVE",
+            )
         reg = clean(values.get("registration"))
         if reg:
             self.add(s, cq("registrationType"), fr(reg))
@@ -227,7 +240,9 @@ class RncpWriter:
             self.add(s, f"<{DCT}identifier>", lit(ident))
         return s
 
-    def organisation(self, siret_raw: str, name: str, cls: str, file: str, row: int | None, fld: str) -> str | None:
+    def organisation(
+        self, siret_raw: str, name: str, cls: str, file: str, row: int | None, fld: str
+    ) -> str | None:
         siret = re.sub(r"\s", "", siret_raw or "")  # the CSV export prefixes every SIRET with a TAB
         name = clean(name)
         if siret and not SIRET.match(siret):
@@ -238,7 +253,9 @@ class RncpWriter:
         elif name:
             node = iri("org/" + re.sub(r"[^a-z0-9]+", "-", _key_spaced(name)).strip("-"))
         else:
-            self.report.error(file, row, fld, "organisme sans SIRET ni nom", "un SIRET de 14 chiffres ou un nom")
+            self.report.error(
+                file, row, fld, "organisme sans SIRET ni nom", "un SIRET de 14 chiffres ou un nom"
+            )
             return None
         self.add(node, A, cq(cls))
         if siret:
@@ -256,7 +273,9 @@ class RncpWriter:
             self.add(iri(f"cert/{code}"), cq("certifier"), org)
         self.refer(code, file, row, "Numero_Fiche")
 
-    def partner(self, code: str, siret: str, name: str, habilitation: str, file: str, row: int | None) -> None:
+    def partner(
+        self, code: str, siret: str, name: str, habilitation: str, file: str, row: int | None
+    ) -> None:
         cls = "OrganismeFormation" if "FORM" in habilitation.upper() else "Organisation"
         org = self.organisation(siret, name, cls, file, row, "Siret_Partenaire")
         if org:
@@ -269,12 +288,14 @@ class RncpWriter:
     def _code_label(code: str, label: str) -> str:
         label = clean(label)
         prefix = code + " : "
-        return label[len(prefix):] if label.startswith(prefix) else label
+        return label[len(prefix) :] if label.startswith(prefix) else label
 
     def nsf(self, code: str, nsf: str, label: str, file: str, row: int | None) -> None:
         nsf = nsf.strip().lower()
         if not re.match(r"^\d{3}[a-z]?$", nsf):
-            self.report.warn(file, row, "Nsf_Code", f"code NSF invalide « {nsf} »", "3 chiffres et une lettre facultative")
+            self.report.warn(
+                file, row, "Nsf_Code", f"code NSF invalide « {nsf} »", "3 chiffres et une lettre facultative"
+            )
             return
         node = self._concept("nsf", nsf, self._code_label(nsf, label), "nsf")
         self.add(iri(f"cert/{code}"), cq("nsf"), node)
@@ -292,7 +313,9 @@ class RncpWriter:
     def rome(self, code: str, rome: str, file: str, row: int | None) -> None:
         rome = rome.strip().upper()
         if not ROME_CODE.match(rome):
-            self.report.warn(file, row, "Codes_Rome_Code", f"code ROME invalide « {rome} »", "une lettre et 4 chiffres")
+            self.report.warn(
+                file, row, "Codes_Rome_Code", f"code ROME invalide « {rome} »", "une lettre et 4 chiffres"
+            )
             return
         self.add(iri(f"cert/{code}"), cq("romeJob"), iri(f"rome/{rome}"))
         self.refer(code, file, row, "Numero_Fiche")
@@ -322,8 +345,13 @@ class RncpWriter:
             return
         concept = self.codes.route_for(label)
         if concept is None:
-            self.report.warn(file, row, fld, f"voie d'accès inconnue « {label} »",
-                             "un libellé des voies d'accès (skos:altLabel de voie:)")
+            self.report.warn(
+                file,
+                row,
+                fld,
+                f"voie d'accès inconnue « {label} »",
+                "un libellé des voies d'accès (skos:altLabel de voie:)",
+            )
             return
         self.add(iri(f"cert/{code}"), cq("accessRoute"), f"<{concept}>")
         self.refer(code, file, row, "Numero_Fiche")
@@ -332,12 +360,25 @@ class RncpWriter:
         for c_iri in {v for v in self.codes.routes.values() if v.endswith("/" + notation)}:
             self.add(iri(f"cert/{code}"), cq("accessRoute"), f"<{c_iri}>")
 
-    def bloc(self, code: str, bloc: str, label: str, file: str, row: int | None,
-             competences: str | None = None, evaluation: str | None = None) -> None:
+    def bloc(
+        self,
+        code: str,
+        bloc: str,
+        label: str,
+        file: str,
+        row: int | None,
+        competences: str | None = None,
+        evaluation: str | None = None,
+    ) -> None:
         bloc = bloc.strip().upper()
         if not BLOC_CODE.match(bloc):
-            self.report.error(file, row, "Bloc_Competences_Code", f"code de bloc invalide « {bloc} »",
-                              "code de fiche suivi de BC et de chiffres (RNCP35340BC01)")
+            self.report.error(
+                file,
+                row,
+                "Bloc_Competences_Code",
+                f"code de bloc invalide « {bloc} »",
+                "code de fiche suivi de BC et de chiffres (RNCP35340BC01)",
+            )
             return
         s, b = iri(f"cert/{code}"), iri(f"bloc/{bloc}")
         self.add(b, A, cq("BlocDeCompetences"))
@@ -402,18 +443,19 @@ def _fill_csv(zf: zipfile.ZipFile, codes: CodeLists) -> Callable[[QuadSink, Impo
             continue
         fname = info.filename
         if not info.flag_bits & 0x800:  # name not flagged UTF-8: zipfile decoded it as cp437
-            try:
+            with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
                 fname = fname.encode("cp437").decode("utf-8")
-            except (UnicodeEncodeError, UnicodeDecodeError):
-                pass
         k = _key(Path(fname).name)
         for part, frag in CSV_PARTS:
             if frag in k and part not in members:
                 members[part] = info
                 names[part] = Path(fname).name
     if "standard" not in members:
-        raise InputError("l'archive ne contient pas le fichier Standard de l'export RNCP",
-                         file=zf.filename, expected="export_fiches_CSV_Standard_AAAA_MM_JJ.csv")
+        raise InputError(
+            "l'archive ne contient pas le fichier Standard de l'export RNCP",
+            file=zf.filename,
+            expected="export_fiches_CSV_Standard_AAAA_MM_JJ.csv",
+        )
 
     def fill(sink: QuadSink, report: ImportReport, progress: Progress) -> None:
         w = RncpWriter(sink, report, codes)
@@ -462,19 +504,32 @@ def _csv_row(w: RncpWriter, part: str, r: dict[str, str], name: str, row: int) -
         return
     g = r.get
     if part == "standard":
-        w.fiche(code, {
-            "title": g("Intitule", ""), "abbr": g("Abrege_Libelle", ""),
-            "level": g("Nomenclature_Europe_Niveau", ""), "level_label": g("Nomenclature_Europe_Intitule", ""),
-            "start_candidates": [(f, g(f, "")) for f in ("Date_Effet", "Date_Decision", "Date_dernier_jo")],
-            "end_candidates": [("Date_Fin_Enregistrement", g("Date_Fin_Enregistrement", ""))],
-            "active": g("Actif", ""), "registration": g("Type_Enregistrement", ""), "id": g("Id_Fiche", ""),
-        }, name, row)
+        w.fiche(
+            code,
+            {
+                "title": g("Intitule", ""),
+                "abbr": g("Abrege_Libelle", ""),
+                "level": g("Nomenclature_Europe_Niveau", ""),
+                "level_label": g("Nomenclature_Europe_Intitule", ""),
+                "start_candidates": [
+                    (f, g(f, "")) for f in ("Date_Effet", "Date_Decision", "Date_dernier_jo")
+                ],
+                "end_candidates": [("Date_Fin_Enregistrement", g("Date_Fin_Enregistrement", ""))],
+                "active": g("Actif", ""),
+                "registration": g("Type_Enregistrement", ""),
+                "id": g("Id_Fiche", ""),
+            },
+            name,
+            row,
+        )
     elif part == "blocs":
         w.bloc(code, r["Bloc_Competences_Code"], r["Bloc_Competences_Libelle"], name, row)
     elif part == "certificateurs":
         w.certifier(code, r["Siret_Certificateur"], r["Nom_Certificateur"], name, row)
     elif part == "partenaires":
-        w.partner(code, r["Siret_Partenaire"], r["Nom_Partenaire"], g("Habilitation_Partenaire", ""), name, row)
+        w.partner(
+            code, r["Siret_Partenaire"], r["Nom_Partenaire"], g("Habilitation_Partenaire", ""), name, row
+        )
     elif part == "rome":
         w.rome(code, r["Codes_Rome_Code"], name, row)
     elif part == "nsf":
@@ -528,8 +583,12 @@ def _fill_xml(path: Path, codes: CodeLists) -> Callable[[QuadSink, ImportReport,
                     if root is None:
                         root = el
                         if el.tag != "FICHES":
-                            raise InputError(f"élément racine <{el.tag}>", file=name, line=1,
-                                             expected="<FICHES> (flux XML RNCP v4)")
+                            raise InputError(
+                                f"élément racine <{el.tag}>",
+                                file=name,
+                                line=1,
+                                expected="<FICHES> (flux XML RNCP v4)",
+                            )
                         continue
                     if event != "end":
                         continue
@@ -548,8 +607,13 @@ def _fill_xml(path: Path, codes: CodeLists) -> Callable[[QuadSink, ImportReport,
                             progress.advance(0)
             except ET.ParseError as exc:
                 line, col = exc.position if exc.position else (None, None)
-                raise InputError(f"XML illisible : {exc}", file=name, line=line, column=col,
-                                 expected="un flux XML RNCP v4.1 complet") from None
+                raise InputError(
+                    f"XML illisible : {exc}",
+                    file=name,
+                    line=line,
+                    column=col,
+                    expected="un flux XML RNCP v4.1 complet",
+                ) from None
         if root is None:
             raise InputError("fichier vide", file=name, expected="<FICHES>")
         if version is None:
@@ -567,26 +631,44 @@ def _xml_fiche(w: RncpWriter, f: ET.Element, name: str, n: int) -> None:
     code = w.fiche_code(raw, name, n, "NUMERO_FICHE")
     if code is None:
         return
-    w.fiche(code, {
-        "title": _text(f, "INTITULE"), "abbr": _text(f, "ABREGE/CODE"),
-        "level": _text(f, "NOMENCLATURE_EUROPE/NIVEAU"), "level_label": _text(f, "NOMENCLATURE_EUROPE/LIBELLE"),
-        "level_field": "NOMENCLATURE_EUROPE/NIVEAU",
-        "start_candidates": [(k, _text(f, k)) for k in ("DATE_EFFET", "DATE_DE_PUBLICATION")],
-        "end_candidates": [("DATE_FIN_ENREGISTREMENT", _text(f, "DATE_FIN_ENREGISTREMENT"))],
-        "active": _text(f, "ACTIF"), "active_field": "ACTIF",
-        "registration": _text(f, "TYPE_ENREGISTREMENT"), "id": _text(f, "ID_FICHE"),
-    }, name, n)
+    w.fiche(
+        code,
+        {
+            "title": _text(f, "INTITULE"),
+            "abbr": _text(f, "ABREGE/CODE"),
+            "level": _text(f, "NOMENCLATURE_EUROPE/NIVEAU"),
+            "level_label": _text(f, "NOMENCLATURE_EUROPE/LIBELLE"),
+            "level_field": "NOMENCLATURE_EUROPE/NIVEAU",
+            "start_candidates": [(k, _text(f, k)) for k in ("DATE_EFFET", "DATE_DE_PUBLICATION")],
+            "end_candidates": [("DATE_FIN_ENREGISTREMENT", _text(f, "DATE_FIN_ENREGISTREMENT"))],
+            "active": _text(f, "ACTIF"),
+            "active_field": "ACTIF",
+            "registration": _text(f, "TYPE_ENREGISTREMENT"),
+            "id": _text(f, "ID_FICHE"),
+        },
+        name,
+        n,
+    )
     s = iri(f"cert/{code}")
-    for tag, prop in (("ACTIVITES_VISEES", "activitiesText"), ("CAPACITES_ATTESTEES", "capacitiesText"),
-                      ("OBJECTIFS_CONTEXTE", "contextText")):
+    for tag, prop in (
+        ("ACTIVITES_VISEES", "activitiesText"),
+        ("CAPACITES_ATTESTEES", "capacitiesText"),
+        ("OBJECTIFS_CONTEXTE", "contextText"),
+    ):
         t = clean(_text(f, tag))
         if t:
             w.add(s, cq(prop), fr(t))
     for c in f.iterfind("CERTIFICATEURS/CERTIFICATEUR"):
         w.certifier(code, _text(c, "SIRET_CERTIFICATEUR"), _text(c, "NOM_CERTIFICATEUR"), name, n)
     for p in f.iterfind("PARTENAIRES/PARTENAIRE"):
-        w.partner(code, _text(p, "SIRET_PARTENAIRE"), _text(p, "NOM_PARTENAIRE"),
-                  _text(p, "HABILITATION_PARTENAIRE"), name, n)
+        w.partner(
+            code,
+            _text(p, "SIRET_PARTENAIRE"),
+            _text(p, "NOM_PARTENAIRE"),
+            _text(p, "HABILITATION_PARTENAIRE"),
+            name,
+            n,
+        )
     for x in f.iterfind("CODES_NSF/NSF"):
         w.nsf(code, _text(x, "CODE"), _text(x, "LIBELLE"), name, n)
     for x in f.iterfind("FORMACODES/FORMACODE"):
@@ -599,8 +681,15 @@ def _xml_fiche(w: RncpWriter, f: ET.Element, name: str, n: int) -> None:
         if _text(f, f"SI_JURY_{key}/ACTIF").strip().lower() == "oui":
             w.route_by_notation(code, notation)
     for b in f.iterfind("BLOCS_COMPETENCES/BLOC_COMPETENCES"):
-        w.bloc(code, _text(b, "CODE"), _text(b, "LIBELLE"), name, n,
-               competences=_text(b, "LISTE_COMPETENCES"), evaluation=_text(b, "MODALITES_EVALUATION"))
+        w.bloc(
+            code,
+            _text(b, "CODE"),
+            _text(b, "LIBELLE"),
+            name,
+            n,
+            competences=_text(b, "LISTE_COMPETENCES"),
+            evaluation=_text(b, "MODALITES_EVALUATION"),
+        )
     for x in f.iterfind("NOUVELLES_CERTIFICATIONS/NOUVELLE_CERTIFICATION/ID_FICHE_NOUVELLE_CERTIFICATION"):
         new = (x.text or "").strip().upper()
         if FICHE_CODE.match(new):
@@ -617,8 +706,11 @@ def _xml_fiche(w: RncpWriter, f: ET.Element, name: str, n: int) -> None:
 def detect_kind(path: Path) -> str:
     """'csv-zip' or 'xml', from the first bytes of the file (never from its name)."""
     if path.is_dir():
-        raise InputError("un fichier était attendu, pas un dossier", file=str(path),
-                         expected="l'archive ZIP des CSV ou le flux XML de l'export RNCP")
+        raise InputError(
+            "un fichier était attendu, pas un dossier",
+            file=str(path),
+            expected="l'archive ZIP des CSV ou le flux XML de l'export RNCP",
+        )
     try:
         with open(path, "rb") as fh:
             head = fh.read(512)
@@ -630,8 +722,11 @@ def detect_kind(path: Path) -> str:
         return "csv-zip"
     if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
         return "xml"
-    raise InputError("format non reconnu", file=str(path),
-                     expected="une archive ZIP (export CSV) ou un document XML (flux v4.1)")
+    raise InputError(
+        "format non reconnu",
+        file=str(path),
+        expected="une archive ZIP (export CSV) ou un document XML (flux v4.1)",
+    )
 
 
 def import_rncp(store: Store, path: Path, progress: Progress | None = None) -> ImportReport:
@@ -640,24 +735,44 @@ def import_rncp(store: Store, path: Path, progress: Progress | None = None) -> I
     kind = detect_kind(path)
     codes = CodeLists.load(store)
     if kind == "xml":
-        job = ImportJob("rncp", GRAPH_XML, "Export RNCP/RS (flux XML)", "RNCP/RS export (XML flow)",
-                        "import RNCP flux XML v4.1 (cqpi_graph.importers.rncp)", [path],
-                        export_date=date_from_name(path.name), publisher=PUBLISHER)
+        job = ImportJob(
+            "rncp",
+            GRAPH_XML,
+            "Export RNCP/RS (flux XML)",
+            "RNCP/RS export (XML flow)",
+            "import RNCP flux XML v4.1 (cqpi_graph.importers.rncp)",
+            [path],
+            export_date=date_from_name(path.name),
+            publisher=PUBLISHER,
+        )
         return job.run(store, _fill_xml(path, codes), progress)
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise InputError(f"archive ZIP illisible (tronquée ?) : {exc}", file=str(path),
-                         expected="l'archive ZIP complète de l'export CSV") from None
+        raise InputError(
+            f"archive ZIP illisible (tronquée ?) : {exc}",
+            file=str(path),
+            expected="l'archive ZIP complète de l'export CSV",
+        ) from None
     with zf:
         export_date = date_from_name(path.name)
         if export_date is None:
             export_date = next((d for d in (date_from_name(i.filename) for i in zf.infolist()) if d), None)
-        job = ImportJob("rncp", GRAPH_CSV, "Export RNCP/RS (CSV)", "RNCP/RS export (CSV)",
-                        "import RNCP export CSV (cqpi_graph.importers.rncp)", [path],
-                        export_date=export_date, publisher=PUBLISHER)
+        job = ImportJob(
+            "rncp",
+            GRAPH_CSV,
+            "Export RNCP/RS (CSV)",
+            "RNCP/RS export (CSV)",
+            "import RNCP export CSV (cqpi_graph.importers.rncp)",
+            [path],
+            export_date=export_date,
+            publisher=PUBLISHER,
+        )
         try:
             return job.run(store, _fill_csv(zf, codes), progress)
         except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
-            raise InputError(f"archive ZIP illisible (tronquée ?) : {exc}", file=str(path),
-                             expected="l'archive ZIP complète de l'export CSV") from None
+            raise InputError(
+                f"archive ZIP illisible (tronquée ?) : {exc}",
+                file=str(path),
+                expected="l'archive ZIP complète de l'export CSV",
+            ) from None

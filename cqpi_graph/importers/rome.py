@@ -45,7 +45,11 @@ BROADER = f"<{SKOS}broader>"
 def find_files(folder: Path) -> dict[str, Path]:
     """The ROME files of a folder, any version (unix_…_v4NN_utf8.csv)."""
     if not folder.is_dir():
-        raise InputError("un dossier était attendu", file=str(folder), expected="le dossier des fichiers unix_*_utf8.csv du ROME")
+        raise InputError(
+            "un dossier était attendu",
+            file=str(folder),
+            expected="le dossier des fichiers unix_*_utf8.csv du ROME",
+        )
     found: dict[str, Path] = {}
     for key, fname in FILES.items():
         stem = fname.split("_v460")[0]
@@ -54,8 +58,11 @@ def find_files(folder: Path) -> dict[str, Path]:
             found[key] = matches[-1]
     missing = [FILES[k] for k in FILES if k not in found and k not in OPTIONAL]
     if missing:
-        raise InputError(f"fichiers ROME absents : {', '.join(missing)}", file=str(folder),
-                         expected="les fichiers unix_*_utf8.csv du ROME 4.0")
+        raise InputError(
+            f"fichiers ROME absents : {', '.join(missing)}",
+            file=str(folder),
+            expected="les fichiers unix_*_utf8.csv du ROME 4.0",
+        )
     return found
 
 
@@ -124,7 +131,9 @@ def _fill(files: dict[str, Path]):
             macro = r.get("code_ogr_macro_comp", "").strip()
             if macro.isdigit() and macro != ogr:
                 add(s, BROADER, iri(f"rome/competence/{macro}"))
-            comp_kind[ogr] = "romeSavoirEtre" if "tre" in cat.lower() and "savoir-" in cat.lower() else "romeSavoirFaire"
+            comp_kind[ogr] = (
+                "romeSavoirEtre" if "tre" in cat.lower() and "savoir-" in cat.lower() else "romeSavoirFaire"
+            )
             ent["competence"] += 1
             progress.advance()
         name, it = rows("savoir", report, ["code_ogr_savoir", "libelle_savoir"])
@@ -139,7 +148,10 @@ def _fill(files: dict[str, Path]):
             add(s, IN_SCHEME, iri("scheme/rome-savoirs"))
             add(s, NOTATION, lit(ogr))
             add(s, P, fr(clean(r["libelle_savoir"])))
-            for fld, prop in (("categorie_savoir", "skillCategory"), ("sous_categorie_savoir", "skillSubCategory")):
+            for fld, prop in (
+                ("categorie_savoir", "skillCategory"),
+                ("sous_categorie_savoir", "skillSubCategory"),
+            ):
                 if clean(r.get(fld, "")):
                     add(s, cq(prop), fr(clean(r[fld])))
             comp_kind[ogr] = "romeSavoir"
@@ -185,7 +197,11 @@ def _fill(files: dict[str, Path]):
             name, it = rows("liens", report, ["code_rome", "code_compo_bloc", "code_ogr"])
             blocs: set[str] = set()
             for _row, r in it:
-                code, n, ogr = r["code_rome"].strip().upper(), r["code_compo_bloc"].strip(), r["code_ogr"].strip()
+                code, n, ogr = (
+                    r["code_rome"].strip().upper(),
+                    r["code_compo_bloc"].strip(),
+                    r["code_ogr"].strip(),
+                )
                 kind = comp_kind.get(ogr)
                 if kind is None or not n:
                     continue  # the job itself (block 1) and its appellations (block 2)
@@ -213,7 +229,9 @@ def _fill(files: dict[str, Path]):
                     ent["theme"] += 1
                 add(node, f"<{SKOS}member>", iri(f"rome/{r['code_rome'].strip().upper()}"))
         if not jobs:
-            raise InputError("aucun code ROME lu", file=files["code_rome"].name, expected="des lignes de données")
+            raise InputError(
+                "aucun code ROME lu", file=files["code_rome"].name, expected="des lignes de données"
+            )
 
     return fill
 
@@ -228,7 +246,13 @@ def _item_iri(kind: str, ogr: str) -> str:
 
 def import_rome(store: Store, path: Path, progress: Progress | None = None) -> ImportReport:
     files = find_files(Path(path))
-    job = ImportJob("rome", GRAPH, "ROME 4.0 (France Travail)", "ROME 4.0 (France Travail)",
-                    "import ROME 4.0 (cqpi_graph.importers.rome)", sorted(files.values()),
-                    publisher=PUBLISHER)
+    job = ImportJob(
+        "rome",
+        GRAPH,
+        "ROME 4.0 (France Travail)",
+        "ROME 4.0 (France Travail)",
+        "import ROME 4.0 (cqpi_graph.importers.rome)",
+        sorted(files.values()),
+        publisher=PUBLISHER,
+    )
     return job.run(store, _fill(files), progress)

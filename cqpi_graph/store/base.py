@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+import pyoxigraph as ox
+
 from ..namespaces import PREFIXES, sparql_prologue
 
 # Result and RDF formats, by the names the CLI and the web view use.
@@ -96,6 +98,20 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def dump(self, output: BinaryIO | Path, fmt: str, graph: str | None = None) -> None:
         """Serialise the store (quad formats) or one graph (triple formats), streaming."""
+
+    def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
+        """The quads of one named graph (default: of every named graph), as pyoxigraph terms.
+
+        What in-process consumers such as the reasoner read. This default asks for each graph
+        with a CONSTRUCT; the embedded and remote stores stream them more directly.
+        """
+        for g in [graph] if graph else self.graphs():
+            data = self.construct(
+                f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}", "ntriples"
+            )
+            node = ox.NamedNode(g)
+            for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES):
+                yield ox.Quad(q.subject, q.predicate, q.object, node)
 
     # -- writing
     @abc.abstractmethod

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import gc
 import os
 import shutil
 import time
@@ -297,6 +298,7 @@ def write_embedded(
         stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{time.time_ns() % 1_000_000_000:09d}"
         tmp = loc / f"gen-{stamp}.tmp"
         final = loc / f"gen-{stamp}"
+        store: EmbeddedStore | None = None
         try:
             if fresh:
                 raw = ox.Store(str(tmp))
@@ -304,14 +306,20 @@ def write_embedded(
                 ox.Store.read_only(str(live)).backup(str(tmp))
                 raw = ox.Store(str(tmp))
             store = EmbeddedStore(raw, str(loc), tmp)
-            yield store
-            raw.flush()
-            raw.optimize()
             del raw
+            yield store
+            store.raw.flush()
+            store.raw.optimize()
             store.close()
             os.rename(tmp, final)
             _swap_current(loc, final)
         except BaseException:
+            # Drop the database handle first: RocksDB would otherwise write into the directory
+            # while it is being removed (the traceback keeps this frame, and the handle, alive).
+            if store is not None:
+                store.close()
+            store = None
+            gc.collect()
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         _collect_garbage(loc, final)

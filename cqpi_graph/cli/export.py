@@ -1,0 +1,92 @@
+"""cqpi export: full dumps and the registry profiles (ELM, schema.org, RNCP XML, VoID)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..export.dump import export_dump
+
+PROFILES = ("elm", "schemaorg", "rncp-xml", "void")
+FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml")
+
+
+@click.command("export")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="Format RDF (défaut : turtle ; nquads/trig/jsonld gardent les graphes nommés).")
+@click.option("--graph", "graph", metavar="NAME",
+              help="Un seul graphe nommé (IRI ou nom court : curated, import/rncp…).")
+@click.option("--profile", type=click.Choice(PROFILES), default=None,
+              help="Profil : elm (ELM v3 / LOQ, Europass QDR), schemaorg, rncp-xml (flux v4.1), "
+                   "void (DCAT/VoID).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Fichier de sortie (défaut : sortie standard).")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="elm : écrire le rapport des certifications exclues dans ce fichier (.json pour du JSON).")
+@click.option("--code", "codes", multiple=True, metavar="CODE",
+              help="rncp-xml, elm, schemaorg : seulement ces fiches (RNCP…/RS…, répétable).")
+@click.option("--base-url", default="http://localhost:5000", show_default=True,
+              help="void : racine publique du site (le point SPARQL est BASE/sparql).")
+@click.option("--dump", "dumps", multiple=True, metavar="URL",
+              help="void : URL d'un fichier de dump téléchargeable (répétable).")
+@click.pass_obj
+def export_cmd(obj, fmt: str | None, graph: str | None, profile: str | None, output: Path | None,
+               report_path: Path | None, codes: tuple[str, ...], base_url: str,
+               dumps: tuple[str, ...]) -> None:
+    """Exporter le graphe : dumps complets ou profils des registres.
+
+    Export the graph: full dumps (streamed) or registry profiles.
+
+    \b
+    Exemples :
+      cqpi export --format nquads -o cqpi-graph.nq
+      cqpi export --format turtle --graph curated
+      cqpi export --profile elm --format jsonld -o qdr.jsonld --report exclues.tsv
+      cqpi export --profile schemaorg -o credentials.jsonld
+      cqpi export --profile rncp-xml --code RNCP35340 -o fiches.xml
+      cqpi export --profile void --base-url https://cqpi.example.org
+    """
+    out = output if output is not None else "-"
+    iris = [f"https://w3id.org/cqpi/id/cert/{c.strip().upper()}" for c in codes] if codes else None
+    with obj.open() as store:
+        if profile is None:
+            export_dump(store, fmt or "turtle", graph, out)
+            return
+        if graph:
+            raise click.UsageError("--graph ne s'emploie qu'avec les dumps (sans --profile)")
+        if profile == "elm":
+            from ..export.elm import export_elm
+
+            if fmt not in (None, "turtle", "jsonld"):
+                raise click.UsageError("--profile elm : --format turtle ou jsonld")
+            _, report = export_elm(store, fmt or "turtle", out, iris=iris)
+            if report_path is not None:
+                text = report.to_json() if report_path.suffix == ".json" else report.to_text()
+                report_path.write_text(text, encoding="utf-8")
+                click.echo(report.summary(), err=True)
+            else:
+                click.echo(report.to_text(), err=True, nl=False)
+        elif profile == "schemaorg":
+            from ..export.schemaorg import export_schemaorg
+
+            n = export_schemaorg(store, out, iris=iris)
+            click.echo(f"schema.org : {n} certifications", err=True)
+        elif profile == "rncp-xml":
+            from ..export.rncp_xml import export_rncp_xml
+
+            n = export_rncp_xml(store, list(codes) if codes else None, out)
+            click.echo(f"flux RNCP XML v4.1 : {n} fiches", err=True)
+        elif profile == "void":
+            from ..export.dump import open_output
+            from ..export.void import dataset_description
+
+            data = dataset_description(store, base_url, fmt=fmt or "turtle", dumps=dumps)
+            with open_output(out) as fh:
+                fh.write(data)
+    sys.stdout.flush()
+
+
+def register(group: click.Group) -> None:
+    group.add_command(export_cmd)

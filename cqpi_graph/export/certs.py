@@ -1,0 +1,383 @@
+"""Read certifications from the store, one at a time, for the export profiles.
+
+One record per certification *group*: resources linked by `cq:sameCertification` (a BCN
+diploma and its RNCP fiche) are one certification; the record's IRI is the member with an
+RNCP/RS code (else the smallest IRI), and the record merges what every member says.
+
+On the embedded store each record is read from the SPOG index (no SPARQL, no copy of the
+graph): memory stays proportional to one certification. On a remote store the same reads are
+small SELECT queries.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from ..namespaces import CQ, DCT, EQF, FOAF, ID, RDF, RDFS, SCHEMA, SKOS
+from ..store import Store, Term
+
+LABEL_PREDICATES = (SKOS + "prefLabel", RDFS + "label", DCT + "title", SCHEMA + "name", FOAF + "name")
+DESCRIPTION_PREDICATES = (DCT + "description", SCHEMA + "description", CQ + "purpose")
+ISCED_F = "http://data.europa.eu/snb/isced-f/"
+CODE_PREDICATES = (CQ + "rncpCode", CQ + "bcnCode", CQ + "code", SKOS + "notation")
+_RNCP_CODE = re.compile(r"^(RNCP|RS)\d+$")
+
+Node = ox.NamedNode | ox.BlankNode
+
+
+def _to_ox(t: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if t.kind == "uri":
+        return ox.NamedNode(t.value)
+    if t.kind == "bnode":
+        return ox.BlankNode(t.value)
+    if t.lang:
+        return ox.Literal(t.value, language=t.lang)
+    if t.datatype:
+        return ox.Literal(t.value, datatype=ox.NamedNode(t.datatype))
+    return ox.Literal(t.value)
+
+
+class GraphView:
+    """Properties of one resource over the union of the named graphs, duplicates removed."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.raw: ox.Store | None = getattr(store, "raw", None)
+        self._cache: dict[str, dict[str, list]] = {}
+
+    def props(self, node: Node | str) -> dict[str, list]:
+        if isinstance(node, str):
+            node = ox.NamedNode(node)
+        out: dict[str, list] = {}
+        if self.raw is not None:
+            for q in self.raw.quads_for_pattern(node, None, None, None):
+                values = out.setdefault(q.predicate.value, [])
+                if q.object not in values:
+                    values.append(q.object)
+            return out
+        if isinstance(node, ox.BlankNode):
+            return out
+        for row in self.store.select(f"SELECT DISTINCT ?p ?o WHERE {{ <{node.value}> ?p ?o }}"):
+            out.setdefault(row["p"].value, []).append(_to_ox(row["o"]))
+        return out
+
+    def cached(self, iri: str) -> dict[str, list]:
+        """props() memoised: for shared resources (concepts, organisations)."""
+        hit = self._cache.get(iri)
+        if hit is None:
+            if len(self._cache) > 50_000:
+                self._cache.clear()
+            hit = self._cache[iri] = self.props(iri)
+        return hit
+
+
+# ---------------------------------------------------------------- helpers on property maps
+
+
+def literals(props: dict[str, list], *preds: str) -> list[ox.Literal]:
+    out = []
+    for p in preds:
+        out.extend(v for v in props.get(p, []) if isinstance(v, ox.Literal))
+    return out
+
+
+def first_literal(props: dict[str, list], *preds: str) -> str | None:
+    for p in preds:
+        vals = sorted(v.value for v in props.get(p, []) if isinstance(v, ox.Literal))
+        if vals:
+            return vals[0]
+    return None
+
+
+def iris(props: dict[str, list], *preds: str) -> list[str]:
+    out: list[str] = []
+    for p in preds:
+        for v in props.get(p, []):
+            if isinstance(v, ox.NamedNode) and v.value not in out:
+                out.append(v.value)
+    return out
+
+
+def nodes(props: dict[str, list], *preds: str) -> list[Node]:
+    out: list[Node] = []
+    for p in preds:
+        for v in props.get(p, []):
+            if isinstance(v, ox.NamedNode | ox.BlankNode) and v not in out:
+                out.append(v)
+    return out
+
+
+def lang_map(props: dict[str, list], preds: Iterable[str], default_lang: str = "fr") -> dict[str, str]:
+    """One value per language from the first predicate that has any; untagged counts as French
+    (every registry read here publishes in French)."""
+    for p in preds:
+        vals = [v for v in props.get(p, []) if isinstance(v, ox.Literal) and v.value.strip()]
+        if not vals:
+            continue
+        out: dict[str, str] = {}
+        for v in sorted(vals, key=lambda v: (v.language or "", v.value)):
+            out.setdefault(v.language or default_lang, v.value.strip())
+        return out
+    return {}
+
+
+def label(props: dict[str, list], lang: str = "fr") -> str | None:
+    m = lang_map(props, LABEL_PREDICATES)
+    return m.get(lang) or next(iter(m.values()), None)
+
+
+def boolean(props: dict[str, list], pred: str) -> bool | None:
+    v = first_literal(props, pred)
+    if v is None:
+        return None
+    return v.strip().lower() in ("true", "1", "oui", "yes", "active")
+
+
+# ---------------------------------------------------------------- records
+
+
+@dataclass
+class Coded:
+    """A coded concept (level, NSF, Formacode, ROME, ISCED-F…)."""
+
+    iri: str | None
+    code: str | None
+    label: str | None = None
+
+
+@dataclass
+class Organisation:
+    iri: str
+    name: dict[str, str]
+    siret: str | None
+    types: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Competence:
+    iri: str | None
+    title: dict[str, str]
+    order: int | None = None
+    parts: list[str] = field(default_factory=list)  # IRIs of its sub-items (cq:hasPart)
+
+
+@dataclass
+class Bloc:
+    iri: str | None
+    code: str | None
+    title: dict[str, str]
+    competences: list[Competence] = field(default_factory=list)
+    competence_text: str | None = None
+    evaluation: str | None = None
+
+
+@dataclass
+class Certification:
+    """What the export profiles need to know about one certification (group)."""
+
+    iri: str
+    members: list[str]
+    types: set[str] = field(default_factory=set)
+    rncp_codes: list[str] = field(default_factory=list)
+    bcn_codes: list[str] = field(default_factory=list)
+    title: dict[str, str] = field(default_factory=dict)
+    description: dict[str, str] = field(default_factory=dict)
+    abbreviations: list[str] = field(default_factory=list)
+    type_labels: list[Coded] = field(default_factory=list)
+    level: Coded | None = None  # national (2019) level concept
+    eqf: str | None = None  # http://data.europa.eu/snb/eqf/N
+    isced: list[Coded] = field(default_factory=list)
+    certifiers: list[Organisation] = field(default_factory=list)
+    competences: list[Competence] = field(default_factory=list)
+    blocs: list[Bloc] = field(default_factory=list)
+    nsf: list[Coded] = field(default_factory=list)
+    formacodes: list[Coded] = field(default_factory=list)
+    rome: list[Coded] = field(default_factory=list)
+    access_routes: list[Coded] = field(default_factory=list)
+    replaced_by: list[str] = field(default_factory=list)  # codes (or IRIs without a code)
+    replaces: list[str] = field(default_factory=list)
+    active: bool | None = None
+    start_date: str | None = None
+    end_date: str | None = None
+    registration_type: str | None = None
+    props: dict[str, list] = field(default_factory=dict)  # merged raw properties of the members
+
+    @property
+    def code(self) -> str | None:
+        return (self.rncp_codes or self.bcn_codes or [None])[0]
+
+    def all_competences(self) -> list[Competence]:
+        """Competences of the certification and of its blocs, each once."""
+        seen: set[str] = set()
+        out = []
+        for c in self.competences + [c for b in self.blocs for c in b.competences]:
+            key = c.iri or c.title.get("fr", "") or repr(c.title)
+            if key not in seen:
+                seen.add(key)
+                out.append(c)
+        return out
+
+
+# ---------------------------------------------------------------- listing and grouping
+
+
+def certification_iris(store: Store) -> list[str]:
+    """Every resource typed cq:Certification or one of its subclasses (sorted)."""
+    rows = store.select(
+        "SELECT DISTINCT ?c WHERE { ?t rdfs:subClassOf* cq:Certification . ?c a ?t . FILTER(isIRI(?c)) }"
+    )
+    return sorted({r["c"].value for r in rows})
+
+
+def certification_groups(store: Store, only: Iterable[str] | None = None) -> list[list[str]]:
+    """Certifications grouped by cq:sameCertification; each group sorted, primary first."""
+    all_certs = certification_iris(store)
+    known = set(all_certs)
+    parent = {c: c for c in all_certs}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for row in store.select("SELECT DISTINCT ?a ?b WHERE { ?a cq:sameCertification ?b }"):
+        a, b = row["a"].value, row["b"].value
+        if a in known and b in known:
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[str, list[str]] = {}
+    for c in all_certs:
+        groups.setdefault(find(c), []).append(c)
+
+    def primary_key(iri: str) -> tuple:
+        code = iri.rsplit("/", 1)[-1]
+        return (0 if iri.startswith(ID + "cert/") and _RNCP_CODE.match(code) else 1, iri)
+
+    out = [sorted(g, key=primary_key) for g in groups.values()]
+    if only is not None:
+        wanted = set(only)
+        out = [g for g in out if wanted & set(g)]
+    return sorted(out, key=lambda g: g[0])
+
+
+# ---------------------------------------------------------------- reading one record
+
+
+def _coded(view: GraphView, iri: str) -> Coded:
+    if iri.startswith(EQF) or iri.startswith(ISCED_F):
+        code = iri.rsplit("/", 1)[-1]
+        p = view.cached(iri)
+        return Coded(iri, first_literal(p, SKOS + "notation") or code, label(p))
+    p = view.cached(iri)
+    code = first_literal(p, *CODE_PREDICATES)
+    return Coded(iri, code, label(p))
+
+
+def _comp_key(c: Competence) -> tuple:
+    return (c.order if c.order is not None else 1 << 30, c.iri or "", sorted(c.title.items()))
+
+
+def _competence(view: GraphView, node: Node) -> Competence | None:
+    p = view.props(node)
+    title = lang_map(p, LABEL_PREDICATES + (CQ + "text",))
+    if not title:
+        return None
+    order = first_literal(p, CQ + "order")
+    return Competence(node.value if isinstance(node, ox.NamedNode) else None, title,
+                      int(order) if order and order.strip().lstrip("-").isdigit() else None,
+                      iris(p, CQ + "hasPart"))
+
+
+def _organisation(view: GraphView, iri: str) -> Organisation:
+    p = view.cached(iri)
+    siret = first_literal(p, CQ + "siret")
+    if siret is None and iri.startswith(ID + "siret/"):
+        siret = iri.rsplit("/", 1)[-1]
+    return Organisation(iri, lang_map(p, LABEL_PREDICATES), siret.strip() if siret else None,
+                        iris(p, RDF + "type"))
+
+
+def _code_of(view: GraphView, iri: str) -> str:
+    p = view.cached(iri)
+    return first_literal(p, CQ + "rncpCode") or iri.rsplit("/", 1)[-1]
+
+
+def read_certification(view: GraphView, group: list[str]) -> Certification:
+    rec = Certification(iri=group[0], members=list(group))
+    merged: dict[str, list] = {}
+    for member in group:
+        for p, vals in view.props(member).items():
+            bucket = merged.setdefault(p, [])
+            bucket.extend(v for v in vals if v not in bucket)
+    rec.props = merged
+    rec.types = set(iris(merged, RDF + "type"))
+    rec.rncp_codes = sorted({v.value for v in literals(merged, CQ + "rncpCode")},
+                            key=lambda c: (c != group[0].rsplit("/", 1)[-1], c))
+    rec.bcn_codes = sorted({v.value for v in literals(merged, CQ + "bcnCode")})
+    # The title: the primary member's own label first, then the others'.
+    rec.title = lang_map(view.props(group[0]), LABEL_PREDICATES) or lang_map(merged, LABEL_PREDICATES)
+    rec.description = lang_map(merged, DESCRIPTION_PREDICATES)
+    rec.abbreviations = sorted({v.value for v in literals(merged, CQ + "abbreviation")})
+    rec.type_labels = [_coded(view, i) for i in iris(merged, CQ + "certificationType")]
+    levels = iris(merged, CQ + "level")
+    if levels:
+        rec.level = _coded(view, sorted(levels)[0])
+    eqf = [i for i in iris(merged, CQ + "eqfLevel") if i.startswith(EQF)]
+    if not eqf and rec.level and rec.level.iri:
+        eqf = [i for i in iris(view.cached(rec.level.iri), SKOS + "exactMatch") if i.startswith(EQF)]
+    rec.eqf = sorted(eqf)[0] if len(set(eqf)) == 1 else None
+    for i in iris(merged, CQ + "iscedField"):
+        c = _coded(view, i)
+        if c not in rec.isced:
+            rec.isced.append(c)
+    for i in iris(merged, CQ + "certifier", CQ + "deliveredBy"):
+        org = _organisation(view, i)
+        if all(o.iri != org.iri for o in rec.certifiers):
+            rec.certifiers.append(org)
+    for n in nodes(merged, CQ + "hasCompetence"):
+        c = _competence(view, n)
+        if c:
+            rec.competences.append(c)
+    for b in nodes(merged, CQ + "hasBloc"):
+        bp = view.props(b)
+        bloc = Bloc(
+            b.value if isinstance(b, ox.NamedNode) else None,
+            first_literal(bp, CQ + "rncpCode", CQ + "code", SKOS + "notation"),
+            lang_map(bp, LABEL_PREDICATES),
+            evaluation=first_literal(bp, CQ + "evaluationText"),
+            competence_text=first_literal(bp, CQ + "competenceText"),
+        )
+        for n in nodes(bp, CQ + "hasCompetence"):
+            c = _competence(view, n)
+            if c:
+                bloc.competences.append(c)
+        rec.blocs.append(bloc)
+    rec.blocs.sort(key=lambda b: (b.code or "", b.iri or ""))
+    rec.competences.sort(key=_comp_key)
+    for bloc in rec.blocs:
+        bloc.competences.sort(key=_comp_key)
+    rec.nsf = [_coded(view, i) for i in iris(merged, CQ + "nsf")]
+    rec.formacodes = [_coded(view, i) for i in iris(merged, CQ + "formacode")]
+    rec.rome = [_coded(view, i) for i in iris(merged, CQ + "romeJob")]
+    rec.access_routes = [_coded(view, i) for i in iris(merged, CQ + "accessRoute")]
+    members = set(group)
+    rec.replaced_by = sorted(_code_of(view, i) for i in iris(merged, CQ + "replacedBy") if i not in members)
+    rec.replaces = sorted(_code_of(view, i) for i in iris(merged, CQ + "replaces") if i not in members)
+    rec.active = boolean(merged, CQ + "active")
+    rec.start_date = first_literal(merged, CQ + "startDate")
+    rec.end_date = first_literal(merged, CQ + "endDate")
+    rec.registration_type = first_literal(merged, CQ + "registrationType")
+    return rec
+
+
+def iter_certifications(store: Store, only: Iterable[str] | None = None) -> Iterator[Certification]:
+    """Certification records, one per group, in IRI order; `only` restricts to these IRIs."""
+    view = GraphView(store)
+    for group in certification_groups(store, only):
+        yield read_certification(view, group)

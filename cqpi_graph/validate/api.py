@@ -1,0 +1,183 @@
+"""Validate a new référentiel (a file or a graph) or the whole stored graph."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.namespace import RDF, SH
+
+from ..namespaces import CQ
+from ..store import Store
+from . import shacl_engine, sparql_engine
+from .inputs import load
+from .naming import Namer, graph_triples, store_triples
+from .report import Result, ValidationReport
+from .shapes import rules, shapes_graph
+from .sparql_engine import Hit, to_ox, to_rdflib
+
+CQN = rdflib.Namespace(CQ)
+# Properties followed from a referenced resource of the store to bring its context along.
+CONTEXT_HOPS = (CQN.hasBloc, CQN.sameCertification, CQN.deliveredBy, CQN.certifier)
+
+PathsOrGraph = str | Path | rdflib.Graph | Sequence[str | Path]
+
+
+def _display_property(level: str, hit: Hit) -> rdflib.URIRef | None:
+    if isinstance(hit.path, rdflib.URIRef):
+        return hit.path
+    g = shapes_graph(level)
+    path = g.value(rdflib.URIRef(hit.rule), SH.path)
+    for _ in range(4):
+        if path is None or isinstance(path, rdflib.URIRef):
+            return path
+        alt = g.value(path, SH.alternativePath)
+        if alt is not None:
+            path = g.value(alt, RDF.first)
+            continue
+        path = g.value(path, SH.inversePath) or g.value(path, RDF.first)
+    return None
+
+
+def to_results(
+    hits: Iterable[Hit], namer: Namer, level: str, lang: str, cells: dict | None = None
+) -> list[Result]:
+    """Name the engine's hits for people (resource, property, value, message, cell)."""
+    all_rules = rules(level)
+    out: list[Result] = []
+    seen: set[tuple] = set()
+    for h in hits:
+        prop = _display_property(level, h)
+        key = (h.rule, h.focus, prop, h.value, h.component)
+        if key in seen:
+            continue
+        seen.add(key)
+        rule = all_rules[h.rule]
+        resource = namer.name(h.focus)
+        cell = None
+        if cells:
+            cell = cells.get((h.focus, str(prop))) or cells.get((h.focus, None))
+            if cell is None and h.value is not None:
+                cell = cells.get((h.value, None))
+        sep = " : " if lang == "fr" else ": "
+        out.append(
+            Result(
+                rule=h.rule,
+                rule_label=rule.label(lang),
+                severity=h.severity,
+                focus=str(h.focus),
+                resource=resource,
+                property=str(prop) if prop is not None else None,
+                property_label=namer.vocab_label(prop) if prop is not None else None,
+                value=namer.value(h.value) if h.value is not None else None,
+                value_term=h.value.n3() if h.value is not None else None,
+                message=resource + sep + rule.message(lang),
+                message_fr=rule.message_fr,
+                message_en=rule.message_en,
+                component=h.component,
+                cell=cell,
+                focus_is_blank=isinstance(h.focus, rdflib.BNode),
+            )
+        )
+    return out
+
+
+def store_context(store: Store | ox.Store, graph: rdflib.Graph) -> rdflib.Graph:
+    """What the store says about the IRIs a file refers to (and their blocs, bodies, twins)."""
+    raw: ox.Store = store.raw if hasattr(store, "raw") else store  # type: ignore[assignment]
+    ctx = rdflib.Graph()
+    frontier = {n for t in graph for n in (t[0], t[2]) if isinstance(n, rdflib.URIRef)}
+    seen: set[rdflib.URIRef] = set()
+    for _ in range(2):
+        nxt: set[rdflib.URIRef] = set()
+        for iri in frontier - seen:
+            seen.add(iri)
+            node = ox.NamedNode(str(iri))
+            for q in raw.quads_for_pattern(node, None, None, None):
+                if isinstance(q.object, ox.Triple):
+                    continue
+                s, p, o = to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)
+                ctx.add((s, p, o))
+                if p in CONTEXT_HOPS and isinstance(o, rdflib.URIRef):
+                    nxt.add(o)
+            for q in raw.quads_for_pattern(None, to_ox(CQN.blocOf), node, None):
+                ctx.add((to_rdflib(q.subject), CQN.blocOf, iri))
+        frontier = nxt
+    return ctx
+
+
+def _as_graph(paths_or_graph: PathsOrGraph) -> tuple[rdflib.Graph, dict, list[str]]:
+    if isinstance(paths_or_graph, rdflib.Graph):
+        return paths_or_graph, dict(getattr(paths_or_graph, "cells", {}) or {}), []
+    paths = [paths_or_graph] if isinstance(paths_or_graph, str | Path) else list(paths_or_graph)
+    merged = rdflib.Graph()
+    cells: dict = {}
+    for p in paths:
+        g = load(p)
+        merged += g
+        cells.update(getattr(g, "cells", {}) or {})
+    return merged, cells, [str(p) for p in paths]
+
+
+def validate_referentiel(
+    paths_or_graph: PathsOrGraph,
+    *,
+    against_store: Store | ox.Store | None = None,
+    lang: str = "fr",
+    engine: str = "sparql",
+) -> ValidationReport:
+    """Validate a new référentiel: one or more files (RDF or spreadsheet template) or a graph.
+
+    Every completeness rule is a violation. With ``against_store``, what the store says about the
+    resources the file refers to (branches, certifications, blocs) joins the data graph; results
+    are reported for the resources the file itself describes. ``engine`` is "sparql" (the shapes
+    compiled to SPARQL, on an in-memory Oxigraph copy: about 0.3 s for 5,000 triples) or "shacl"
+    (pyshacl, the reference engine: several seconds at that size, because it parses each
+    SHACL-SPARQL query again for every focus node). tests/test_validate.py checks that both
+    give the same results.
+    """
+    started = time.perf_counter()
+    submitted, cells, sources = _as_graph(paths_or_graph)
+    data = rdflib.Graph()
+    data += submitted
+    data += shacl_engine.vocabulary()
+    if against_store is not None:
+        data += store_context(against_store, submitted)
+    if engine == "shacl":
+        hits, _ = shacl_engine.run(data, "referentiel")
+    elif engine == "sparql":
+        hits = list(sparql_engine.run(sparql_engine.memory_store(data), "referentiel"))
+    else:
+        raise ValueError(f"moteur inconnu : {engine} (attendu : shacl ou sparql)")
+    described = set(submitted.subjects())
+    hits = [h for h in hits if h.focus in described]
+    namer = Namer(graph_triples(data), shacl_engine.vocabulary(), lang)
+    results = to_results(hits, namer, "referentiel", lang, cells)
+    return ValidationReport(
+        results, "referentiel", lang, sources, len(submitted), time.perf_counter() - started, engine
+    )
+
+
+def validate_store(store: Store | ox.Store, *, lang: str = "fr") -> ValidationReport:
+    """Check the whole stored graph (imports included) with the SPARQL engine.
+
+    Consistency rules (codes, links, cycles, dates) are violations; missing content is a warning.
+    """
+    started = time.perf_counter()
+    raw: ox.Store = store.raw if hasattr(store, "raw") else store  # type: ignore[assignment]
+    hits = list(sparql_engine.run(raw, "store"))
+    namer = Namer(store_triples(raw), shacl_engine.vocabulary(), lang)
+    results = to_results(hits, namer, "store", lang)
+    location = getattr(store, "location", "")
+    return ValidationReport(
+        results,
+        "store",
+        lang,
+        [str(location)] if location else [],
+        len(raw),
+        time.perf_counter() - started,
+        "sparql",
+    )

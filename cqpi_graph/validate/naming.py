@@ -1,0 +1,160 @@
+"""Names for people: a resource by its label and code, a property by its label (never a blank id)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
+
+from ..namespaces import CQ, ID
+from .sparql_engine import to_ox, to_rdflib
+
+Triples = Callable[
+    [rdflib.term.Node | None, rdflib.term.Node | None, rdflib.term.Node | None],
+    Iterable[tuple[rdflib.term.Node, rdflib.term.Node, rdflib.term.Node]],
+]
+
+CQN = rdflib.Namespace(CQ)
+LABELS = (RDFS.label, SKOS.prefLabel, DCTERMS.title)
+CODES = (CQN.rncpCode, CQN.bcnCode, CQN.code, SKOS.notation, CQN.abbreviation)
+MAX_LABEL = 90
+# Labels of the external properties the shapes use (the ontology labels its own).
+EXTERNAL_LABELS = {
+    str(RDFS.label): ("intitulé", "label"),
+    str(SKOS.prefLabel): ("intitulé", "label"),
+    str(SKOS.notation): ("code", "code"),
+    str(DCTERMS.description): ("description", "description"),
+    str(DCTERMS.title): ("titre", "title"),
+}
+
+
+def graph_triples(g: rdflib.Graph) -> Triples:
+    return lambda s, p, o: g.triples((s, p, o))
+
+
+def store_triples(store: ox.Store) -> Triples:
+    def triples(s, p, o) -> Iterator[tuple]:
+        for q in store.quads_for_pattern(
+            to_ox(s) if s is not None else None,
+            to_ox(p) if p is not None else None,
+            to_ox(o) if o is not None else None,
+            None,
+        ):
+            if isinstance(q.subject, ox.Triple):
+                continue
+            yield to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)
+
+    return triples
+
+
+def compact(iri: str) -> str:
+    for base, prefix in ((ID, "id:"), (CQ, "cq:")):
+        if iri.startswith(base):
+            return prefix + iri[len(base) :]
+    return iri
+
+
+def _pick(values: list[rdflib.term.Node], lang: str) -> str | None:
+    """The literal in the wanted language, else French, else untagged, else any."""
+    lits = [v for v in values if isinstance(v, rdflib.Literal)]
+    for wanted in (lang, "fr", None):
+        for v in lits:
+            if (v.language or None) == wanted:
+                return str(v)
+    return str(lits[0]) if lits else None
+
+
+class Namer:
+    """Names resources of a data graph; the vocabulary gives class and property labels."""
+
+    def __init__(self, triples: Triples, vocabulary: rdflib.Graph, lang: str = "fr") -> None:
+        self.triples = triples
+        self.vocab = vocabulary
+        self.lang = lang
+        self._cache: dict[rdflib.term.Node, str] = {}
+
+    def _objects(self, node: rdflib.term.Node, prop: rdflib.term.Node) -> list[rdflib.term.Node]:
+        return [o for _, _, o in self.triples(node, prop, None)]
+
+    def vocab_label(self, iri: rdflib.term.Node) -> str:
+        if str(iri) in EXTERNAL_LABELS:
+            fr, en = EXTERNAL_LABELS[str(iri)]
+            return en if self.lang == "en" else fr
+        label = _pick(
+            list(self.vocab.objects(iri, RDFS.label)) + list(self.vocab.objects(iri, SKOS.prefLabel)),
+            self.lang,
+        )
+        return label or compact(str(iri))
+
+    def label(self, node: rdflib.term.Node) -> str | None:
+        for p in LABELS:
+            text = _pick(self._objects(node, p), self.lang)
+            if text:
+                text = " ".join(text.split())
+                return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
+        return None
+
+    def code(self, node: rdflib.term.Node) -> str | None:
+        seen: list[str] = []
+        for p in CODES:
+            for o in self._objects(node, p):
+                if isinstance(o, rdflib.Literal) and str(o) not in seen:
+                    seen.append(str(o))
+        return ", ".join(seen) or None
+
+    def kind(self, node: rdflib.term.Node) -> str | None:
+        types = [t for t in self._objects(node, RDF.type) if isinstance(t, rdflib.URIRef)]
+        cq_types = [t for t in types if str(t).startswith(CQ)] or types
+        if not cq_types:
+            return None
+        specific = [
+            t
+            for t in cq_types
+            if not any(t2 != t and (t2, RDFS.subClassOf * "+", t) in self.vocab for t2 in cq_types)
+        ]
+        best = sorted(specific or cq_types, key=str)[0]
+        return self.vocab_label(best)
+
+    def name(self, node: rdflib.term.Node, depth: int = 0) -> str:
+        if node in self._cache:
+            return self._cache[node]
+        kind = self.kind(node)
+        label, code = self.label(node), self.code(node)
+        if label or code:
+            text = f"« {label} »" if label else ""
+            if code:
+                text = f"{text} ({code})" if text else code
+            result = f"{kind} {text}" if kind else text
+        else:
+            parent = None
+            if depth < 3:
+                for s, _, _ in self.triples(None, None, node):
+                    if s != node:
+                        parent = s
+                        break
+            what = kind or ("ressource" if self.lang == "fr" else "resource")
+            if parent is not None:
+                of = " de " if self.lang == "fr" else " of "
+                result = what + of + self.name(parent, depth + 1)
+            elif isinstance(node, rdflib.URIRef):
+                result = f"{what} {compact(str(node))}"
+            else:
+                result = what + (" sans libellé" if self.lang == "fr" else " without label")
+        self._cache[node] = result
+        return result
+
+    def value(self, node: rdflib.term.Node | None) -> str:
+        if node is None:
+            return ""
+        if isinstance(node, rdflib.Literal):
+            return str(node)
+        if isinstance(node, rdflib.URIRef) and (node, None, None) in self.vocab:
+            return self.vocab_label(node)
+        label = self.label(node)
+        if label:
+            return f"« {label} »"
+        if isinstance(node, rdflib.URIRef):
+            return compact(str(node))
+        return self.name(node)

@@ -1,0 +1,382 @@
+"""Validation of référentiels and of the stored graph (issue 4)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+from pathlib import Path
+
+import pytest
+import rdflib
+from click.testing import CliRunner
+from rdflib.namespace import SH
+
+from cqpi_graph.cli import main
+from cqpi_graph.validate import (
+    convert_spreadsheet,
+    shacl_engine,
+    sparql_engine,
+    validate_referentiel,
+    validate_store,
+    write_template,
+)
+from cqpi_graph.validate.naming import store_triples  # noqa: F401 - imported for API stability
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = ROOT / "tests" / "data" / "referentiels"
+EXPECTED = json.loads((CASES / "expected.json").read_text(encoding="utf-8"))
+ID = "https://w3id.org/cqpi/id/"
+
+
+def csv_to_xlsx(src: Path, dest: Path) -> Path:
+    """The same filled template as an XLSX workbook (one sheet per CSV section)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    ws = None
+    for row in csv.reader(io.StringIO(src.read_text(encoding="utf-8"))):
+        if row and row[0].startswith("["):
+            ws = wb.create_sheet(row[0].strip("[]"))
+            continue
+        if ws is not None and row and not row[0].startswith("#"):
+            ws.append(row)
+    wb.save(dest)
+    return dest
+
+
+def hit_key(h: sparql_engine.Hit) -> tuple:
+    path = str(h.path) if isinstance(h.path, rdflib.URIRef) else None
+    return (h.rule, str(h.focus), h.value.n3() if h.value is not None else None, path, h.severity)
+
+
+# ---------------------------------------------------------------- the curated graph
+
+
+def test_curated_cei_referentiel_conforms_as_new_referentiel(curated_store):
+    cei = ROOT / "data" / "cqpi-referentiel-cei.ttl"
+    for engine in ("sparql", "shacl"):
+        alone = validate_referentiel(cei, engine=engine)
+        assert alone.conforms and not alone.results, alone.render("text")
+    with_store = validate_referentiel(cei, against_store=curated_store)
+    assert with_store.conforms, with_store.render("text")
+    assert with_store.counts()["Violation"] == 0
+
+
+def test_validate_store_curated_exits_0_with_warnings_by_rule(curated_store_path):
+    result = CliRunner().invoke(main, ["--store", str(curated_store_path), "validate", "--store"])
+    assert result.exit_code == 0, result.output
+    assert "conforme" in result.output and "Par règle" in result.output
+    assert "avertissement" in result.output
+
+
+def test_validate_store_full_exits_0_with_warnings_by_rule(full_store_path):
+    result = CliRunner().invoke(main, ["--store", str(full_store_path), "validate", "--store"])
+    assert result.exit_code == 0, result.output
+    assert "Par règle" in result.output
+
+
+def test_store_level_downgrades_completeness_to_warnings(curated_store):
+    report = validate_store(curated_store)
+    assert report.conforms
+    by_rule = {g["name"]: g for g in report.by_rule()}
+    # seed CQPI whose référentiel was never published: reported, as warnings
+    assert by_rule["CertificationBloc"]["severity"] == "Warning"
+    assert by_rule["CQPIBranches"]["count"] >= 1
+    assert all(r.severity == "Warning" for r in report.results)
+
+
+# ---------------------------------------------------------------- the two engines
+
+
+def _store_graph(raw) -> rdflib.Graph:
+    g = rdflib.Graph()
+    for s, p, o in store_triples(raw)(None, None, None):
+        g.add((s, p, o))
+    return g
+
+
+def test_engines_agree_on_curated_graph(curated_store):
+    raw = curated_store.raw
+    sparql_hits = {hit_key(h) for h in sparql_engine.run(raw, "store")}
+    shacl_hits = {hit_key(h) for h in shacl_engine.run(_store_graph(raw), "store")[0]}
+    assert sparql_hits == shacl_hits
+    assert sparql_hits  # the curated graph has warnings: the comparison is not vacuous
+
+
+def test_engines_agree_on_full_store_sample(full_store):
+    """pyshacl cannot check the national graph in time; both engines run on a sample of it."""
+    raw = full_store.raw
+    rng = random.Random(4)
+    rows = full_store.select(
+        "SELECT DISTINCT ?s WHERE { VALUES ?c { cq:Certification cq:BlocDeCompetences cq:Reconnaissance "
+        "cq:MetierROME } ?s a ?c }"
+    )
+    subjects = [r["s"].value for r in rows if r["s"].kind == "uri"]
+    chosen = rng.sample(subjects, min(400, len(subjects)))
+    sample = rdflib.Graph()
+    sample += shacl_engine.vocabulary()
+    triples = store_triples(raw)
+    frontier = {rdflib.URIRef(s) for s in chosen}
+    for _ in range(2):
+        nxt = set()
+        for s in frontier:
+            for t in triples(s, None, None):
+                sample.add(t)
+                if isinstance(t[2], rdflib.URIRef | rdflib.BNode):
+                    nxt.add(t[2])
+        frontier = nxt
+    sparql_hits = {hit_key(h) for h in sparql_engine.run(sparql_engine.memory_store(sample), "store")}
+    shacl_hits = {hit_key(h) for h in shacl_engine.run(sample, "store")[0]}
+    assert sparql_hits == shacl_hits
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_engines_agree_on_defective_referentiels(name):
+    data = rdflib.Graph().parse(CASES / f"{name}.ttl")
+    data += shacl_engine.vocabulary()
+    sparql_hits = {hit_key(h) for h in sparql_engine.run(sparql_engine.memory_store(data), "referentiel")}
+    shacl_hits = {hit_key(h) for h in shacl_engine.run(data, "referentiel")[0]}
+    assert sparql_hits == shacl_hits
+
+
+# ---------------------------------------------------------------- defective référentiels
+
+
+def _cases():
+    for name, exp in sorted(EXPECTED.items()):
+        for fmt in exp["formats"]:
+            yield pytest.param(name, fmt, id=f"{name}-{fmt}")
+        if "csv" in exp["formats"]:
+            yield pytest.param(name, "xlsx", id=f"{name}-xlsx")
+
+
+@pytest.mark.parametrize(("name", "fmt"), list(_cases()))
+def test_defective_referentiel_yields_exactly_the_expected_result(name, fmt, tmp_path):
+    exp = EXPECTED[name]
+    path = (
+        CASES / f"{name}.{fmt}"
+        if fmt != "xlsx"
+        else csv_to_xlsx(CASES / f"{name}.csv", tmp_path / f"{name}.xlsx")
+    )
+    report = validate_referentiel(path)
+    assert not report.conforms
+    assert [(r.rule_name, r.focus, r.severity) for r in report.results] == [
+        (exp["rule"], exp["focus"], "Violation")
+    ]
+    r = report.results[0]
+    # a French message that names the resource (by label or code, never a blank node id)
+    assert r.message.startswith(r.resource + " : ")
+    assert r.message_fr in r.message
+    assert "«" in r.resource or "RNCP" in r.resource or "H33011" in r.resource
+    if fmt in ("csv", "xlsx"):
+        assert r.cell, "a spreadsheet result names its cell"
+        if fmt == "xlsx":
+            assert "!" in r.cell
+
+
+def test_valid_referentiels_conform_in_every_format(tmp_path):
+    for path in (
+        CASES / "valid.ttl",
+        CASES / "valid.csv",
+        csv_to_xlsx(CASES / "valid.csv", tmp_path / "v.xlsx"),
+    ):
+        for engine in ("sparql", "shacl"):
+            report = validate_referentiel(path, engine=engine)
+            assert report.conforms and not report.results, (path, engine, report.render("text"))
+
+
+def test_cli_exit_codes_and_cell(tmp_path):
+    runner = CliRunner()
+    ok = runner.invoke(main, ["validate", str(CASES / "valid.ttl")])
+    assert ok.exit_code == 0, ok.output
+    bad = runner.invoke(main, ["validate", str(CASES / "02-capacite-sans-condition.csv")])
+    assert bad.exit_code == 1
+    assert "« Régler et mettre en production »" in bad.output
+    assert "colonne F" in bad.output
+    en = runner.invoke(main, ["validate", "--lang", "en", str(CASES / "02-capacite-sans-condition.ttl")])
+    assert en.exit_code == 1 and "has no performance conditions" in en.output
+
+
+def test_against_store_resolves_existing_certifications(curated_store_path, tmp_path):
+    extra = tmp_path / "reco.ttl"
+    extra.write_text(
+        (CASES / "valid.ttl").read_text(encoding="utf-8")
+        + "\n<https://w3id.org/cqpi/id/reco/OCD-CEI> a cq:EquivalenceTotale ;\n"
+        '    rdfs:label "Équivalence OCD vers CEI"@fr ;\n'
+        "    cq:fromCertification cqpi:OCD ; cq:toCertification cqpi:CEI .\n",
+        encoding="utf-8",
+    )
+    runner = CliRunner()
+    alone = runner.invoke(main, ["validate", str(extra)])
+    assert alone.exit_code == 1 and "RecognitionToExists" in alone.output
+    joined = runner.invoke(
+        main, ["--store", str(curated_store_path), "validate", "--against-store", str(extra)]
+    )
+    assert joined.exit_code == 0, joined.output
+
+
+# ---------------------------------------------------------------- template round trip
+
+
+FILL = {
+    "Intitulé": "Opérateur de conditionnement",
+    "Sigle": "OCD",
+    "Type": "CQPI",
+    "Niveau": 3,
+    "Code RNCP": "RNCP99901",
+    "Délivré par": "CPNE des branches adhérentes",
+    "Nature de l'instance qui délivre": "CPNE",
+    "Branches": "Chimie\nPlasturgie",
+    "Métiers ROME": "H3301",
+    "Description des activités": "Conduite d'une ligne de conditionnement.",
+}
+ROWS = [
+    [
+        "RNCP99901BC01",
+        "Préparer la production",
+        "Préparation",
+        "Préparer la ligne",
+        "Matières vérifiées.",
+        "Instructions disponibles.",
+        "livret d'activité; entretien",
+    ],
+    [
+        "",
+        "",
+        "Conduite",
+        "Régler la ligne",
+        "Réglages ajustés.\nLigne dans l'état requis.",
+        "Dossier machine disponible.",
+        "OBS",
+    ],
+]
+
+
+def test_template_round_trip_xlsx(tmp_path):
+    from openpyxl import load_workbook
+
+    path = write_template(tmp_path / "modele.xlsx", "xlsx")
+    wb = load_workbook(path)
+    assert "Instructions" in wb.sheetnames
+    ws = wb["Certification"]
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value in FILL:
+            row[1].value = FILL[row[0].value]
+    for r in ROWS:
+        wb["Compétences"].append(r)
+    wb.save(path)
+    graph = convert_spreadsheet(path)
+    assert graph.cells
+    report = validate_referentiel(graph)
+    assert report.conforms and not report.results, report.render("text")
+    turtle = CliRunner().invoke(main, ["convert", str(path)])
+    assert turtle.exit_code == 0 and "cq:Capacite" in turtle.output
+
+
+def test_template_round_trip_csv(tmp_path):
+    path = write_template(tmp_path / "modele.csv", "csv")
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    for row in rows:
+        if row and row[0] in FILL:
+            row[1] = str(FILL[row[0]])
+    rows.extend(ROWS)
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    report = validate_referentiel(path)
+    assert report.conforms and not report.results, report.render("text")
+
+
+def test_cli_template_and_convert(tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "t.xlsx"
+    assert runner.invoke(main, ["template", "--format", "xlsx", "-o", str(out)]).exit_code == 0
+    assert out.stat().st_size > 0
+    ttl = tmp_path / "v.ttl"
+    res = runner.invoke(main, ["convert", str(CASES / "valid.csv"), "-o", str(ttl)])
+    assert res.exit_code == 0, res.output
+    assert validate_referentiel(ttl).conforms
+
+
+# ---------------------------------------------------------------- report formats
+
+
+def test_report_formats():
+    report = validate_referentiel(CASES / "04-cqpi-non-paritaire.ttl")
+    text = report.render("text")
+    assert text.splitlines()[1].startswith("non conforme : 1 violations")
+    assert "_:" not in text and "_:" not in report.render("csv")
+    data = json.loads(report.render("json"))
+    assert data["conforms"] is False and data["counts"]["Violation"] == 1
+    assert "<h3>" in report.render("html")
+    g = rdflib.Graph().parse(data=report.render("turtle"), format="turtle")
+    rep = next(g.subjects(rdflib.RDF.type, SH.ValidationReport))
+    assert g.value(rep, SH.conforms).toPython() is False
+    assert len(list(g.objects(rep, SH.result))) == 1
+    rows = list(csv.reader(io.StringIO(report.render("csv"))))
+    assert rows[0][:3] == ["gravité", "ressource", "propriété"] and len(rows) == 2
+
+
+def test_blank_nodes_are_named_by_their_parent():
+    g = rdflib.Graph().parse(CASES / "valid.ttl")
+    cq = rdflib.Namespace("https://w3id.org/cqpi/def#")
+    cap = rdflib.URIRef(ID + "competence/OCD-1")
+    blank = rdflib.BNode()
+    g.add((cap, cq.expectedResult, blank))
+    g.add((blank, rdflib.RDF.type, cq.ResultatAttendu))
+    report = validate_referentiel(g)
+    assert [r.rule_name for r in report.results] == ["ExpectedResultText"]
+    assert report.results[0].resource.startswith("Résultat attendu observable ou mesurable de Capacité")
+    assert "_:" not in report.render("text") and "_:" not in report.render("csv")
+
+
+# ---------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("bad.ttl", b"@prefix cq: <https://w3id.org/cqpi/def#> .\ncq:a cq:b ;; .\n", ["Turtle", "ligne 2"]),
+        ("bad.nt", b"<a> <b> .\n", ["N-Triples", "ligne 1"]),
+        ("bad.jsonld", b'{"@id": 3}', ["JSON-LD"]),
+        ("bad.rdf", b"<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'><x", ["RDF/XML"]),
+        ("bad.xlsx", b"not a zip file", ["XLSX"]),
+        ("bad.csv", b"\xff\xfe\x00garbage", ["CSV", "UTF-8"]),
+        ("bad.pdf", b"%PDF", ["extension", "Turtle"]),
+    ],
+)
+def test_unreadable_input_exits_2_naming_format_and_place(tmp_path, name, content, expected):
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 2, result.output
+    for word in expected:
+        assert word in result.output
+
+
+def test_missing_column_is_named(tmp_path):
+    text = (
+        (CASES / "valid.csv")
+        .read_text(encoding="utf-8")
+        .replace(",Conditions de réalisation,", ",Conditions,")
+    )
+    path = tmp_path / "col.csv"
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert "Conditions de réalisation" in result.output and "manquante" in result.output
+
+
+def test_unreadable_cell_is_named(tmp_path):
+    text = (
+        (CASES / "valid.csv")
+        .read_text(encoding="utf-8")
+        .replace("observation en situation de travail\n", "télépathie\n", 1)
+    )
+    path = tmp_path / "cell.csv"
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["convert", str(path)])
+    assert result.exit_code == 2
+    assert "télépathie" in result.output and "ligne 21, colonne G" in result.output

@@ -1,0 +1,202 @@
+"""End-to-end tests of the web view in a real headless Chromium (Debian's `chromium`, driven by
+Playwright, never a downloaded browser) against a real `cqpi serve` on 127.0.0.1:
+search → certification page → path explorer → SPARQL query → validation upload.
+Screenshots go to test-artifacts/."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from webdata import ID, build_web_store
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    store = build_web_store(tmp_path_factory.mktemp("browser") / "store")
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "cqpi_graph",
+            "--store",
+            str(store),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(url + "/", timeout=1)
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    raise RuntimeError(proc.stdout.read().decode()) from None
+                time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser_context(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (.ci/system-deps.sh installs it)")
+    playwright = pytest.importorskip("playwright.sync_api")
+    ARTIFACTS.mkdir(exist_ok=True)
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with playwright.sync_playwright() as p:
+        ctx = p.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=ARGS,
+            locale="fr-FR",
+            viewport={"width": 1280, "height": 900},
+            accept_downloads=False,
+        )
+        yield ctx
+        ctx.close()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture
+def page(browser_context):  # noqa: ANN001, ANN201
+    pg = browser_context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.on("dialog", lambda d: (errors.append("dialog: " + d.message), d.dismiss()))
+    pg.errors = errors
+    yield pg
+    pg.close()
+
+
+def shot(pg, name: str) -> None:  # noqa: ANN001
+    pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_search_certification_path_sparql_validation(server: str, page, tmp_path: Path) -> None:  # noqa: ANN001
+    # 1. home → search with autocomplete
+    page.goto(server + "/")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    page.fill("#home-q", "conducteur de tests")
+    suggestion = page.locator(".ac-list li", has_text="Conducteur de tests web")
+    suggestion.wait_for(timeout=10_000)
+    shot(page, "01-home-autocomplete")
+    suggestion.click()
+
+    # 2. the certification page, in French, with its branches and référentiel
+    page.wait_for_url("**/resource/cqpi/TWEB")
+    assert page.locator("h1").inner_text() == "Conducteur de tests web"
+    assert "Branche test de la plasturgie" in page.locator("td.branches").inner_text()
+    assert page.locator("#referentiel").is_visible()
+    assert "Les matières sont conformes" in page.locator("table.capacities").inner_text()
+    assert page.locator("link[rel=alternate][type='text/turtle']").count() == 1
+    shot(page, "02-certification")
+    page.click("text=Explorateur de parcours")
+
+    # 3. the path explorer, from this certification
+    page.wait_for_url("**/paths?**")
+    assert page.locator("#path-form").is_visible()
+    assert page.input_value("#from") == ID + "cqpi/TWEB"
+    # holders of the CQPM get an exemption towards this CQPI: choose both ends with the autocomplete
+    page.fill("#from-text", "CQPM de test")
+    page.locator(".ac-list li", has_text="CQPM de test de conduite").first.click()
+    assert page.input_value("#from") == ID + "cqpm/TWEBM"
+    page.fill("#to-text", "conducteur de tests")
+    page.locator(".ac-list li", has_text="Conducteur de tests web").first.click()
+    assert page.input_value("#to") == ID + "cqpi/TWEB"
+    page.click("#path-form button[type=submit]")
+    page.wait_for_load_state()
+    assert "to=" in page.url
+    from web.optional import module
+
+    if module("paths") is not None:
+        svg = page.locator("svg.path-diagram").first
+        svg.wait_for(timeout=10_000)
+        assert "Conduire la ligne" in page.locator("section.path").first.inner_text()
+    shot(page, "03-paths")
+
+    # 4. a SPARQL query in YASGUI, answered by /sparql
+    page.goto(server + "/query")
+    page.locator(".yasqe .CodeMirror").wait_for(timeout=15_000)
+    page.evaluate("""() => { window.cqpiYasgui.getTab().setQuery(
+        'PREFIX cq: <https://w3id.org/cqpi/def#>\\n'
+        + 'PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\\n'
+        + 'SELECT ?cqpi ?label WHERE { ?cqpi a cq:CQPI ; rdfs:label ?label '
+        + 'FILTER(LANG(?label) = \"fr\") }'); }""")
+    page.locator(".yasqe_queryButton").click()
+    page.locator(".yasr", has_text="Conducteur de tests web").wait_for(timeout=15_000)
+    assert "query=" in page.url  # the address is the shareable link
+    shot(page, "04-sparql")
+
+    # 5. the validation page: upload a référentiel
+    ref = tmp_path / "referentiel.ttl"
+    ref.write_text(
+        "@prefix cq: <https://w3id.org/cqpi/def#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        '<https://w3id.org/cqpi/id/cqp/NOUVEAU> a cq:CQP ; rdfs:label "Nouveau CQP <b>test</b>"@fr .\n',
+        encoding="utf-8",
+    )
+    page.goto(server + "/validate")
+    page.set_input_files("#file", str(ref))
+    page.click("#validate-form button[type=submit]")
+    page.locator("#report").wait_for(timeout=15_000)
+    assert "referentiel.ttl" in page.locator("#report h2").inner_text()
+    shot(page, "05-validation")
+    assert page.errors == []
+
+
+def test_hostile_labels_never_run_in_the_browser(server: str, page) -> None:  # noqa: ANN001
+    page.goto(server + "/resource/cert/RNCP99666")
+    assert "<script>alert('xss')</script>" in page.locator("h1").inner_text()  # shown as text
+    page.goto(server + "/socle?cert=" + ID + "cert/RNCP99666&cert=" + ID + "cqpi/TWEB")
+    page.fill("#home-q, header input[name=q]", "piégé")
+    page.locator(".ac-list li").first.wait_for(timeout=10_000)
+    shot(page, "06-escaping")
+    assert page.errors == []

@@ -1,0 +1,182 @@
+# ruff: noqa: E501 - the translation table keeps each message on one line
+"""French interface by default, English by ?lang=en (remembered in a cookie) or Accept-Language.
+
+Messages are written in French in the templates and the code: ``_("Rechercher")``; the English
+table below translates them. A message missing from the table shows in French.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, g, request
+
+LANGS = ("fr", "en")
+COOKIE = "lang"
+
+EN: dict[str, str] = {
+    "Accueil": "Home",
+    "Rechercher": "Search",
+    "Recherche": "Search",
+    "Ressource": "Resource",
+    "Parcours": "Paths",
+    "Socles communs": "Shared sockets",
+    "Requêtes SPARQL": "SPARQL queries",
+    "Validation": "Validation",
+    "Téléchargements": "Downloads",
+    "Le graphe des certifications professionnelles et de leurs équivalences": "The graph of French professional certifications and their equivalences",
+    "Chercher une certification, un bloc, une branche, un code RNCP, RS, BCN, ROME ou IDCC": "Search a certification, bloc, branch, or an RNCP, RS, BCN, ROME or IDCC code",
+    "Type": "Type",
+    "Niveau": "Level",
+    "Branche": "Branch",
+    "Statut": "Status",
+    "tous": "all",
+    "toutes": "all",
+    "active": "active",
+    "inactive": "inactive",
+    "Filtrer": "Filter",
+    "résultat": "result",
+    "résultats": "results",
+    "Aucun résultat.": "No results.",
+    "Certifications": "Certifications",
+    "CQPI": "CQPI",
+    "Branches professionnelles": "Professional branches",
+    "Quelques chiffres": "A few figures",
+    "triplets": "triples",
+    "Graphes nommés": "Named graphs",
+    "Types": "Types",
+    "Codes": "Codes",
+    "Certificateurs": "Awarding bodies",
+    "Branches": "Branches",
+    "Blocs de compétences": "Competence blocs",
+    "Compétences": "Competences",
+    "Référentiel": "Framework",
+    "Activités": "Activities",
+    "Capacités": "Capacities",
+    "Résultats attendus": "Expected results",
+    "Conditions de réalisation": "Conditions",
+    "Reconnaissances": "Recognitions",
+    "Reconnaissances reçues (vers cette certification)": "Recognitions received (towards this certification)",
+    "Reconnaissances accordées (depuis cette certification)": "Recognitions granted (from this certification)",
+    "Succession": "Succession",
+    "Remplace": "Replaces",
+    "Remplacée par": "Replaced by",
+    "Proximité de contenu": "Content proximity",
+    "La proximité de contenu n'est pas une équivalence juridique.": "Content proximity is not a legal equivalence.",
+    "Compétences partagées avec d'autres certifications": "Competences shared with other certifications",
+    "Métiers ROME": "ROME jobs",
+    "Toutes les déclarations et leur provenance": "Every statement and its provenance",
+    "Déclarations entrantes": "Incoming statements",
+    "propriété": "property",
+    "valeur": "value",
+    "graphe": "graph",
+    "Provenance des graphes": "Provenance of the graphs",
+    "Autres formats": "Other formats",
+    "Ressource introuvable": "Resource not found",
+    "Aucune ressource ne porte cet identifiant.": "No resource has this identifier.",
+    "Vouliez-vous dire :": "Did you mean:",
+    "de": "from",
+    "vers": "to",
+    "blocs accordés": "granted blocs",
+    "reste à passer": "left to pass",
+    "base juridique": "legal basis",
+    "source": "source",
+    "sens": "direction",
+    "Explorateur de parcours": "Path explorer",
+    "Depuis": "From",
+    "Vers": "To",
+    "Chercher": "Find",
+    "Atteignables depuis": "Reachable from",
+    "Chemin": "Path",
+    "Alternatives": "Alternatives",
+    "Aucun chemin trouvé.": "No path found.",
+    "Ce module n'est pas encore disponible dans cette installation.": "This module is not available in this installation yet.",
+    "Explorateur de socles": "Socket explorer",
+    "Certifications à comparer": "Certifications to compare",
+    "ou une branche": "or a branch",
+    "Inclure les alignements calculés": "Include computed alignments",
+    "Comparer": "Compare",
+    "Compétences communes": "Shared competences",
+    "Recouvrement deux à deux": "Pairwise overlap",
+    "Éditeur SPARQL": "SPARQL editor",
+    "Exemples de requêtes": "Example queries",
+    "Point d'accès": "Endpoint",
+    "Valider un référentiel": "Validate a framework",
+    "Fichier (Turtle, RDF/XML, JSON-LD, N-Triples ou tableur .xlsx)": "File (Turtle, RDF/XML, JSON-LD, N-Triples or .xlsx spreadsheet)",
+    "Valider": "Validate",
+    "Télécharger le modèle vide": "Download the empty template",
+    "Rapport": "Report",
+    "conforme": "conforms",
+    "non conforme": "does not conform",
+    "Télécharger le rapport": "Download the report",
+    "Fichier trop volumineux": "File too large",
+    "Type de fichier refusé": "File type refused",
+    "Aucun fichier n'a été envoyé.": "No file was sent.",
+    "Rien n'est conservé sur le serveur.": "Nothing is kept on the server.",
+    "Aucun fichier à télécharger pour l'instant.": "No file to download yet.",
+    "Erreur": "Error",
+    "Page introuvable": "Page not found",
+    "Erreur interne du serveur": "Internal server error",
+    "Service momentanément indisponible": "Service temporarily unavailable",
+    "Requête trop volumineuse": "Request too large",
+    "Méthode non autorisée": "Method not allowed",
+    "Le graphe n'est pas encore construit : lancez `cqpi build`.": "The graph is not built yet: run `cqpi build`.",
+    "Description lisible par machine": "Machine-readable description",
+    "Exécuter": "Run",
+    "partage": "shares",
+    "compétence(s)": "competence(s)",
+    "oui": "yes",
+    "non": "no",
+    "Modalités d'évaluation": "Assessment methods",
+    "Niveaux": "Levels",
+    "Graphe": "Graph",
+    "Description du graphe": "Graph description",
+    "Étape": "Step",
+    "reste à passer :": "left to pass:",
+    "rien": "nothing",
+    "Autres certifications de la branche": "Other certifications of the branch",
+    "Certifications liées": "Related certifications",
+    "Premier niveau d'ouvrier qualifié": "First level of skilled worker",
+    "Français": "Français",
+    "English": "English",
+}
+
+
+def pick_lang() -> str:
+    asked = request.args.get("lang")
+    if asked in LANGS:
+        return asked
+    cookie = request.cookies.get(COOKIE)
+    if cookie in LANGS:
+        return cookie
+    # French unless the browser prefers English to French.
+    for value, quality in request.accept_languages:
+        primary = value.split("-")[0].lower()
+        if quality > 0 and primary in LANGS:
+            return primary
+    return "fr"
+
+
+def gettext(message: str) -> str:
+    if getattr(g, "lang", "fr") == "en":
+        return EN.get(message, message)
+    return message
+
+
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def _set_lang() -> None:
+        g.lang = pick_lang()
+
+    @app.after_request
+    def _remember(resp):  # noqa: ANN001, ANN202
+        asked = request.args.get("lang")
+        if asked in LANGS:
+            resp.set_cookie(COOKIE, asked, max_age=365 * 86400, samesite="Lax", httponly=True)
+        resp.vary.add("Accept-Language")
+        return resp
+
+    app.jinja_env.globals["_"] = gettext
+    app.jinja_env.globals["LANGS"] = LANGS
+
+    @app.context_processor
+    def _inject() -> dict:
+        return {"lang": getattr(g, "lang", "fr")}

@@ -1,0 +1,84 @@
+"""Security basics of the web view: headers, error pages without stack traces, escaping.
+
+Jinja autoescaping is on for every template (.html and .svg); nothing here writes files.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, g, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from cqpi_graph.errors import StoreError, StoreNotBuiltError
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return (
+        best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
+
+
+def error_response(status: int, title: str, message: str):  # noqa: ANN201
+    from .i18n import gettext as _
+
+    if wants_json() or request.path.startswith("/sparql") and request.method == "POST":
+        resp = jsonify({"error": _(title), "message": message, "status": status})
+        resp.status_code = status
+        return resp
+    return render_template("error.html", status=status, title=_(title), message=message), status
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_options = {**app.jinja_options, "autoescape": True}
+    app.jinja_env.autoescape = True
+
+    @app.after_request
+    def _headers(resp):  # noqa: ANN001, ANN202
+        resp.headers.setdefault("Content-Security-Policy", CSP)
+        resp.headers["X-Content-Type-Options"] = "nosniff"
+        resp.headers.setdefault("X-Frame-Options", "DENY")
+        resp.headers.setdefault("Referrer-Policy", "same-origin")
+        return resp
+
+    @app.errorhandler(StoreNotBuiltError)
+    def _not_built(exc: StoreNotBuiltError):  # noqa: ANN202
+        return error_response(
+            503,
+            "Service momentanément indisponible",
+            "Le graphe n'est pas encore construit : lancez `cqpi build`."
+            if g.get("lang", "fr") == "fr"
+            else "The graph is not built yet: run `cqpi build`.",
+        )
+
+    @app.errorhandler(StoreError)
+    def _store_error(exc: StoreError):  # noqa: ANN202
+        app.logger.error("store error: %s", exc)
+        return error_response(503, "Service momentanément indisponible", str(exc))
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):  # noqa: ANN202
+        titles = {
+            404: "Page introuvable",
+            405: "Méthode non autorisée",
+            413: "Requête trop volumineuse",
+            503: "Service momentanément indisponible",
+        }
+        resp = error_response(exc.code or 500, titles.get(exc.code or 500, "Erreur"), exc.description or "")
+        if exc.code == 405 and hasattr(exc, "valid_methods") and exc.valid_methods:
+            if isinstance(resp, tuple):
+                return resp[0], resp[1], {"Allow": ", ".join(exc.valid_methods)}
+            resp.headers["Allow"] = ", ".join(exc.valid_methods)
+        return resp
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):  # noqa: ANN202
+        if app.debug or app.testing and app.config.get("PROPAGATE_EXCEPTIONS"):
+            raise exc
+        app.logger.exception("unexpected error on %s", request.path)
+        return error_response(500, "Erreur interne du serveur", "")

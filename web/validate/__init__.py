@@ -1,0 +1,224 @@
+"""Validation page: upload a référentiel (RDF or the spreadsheet template), read the report in the
+page, download it (HTML/CSV/Turtle), download the empty template. Uploads are size-capped,
+type-checked, kept in memory only and never written to disk. Uses cqpi_graph.validate."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import inspect
+import io
+import os
+import tempfile
+from urllib.parse import quote
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, abort, current_app, render_template, request
+
+from ..i18n import gettext as _
+from ..optional import function, module, plain
+
+bp = Blueprint("validate", __name__, template_folder="templates")
+
+RDF_EXT = {
+    ".ttl": "turtle",
+    ".nt": "ntriples",
+    ".jsonld": "jsonld",
+    ".json": "jsonld",
+    ".rdf": "rdfxml",
+    ".owl": "rdfxml",
+    ".xml": "rdfxml",
+}
+SHEET_EXT = {".xlsx": "xlsx", ".csv": "csv"}
+OX_FORMAT = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
+
+
+class UploadRefused(Exception):
+    def __init__(self, status: int, title: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.title, self.message = status, title, message
+
+
+def check_upload(filename: str, data: bytes) -> str:
+    """The format of an upload, from its extension checked against its content."""
+    ext = os.path.splitext(filename or "")[1].lower()
+    fmt = RDF_EXT.get(ext) or SHEET_EXT.get(ext)
+    if fmt is None:
+        raise UploadRefused(
+            415,
+            _("Type de fichier refusé"),
+            f"« {ext or filename} » : Turtle (.ttl), N-Triples (.nt), JSON-LD (.jsonld), "
+            f"RDF/XML (.rdf, .xml) ou tableur (.xlsx, .csv) attendu",
+        )
+    if fmt == "xlsx":
+        if not data.startswith(b"PK\x03\x04"):
+            raise UploadRefused(
+                415, _("Type de fichier refusé"), "ce fichier .xlsx n'est pas un classeur Excel (zip)"
+            )
+        return fmt
+    if b"\x00" in data[:8192] or data.startswith(b"PK\x03\x04"):
+        raise UploadRefused(
+            415, _("Type de fichier refusé"), f"fichier binaire : un fichier texte {ext} est attendu"
+        )
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UploadRefused(
+            415, _("Type de fichier refusé"), f"le fichier n'est pas en UTF-8 (octet {exc.start})"
+        ) from None
+    return fmt
+
+
+def parse_rdf(data: bytes, fmt: str) -> int:
+    try:
+        return sum(1 for _ in ox.parse(data, format=OX_FORMAT[fmt], base_iri="https://w3id.org/cqpi/upload/"))
+    except SyntaxError as exc:
+        raise UploadRefused(400, _("Erreur"), f"fichier illisible ({fmt}) : {exc}") from None
+
+
+def _call_validator(fn, data: bytes, fmt: str, filename: str, lang: str):  # noqa: ANN001, ANN202
+    """Call the validation library with bytes if it takes them, else with a private temporary file
+    (a name we choose, in a fresh private directory, removed at once)."""
+    params = inspect.signature(fn).parameters
+    kwargs = {k: v for k, v in (("lang", lang), ("fmt", fmt), ("format", fmt)) if k in params}
+    first = next(iter(params), "")
+    if first in ("data", "content", "raw"):
+        return fn(data, **kwargs)
+    with tempfile.TemporaryDirectory(prefix="cqpi-upload-") as tmp:
+        ext = os.path.splitext(filename)[1].lower()
+        path = os.path.join(tmp, "upload" + ext)
+        with open(path, "wb") as fh:
+            fh.write(data)
+        return fn(path, **kwargs)
+
+
+def report_rows(report) -> list[dict]:  # noqa: ANN001
+    data = plain(report)
+    items = data.get("results", []) if isinstance(data, dict) else data
+    rows = []
+    for r in items or []:
+        if isinstance(r, dict):
+            rows.append({k: ("" if v is None else v if isinstance(v, str) else str(v)) for k, v in r.items()})
+    return rows
+
+
+def to_csv(rows: list[dict]) -> str:
+    out = io.StringIO()
+    keys = list(dict.fromkeys(k for r in rows for k in r)) or ["message"]
+    w = csv.DictWriter(out, fieldnames=keys)
+    w.writeheader()
+    for r in rows:
+        w.writerow(r)
+    return out.getvalue()
+
+
+def data_url(mime: str, text: str) -> str:
+    return f"data:{mime};charset=utf-8;base64," + base64.b64encode(text.encode("utf-8")).decode("ascii")
+
+
+def run_validation(fn, data: bytes, filename: str) -> dict:  # noqa: ANN001
+    """cqpi_graph.validate.validate_referentiel on the upload, which it reads from a file: a name we
+    choose, in a fresh private directory, removed as soon as the report is made."""
+    from pathlib import Path
+
+    from ..graph import lang
+
+    ext = os.path.splitext(filename)[1].lower()
+    with tempfile.TemporaryDirectory(prefix="cqpi-upload-") as tmp:
+        path = Path(tmp) / ("referentiel" + ext)
+        path.write_bytes(data)
+        try:
+            report = fn([path], lang=lang())
+        except Exception as exc:  # noqa: BLE001 - the library's clear input errors (cell, line)
+            from cqpi_graph.errors import CqpiError
+
+            if not isinstance(exc, CqpiError):
+                raise
+            raise UploadRefused(400, _("Erreur"), str(exc).replace(str(path), filename)) from None
+    csv_text = report.render("csv")
+    # the machine columns (IRIs, RDF terms) stay in the downloads, not in the page
+    rows = [{k: v for k, v in r.items() if "iri" not in k and "rdf" not in k}
+            for r in csv.DictReader(io.StringIO(csv_text))]
+    summary = report.summary_line() if hasattr(report, "summary_line") else ""
+    return {
+        "conforms": bool(report.conforms),
+        "summary": summary.replace(str(path), filename) if summary else summary,
+        "rows": rows,
+        "downloads": [
+            ("HTML", "rapport.html", data_url("text/html", report.render("html"))),
+            ("CSV", "rapport.csv", data_url("text/csv", csv_text)),
+            ("Turtle", "rapport.ttl", data_url("text/turtle", report.render("turtle"))),
+        ],
+    }
+
+
+@bp.get("/validate")
+def page():  # noqa: ANN201
+    mod = module("validate")
+    return render_template(
+        "validate/validate.html",
+        available=mod is not None,
+        report=None,
+        max_mb=current_app.config["UPLOAD_MAX_BYTES"] / 1e6,
+    )
+
+
+@bp.post("/validate")
+def upload():  # noqa: ANN201
+    cap = current_app.config["UPLOAD_MAX_BYTES"]
+    mod = module("validate")
+    ctx: dict = {"available": mod is not None, "report": None, "max_mb": cap / 1e6, "filename": None}
+    f = request.files.get("file")
+    try:
+        if f is None or not f.filename:
+            raise UploadRefused(400, _("Erreur"), _("Aucun fichier n'a été envoyé."))
+        data = f.stream.read(cap + 1)
+        if len(data) > cap:
+            raise UploadRefused(413, _("Fichier trop volumineux"), f"au plus {cap / 1e6:g} Mo")
+        name = os.path.basename(f.filename.replace("\\", "/"))[:200]
+        ctx["filename"] = name
+        fmt = check_upload(name, data)
+        triples = parse_rdf(data, fmt) if fmt in OX_FORMAT else None
+        fn = function(mod, "validate_referentiel")
+        if fn is None:
+            ctx["report"] = {"conforms": None, "triples": triples, "rows": [], "summary": None}
+        else:
+            ctx["report"] = run_validation(fn, data, name)
+            ctx["report"]["triples"] = triples
+    except UploadRefused as exc:
+        ctx["error"] = {"title": exc.title, "message": exc.message}
+        return render_template("validate/validate.html", **ctx), exc.status
+    return render_template("validate/validate.html", **ctx)
+
+
+@bp.get("/validate/template.<ext>")
+def template_file(ext: str):  # noqa: ANN201
+    if ext not in ("xlsx", "csv"):
+        abort(404)
+    mod = module("validate")
+    fn = function(mod, "template_bytes", "make_template", "write_template")
+    if fn is None:
+        return render_template("unavailable.html", title=_("Télécharger le modèle vide")), 503
+    if "path" in inspect.signature(fn).parameters or fn.__name__ == "write_template":
+        with tempfile.TemporaryDirectory(prefix="cqpi-template-") as tmp:
+            path = os.path.join(tmp, f"modele.{ext}")
+            fn(path, ext) if len(inspect.signature(fn).parameters) > 1 else fn(path)
+            with open(path, "rb") as fh:
+                payload = fh.read()
+    else:
+        payload = fn(ext)
+        if isinstance(payload, str):
+            payload = payload.encode("utf-8")
+    mime = (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        if ext == "xlsx"
+        else "text/csv; charset=utf-8"
+    )
+    resp = Response(payload, mimetype=mime)
+    resp.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'modele-referentiel.{ext}')}"
+    return resp
