@@ -81,7 +81,7 @@ class Bloc:
     label: str = ""
 
     def display(self) -> str:
-        return " ".join(x for x in (self.code, self.label) if x) or _local(self.iri)
+        return " ".join(x for x in (self.code, self.label) if x) or _local(self.iri).split("#")[-1]
 
     def to_dict(self) -> dict:
         return {"iri": self.iri, "code": self.code, "label": self.label}
@@ -682,7 +682,7 @@ def _build_graph(store: Store) -> RecognitionGraph:
                 rg.virtual_targets[u][fold(br_label)] = v
         rg.graph.add_node(v, kind="certification", info=info, virtual=True)
         module = f"{v}-modules"
-        rg.blocs[module] = Bloc(module, "modules", f"modules complémentaires spécifiques à {where} "
+        rg.blocs[module] = Bloc(module, "", f"modules complémentaires spécifiques à {where} "
                                 "(non détaillés par la source)")
         e = edge(u, v, CQ + "leadsWithModulesTo")
         e["graphs"] |= {Graphs.CURATED}
