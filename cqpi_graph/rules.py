@@ -176,14 +176,16 @@ def _fixpoint(tb: TBox, facts: set[Triple]) -> set[Triple]:
     for s, p, o in facts:
         by_pred[p][s].add(o)
     frontier = set(facts)
-    while frontier:
-        new: set[Triple] = set()
+    new: set[Triple] = set()
 
-        def add(t: Triple) -> None:
-            if t not in facts:
-                facts.add(t)
-                new.add(t)
-                by_pred[t[1]][t[0]].add(t[2])
+    def add(t: Triple) -> None:
+        if t not in facts:
+            facts.add(t)
+            new.add(t)
+            by_pred[t[1]][t[0]].add(t[2])
+
+    while frontier:
+        new.clear()
 
         for s, p, o in frontier:
             for q in tb.props_of(p):
@@ -209,7 +211,7 @@ def _fixpoint(tb: TBox, facts: set[Triple]) -> set[Triple]:
                     stack.extend(succ.get(node, ()))
                 for node in seen:
                     add((start, q, node))
-        frontier = new
+        frontier = set(new)
     return facts
 
 

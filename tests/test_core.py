@@ -139,8 +139,8 @@ def test_rules_engine_equals_reasonable_with_every_registry(full_store) -> None:
 def test_unsupported_axiom_falls_back_to_a_general_reasoner(store_env: Path, tmp_path: Path) -> None:
     """A construct the compiled rules don't implement: the build uses a general OWL RL reasoner."""
     extra = tmp_path / "chain.ttl"
-    extra.write_text("""@prefix cq: <https://w3id.org/cqpi/def#> . @prefix owl: <http://www.w3.org/2002/07/owl#> .
-@prefix ex: <https://example.org/> .
+    extra.write_text("""@prefix cq: <https://w3id.org/cqpi/def#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> . @prefix ex: <https://example.org/> .
 ex:Niveau3 owl:equivalentClass [ a owl:Restriction ; owl:onProperty cq:level ;
     owl:hasValue <https://w3id.org/cqpi/id/niveau/3> ] .
 ex:c cq:level <https://w3id.org/cqpi/id/niveau/3> .
@@ -155,8 +155,8 @@ ex:c cq:level <https://w3id.org/cqpi/id/niveau/3> .
 
 def test_axioms_in_extra_data_are_used_by_the_rules_engine(store_env: Path, tmp_path: Path) -> None:
     extra = tmp_path / "sub.ttl"
-    extra.write_text("""@prefix cq: <https://w3id.org/cqpi/def#> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix ex: <https://example.org/> .
+    extra.write_text("""@prefix cq: <https://w3id.org/cqpi/def#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix ex: <https://example.org/> .
 ex:CQPBranche rdfs:subClassOf cq:CQP . ex:x a ex:CQPBranche .
 """, encoding="utf-8")
     build(store_env, extra_data=[extra])
