@@ -240,3 +240,19 @@ def test_python_dash_m_entry_point(curated_store_path: Path) -> None:
         capture_output=True, text=True, check=True,
     )
     assert int(proc.stdout.splitlines()[1]) >= 1
+
+
+def test_registries_folder_is_discovered(shared_data: Path) -> None:
+    """`cqpi build --registries DIR` finds every export of the shared data folder."""
+    from conftest import SHARED_IMPORTS
+
+    from cqpi_graph.importers.discover import discover
+
+    found = [(name, path.relative_to(shared_data).as_posix()) for name, path in discover(shared_data)]
+    assert sorted(found) == sorted(SHARED_IMPORTS)
+
+
+def test_registries_folder_without_exports_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("rien", encoding="utf-8")
+    code, _, err = cli("--store", str(tmp_path / "s"), "build", "--registries", str(tmp_path))
+    assert code == 2 and "aucun export de registre reconnu" in err
