@@ -57,6 +57,8 @@ def export_cmd(obj, fmt: str | None, graph: str | None, profile: str | None, all
     if all_:
         _export_all(obj, fmt, graph, profile, output, codes, base_url, compress)
         return
+    if compress is not None:
+        raise click.UsageError("--gzip / --no-gzip ne s'emploient qu'avec --all")
     if output is not None and output.is_dir():
         raise click.UsageError(f"-o {output} est un dossier (un dossier ne va qu'avec --all)")
     out = output if output is not None else "-"

@@ -10,6 +10,7 @@ dumps of the downloads folder."""
 from __future__ import annotations
 
 import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -142,7 +143,8 @@ VOID_ACCEPT = {
     "application/json": "jsonld",
     "application/n-triples": "ntriples",
 }
-_VOID_CACHE: dict[tuple, bytes] = {}
+_VOID_CACHE: dict[tuple, tuple[float, bytes]] = {}
+VOID_TTL = 300.0  # seconds; a new build (a new store generation) also starts afresh
 _VOID_LOCK = threading.Lock()
 
 
@@ -166,14 +168,17 @@ def void_response(fmt: str) -> Response:
     base = base_url().rstrip("/") + "/"
     dumps = tuple(f"{base}downloads/{n}" for n in listing() if is_dump(n))
     key = (holder().generation(), base, fmt, dumps)
+    now = time.monotonic()
     with _VOID_LOCK:
-        data = _VOID_CACHE.get(key)
-    if data is None:
+        cached = _VOID_CACHE.get(key)
+    if cached is not None and now - cached[0] < VOID_TTL:
+        data = cached[1]
+    else:
         data = dataset_description(store(), base, fmt=fmt, dumps=dumps)
         with _VOID_LOCK:
             if len(_VOID_CACHE) > 32:  # bounded: the base comes from the request's Host
                 _VOID_CACHE.clear()
-            _VOID_CACHE[key] = data
+            _VOID_CACHE[key] = (now, data)
     mime = VOID_TYPES[fmt][0]
     resp = Response(data, mimetype=mime)
     if mime.startswith("text/"):
