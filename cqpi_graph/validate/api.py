@@ -85,26 +85,52 @@ def to_results(
     return out
 
 
+def _local(store: Store | ox.Store) -> ox.Store | None:
+    """The Oxigraph store to read directly: the embedded store's own, else None (a server)."""
+    if isinstance(store, ox.Store):
+        return store
+    return getattr(store, "raw", None)
+
+
+def _describe(store: Store | ox.Store, iris: set[rdflib.URIRef]) -> Iterable[tuple]:
+    """(s, p, o) as rdflib terms: what the store says about each IRI, and the blocs of it."""
+    raw = _local(store)
+    if raw is not None:
+        for iri in iris:
+            node = ox.NamedNode(str(iri))
+            for q in raw.quads_for_pattern(node, None, None, None):
+                if not isinstance(q.object, ox.Triple):
+                    yield to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)
+            for q in raw.quads_for_pattern(None, to_ox(CQN.blocOf), node, None):
+                yield to_rdflib(q.subject), CQN.blocOf, iri
+        return
+    # A remote server: one CONSTRUCT per round of IRIs, in chunks.
+    ordered = sorted(iris)
+    for start in range(0, len(ordered), 200):
+        values = " ".join(f"<{i}>" for i in ordered[start : start + 200])
+        data = store.construct(  # type: ignore[union-attr]
+            f"""CONSTRUCT {{ ?s ?p ?o . ?b <{CQN.blocOf}> ?s }} WHERE {{ VALUES ?s {{ {values} }}
+                {{ ?s ?p ?o }} UNION {{ ?b <{CQN.blocOf}> ?s }} }}""",
+            "ntriples",
+        )
+        for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES):
+            if not isinstance(t.object, ox.Triple):
+                yield to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)
+
+
 def store_context(store: Store | ox.Store, graph: rdflib.Graph) -> rdflib.Graph:
     """What the store says about the IRIs a file refers to (and their blocs, bodies, twins)."""
-    raw: ox.Store = store.raw if hasattr(store, "raw") else store  # type: ignore[assignment]
     ctx = rdflib.Graph()
     frontier = {n for t in graph for n in (t[0], t[2]) if isinstance(n, rdflib.URIRef)}
     seen: set[rdflib.URIRef] = set()
     for _ in range(2):
         nxt: set[rdflib.URIRef] = set()
-        for iri in frontier - seen:
-            seen.add(iri)
-            node = ox.NamedNode(str(iri))
-            for q in raw.quads_for_pattern(node, None, None, None):
-                if isinstance(q.object, ox.Triple):
-                    continue
-                s, p, o = to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)
-                ctx.add((s, p, o))
-                if p in CONTEXT_HOPS and isinstance(o, rdflib.URIRef):
-                    nxt.add(o)
-            for q in raw.quads_for_pattern(None, to_ox(CQN.blocOf), node, None):
-                ctx.add((to_rdflib(q.subject), CQN.blocOf, iri))
+        todo = frontier - seen
+        seen |= todo
+        for s, p, o in _describe(store, todo):
+            ctx.add((s, p, o))
+            if s in todo and p in CONTEXT_HOPS and isinstance(o, rdflib.URIRef):
+                nxt.add(o)
         frontier = nxt
     return ctx
 
@@ -167,7 +193,12 @@ def validate_store(store: Store | ox.Store, *, lang: str = "fr") -> ValidationRe
     Consistency rules (codes, links, cycles, dates) are violations; missing content is a warning.
     """
     started = time.perf_counter()
-    raw: ox.Store = store.raw if hasattr(store, "raw") else store  # type: ignore[assignment]
+    raw = _local(store)
+    if raw is None:
+        # A remote server: the rules are many whole-graph queries, so read the graph once into an
+        # in-memory Oxigraph store (as an import does) rather than send each rule to the server.
+        raw = ox.Store()
+        raw.bulk_extend(store.quads())  # type: ignore[union-attr]
     hits = list(sparql_engine.run(raw, "store"))
     namer = Namer(store_triples(raw), shacl_engine.vocabulary(), lang)
     results = to_results(hits, namer, "store", lang)
