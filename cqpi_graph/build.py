@@ -7,7 +7,7 @@ generation that becomes live only when the whole build succeeded.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +20,7 @@ from .namespaces import CQ, OWL, RDF, RDFS, Graphs
 from .progress import NullProgress, Progress
 from .provenance import GraphRecord, SourceFile, now_iso, record_graph
 from .resources import turtle_files
-from .rules import UnsupportedAxiom, compile_tbox, consequences
+from .rules import UnsupportedAxiom, compile_tbox
 from .store import Store, store_writer
 
 # The asserted graphs built from the repository's own files.
@@ -162,14 +162,14 @@ def _materialise_rules(store: Store) -> None:
 
     asserted = [g for g in store.graphs() if g not in NOT_REASONED]
     tbox = compile_tbox(_schema_triples(store, asserted))
-    inf = f"<{Graphs.INFERRED}>"
     skip = ", ".join(f"<{g}>" for g in sorted(NOT_REASONED))
     skip_meta = ", ".join(f"<{g}>" for g in sorted(NOT_REASONED - {Graphs.INFERRED}))
 
     # 1. Relational facts: inverse, symmetric, transitive, and their super-properties.
     facts: set[tuple[str, str, str]] = set()
     for p in sorted(tbox.relational):
-        for r in store.select(f"SELECT ?s ?o WHERE {{ GRAPH ?g {{ ?s {p} ?o }} FILTER(?g NOT IN ({skip})) }}"):
+        query = f"SELECT ?s ?o WHERE {{ GRAPH ?g {{ ?s {p} ?o }} FILTER(?g NOT IN ({skip})) }}"
+        for r in store.select(query):
             facts.add((r["s"].n3(), p, r["o"].n3()))
     asserted_facts = set(facts)
     derived = _fixpoint(tbox, facts) - asserted_facts
