@@ -7,8 +7,8 @@ At the chosen scale it generates the RNCP export (benchmarks/generate_rncp.py), 
 with it and the real ROME, ESCO, BCN and kit files of ../shared/data, and measures:
 
 - build: import + OWL RL inference + indexes/optimize (`cqpi_graph.build.build`) and the
-  whole-graph validation (`validate_store`), wall time and peak RSS of a child process that does
-  only that (os.wait4's rusage of that child);
+  whole-graph validation (`validate_store`), wall time and peak RSS (VmHWM) of a child process
+  that does only that;
 - SPARQL: every query of benchmarks/queries/*.rq, one warm-up then --runs timed runs: p50, p95;
 - `find_paths`, `reach`, `socle` of 10 certifications, `similar`: p50, p95 (warm; the first call,
   which builds the recognition graph and the competence index, is reported apart);
@@ -145,11 +145,22 @@ def run_child(args: list[str], timeout: float | None = None) -> tuple[dict, floa
         timer.cancel()
     reader.join()
     wall = time.perf_counter() - t
-    rss = rusage.ru_maxrss / 1024  # Linux: KiB
     if proc.returncode != 0:
         raise RuntimeError(f"child {args[0]} failed (exit {proc.returncode})")
     data = json.loads(next(x for x in reversed(out_lines) if x.startswith("{")))
+    # The child's own high-water mark (VmHWM, read by the child at its end): rusage's ru_maxrss
+    # of a child also counts the parent's pages it mapped between fork and exec.
+    rss = data.get("vm_hwm_mib") or rusage.ru_maxrss / 1024
     return data, wall, rss
+
+
+def vm_hwm_mib() -> float:
+    """Peak resident memory of this process (VmHWM of /proc/self/status), MiB."""
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
 
 
 # ---------------------------------------------------------------- children
@@ -664,9 +675,10 @@ def main() -> None:
     if args.child:
         kind, *rest = args.child
         if kind == "build":
-            print(json.dumps(child_build(rest[0], rest[1], rest[2] == "1")))
-        elif kind == "naive":
-            print(json.dumps(child_naive(rest[0], int(rest[1]), float(rest[2]), rest[3] == "1")))
+            out = child_build(rest[0], rest[1], rest[2] == "1")
+        else:
+            out = child_naive(rest[0], int(rest[1]), float(rest[2]), rest[3] == "1")
+        print(json.dumps({**out, "vm_hwm_mib": vm_hwm_mib()}))
         return
 
     from generate_rncp import generate_rncp_zip
