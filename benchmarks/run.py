@@ -718,7 +718,7 @@ def main() -> None:
             res["paths"] = bench_paths(store, args.path_runs)
         if "validate" not in args.skip:
             print("référentiel validation …", flush=True)
-            res["validate"] = bench_referentiel(10)
+            res["validate"] = bench_referentiel(20)
         if store is not None and "web" not in args.skip:
             print("web …", flush=True)
             res["web"] = bench_web(store, work, args)
