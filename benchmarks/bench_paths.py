@@ -111,6 +111,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--store", type=Path, help="an existing store")
     ap.add_argument("--synthetic", type=int, metavar="N", help="build a synthetic store of N fiches")
+    ap.add_argument("--keep", type=Path, help="with --synthetic: build the store here and keep it")
     ap.add_argument("--runs", type=int, default=200)
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args()
@@ -118,8 +119,11 @@ def main() -> None:
         ap.error("--store or --synthetic")
     tmp = None
     if args.synthetic:
-        tmp = tempfile.TemporaryDirectory(prefix="bench-paths-")
-        args.store = Path(tmp.name) / "store"
+        if args.keep:
+            args.store = args.keep
+        else:
+            tmp = tempfile.TemporaryDirectory(prefix="bench-paths-")
+            args.store = Path(tmp.name) / "store"
         secs = build_synthetic(args.store, args.synthetic)
         print(f"synthetic store: {args.synthetic} fiches built + inferred in {secs:.1f} s")
     rnd = random.Random(args.seed)

@@ -7,8 +7,12 @@ meta graph (every build, import or alignment run rewrites the meta graph).
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 import threading
 from collections import OrderedDict
+from pathlib import Path
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -29,15 +33,56 @@ def generation_key(store: Store) -> tuple:
     return ("remote", store.location, store.count(Graphs.META))
 
 
+def _disk_path(store: Store, name: str, extra: tuple) -> Path | None:
+    """Where an embedded store's generation keeps this structure between processes.
+
+    STORE/cache/<generation>/<name>-<hash>.pickle: the generation is immutable, so the file is
+    valid for as long as it exists; the store removes it with its generation.
+    """
+    directory = getattr(store, "directory", None)
+    location = getattr(store, "location", None)
+    if directory is None or location is None or os.environ.get("CQPI_NO_DISK_CACHE"):
+        return None
+    digest = hashlib.sha256(repr(extra).encode()).hexdigest()[:12]
+    return Path(location) / "cache" / Path(directory).name / f"{name}-{digest}.pickle"
+
+
+def _load(path: Path | None) -> object | None:
+    if path is None or not path.is_file():
+        return None
+    try:
+        with open(path, "rb") as fh:
+            return pickle.load(fh)  # written by this program into the store's own folder
+    except Exception:  # noqa: BLE001 - a stale or partial cache is rebuilt, never fatal
+        return None
+
+
+def _save(path: Path | None, value: object) -> None:
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".tmp-{os.getpid()}")
+        with open(tmp, "wb") as fh:
+            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except Exception:  # noqa: BLE001 - read-only store folder, full disk: stay in memory
+        return
+
+
 def cached(name: str, store: Store, build: Callable[[Store], T], extra: tuple = ()) -> T:
-    """build(store), computed once per store generation (and extra key)."""
+    """build(store), computed once per store generation (and extra key), across processes."""
     key = (*generation_key(store), *extra)
     with _lock:
         cache = _caches.setdefault(name, OrderedDict())
         if key in cache:
             cache.move_to_end(key)
             return cache[key]  # type: ignore[return-value]
-    value = build(store)
+    disk = _disk_path(store, name, extra)
+    value = _load(disk)
+    if value is None:
+        value = build(store)
+        _save(disk, value)
     with _lock:
         cache[key] = value
         while len(cache) > _MAX_ENTRIES:

@@ -7,7 +7,7 @@ generation that becomes live only when the whole build succeeded.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,10 +16,11 @@ import rdflib
 
 from .errors import InputError
 from .inference import active_predicates, infer
-from .namespaces import CQ, Graphs
+from .namespaces import CQ, OWL, RDF, RDFS, Graphs
 from .progress import NullProgress, Progress
 from .provenance import GraphRecord, SourceFile, now_iso, record_graph
 from .resources import turtle_files
+from .rules import UnsupportedAxiom, compile_tbox, consequences
 from .store import Store, store_writer
 
 # The asserted graphs built from the repository's own files.
@@ -101,53 +102,108 @@ def _rdflib_to_nt(t: rdflib.term.Node) -> str:
 
 
 def asserted_triples(store: Store) -> list[tuple]:
-    """Triples of every asserted graph, TBox first, as rdflib terms for the reasoners.
+    """Triples of every asserted graph, schema first, as rdflib terms for the reasoners.
 
+    Schema triples (OWL, RDFS and RDF list vocabulary) come from every graph, since extra data
+    may extend the ontology; other triples only when some axiom can act on their predicate.
     Read through the facade (`Store.quads`), so that a remote server's graph is reasoned on
     the client just as the embedded one.
     """
-    tbox_graphs = [Graphs.ONTOLOGY, Graphs.CODELISTS]
-    tbox = []
-    for g in tbox_graphs:
+    vocab = (OWL, RDFS, RDF + "first", RDF + "rest")
+    graphs = [g for g in store.graphs() if g not in NOT_REASONED]
+    tbox_graphs = {Graphs.ONTOLOGY, Graphs.CODELISTS}
+    tbox, rest = [], []
+    for g in graphs:
         for q in store.quads(g):
-            tbox.append((_to_rdflib(q.subject), _to_rdflib(q.predicate), _to_rdflib(q.object)))
+            if isinstance(q.subject, ox.Triple):
+                continue
+            t = (_to_rdflib(q.subject), _to_rdflib(q.predicate), _to_rdflib(q.object))
+            is_schema = q.predicate.value.startswith(vocab) or (
+                q.predicate.value == RDF + "type" and q.object.value.startswith((OWL, RDFS)))
+            (tbox if g in tbox_graphs or is_schema else rest).append(t)
     active = active_predicates(tbox)
-    triples = list(tbox)
-    for g in store.graphs():
-        if g in NOT_REASONED or g in tbox_graphs:
-            continue
+    return tbox + [t for t in rest if str(t[1]) in active]
+
+
+def _nt_triples(store: Store, graphs: list[str]) -> Iterator[tuple[str, str, str]]:
+    """Triples of the given graphs as N-Triples strings (pyoxigraph prints terms that way)."""
+    for g in graphs:
         for q in store.quads(g):
-            if q.predicate.value in active and not isinstance(q.subject, ox.Triple):
-                triples.append(
-                    (_to_rdflib(q.subject), _to_rdflib(q.predicate), _to_rdflib(q.object))
-                )
-    return triples
+            if not isinstance(q.subject, ox.Triple):
+                yield (str(q.subject), str(q.predicate), str(q.object))
 
 
-def run_inference(store: Store, engine: str = "reasonable", progress: Progress | None = None) -> int:
-    """Recompute the inferred graph from every asserted graph; returns its size."""
-    progress = progress or NullProgress()
-    started = now_iso()
-    progress.stage(f"inférence OWL 2 RL ({engine})")
-    store.clear_graph(Graphs.INFERRED)
-    triples = asserted_triples(store)
-    new = infer(triples, engine=engine)
-    n = store.add_quads(
-        (_rdflib_to_nt(s), _rdflib_to_nt(p), _rdflib_to_nt(o), Graphs.INFERRED) for s, p, o in new
-    )
-    progress.advance(n)
+def _schema_triples(store: Store, graphs: list[str]) -> Iterator[tuple[str, str, str]]:
+    """Schema axioms stated anywhere (a user's extra data may extend the ontology)."""
+    from .rules import SCHEMA_PREDICATES, SCHEMA_TYPES
+
+    preds = " ".join(SCHEMA_PREDICATES)
+    types = " ".join(SCHEMA_TYPES)
+    values = " ".join(f"<{g}>" for g in graphs)
+    rows = store.select(f"""SELECT ?s ?p ?o WHERE {{ VALUES ?g {{ {values} }}
+        {{ VALUES ?p {{ {preds} }} GRAPH ?g {{ ?s ?p ?o }} }}
+        UNION {{ VALUES ?o {{ {types} }} BIND(rdf:type AS ?p) GRAPH ?g {{ ?s rdf:type ?o }} }} }}""")
+    for r in rows:
+        yield (r["s"].n3(), r["p"].n3(), r["o"].n3())
+
+
+def _materialise_rules(store: Store) -> None:
+    """The compiled-TBox engine (cqpi_graph.rules), streaming from and into the store."""
+    asserted = [g for g in store.graphs() if g not in NOT_REASONED]
+    tbox = compile_tbox(_schema_triples(store, asserted))
+    abox = (t for t in _nt_triples(store, asserted) if tbox.active(t[1]))
+    store.add_quads((s, p, o, Graphs.INFERRED) for s, p, o in consequences(tbox, abox))
+    # Keep in the inferred graph only what no asserted graph already states.
+    store.update(f"""DELETE {{ GRAPH <{Graphs.INFERRED}> {{ ?s ?p ?o }} }}
+        WHERE {{ GRAPH <{Graphs.INFERRED}> {{ ?s ?p ?o }}
+                 GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{Graphs.INFERRED}>) }}""")
+
+
+def _engine_version(engine: str) -> str:
     import importlib.metadata as md
 
-    version = md.version(engine)
+    if engine == "rules":
+        from . import __version__
+
+        return f"cqpi-graph {__version__}"
+    return f"{engine} {md.version(engine)}"
+
+
+def run_inference(store: Store, engine: str = "rules", progress: Progress | None = None) -> int:
+    """Recompute the inferred graph from every asserted graph; returns its size.
+
+    engine: "rules" (default: the TBox compiled to rules, streaming; falls back to
+    "reasonable" if the ontology uses a construct it does not implement), "reasonable"
+    (general OWL 2 RL, Rust) or "owlrl" (the reference implementation, slow at scale).
+    """
+    progress = progress or NullProgress()
+    started = now_iso()
+    store.clear_graph(Graphs.INFERRED)
+    if engine == "rules":
+        progress.stage("inférence OWL 2 RL (règles compilées)")
+        try:
+            _materialise_rules(store)
+        except UnsupportedAxiom:
+            store.clear_graph(Graphs.INFERRED)
+            engine = "reasonable"
+    if engine != "rules":
+        progress.stage(f"inférence OWL 2 RL ({engine})")
+        new = infer(asserted_triples(store), engine=engine)
+        store.add_quads(
+            (_rdflib_to_nt(s), _rdflib_to_nt(p), _rdflib_to_nt(o), Graphs.INFERRED) for s, p, o in new
+        )
+    n = store.count(Graphs.INFERRED)
+    progress.advance(n)
+    version = _engine_version(engine)
     record_graph(
         store,
         GraphRecord(
             Graphs.INFERRED,
             "Triplets inférés (OWL 2 RL)",
             "Inferred triples (OWL 2 RL)",
-            f"inférence OWL 2 RL par {engine} {version}",
+            f"inférence OWL 2 RL par {engine} ({version})",
             started=started,
-            extra={CQ + "reasoner": f'"{engine} {version}"'},
+            extra={CQ + "reasoner": f'"{engine} ({version})"'},
         ),
     )
     return n
@@ -159,7 +215,7 @@ def build(
     endpoint: str | None = None,
     imports: Sequence[tuple[str, Path]] = (),
     extra_data: Sequence[Path] = (),
-    reasoner: str = "reasonable",
+    reasoner: str = "rules",
     progress: Progress | None = None,
 ) -> BuildReport:
     """Build a new store from the project's files (and registry imports), then infer."""

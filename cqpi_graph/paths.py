@@ -81,7 +81,7 @@ class Bloc:
     label: str = ""
 
     def display(self) -> str:
-        return " ".join(x for x in (self.code, self.label) if x) or _local(self.iri)
+        return " ".join(x for x in (self.code, self.label) if x) or _local(self.iri).split("#")[-1]
 
     def to_dict(self) -> dict:
         return {"iri": self.iri, "code": self.code, "label": self.label}
@@ -524,9 +524,11 @@ def _build_graph(store: Store) -> RecognitionGraph:
     codes: dict[str, list[str]] = defaultdict(list)
     labels: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
     wanted = set(parent) | set(rg.blocs)
-    for x, _p, code, _l, _g, _i in _cache.iter_triples(store, CODE_PROPERTIES):
-        if x in wanted and code not in codes[x]:
-            codes[x].append(code)
+    abbreviations: dict[str, list[str]] = defaultdict(list)
+    for x, p_, code, _l, _g, _i in _cache.iter_triples(store, CODE_PROPERTIES):
+        slot = abbreviations if p_ == CQ + "abbreviation" else codes
+        if x in wanted and code not in slot[x]:
+            slot[x].append(code)
     for x, _p, lab, lang, _g, is_iri in _cache.iter_triples(store, LABEL_PROPERTIES):
         if x in wanted and not is_iri and (lab, lang) not in labels[x]:
             labels[x].append((lab, lang))
@@ -554,10 +556,14 @@ def _build_graph(store: Store) -> RecognitionGraph:
         node_codes: list[str] = []
         node_labels: list[tuple[str, str | None]] = []
         node_kinds: set[str] = set()
+        node_abbr: list[str] = []
         for m in members:
             node_codes += [c for c in codes.get(m, []) if c not in node_codes]
+            node_abbr += [c for c in abbreviations.get(m, []) if c not in node_abbr]
             node_labels += labels.get(m, [])
             node_kinds |= kinds.get(m, set())
+        if not node_codes:  # a sigle (CEI, CSPA) is the code of what has no official one
+            node_codes, node_abbr = node_abbr, []
         kind = min(node_kinds, key=rank) if node_kinds else ""
         info = NodeInfo(root, _pick_label(node_labels), node_codes, kind, members)
         rg.nodes[root] = info
@@ -566,7 +572,7 @@ def _build_graph(store: Store) -> RecognitionGraph:
         for m in members:
             rg.canonical[m] = root
             rg.code_index[fold(_local(m))].add(root)
-        for c in node_codes:
+        for c in node_codes + node_abbr:
             rg.code_index[fold(c)].add(root)
 
     for b, owners in rg.bloc_owners.items():
@@ -676,7 +682,7 @@ def _build_graph(store: Store) -> RecognitionGraph:
                 rg.virtual_targets[u][fold(br_label)] = v
         rg.graph.add_node(v, kind="certification", info=info, virtual=True)
         module = f"{v}-modules"
-        rg.blocs[module] = Bloc(module, "modules", f"modules complémentaires spécifiques à {where} "
+        rg.blocs[module] = Bloc(module, "", f"modules complémentaires spécifiques à {where} "
                                 "(non détaillés par la source)")
         e = edge(u, v, CQ + "leadsWithModulesTo")
         e["graphs"] |= {Graphs.CURATED}

@@ -467,45 +467,54 @@ def similar(store: Store, x: str, top: int = 10, *, kind: str = "all", computed:
     own_classes: dict[str, str] = {}
     for c in own:
         own_classes.setdefault(classes.get(c, c), c)
-    inverted = _inverted(ix, rg, classes)
-    candidates: set[str] = set()
-    for key in own_classes:
-        candidates |= inverted.get(key, set())
-    candidates.discard(subject.iri)
-    items = []
-    for cand in candidates:
-        node = ix.job_nodes.get(cand) or rg.nodes.get(cand)
-        if node is None:
-            continue
+    own_set = set(own_classes)
+    # shared classes per candidate: through ROME jobs (overlap computed once per job), then
+    # through competences held directly (an inverted index built once per generation)
+    shared_sets: dict[str, set[str]] = defaultdict(set)
+    for j in ix.job_nodes:
+        ov = {classes.get(c, c) for c in ix.has.get(j, ())} & own_set
+        if ov:
+            shared_sets[j] |= ov
+            for cert in ix.job_certs.get(j, ()):
+                shared_sets[cert] |= ov
+    direct = _direct_inverted(ix, rg, classes)
+    for k in own_set:
+        for cert in direct.get(k, ()):
+            shared_sets[cert].add(k)
+    shared_sets.pop(subject.iri, None)
+    # exact ranking: every candidate with at least as many shared as the top-th one
+    wanted = []
+    for cand, sh in shared_sets.items():
         is_job = cand in ix.job_nodes
         if (kind == "certification" and is_job) or (kind == "rome" and not is_job):
             continue
-        comps = ix.node_competences(node)
-        cls = {classes.get(c, c) for c in comps}
-        shared = [k for k in own_classes if k in cls]
-        if not shared:
+        wanted.append((len(sh), cand))
+    wanted.sort(reverse=True)
+    cut = wanted[top - 1][0] if len(wanted) >= top else 0
+    items = []
+    for n_shared, cand in wanted:
+        if n_shared < cut:
+            break
+        node = ix.job_nodes.get(cand) or rg.nodes.get(cand)
+        if node is None:
             continue
-        union = len(own_classes) + len(cls) - len(shared)
-        evidence = sorted((ix.ref(own_classes[k]) for k in shared), key=lambda r: fold(r.label))
-        jaccard = len(shared) / union if union else 0.0
-        items.append(SimilarItem(node, len(shared), len(cls), jaccard, evidence))
+        size = len({classes.get(c, c) for c in ix.node_competences(node)})
+        union = len(own_set) + size - n_shared
+        evidence = sorted((ix.ref(own_classes[k]) for k in shared_sets[cand]), key=lambda r: fold(r.label))
+        items.append(SimilarItem(node, n_shared, size, n_shared / union if union else 0.0, evidence))
     items.sort(key=lambda i: (-i.shared, -i.jaccard, i.node.code))
     return SimilarResult(subject, len(own_classes), items[:top], computed, threshold if computed else None)
 
 
-def _inverted(ix: CompetenceIndex, rg, classes: dict[str, str]) -> dict[str, set[str]]:
-    """competence class -> nodes (certifications and ROME jobs) that hold it."""
-    key = ("inverted", id(classes))
+def _direct_inverted(ix: CompetenceIndex, rg, classes: dict[str, str]) -> dict[str, set[str]]:
+    """competence class -> certification nodes holding it themselves (not through a ROME job)."""
+    key = ("direct-inverted", id(classes))
     if key not in ix._memo:
         inv: dict[str, set[str]] = defaultdict(set)
         for member, node in rg.canonical.items():
-            for c in ix.holder_competences(member):
-                inv[classes.get(c, c)].add(node)
-        for j in ix.job_nodes:
-            for c in ix.has.get(j, ()):
-                k = classes.get(c, c)
-                inv[k].add(j)
-                inv[k] |= ix.job_certs.get(j, set())
+            if member in ix.has or member in ix.containers:
+                for c in ix.holder_competences(member):
+                    inv[classes.get(c, c)].add(node)
         ix._memo[key] = (classes, inv)  # keep classes alive so that id() stays unique
     return ix._memo[key][1]  # type: ignore[index]
 

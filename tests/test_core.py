@@ -95,12 +95,73 @@ def _cq_only(triples: set) -> set:
     return out
 
 
-def test_fast_reasoner_equals_owlrl_on_curated_graph(curated_store) -> None:
-    triples = asserted_triples(curated_store)
-    fast = _cq_only(infer(triples, "reasonable"))
-    reference = _cq_only(infer(triples, "owlrl"))
+def _rules_closure(store) -> set:
+    """What the default engine infers, as rdflib triples, minus what is asserted."""
+    from cqpi_graph.build import NOT_REASONED, _nt_triples
+    from cqpi_graph.rules import compile_tbox, consequences
+
+    tbox = compile_tbox(_nt_triples(store, [Graphs.ONTOLOGY, Graphs.CODELISTS]))
+    asserted = [g for g in store.graphs() if g not in NOT_REASONED]
+    lines = {" ".join(t) + " .\n" for t in consequences(tbox, _nt_triples(store, asserted))}
+    graph = rdflib.Graph().parse(data="".join(lines), format="nt")
+    base = {(s, p, o) for s, p, o in rdflib.Graph().parse(
+        data="".join(" ".join(t) + " .\n" for t in _nt_triples(store, asserted)), format="nt")}
+    return set(graph) - base
+
+
+def test_rules_engine_equals_owlrl_on_curated_graph(curated_store) -> None:
+    """The default engine and the reference OWL RL implementation infer the same cq: facts."""
+    reference = _cq_only(infer(asserted_triples(curated_store), "owlrl"))
+    fast = _cq_only(_rules_closure(curated_store))
     assert fast == reference
     assert len(fast) > 50
+    # The inferred graph of the built store holds exactly those facts.
+    stored = _cq_only({(s, p, o) for s, p, o in rdflib.Graph().parse(
+        data=curated_store.construct(
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{Graphs.INFERRED}> {{ ?s ?p ?o }} }}"),
+        format="nt")})
+    assert stored == reference
+
+
+def test_reasonable_equals_owlrl_on_curated_graph(curated_store) -> None:
+    triples = asserted_triples(curated_store)
+    assert _cq_only(infer(triples, "reasonable")) == _cq_only(infer(triples, "owlrl"))
+
+
+@pytest.mark.slow
+def test_rules_engine_equals_reasonable_with_every_registry(full_store) -> None:
+    """At registry scale owlrl is too slow; the Rust OWL RL reasoner is the reference there."""
+    reference = _cq_only(infer(asserted_triples(full_store), "reasonable"))
+    fast = _cq_only(_rules_closure(full_store))
+    assert fast == reference
+
+
+def test_unsupported_axiom_falls_back_to_a_general_reasoner(store_env: Path, tmp_path: Path) -> None:
+    """A construct the compiled rules don't implement: the build uses a general OWL RL reasoner."""
+    extra = tmp_path / "chain.ttl"
+    extra.write_text("""@prefix cq: <https://w3id.org/cqpi/def#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> . @prefix ex: <https://example.org/> .
+ex:Niveau3 owl:equivalentClass [ a owl:Restriction ; owl:onProperty cq:level ;
+    owl:hasValue <https://w3id.org/cqpi/id/niveau/3> ] .
+ex:c cq:level <https://w3id.org/cqpi/id/niveau/3> .
+""", encoding="utf-8")
+    build(store_env, extra_data=[extra])
+    store = open_store(store_env)
+    assert store.ask("ASK { <https://example.org/c> a <https://example.org/Niveau3> }")
+    method = store.values(f"""SELECT ?m WHERE {{ GRAPH <{Graphs.META}> {{
+        <{Graphs.INFERRED}> prov:wasGeneratedBy/cq:method ?m }} }}""")
+    assert "reasonable" in method[0]
+
+
+def test_axioms_in_extra_data_are_used_by_the_rules_engine(store_env: Path, tmp_path: Path) -> None:
+    extra = tmp_path / "sub.ttl"
+    extra.write_text("""@prefix cq: <https://w3id.org/cqpi/def#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix ex: <https://example.org/> .
+ex:CQPBranche rdfs:subClassOf cq:CQP . ex:x a ex:CQPBranche .
+""", encoding="utf-8")
+    build(store_env, extra_data=[extra])
+    store = open_store(store_env)
+    assert store.ask("ASK { <https://example.org/x> a cq:Certification }")
 
 
 def test_provenance_of_each_graph(curated_store) -> None:
@@ -111,7 +172,7 @@ def test_provenance_of_each_graph(curated_store) -> None:
     assert all(len(r["sha"].value) == 64 for r in rows)
     method = curated_store.values(f"""SELECT ?m WHERE {{ GRAPH <{Graphs.META}> {{
         <{Graphs.INFERRED}> prov:wasGeneratedBy/cq:method ?m }} }}""")
-    assert method and "reasonable" in method[0]
+    assert method and "OWL 2 RL" in method[0]
 
 
 def test_malformed_turtle_stops_build_and_keeps_previous_store(store_env: Path, tmp_path: Path) -> None:
@@ -179,3 +240,19 @@ def test_python_dash_m_entry_point(curated_store_path: Path) -> None:
         capture_output=True, text=True, check=True,
     )
     assert int(proc.stdout.splitlines()[1]) >= 1
+
+
+def test_registries_folder_is_discovered(shared_data: Path) -> None:
+    """`cqpi build --registries DIR` finds every export of the shared data folder."""
+    from conftest import SHARED_IMPORTS
+
+    from cqpi_graph.importers.discover import discover
+
+    found = [(name, path.relative_to(shared_data).as_posix()) for name, path in discover(shared_data)]
+    assert sorted(found) == sorted(SHARED_IMPORTS)
+
+
+def test_registries_folder_without_exports_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("rien", encoding="utf-8")
+    code, _, err = cli("--store", str(tmp_path / "s"), "build", "--registries", str(tmp_path))
+    assert code == 2 and "aucun export de registre reconnu" in err

@@ -26,6 +26,7 @@ DEFAULTS: dict[str, Any] = {
     "SPARQL_ALLOW_SERVICE": False,  # federated queries (requests to hosts a caller chooses)
     "UPLOAD_MAX_BYTES": 5_000_000,  # validation uploads
     "DOWNLOADS_DIR": None,  # folder of dumps/exports offered on /downloads
+    "PUBLIC_URL": None,  # public root of the site for /.well-known/void (default: the request's)
 }
 
 

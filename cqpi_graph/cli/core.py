@@ -33,19 +33,29 @@ def _short_graph(g: str) -> str:
 @click.command("build")
 @click.option("--with", "with_", multiple=True, metavar="SOURCE=PATH",
               help="Importer aussi un registre (répétable), ex. --with rncp=export.zip --with rome=DIR.")
+@click.option("--registries", type=click.Path(path_type=Path),
+              help="Dossier d'exports des registres : importe tous ceux qu'il reconnaît "
+                   "(RNCP zip/XML, BCN, kit, ROME, ESCO), ex. ../shared/data.")
 @click.option("--data", "data", multiple=True, type=click.Path(path_type=Path),
               help="Fichier ou dossier Turtle à ajouter aux données curées (répétable).")
-@click.option("--reasoner", type=click.Choice(["reasonable", "owlrl"]), default="reasonable",
+@click.option("--reasoner", type=click.Choice(["rules", "reasonable", "owlrl"]), default="rules",
               show_default=True, help="Moteur d'inférence OWL 2 RL.")
 @click.pass_obj
-def build_cmd(obj, with_: tuple[str, ...], data: tuple[Path, ...], reasoner: str) -> None:
+def build_cmd(obj, with_: tuple[str, ...], registries: Path | None, data: tuple[Path, ...],
+              reasoner: str) -> None:
     """Construire le graphe : ontologie, listes de codes, données, imports, inférence.
 
     Build the graph. The previous graph stays live until the new one is complete.
 
-    Exemple : cqpi build --with rncp=../shared/data/rncp/export-fiches-csv-2024-02-22.zip
+    Exemples : cqpi build --registries ../shared/data
+               cqpi build --with rncp=../shared/data/rncp/export-fiches-csv-2024-02-22.zip
     """
-    report = build(obj.store_path, endpoint=obj.endpoint, imports=_parse_with(with_),
+    imports = _parse_with(with_)
+    if registries is not None:
+        from ..importers.discover import discover
+
+        imports = discover(registries) + imports
+    report = build(obj.store_path, endpoint=obj.endpoint, imports=imports,
                    extra_data=data, reasoner=reasoner, progress=Progress())
     for imp in report.imports:
         summary = getattr(imp, "summary", None)

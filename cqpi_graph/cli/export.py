@@ -21,8 +21,13 @@ FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml")
 @click.option("--profile", type=click.Choice(PROFILES), default=None,
               help="Profil : elm (ELM v3 / LOQ, Europass QDR), schemaorg, rncp-xml (flux v4.1), "
                    "void (DCAT/VoID).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Fichier de sortie (défaut : sortie standard).")
+@click.option("--all", "all_", is_flag=True,
+              help="Tous les dumps et profils, avec leurs sommes SHA-256, dans le dossier -o "
+                   "(défaut : $DOWNLOADS_DIR ou STORE/exports, le dossier de /downloads).")
+@click.option("--gzip/--no-gzip", "compress", default=None,
+              help="--all : compresser les dumps (défaut : au-delà de 200 000 quads).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Fichier de sortie (défaut : sortie standard) ; avec --all, un dossier.")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="elm : écrire le rapport des certifications exclues dans ce fichier (.json pour du JSON).")
 @click.option("--code", "codes", multiple=True, metavar="CODE",
@@ -32,9 +37,9 @@ FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml")
 @click.option("--dump", "dumps", multiple=True, metavar="URL",
               help="void : URL d'un fichier de dump téléchargeable (répétable).")
 @click.pass_obj
-def export_cmd(obj, fmt: str | None, graph: str | None, profile: str | None, output: Path | None,
-               report_path: Path | None, codes: tuple[str, ...], base_url: str,
-               dumps: tuple[str, ...]) -> None:
+def export_cmd(obj, fmt: str | None, graph: str | None, profile: str | None, all_: bool,
+               compress: bool | None, output: Path | None, report_path: Path | None,
+               codes: tuple[str, ...], base_url: str, dumps: tuple[str, ...]) -> None:
     """Exporter le graphe : dumps complets ou profils des registres.
 
     Export the graph: full dumps (streamed) or registry profiles.
@@ -47,7 +52,15 @@ def export_cmd(obj, fmt: str | None, graph: str | None, profile: str | None, out
       cqpi export --profile schemaorg -o credentials.jsonld
       cqpi export --profile rncp-xml --code RNCP35340 -o fiches.xml
       cqpi export --profile void --base-url https://cqpi.example.org
+      cqpi export --all --base-url https://cqpi.example.org
     """
+    if all_:
+        _export_all(obj, fmt, graph, profile, output, codes, base_url, compress)
+        return
+    if compress is not None:
+        raise click.UsageError("--gzip / --no-gzip ne s'emploient qu'avec --all")
+    if output is not None and output.is_dir():
+        raise click.UsageError(f"-o {output} est un dossier (un dossier ne va qu'avec --all)")
     out = output if output is not None else "-"
     iris = [f"https://w3id.org/cqpi/id/cert/{c.strip().upper()}" for c in codes] if codes else None
     with obj.open() as store:
@@ -86,6 +99,34 @@ def export_cmd(obj, fmt: str | None, graph: str | None, profile: str | None, out
             with open_output(out) as fh:
                 fh.write(data)
     sys.stdout.flush()
+
+
+def _export_all(obj, fmt: str | None, graph: str | None, profile: str | None,  # noqa: ANN001
+                output: Path | None, codes: tuple[str, ...], base_url: str,
+                compress: bool | None = None) -> None:
+    from ..export.downloads import write_downloads
+
+    if fmt or graph or profile or codes:
+        raise click.UsageError("--all écrit tous les formats et profils : sans --format, --graph, "
+                               "--profile ni --code")
+    with obj.open() as store:
+        directory = output if output is not None else default_downloads_dir(obj)
+        for path in write_downloads(store, directory, base_url=base_url, compress=compress):
+            click.echo(f"{path}\t{path.stat().st_size}")
+
+
+def default_downloads_dir(obj) -> Path:  # noqa: ANN001
+    """$DOWNLOADS_DIR, else the store's `exports` folder: where the web view's /downloads looks."""
+    import os
+
+    from ..store import default_location
+
+    configured = os.environ.get("DOWNLOADS_DIR")
+    if configured:
+        return Path(configured)
+    if obj.store_path is None and obj.endpoint:
+        raise click.UsageError("--all avec --endpoint : donnez le dossier de sortie par -o")
+    return Path(obj.store_path or default_location()) / "exports"
 
 
 def register(group: click.Group) -> None:

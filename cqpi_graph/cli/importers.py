@@ -52,8 +52,8 @@ def _make(name: str) -> click.Command:
     @click.argument("path", type=click.Path(path_type=Path))
     @click.option(
         "--reasoner",
-        type=click.Choice(["reasonable", "owlrl"]),
-        default="reasonable",
+        type=click.Choice(["rules", "reasonable", "owlrl"]),
+        default="rules",
         show_default=True,
         help="Moteur d'inférence relancé après l'import.",
     )

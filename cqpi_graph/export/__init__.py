@@ -7,11 +7,14 @@
 * `schemaorg_jsonld(store, iri)` / `export_schemaorg(store, output)` — schema.org
   `EducationalOccupationalCredential` JSON-LD (`schemaorg.py`);
 * `export_rncp_xml(store, codes=None, output=None)` — RNCP export flow v4.1 (`rncp_xml.py`);
-* `dataset_description(store, base_url)` — DCAT / VoID description of the dataset (`void.py`).
+* `dataset_description(store, base_url)` — DCAT / VoID description of the dataset (`void.py`);
+* `write_downloads(store, directory)` — all the dumps and profiles, with checksums, in one
+  folder (what the web view's `/downloads` offers) (`downloads.py`).
 """
 
 from __future__ import annotations
 
+from .downloads import write_downloads
 from .dump import QUAD_FORMATS, TRIPLE_FORMATS, export_dump, union_triple_count
 from .elm import ElmReport, Excluded, export_elm
 from .rncp_xml import export_rncp_xml
@@ -30,4 +33,5 @@ __all__ = [
     "export_schemaorg",
     "schemaorg_jsonld",
     "union_triple_count",
+    "write_downloads",
 ]

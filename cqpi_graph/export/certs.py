@@ -233,8 +233,35 @@ def certification_iris(store: Store) -> list[str]:
     return sorted({r["c"].value for r in rows})
 
 
+def _groups_of(store: Store, only: Iterable[str]) -> list[list[str]]:
+    """The groups of a few certifications, read directly (a web page asks for one).
+
+    cq:sameCertification is symmetric and transitive in the ontology and its closure is in the
+    inferred graph, so one step from each requested IRI reaches its whole group.
+    """
+    wanted = sorted(set(only))
+    if not wanted:
+        return []
+    values = " ".join(f"<{i}>" for i in wanted)
+    rows = store.select(f"""SELECT DISTINCT ?a ?c WHERE {{ VALUES ?a {{ {values} }}
+        ?a cq:sameCertification? ?c .
+        ?t rdfs:subClassOf* cq:Certification . ?c a ?t . FILTER(isIRI(?c)) }}""")
+    members: dict[str, set[str]] = {}
+    for r in rows:
+        members.setdefault(r["a"].value, set()).add(r["c"].value)
+    groups = {tuple(sorted(m, key=_primary_key)) for m in members.values()}
+    return sorted((list(g) for g in groups), key=lambda g: g[0])
+
+
+def _primary_key(iri: str) -> tuple:
+    code = iri.rsplit("/", 1)[-1]
+    return (0 if iri.startswith(ID + "cert/") and _RNCP_CODE.match(code) else 1, iri)
+
+
 def certification_groups(store: Store, only: Iterable[str] | None = None) -> list[list[str]]:
     """Certifications grouped by cq:sameCertification; each group sorted, primary first."""
+    if only is not None:
+        return _groups_of(store, only)
     all_certs = certification_iris(store)
     known = set(all_certs)
     parent = {c: c for c in all_certs}
@@ -255,14 +282,7 @@ def certification_groups(store: Store, only: Iterable[str] | None = None) -> lis
     for c in all_certs:
         groups.setdefault(find(c), []).append(c)
 
-    def primary_key(iri: str) -> tuple:
-        code = iri.rsplit("/", 1)[-1]
-        return (0 if iri.startswith(ID + "cert/") and _RNCP_CODE.match(code) else 1, iri)
-
-    out = [sorted(g, key=primary_key) for g in groups.values()]
-    if only is not None:
-        wanted = set(only)
-        out = [g for g in out if wanted & set(g)]
+    out = [sorted(g, key=_primary_key) for g in groups.values()]
     return sorted(out, key=lambda g: g[0])
 
 

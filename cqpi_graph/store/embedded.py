@@ -276,6 +276,12 @@ def _collect_garbage(location: Path, live: Path) -> None:
     stale = unfinished + finished[: max(0, len(finished) - KEEP_OLD_GENERATIONS)]
     for p in stale:
         shutil.rmtree(p, ignore_errors=True)
+    # Caches of generations that are gone (cqpi_graph._cache keeps them per generation).
+    cache_root = location / "cache"
+    if cache_root.is_dir():
+        for c in cache_root.iterdir():
+            if not (location / c.name).is_dir():
+                shutil.rmtree(c, ignore_errors=True)
 
 
 @contextlib.contextmanager

@@ -13,6 +13,7 @@ from cqpi_graph.namespaces import ID
 from ..graph import ask, holder, iri_ok, label, local_path, store
 from ..links import resource_url
 from ..search.index import get_index
+from . import profiles
 
 bp = Blueprint("resource", __name__, template_folder="templates")
 
@@ -22,6 +23,12 @@ RDF_TYPES = {
     "ntriples": ("application/n-triples", ".nt"),
 }
 SUFFIXES = {suffix: fmt for fmt, (_, suffix) in RDF_TYPES.items()}
+# Registry profiles of a certification (profiles.py): suffix → (profile, format)
+PROFILE_SUFFIXES = {
+    ".schema.jsonld": ("schemaorg", "jsonld"),
+    ".elm.ttl": ("elm", "turtle"),
+    ".elm.jsonld": ("elm", "jsonld"),
+}
 MIME = {mime: fmt for fmt, (mime, _) in RDF_TYPES.items()}
 MIME["application/x-turtle"] = "turtle"
 MIME["text/n3"] = "turtle"
@@ -115,34 +122,66 @@ def not_found(text: str):  # noqa: ANN201
     ), 404
 
 
-def show_resource(iri: str, fmt: str | None):  # noqa: ANN201
+def show_resource(iri: str, fmt: str | None, profile: str | None = None):  # noqa: ANN201
     if not iri_ok(iri):
         abort(400, "IRI invalide")
     if not exists(iri):
         return not_found(local_path(iri) or iri)
+    if profile == "schemaorg":
+        return profiles.schemaorg_response(iri)
+    if profile == "elm":
+        return profiles.elm_response(iri, fmt if fmt in profiles.ELM_TYPES else "turtle")
+    if profile:
+        abort(404, f"profil inconnu « {profile} » (schemaorg, elm)")
     if fmt:
         return rdf_description(iri, fmt)
     from .model import describe
 
     d = describe(iri)
     base = resource_url(iri)
-    joiner = "&" if "?" in base else ""
+
+    def twin(suffix: str, query: str) -> str:
+        return f"{base}&{query}" if "?" in base else base + suffix
+
     alternates = []
     for f, (mime, suffix) in RDF_TYPES.items():
-        href = (base + joiner + "&format=" + f) if "?" in base else base + suffix
         alternates.append(
             {
                 "type": mime,
-                "href": href,
+                "href": twin(suffix, "format=" + f),
                 "name": {"turtle": "Turtle", "jsonld": "JSON-LD", "ntriples": "N-Triples"}[f],
             }
         )
+    prof = profiles.page_profiles(iri) if d["is_cert"] else None
+    schema_json = None
+    if prof is not None:
+        schema_json = profiles.script_json(prof["schemaorg"])
+        alternates.append(
+            {
+                "type": "application/ld+json",
+                "name": "schema.org",
+                "href": twin(".schema.jsonld", "profile=schemaorg"),
+            }
+        )
+        if not prof["elm_missing"]:
+            alternates.append(
+                {"type": "text/turtle", "name": "ELM", "href": twin(".elm.ttl", "profile=elm&format=turtle")}
+            )
+            alternates.append(
+                {
+                    "type": "application/ld+json",
+                    "name": "ELM JSON-LD",
+                    "href": twin(".elm.jsonld", "profile=elm&format=jsonld"),
+                }
+            )
     resp = Response(
         render_template(
             "resource/resource.html",
             d=d,
             title=label(iri),
             alternates=alternates,
+            schema_json=schema_json,
+            elm_missing=prof["elm_missing"] if prof else None,
             sparql_url=url_for("sparql.editor", query=f"DESCRIBE <{iri}>"),
         )
     )
@@ -158,13 +197,16 @@ def show_id(path: str):  # noqa: ANN201
 
 @bp.get("/resource/<path:path>")
 def show(path: str):  # noqa: ANN201
+    for suffix, (prof, f) in PROFILE_SUFFIXES.items():
+        if path.endswith(suffix):
+            return show_resource(ID + path[: -len(suffix)], f, prof)
     fmt = None
     for suffix, f in SUFFIXES.items():
         if path.endswith(suffix):
             path = path[: -len(suffix)]
             fmt = f
             break
-    return show_resource(ID + path, fmt or negotiate())
+    return show_resource(ID + path, fmt or negotiate(), request.args.get("profile"))
 
 
 @bp.get("/resource")
@@ -173,4 +215,4 @@ def show_iri():  # noqa: ANN201
     iri = request.args.get("iri", "").strip()
     if not iri:
         abort(404)
-    return show_resource(iri, negotiate())
+    return show_resource(iri, negotiate(), request.args.get("profile"))
