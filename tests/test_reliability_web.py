@@ -380,8 +380,14 @@ def test_no_route_accepts_writes(app, hostile_store: Path) -> None:  # noqa: ANN
     before, generation = answers(hostile_store), live(hostile_store)
     client = app.test_client()
     checked = 0
+    adapter = app.url_map.bind("localhost")
     for rule in app.url_map.iter_rules():
-        url = re.sub(r"<(?:[^:>]+:)?([^>]+)>", "x", rule.rule)
+        # a URL of this rule: each variable part filled with a value its converter accepts
+        values = {}
+        for arg in rule.arguments:
+            conv = rule._converters[arg]
+            values[arg] = next(iter(getattr(conv, "items", None) or ["x"]))
+        url = adapter.build(rule.endpoint, values, method="GET" if "GET" in rule.methods else None)
         for method in ("PUT", "POST", "DELETE", "PATCH"):
             r = client.open(url, method=method, data=b"<a:b> <a:b> <a:b> .", content_type="text/turtle")
             if (rule.rule, method) in READ_ONLY_POSTS:
