@@ -7,7 +7,7 @@ generation that becomes live only when the whole build succeeded.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +20,7 @@ from .namespaces import CQ, OWL, RDF, RDFS, Graphs
 from .progress import NullProgress, Progress
 from .provenance import GraphRecord, SourceFile, now_iso, record_graph
 from .resources import turtle_files
-from .rules import UnsupportedAxiom, compile_tbox, consequences
+from .rules import UnsupportedAxiom, compile_tbox
 from .store import Store, store_writer
 
 # The asserted graphs built from the repository's own files.
@@ -147,16 +147,66 @@ def _schema_triples(store: Store, graphs: list[str]) -> Iterator[tuple[str, str,
         yield (r["s"].n3(), r["p"].n3(), r["o"].n3())
 
 
+def _values(pairs: Iterable[tuple[str, str]]) -> str:
+    return " ".join(f"({a} {b})" for a, b in sorted(pairs))
+
+
 def _materialise_rules(store: Store) -> None:
-    """The compiled-TBox engine (cqpi_graph.rules), streaming from and into the store."""
+    """The compiled-TBox engine (cqpi_graph.rules).
+
+    The relational properties (inverse, symmetric, transitive) are closed in Python on their
+    own triples only; every other rule is one SPARQL INSERT evaluated by the store itself, with
+    the compiled TBox pairs in a VALUES block and a guard against restating asserted triples.
+    """
+    from .rules import TYPE, _fixpoint
+
     asserted = [g for g in store.graphs() if g not in NOT_REASONED]
     tbox = compile_tbox(_schema_triples(store, asserted))
-    abox = (t for t in _nt_triples(store, asserted) if tbox.active(t[1]))
-    store.add_quads((s, p, o, Graphs.INFERRED) for s, p, o in consequences(tbox, abox))
-    # Keep in the inferred graph only what no asserted graph already states.
-    store.update(f"""DELETE {{ GRAPH <{Graphs.INFERRED}> {{ ?s ?p ?o }} }}
-        WHERE {{ GRAPH <{Graphs.INFERRED}> {{ ?s ?p ?o }}
-                 GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{Graphs.INFERRED}>) }}""")
+    skip = ", ".join(f"<{g}>" for g in sorted(NOT_REASONED))
+    skip_meta = ", ".join(f"<{g}>" for g in sorted(NOT_REASONED - {Graphs.INFERRED}))
+
+    # 1. Relational facts: inverse, symmetric, transitive, and their super-properties.
+    facts: set[tuple[str, str, str]] = set()
+    for p in sorted(tbox.relational):
+        query = f"SELECT ?s ?o WHERE {{ GRAPH ?g {{ ?s {p} ?o }} FILTER(?g NOT IN ({skip})) }}"
+        for r in store.select(query):
+            facts.add((r["s"].n3(), p, r["o"].n3()))
+    asserted_facts = set(facts)
+    derived = _fixpoint(tbox, facts) - asserted_facts
+    store.add_quads((s, p, o, Graphs.INFERRED) for s, p, o in derived)
+
+    def insert(template: str, values: str, pattern: str | None, graphs: str = "") -> None:
+        """CONSTRUCT the consequences, serialised and bulk-loaded by the store (no transaction
+        log, no Python per triple); what an asserted graph already states is left out."""
+        if not values:
+            return
+        where = f"GRAPH ?g {{ {pattern} }} FILTER(?g NOT IN ({graphs}))" if pattern else ""
+        variables = " ".join(sorted({t for t in template.split() if t.startswith("?")}))
+        data = store.construct(f"""CONSTRUCT {{ {template} }} WHERE {{ SELECT DISTINCT {variables} WHERE {{
+            VALUES {values}
+            {where}
+            FILTER NOT EXISTS {{ GRAPH ?h {{ {template} }} FILTER(?h NOT IN ({skip})) }} }} }}""", "ntriples")
+        if data:
+            store.load(data, "ntriples", Graphs.INFERRED)
+
+    # 2. Super-properties of the other properties (prp-spo1, prp-eqp).
+    spo = {(p, q) for p, qs in tbox.super_props.items() if p not in tbox.relational for q in qs}
+    insert("?x ?q ?y", "(?p ?q) { " + _values(spo) + " }" if spo else "", "?x ?p ?y", skip)
+    # 3. Domains and ranges (prp-dom, prp-rng), over asserted and inferred property triples;
+    #    the declared classes only: step 4 adds their super-classes.
+    dom = {(p, c) for p, cs in tbox.domains.items() for c in cs}
+    rng = {(p, c) for p, cs in tbox.ranges.items() for c in cs}
+    insert(f"?x {TYPE} ?c", "(?p ?c) { " + _values(dom) + " }" if dom else "", "?x ?p ?y", skip_meta)
+    insert(f"?y {TYPE} ?c", "(?p ?c) { " + _values(rng) + " }" if rng else "",
+           "?x ?p ?y FILTER(!isLiteral(?y))", skip_meta)
+    # 4. Super-classes of every type (cax-sco, cax-eqc), asserted or inferred.
+    sco = {(c, d) for c, ds in tbox.super_classes.items() for d in ds}
+    insert(f"?x {TYPE} ?d", "(?c ?d) { " + _values(sco) + " }" if sco else "", f"?x {TYPE} ?c", skip_meta)
+    # 5. The closure of the schema itself (scm-sco, scm-spo).
+    schema = [t for t in tbox.schema_triples if t[0] != t[2]]
+    if schema:
+        rows = " ".join(f"({s} {p} {o})" for s, p, o in schema)
+        insert("?s ?p ?o", "(?s ?p ?o) { " + rows + " }", None)
 
 
 def _engine_version(engine: str) -> str:

@@ -194,3 +194,15 @@ def test_every_source_has_provenance(full_store: Store) -> None:
         assert full_store.ask(f"""ASK {{ GRAPH <{Graphs.META}> {{
             <{g}> dct:source ?s ; prov:wasGeneratedBy ?a .
             ?s cq:fileName ?f ; cq:sha256 ?sha . ?a prov:startedAtTime ?t }} }}"""), source
+
+
+def test_bcn_self_succession_is_reported_not_linked(tmp_path: Path, shared_data: Path) -> None:
+    """The BCN lists 50022426 as its own successor: a warning, never a succession cycle."""
+    path = tmp_path / "store"
+    build(path)
+    with store_writer(path) as store:
+        report = import_bcn(store, shared_data / "bcn" / "N_FORMATION_DIPLOME.csv")
+    assert any("50022426" in w.message and "propre" in w.message for w in report.warnings)
+    store = open_store(path)
+    assert not store.ask("ASK { ?x cq:replacedBy ?x }")
+    assert not store.ask("ASK { ?x cq:successor ?x }")

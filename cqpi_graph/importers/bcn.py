@@ -142,6 +142,11 @@ def _fill(path: Path, codes: CodeLists):
                     if other is None:
                         report.warn(name, row, fld, f"code diplôme invalide « {raw} »", "8 caractères")
                         continue
+                    if other == code:
+                        # The publisher lists some diplomas as their own successor: no succession.
+                        report.warn(name, row, fld, f"le diplôme {code} est indiqué comme son propre "
+                                    "successeur ou prédécesseur : référence ignorée")
+                        continue
                     old, new = (code, other) if forward else (other, code)
                     o, n = iri(f"bcn/{old}"), iri(f"bcn/{new}")
                     st = iri(f"reco/succession-bcn-{old}-bcn-{new}")
