@@ -131,6 +131,7 @@ def attempt(store: Path, importer, path: Path) -> str:  # noqa: ANN001
     """Run one import; check the store afterwards. Returns "error" or "imported"."""
     before_gen, before = live(store), answers(store)
     record("bad inputs tried (importers)")
+    record("tracebacks on bad input", 0)  # any other exception fails the test
     try:
         with store_writer(store) as s:
             report = importer(s, path)
