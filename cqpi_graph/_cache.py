@@ -12,8 +12,8 @@ import os
 import pickle
 import threading
 from collections import OrderedDict
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 from .namespaces import Graphs

@@ -22,6 +22,7 @@ from .provenance import GraphRecord, SourceFile, now_iso, record_graph
 from .resources import turtle_files
 from .rules import UnsupportedAxiom, compile_tbox
 from .store import Store, store_writer
+from .terms import to_rdflib
 
 # The asserted graphs built from the repository's own files.
 PROJECT_GRAPHS: list[tuple[str, str, str, str]] = [
@@ -85,18 +86,6 @@ def project_files(extra_data: Sequence[Path] = ()) -> list[tuple[str, list[Path]
     return out
 
 
-def _to_rdflib(t: object) -> rdflib.term.Node:
-    if isinstance(t, ox.NamedNode):
-        return rdflib.URIRef(t.value)
-    if isinstance(t, ox.BlankNode):
-        return rdflib.BNode(t.value)
-    if isinstance(t, ox.Literal):
-        if t.language:
-            return rdflib.Literal(t.value, lang=t.language)
-        return rdflib.Literal(t.value, datatype=rdflib.URIRef(t.datatype.value))
-    raise TypeError(f"unsupported term {t!r}")
-
-
 def _rdflib_to_nt(t: rdflib.term.Node) -> str:
     return t.n3()
 
@@ -117,7 +106,7 @@ def asserted_triples(store: Store) -> list[tuple]:
         for q in store.quads(g):
             if isinstance(q.subject, ox.Triple):
                 continue
-            t = (_to_rdflib(q.subject), _to_rdflib(q.predicate), _to_rdflib(q.object))
+            t = (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
             is_schema = q.predicate.value.startswith(vocab) or (
                 q.predicate.value == RDF + "type" and q.object.value.startswith((OWL, RDFS)))
             (tbox if g in tbox_graphs or is_schema else rest).append(t)

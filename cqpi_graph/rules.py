@@ -65,21 +65,22 @@ class UnsupportedAxiom(ValueError):
     """The TBox uses an OWL construct outside the rules above."""
 
 
+def _reachable(succ: dict[str, set[str]], start: str) -> set[str]:
+    """Every node reachable from start in one step or more (start itself only on a cycle)."""
+    seen: set[str] = set()
+    stack = list(succ.get(start, ()))
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        stack.extend(succ.get(node, ()))
+    return seen
+
+
 def _closure(direct: dict[str, set[str]]) -> dict[str, set[str]]:
     """Non-reflexive transitive closure of a relation given as adjacency sets."""
-    out: dict[str, set[str]] = {}
-    for start in direct:
-        seen: set[str] = set()
-        stack = list(direct[start])
-        while stack:
-            node = stack.pop()
-            if node in seen:
-                continue
-            seen.add(node)
-            stack.extend(direct.get(node, ()))
-        seen.discard(start)
-        out[start] = seen
-    return out
+    return {start: _reachable(direct, start) - {start} for start in direct}
 
 
 @dataclass
@@ -201,15 +202,7 @@ def _fixpoint(tb: TBox, facts: set[Triple]) -> set[Triple]:
         for q in changed:
             succ = by_pred[q]
             for start in list(succ):
-                seen: set[str] = set()
-                stack = list(succ[start])
-                while stack:
-                    node = stack.pop()
-                    if node in seen:
-                        continue
-                    seen.add(node)
-                    stack.extend(succ.get(node, ()))
-                for node in seen:
+                for node in _reachable(succ, start):
                     add((start, q, node))
         frontier = set(new)
     return facts

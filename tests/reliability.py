@@ -24,3 +24,32 @@ def write() -> Path | None:
     ARTIFACT.parent.mkdir(parents=True, exist_ok=True)
     ARTIFACT.write_text(json.dumps(dict(sorted(FIGURES.items())), indent=2) + "\n", encoding="utf-8")
     return ARTIFACT
+
+
+# ---------------------------------------------------------------- helpers shared by the section
+
+PROBES = {
+    "cqpi": "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a cq:CQPI }",
+    "branches": "SELECT (COUNT(DISTINCT ?b) AS ?n) WHERE { ?b a cq:Branche }",
+    "inferred": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/cqpi/graph/inferred> { ?s ?p ?o } }",
+    "all": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+    "graphs": "SELECT (GROUP_CONCAT(DISTINCT STR(?g); separator=' ') AS ?n) WHERE { GRAPH ?g { } }",
+}
+
+
+def answers(path: Path) -> dict[str, str]:
+    """What the live generation of a store answers to a few probe queries."""
+    from cqpi_graph.store import open_store
+
+    store = open_store(path)
+    try:
+        return {k: store.select(q)[0]["n"].value for k, q in PROBES.items()}
+    finally:
+        store.close()
+
+
+def live(path: Path) -> str:
+    """The name of the live generation (what `current` points at)."""
+    import os
+
+    return os.readlink(path / "current")

@@ -12,38 +12,27 @@ import time
 from pathlib import Path
 
 import pytest
+from reliability import answers, record
 
 from cqpi_graph.build import build
-from cqpi_graph.store import open_store
-from reliability import record
 
 pytestmark = pytest.mark.reliability
-
-PROBES = {
-    "cqpi": "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a cq:CQPI }",
-    "branches": "SELECT (COUNT(DISTINCT ?b) AS ?n) WHERE { ?b a cq:Branche }",
-    "inferred": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/cqpi/graph/inferred> { ?s ?p ?o } }",
-    "all": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
-}
-
-
-def answers(path: Path) -> dict[str, str]:
-    store = open_store(path)
-    try:
-        return {k: store.select(q)[0]["n"].value for k, q in PROBES.items()}
-    finally:
-        store.close()
 
 
 def big_turtle(path: Path, n: int) -> Path:
     """Extra curated data so that a build lasts long enough to be killed at many points."""
     with open(path, "w", encoding="utf-8") as fh:
-        fh.write("@prefix cq: <https://w3id.org/cqpi/def#> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n")
+        fh.write(
+            "@prefix cq: <https://w3id.org/cqpi/def#> .\n"
+            "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        )
         for i in range(n):
             # Pairs, not one long chain: the transitive closure of a chain is quadratic.
             succ = f" ; cq:replacedBy <https://w3id.org/cqpi/id/cert/RNCP9{i + 1:06d}>" if i % 2 == 0 else ""
-            fh.write(f'<https://w3id.org/cqpi/id/cert/RNCP9{i:06d}> a cq:CQP ; rdfs:label "Charge {i}"@fr ; '
-                     f'cq:rncpCode "RNCP9{i:06d}"{succ} .\n')
+            fh.write(
+                f'<https://w3id.org/cqpi/id/cert/RNCP9{i:06d}> a cq:CQP ; rdfs:label "Charge {i}"@fr ; '
+                f'cq:rncpCode "RNCP9{i:06d}"{succ} .\n'
+            )
     return path
 
 
@@ -58,14 +47,14 @@ def test_sigkill_during_build_keeps_previous_store(tmp_path: Path) -> None:
     extra = big_turtle(tmp_path / "extra.ttl", 20_000)
     # How long a full build with the extra data takes, to spread the kills over it.
     t0 = time.monotonic()
-    subprocess.run(_cqpi(tmp_path / "probe", "build", "--data", str(extra)), check=True,
-                   capture_output=True)
+    subprocess.run(_cqpi(tmp_path / "probe", "build", "--data", str(extra)), check=True, capture_output=True)
     duration = time.monotonic() - t0
     rng = random.Random(20261121)
     kills = 8
     for _ in range(kills):
-        proc = subprocess.Popen(_cqpi(store, "build", "--data", str(extra)),
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            _cqpi(store, "build", "--data", str(extra)), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         time.sleep(rng.uniform(0.05, duration * 0.95))
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGKILL)
@@ -89,9 +78,16 @@ def test_two_concurrent_builds_never_corrupt(tmp_path: Path) -> None:
     build(store)
     extra = big_turtle(tmp_path / "extra.ttl", 10_000)
     env = dict(os.environ, CQPI_LOCK_TIMEOUT="0")
-    procs = [subprocess.Popen(_cqpi(store, "build", "--data", str(extra)), env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for _ in range(2)]
+    procs = [
+        subprocess.Popen(
+            _cqpi(store, "build", "--data", str(extra)),
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     results = [(p.wait(), p.stderr.read()) for p in procs]
     codes = sorted(code for code, _ in results)
     record("concurrent writers started", 2)
@@ -109,8 +105,12 @@ def test_waiting_writer_gets_the_lock_after_the_first(tmp_path: Path) -> None:
     store = tmp_path / "store"
     build(store)
     env = dict(os.environ, CQPI_LOCK_TIMEOUT="120")
-    procs = [subprocess.Popen(_cqpi(store, "build"), env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    procs = [
+        subprocess.Popen(
+            _cqpi(store, "build"), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
     assert [p.wait() for p in procs] == [0, 0]
     assert answers(store)["cqpi"] == "9"
     record("concurrent writers serialised by the lock", 2)

@@ -342,7 +342,9 @@ def test_evaluation_process(sparql):
         "Décision CPNE de mise en place CQPI", "Référentiel métier", "Méthode d'évaluation (PMQ)",
         "Bilan positionnement / analyse des écarts", "Formation", "Seconde évaluation", "Jury CPNE",
         "Attribution du CQPI"]
-    step = lambda slug: ID + "etape/" + slug
+    def step(slug: str) -> str:
+        return ID + "etape/" + slug
+
     r = one(sparql(f"""
         SELECT ?ready ?notready WHERE {{
           <{step('cqpi-04-bilan-positionnement')}> cq:nextStepIfReady ?ready ; cq:nextStepIfNotReady ?notready .

@@ -65,13 +65,14 @@ def test_home_is_french_by_default_and_lists_cqpi_and_branches(client) -> None: 
     assert data["counts"]["cqpi"] >= 1 and any(x["iri"] == TWEB for x in data["cqpi"])
 
 
-def test_english_by_parameter_cookie_and_accept_language(client) -> None:  # noqa: ANN001
+def test_english_by_parameter_and_cookie_french_by_default(client) -> None:  # noqa: ANN001
     r = client.get("/?lang=en")
     assert '<html lang="en">' in text(r) and "Web test operator" in text(r)
     assert "lang=en" in r.headers.get("Set-Cookie", "")
     assert '<html lang="en">' in text(client.get("/search"))  # the cookie keeps the choice
     fresh = client.application.test_client()
-    assert '<html lang="en">' in text(fresh.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"}))
+    # French by default, whatever the browser's language: English is the user's explicit choice.
+    assert '<html lang="fr">' in text(fresh.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"}))
     assert '<html lang="fr">' in text(fresh.get("/", headers={"Accept-Language": "fr-FR,en;q=0.5"}))
 
 

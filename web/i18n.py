@@ -1,5 +1,8 @@
 # ruff: noqa: E501 - the translation table keeps each message on one line
-"""French interface by default, English by ?lang=en (remembered in a cookie) or Accept-Language.
+"""French interface by default; English when the user asks for it: ?lang=en, remembered in a cookie.
+
+The browser's Accept-Language does not switch the interface: the tool is French first, and an
+English-speaking browser gets the French pages with the FR · EN toggle at the top.
 
 Messages are written in French in the templates and the code: ``_("Rechercher")``; the English
 table below translates them. A message missing from the table shows in French.
@@ -162,11 +165,6 @@ def pick_lang() -> str:
     cookie = request.cookies.get(COOKIE)
     if cookie in LANGS:
         return cookie
-    # French unless the browser prefers English to French.
-    for value, quality in request.accept_languages:
-        primary = value.split("-")[0].lower()
-        if quality > 0 and primary in LANGS:
-            return primary
     return "fr"
 
 
@@ -186,7 +184,7 @@ def init_app(app: Flask) -> None:
         asked = request.args.get("lang")
         if asked in LANGS:
             resp.set_cookie(COOKIE, asked, max_age=365 * 86400, samesite="Lax", httponly=True)
-        resp.vary.add("Accept-Language")
+        resp.vary.add("Cookie")
         return resp
 
     app.jinja_env.globals["_"] = gettext

@@ -14,6 +14,7 @@ import sys
 import click
 
 from ..align import DEFAULT_THRESHOLD, run_align
+from ..cells import neutralise_row
 from ..paths import NodeInfo, Path, PathResult, Proximity, Step, find_paths, reach
 from ..query import compact
 from ..socle import cqpi_candidates, similar, socle
@@ -182,10 +183,10 @@ def socle_cmd(obj, items: tuple[str, ...], min_share: int | None, branch: str | 
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf)
-        w.writerow(["competence", "code", "label", "share", "basis", *codes])
+        w.writerow(neutralise_row(["competence", "code", "label", "share", "basis", *codes]))
         for s in res.shared:
-            w.writerow([s.key, s.code, s.label, s.share, s.basis,
-                        *["|".join(c.iri for c in s.holders.get(n.iri, [])) for n in res.nodes]])
+            w.writerow(neutralise_row([s.key, s.code, s.label, s.share, s.basis,
+                        *["|".join(c.iri for c in s.holders.get(n.iri, [])) for n in res.nodes]]))
         sys.stdout.write(buf.getvalue())
         return
     lines = ["Certifications :"]

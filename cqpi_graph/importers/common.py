@@ -284,7 +284,15 @@ class CsvRows:
     def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
         with self.opener() as raw:
             text = io.TextIOWrapper(raw, encoding=self.encoding, newline="")
-            first = text.readline()
+            try:
+                first = text.readline()
+            except UnicodeDecodeError as exc:  # a BOM, then bytes that are not UTF-8
+                raise InputError(
+                    f"octets invalides pour l'encodage {self.encoding} : {exc.reason}",
+                    file=self.name,
+                    line=1,
+                    expected="UTF-8 ou Latin-1",
+                ) from None
             if not first.strip():
                 raise InputError(
                     "fichier vide (pas de ligne d'en-tête)",

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 import rdflib
 from rdflib.namespace import RDF, SH, XSD
 
+from ..cells import neutralise_row
 from .shapes import rules as level_rules
 
 FORMATS = ("text", "html", "csv", "json", "turtle")
@@ -202,18 +203,20 @@ class ValidationReport:
         for results in self.by_resource().values():
             for r in results:
                 w.writerow(
-                    [
-                        sev[r.severity],
-                        r.resource,
-                        r.property_label or "",
-                        r.value or "",
-                        r.message,
-                        r.cell or "",
-                        r.rule_name,
-                        "" if r.focus_is_blank else r.focus,
-                        r.property or "",
-                        r.value_term or "",
-                    ]
+                    neutralise_row(
+                        [
+                            sev[r.severity],
+                            r.resource,
+                            r.property_label or "",
+                            r.value or "",
+                            r.message,
+                            r.cell or "",
+                            r.rule_name,
+                            "" if r.focus_is_blank else r.focus,
+                            r.property or "",
+                            r.value_term or "",
+                        ]
+                    )
                 )
         return buf.getvalue()
 

@@ -17,6 +17,7 @@ import rdflib
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 
+from ..terms import to_rdflib  # noqa: F401 - re-exported for the package
 from .shapes import SEVERITY_NAMES, shapes_graph
 
 _SUPPORTED_SHAPE_KEYS = {
@@ -220,21 +221,6 @@ def compile_shapes(level: str) -> list[CompiledQuery]:
     for s in tops:
         out.extend(compile_shape(g, s))
     return out
-
-
-def to_rdflib(t: object) -> rdflib.term.Node:
-    if isinstance(t, ox.NamedNode):
-        return rdflib.URIRef(t.value)
-    if isinstance(t, ox.BlankNode):
-        return rdflib.BNode(t.value)
-    if isinstance(t, ox.Literal):
-        if t.language:
-            return rdflib.Literal(t.value, lang=t.language)
-        dt = t.datatype.value
-        if dt == str(rdflib.XSD.string):
-            return rdflib.Literal(t.value)
-        return rdflib.Literal(t.value, datatype=rdflib.URIRef(dt))
-    raise TypeError(f"terme non pris en charge : {t!r}")
 
 
 def run(store: ox.Store, level: str = "store") -> Iterator[Hit]:

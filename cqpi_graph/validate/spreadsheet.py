@@ -23,6 +23,7 @@ from pathlib import Path
 import rdflib
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
+from ..cells import looks_like_formula, neutralise_row
 from ..errors import InputError
 from ..namespaces import CQ, ID
 from .shacl_engine import vocabulary
@@ -134,11 +135,11 @@ def write_template(path: Path | str, fmt: str | None = None) -> Path:
             for line in INSTRUCTIONS:
                 w.writerow([f"# {line}"])
             w.writerow([f"[{CERT_SHEET}]"])
-            w.writerows(rows_cert)
+            w.writerows(neutralise_row(r) for r in rows_cert)
             w.writerow([])
             w.writerow([f"[{COMP_SHEET}]"])
-            w.writerow(rows_comp[0])
-            w.writerow(["# " + rows_comp[1][0]] + rows_comp[1][1:])
+            w.writerow(neutralise_row(rows_comp[0]))
+            w.writerow(["# " + rows_comp[1][0]] + neutralise_row(rows_comp[1][1:]))
         return path
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
@@ -178,6 +179,11 @@ def write_template(path: Path | str, fmt: str | None = None) -> Path:
 
         wk.cell(1, i).comment = Comment(help_text, "cqpi-graph")
     wk.freeze_panes = "A2"
+    for sheet in wb.worksheets:  # text that looks like a formula stays text (never a formula)
+        for row in sheet.iter_rows():
+            for c in row:
+                if isinstance(c.value, str) and looks_like_formula(c.value):
+                    c.data_type = "s"
     wb.save(path)
     return path
 
@@ -203,6 +209,8 @@ def _col_letter(i: int) -> str:
 def _text(v: object) -> str:
     if v is None:
         return ""
+    if not isinstance(v, str | int | float) and isinstance(getattr(v, "text", None), str):
+        v = v.text  # an array formula: its text, never its result
     if isinstance(v, float) and v.is_integer():
         v = int(v)
     return str(v).strip()
@@ -212,7 +220,9 @@ def _read_xlsx(path: Path) -> dict[str, list[list[Cell]]]:
     from openpyxl import load_workbook
 
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
+        # data_only=False: a formula cell is read as its text (=HYPERLINK(…)), never as a result
+        # (neither computed here nor the value a spreadsheet cached in the file).
+        wb = load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds (zipfile, KeyError, InvalidFileException)
         raise InputError(
             f"classeur XLSX illisible : {exc}",

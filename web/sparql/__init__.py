@@ -27,6 +27,7 @@ from flask import (
 )
 
 from ..sparql_pool import QueryPool
+from .guard import is_update, uses_service
 
 bp = Blueprint("sparql", __name__, template_folder="templates")
 
@@ -66,35 +67,6 @@ FORMAT_ALIASES = {
     "text/xml": "xml",
     "application/xml": "xml",
 }
-UPDATE_KEYWORDS = {"insert", "delete", "load", "clear", "drop", "create", "add", "move", "copy", "with"}
-
-# Strings, IRIs and comments, blanked out before looking for keywords.
-_OPAQUE = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\x00-\x20]*>|#[^\n]*',
-    re.S,
-)
-_WORD = re.compile(r"(?<![\w?$:.-])([A-Za-z]+)(?![\w:-])")
-
-
-def keywords(query: str) -> list[str]:
-    """The bare words of a query (no strings, IRIs, comments, variables or prefixed names)."""
-    return [m.group(1).lower() for m in _WORD.finditer(_OPAQUE.sub(" ", query))]
-
-
-def is_update(query: str) -> bool:
-    words = keywords(query)
-    i = 0
-    # PREFIX ex: <…> leaves only the word "prefix" (the IRI is blanked, prefixed names are not words).
-    while i < len(words) and words[i] in ("prefix", "base"):
-        i += 1
-    return i < len(words) and words[i] in UPDATE_KEYWORDS
-
-
-def uses_service(query: str) -> bool:
-    return "service" in keywords(query)
-
-
 def pool() -> QueryPool:
     p = current_app.extensions.get("cqpi_sparql_pool")
     if p is None:

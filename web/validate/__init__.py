@@ -15,6 +15,8 @@ from urllib.parse import quote
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
+from cqpi_graph.cells import neutralise
+
 from ..i18n import gettext as _
 from ..optional import function, module, plain
 
@@ -113,7 +115,7 @@ def to_csv(rows: list[dict]) -> str:
     w = csv.DictWriter(out, fieldnames=keys)
     w.writeheader()
     for r in rows:
-        w.writerow(r)
+        w.writerow({k: neutralise(v) for k, v in r.items()})
     return out.getvalue()
 
 
