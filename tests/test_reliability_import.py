@@ -119,6 +119,7 @@ def test_sigkill_during_import_keeps_previous_store(
     subprocess.run(_cqpi(store, "import", source, str(path)), check=True, capture_output=True, env=_env())
     assert answers(store) == imported
     assert not list(store.glob("gen-*.tmp")), "leftovers of killed imports were not cleaned"
+    assert not list(store.glob("gen-*.copy.nt")), "scratch dumps of killed imports were not cleaned"
     record("data lost", 0)
 
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from ..build import build, run_inference
-from ..errors import InputError, StoreNotBuiltError
+from ..errors import InputError
 from ..importers import SOURCES
+from ..importers.run import import_registry
 from ..progress import Progress
 
 HELP = {
@@ -62,21 +62,8 @@ def _make(name: str) -> click.Command:
         if not path.exists():
             raise InputError("fichier ou dossier introuvable", file=str(path))
         progress = Progress()
-        try:
-            with obj.writer() as store:
-                report = SOURCES[name](store, path, progress)
-                if not report.skipped:
-                    run_inference(store, reasoner, progress)
-        except StoreNotBuiltError:
-            # No graph yet: build one (ontology, code lists, curated data) with this import.
-            built = build(
-                obj.store_path,
-                endpoint=obj.endpoint,
-                imports=[(name, path)],
-                reasoner=reasoner,
-                progress=progress,
-            )
-            report = built.imports[0]
+        report = import_registry(obj.store_path, name, path, endpoint=obj.endpoint,
+                                 reasoner=reasoner, progress=progress)
         progress.close()
         click.echo(report.summary())
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .base import RDF_FORMATS, RESULT_FORMATS, Row, Store, Term, with_prefixes
@@ -40,9 +40,17 @@ def open_store(location: Path | str | None = None, *, endpoint: str | None = Non
 
 @contextlib.contextmanager
 def store_writer(
-    location: Path | str | None = None, *, endpoint: str | None = None, fresh: bool = False
+    location: Path | str | None = None,
+    *,
+    endpoint: str | None = None,
+    fresh: bool = False,
+    without: Iterable[str] = (),
 ) -> Iterator[Store]:
-    """A store to write: changes become visible only when the block succeeds."""
+    """A store to write: changes become visible only when the block succeeds.
+
+    without: graphs the write replaces whole, left out of the copy of the current graph (the
+    embedded store copies the others in bulk; a remote store copies everything as before).
+    """
     url = _endpoint(endpoint)
     if url:
         from .remote import RemoteStore
@@ -50,5 +58,5 @@ def store_writer(
         with RemoteStore.from_env(url).writer(fresh=fresh) as store:
             yield store
         return
-    with write_embedded(location, fresh=fresh) as store:
+    with write_embedded(location, fresh=fresh, without=without) as store:
         yield store

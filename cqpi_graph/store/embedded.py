@@ -276,6 +276,10 @@ def _collect_garbage(location: Path, live: Path) -> None:
     stale = unfinished + finished[: max(0, len(finished) - KEEP_OLD_GENERATIONS)]
     for p in stale:
         shutil.rmtree(p, ignore_errors=True)
+    # Scratch dumps of writers that were killed while copying graphs.
+    for p in location.glob("gen-*.copy.nt"):
+        if not (location / p.name.removesuffix(".copy.nt")).exists():
+            p.unlink(missing_ok=True)
     # Caches of generations that are gone (cqpi_graph._cache keeps them per generation).
     cache_root = location / "cache"
     if cache_root.is_dir():
@@ -284,14 +288,35 @@ def _collect_garbage(location: Path, live: Path) -> None:
                 shutil.rmtree(c, ignore_errors=True)
 
 
+def _copy_graphs(live: Path, raw: ox.Store, without: set[str], scratch: Path) -> None:
+    """Copy every graph of the live generation but `without` (dump and bulk load, in Rust)."""
+    src = ox.Store.read_only(str(live))
+    graphs: list[object] = [g for g in src.named_graphs() if g.value not in without]
+    graphs.append(ox.DefaultGraph())
+    buf = scratch.with_name(scratch.name + ".copy.nt")
+    try:
+        for g in graphs:
+            src.dump(str(buf), format=ox.RdfFormat.N_TRIPLES, from_graph=g)
+            if buf.stat().st_size:
+                raw.bulk_load(path=str(buf), format=ox.RdfFormat.N_TRIPLES, to_graph=g)
+    finally:
+        buf.unlink(missing_ok=True)
+
+
 @contextlib.contextmanager
 def write_embedded(
-    location: Path | str | None = None, *, fresh: bool = False, lock_timeout: float | None = None
+    location: Path | str | None = None,
+    *,
+    fresh: bool = False,
+    without: Iterable[str] = (),
+    lock_timeout: float | None = None,
 ) -> Iterator[EmbeddedStore]:
     """A new generation to write into; it becomes live only if the block ends without error.
 
     fresh=True starts empty (a build); otherwise the live generation is copied first (an
-    import), using Oxigraph's backup, which hard-links the immutable database files.
+    import), using Oxigraph's backup, which hard-links the immutable database files. Graphs
+    named in `without` (those the write replaces) are left out of the copy instead: removing
+    millions of quads one by one costs far more than bulk-copying the others.
     """
     loc = Path(location) if location else default_location()
     timeout = (
@@ -306,8 +331,12 @@ def write_embedded(
         final = loc / f"gen-{stamp}"
         store: EmbeddedStore | None = None
         try:
+            drop = set(without)
             if fresh:
                 raw = ox.Store(str(tmp))
+            elif drop:
+                raw = ox.Store(str(tmp))
+                _copy_graphs(live, raw, drop, tmp)
             else:
                 ox.Store.read_only(str(live)).backup(str(tmp))
                 raw = ox.Store(str(tmp))
