@@ -21,9 +21,12 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import IO
 from urllib.parse import quote
+
+import pyoxigraph as ox
 
 from ..errors import InputError
 from ..namespaces import CQ, ID, RDF, XSD, Graphs
@@ -126,42 +129,61 @@ class ImportReport:
 
 
 # ---------------------------------------------------------------- RDF terms
+#
+# Terms are pyoxigraph objects, handed to the store as they are (no N-Triples text to format and
+# re-parse). The IRIs of the vocabularies (properties, classes, code-list concepts) are cached;
+# per-row IRIs go through a bounded cache of their percent-encoding only.
+
+_SAFE_SEGMENT = re.compile(r"[A-Za-z0-9\-._~/]*")
 
 
-def iri(path: str) -> str:
-    """<https://w3id.org/cqpi/id/{path}> with each segment percent-encoded where needed."""
-    return "<" + ID + "/".join(quote(seg, safe="-._~") for seg in path.split("/")) + ">"
+@lru_cache(maxsize=1 << 16)
+def _encoded(path: str) -> str:
+    if _SAFE_SEGMENT.fullmatch(path):
+        return path  # nothing to percent-encode (the common case: codes)
+    return "/".join(quote(seg, safe="-._~") for seg in path.split("/"))
 
 
-def ext(uri: str) -> str:
-    return f"<{uri}>"
+def iri(path: str) -> ox.NamedNode:
+    """https://w3id.org/cqpi/id/{path} with each segment percent-encoded where needed."""
+    return ox.NamedNode(ID + _encoded(path))
 
 
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+@lru_cache(maxsize=4096)
+def named(uri: str) -> ox.NamedNode:
+    """A NamedNode of a vocabulary IRI (cached: properties, classes, concepts of code lists)."""
+    return ox.NamedNode(uri)
 
 
-def lit(value: str, lang: str | None = None, datatype: str | None = None) -> str:
-    """A literal in N-Triples syntax (same escaping as store.base.Term.n3)."""
-    text = _escape(value)
+def ext(uri: str) -> ox.NamedNode:
+    """A NamedNode of an IRI outside …/id/ (not cached: may be one per row)."""
+    return ox.NamedNode(uri)
+
+
+_XSD_STRING = XSD + "string"
+
+
+def lit(value: str, lang: str | None = None, datatype: str | None = None) -> ox.Literal:
+    """A literal: language-tagged, typed, or a plain string."""
     if lang:
-        return f'"{text}"@{lang}'
-    if datatype and datatype != XSD + "string":
-        return f'"{text}"^^<{datatype}>'
-    return f'"{text}"'
+        return ox.Literal(value, language=lang)
+    if datatype and datatype != _XSD_STRING:
+        return ox.Literal(value, datatype=named(datatype))
+    return ox.Literal(value)
 
 
-def fr(value: str) -> str:
-    return lit(value, lang="fr")
+def fr(value: str) -> ox.Literal:
+    return ox.Literal(value, language="fr")
 
 
 TRUE = lit("true", datatype=XSD + "boolean")
 FALSE = lit("false", datatype=XSD + "boolean")
-A = f"<{RDF}type>"
+A = ox.NamedNode(f"{RDF}type")
+_XSD_DATE = ox.NamedNode(XSD + "date")
 
 
-def cq(local: str) -> str:
-    return f"<{CQ}{local}>"
+def cq(local: str) -> ox.NamedNode:
+    return named(CQ + local)
 
 
 _DATE = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
@@ -179,8 +201,8 @@ def parse_date(value: str) -> str | None:
         return None
 
 
-def date_lit(iso: str) -> str:
-    return lit(iso, datatype=XSD + "date")
+def date_lit(iso: str) -> ox.Literal:
+    return ox.Literal(iso, datatype=_XSD_DATE)
 
 
 _SPACES = re.compile(r"\s+")
@@ -193,9 +215,10 @@ def clean(value: str | None) -> str:
     return _SPACES.sub(" ", value).strip()
 
 
-def level_concepts(n: int) -> tuple[str, str]:
+@lru_cache(maxsize=16)
+def level_concepts(n: int) -> tuple[ox.NamedNode, ox.NamedNode]:
     """niv:N and eqf:N."""
-    return iri(f"niveau/{n}"), f"<http://data.europa.eu/snb/eqf/{n}>"
+    return iri(f"niveau/{n}"), ox.NamedNode(f"http://data.europa.eu/snb/eqf/{n}")
 
 
 # ---------------------------------------------------------------- writing quads in batches
@@ -207,18 +230,20 @@ class QuadSink:
     def __init__(self, store: Store, graph: str, report: ImportReport, batch: int = BATCH) -> None:
         self.store = store
         self.graph = graph
+        self.graph_node = ox.NamedNode(graph)
         self.report = report
         self.batch_size = batch
-        self.buf: list[tuple[str, str, str, str]] = []
+        self.buf: list[ox.Quad] = []
 
-    def add(self, s: str, p: str, o: str) -> None:
-        self.buf.append((s, p, o, self.graph))
-        if len(self.buf) >= self.batch_size:
+    def add(self, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> None:
+        buf = self.buf
+        buf.append(ox.Quad(s, p, o, self.graph_node))
+        if len(buf) >= self.batch_size:
             self.flush()
 
     def flush(self) -> None:
         if self.buf:
-            self.report.triples += self.store.add_quads(self.buf)
+            self.report.triples += self.store.add_ox_quads(self.buf)
             self.buf = []
 
 
@@ -395,6 +420,11 @@ def previous_export_date(store: Store, graph: str) -> str | None:
     return max((r["d"].value for r in rows if "d" in r), default=None)
 
 
+def _nt_integer(n: int) -> str:
+    """An xsd:integer in N-Triples syntax (provenance records take N-Triples terms)."""
+    return f'"{n}"^^<{XSD}integer>'
+
+
 @dataclass
 class ImportJob:
     """One import of one source into its named graph, with provenance and skip-if-same."""
@@ -442,9 +472,9 @@ class ImportJob:
                 sources=sources,
                 started=started,
                 extra={
-                    CQ + "rowsRead": lit(str(report.rows_read), datatype=XSD + "integer"),
-                    CQ + "warningCount": lit(str(report.warning_count), datatype=XSD + "integer"),
-                    CQ + "errorCount": lit(str(report.error_count), datatype=XSD + "integer"),
+                    CQ + "rowsRead": _nt_integer(report.rows_read),
+                    CQ + "warningCount": _nt_integer(report.warning_count),
+                    CQ + "errorCount": _nt_integer(report.error_count),
                 },
             ),
         )
@@ -467,5 +497,6 @@ __all__ = [
     "fr",
     "iri",
     "lit",
+    "named",
     "parse_date",
 ]

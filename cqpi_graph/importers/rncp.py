@@ -39,6 +39,7 @@ from .common import (
     iri,
     level_concepts,
     lit,
+    named,
     parse_date,
 )
 from .vocab import CodeLists
@@ -54,11 +55,11 @@ SIRET = re.compile(r"^\d{14}$")
 LEVEL = re.compile(r"^NIV([1-8])$")
 PREFIX_TYPES = ("CQPM", "CQPI", "CQP")  # a title starting with these, when Abrege_Libelle is empty
 
-LABEL = f"<{RDFS}label>"
-PREF = f"<{SKOS}prefLabel>"
-NOTATION = f"<{SKOS}notation>"
-CONCEPT = f"<{SKOS}Concept>"
-IN_SCHEME = f"<{SKOS}inScheme>"
+LABEL = named(f"{RDFS}label")
+PREF = named(f"{SKOS}prefLabel")
+NOTATION = named(f"{SKOS}notation")
+CONCEPT = named(f"{SKOS}Concept")
+IN_SCHEME = named(f"{SKOS}inScheme")
 
 # SI_JURY_* elements of the XML flow -> skos:notation of the voie: concepts.
 XML_ROUTES = {"FI": "FI", "CA": "APP", "FC": "FC", "CQ": "CPRO", "CL": "CI", "VAE": "VAE"}
@@ -188,8 +189,8 @@ class RncpWriter:
         if typ is None and code.startswith("RS"):
             typ = self.codes.type_for("RS")
         if typ:
-            self.add(s, cq("certificationType"), f"<{typ[0]}>")
-            self.add(s, A, f"<{typ[1]}>")
+            self.add(s, cq("certificationType"), named(typ[0]))
+            self.add(s, A, named(typ[1]))
         level = clean(values.get("level")).upper()
         if level:
             m = LEVEL.match(level)
@@ -237,7 +238,7 @@ class RncpWriter:
             self.add(s, cq("registrationType"), fr(reg))
         ident = clean(values.get("id"))
         if ident:
-            self.add(s, f"<{DCT}identifier>", lit(ident))
+            self.add(s, named(f"{DCT}identifier"), lit(ident))
         return s
 
     def organisation(
@@ -353,12 +354,12 @@ class RncpWriter:
                 "un libellé des voies d'accès (skos:altLabel de voie:)",
             )
             return
-        self.add(iri(f"cert/{code}"), cq("accessRoute"), f"<{concept}>")
+        self.add(iri(f"cert/{code}"), cq("accessRoute"), named(concept))
         self.refer(code, file, row, "Numero_Fiche")
 
     def route_by_notation(self, code: str, notation: str) -> None:
         for c_iri in {v for v in self.codes.routes.values() if v.endswith("/" + notation)}:
-            self.add(iri(f"cert/{code}"), cq("accessRoute"), f"<{c_iri}>")
+            self.add(iri(f"cert/{code}"), cq("accessRoute"), named(c_iri))
 
     def bloc(
         self,
