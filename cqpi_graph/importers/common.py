@@ -36,7 +36,7 @@ from ..store.base import Store
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
-BATCH = 20_000  # quads handed to the store at once
+BATCH = 50_000  # quads handed to the store at once
 MAX_LISTED = 200  # problems kept with their details in a report (all are counted)
 
 
@@ -182,8 +182,10 @@ A = ox.NamedNode(f"{RDF}type")
 _XSD_DATE = ox.NamedNode(XSD + "date")
 
 
+@lru_cache(maxsize=1024)
 def cq(local: str) -> ox.NamedNode:
-    return named(CQ + local)
+    """A term of the cqpi ontology (cached: the importers ask for the same few on every row)."""
+    return ox.NamedNode(CQ + local)
 
 
 _DATE = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
