@@ -26,6 +26,7 @@ from .common import (
     iri,
     level_concepts,
     lit,
+    named,
     parse_date,
     path_opener,
 )
@@ -36,7 +37,7 @@ BCN_CODE = re.compile(r"^[0-9A-Z]{8}$")
 # NIVEAU_FORMATION_DIPLOME -> skos:notation of the typ: concept (nomenclature N_NIVEAU_FORMATION_DIPLOME).
 LEVEL_TYPES = {"500": "CAP", "400": "BAC PRO", "320": "BTS", "450": "BP", "510": "BEP", "010": "MC"}
 REQUIRED = ["FORMATION_DIPLOME", "NIVEAU_FORMATION_DIPLOME", "LIBELLE_COURT", "LIBELLE_LONG_200"]
-LABEL = f"<{RDFS}label>"
+LABEL = named(f"{RDFS}label")
 ISCED_F = "http://data.europa.eu/snb/isced-f/"
 
 
@@ -85,8 +86,8 @@ def _fill(path: Path, codes: CodeLists):
             niveau = r["NIVEAU_FORMATION_DIPLOME"].strip()
             typ = codes.type_for(LEVEL_TYPES[niveau]) if niveau in LEVEL_TYPES else codes.type_for(short)
             if typ:
-                sink.add(s, cq("certificationType"), f"<{typ[0]}>")
-                sink.add(s, A, f"<{typ[1]}>")
+                sink.add(s, cq("certificationType"), named(typ[0]))
+                sink.add(s, A, named(typ[1]))
             lvl = r.get("NIVEAU_QUALIFICATION_RNCP", "").strip()
             if lvl.isdigit() and 1 <= int(lvl) <= 8:
                 niv, eqf = level_concepts(int(lvl))
@@ -102,9 +103,9 @@ def _fill(path: Path, codes: CodeLists):
                 sink.add(s, cq("specialtyGroup"), g)
                 if group not in groups:
                     groups.add(group)
-                    sink.add(g, A, f"<{SKOS}Concept>")
-                    sink.add(g, f"<{SKOS}notation>", lit(group))
-                    sink.add(g, f"<{SKOS}inScheme>", iri("scheme/nsf"))
+                    sink.add(g, A, named(f"{SKOS}Concept"))
+                    sink.add(g, named(f"{SKOS}notation"), lit(group))
+                    sink.add(g, named(f"{SKOS}inScheme"), iri("scheme/nsf"))
                     glabel = clean(r.get("N_GROUPE_SPECIALITE.LIBELLE_LONG", ""))
                     if glabel:
                         sink.add(g, LABEL, fr(glabel))
@@ -114,14 +115,14 @@ def _fill(path: Path, codes: CodeLists):
             # ISCED-F 2013 detailed field (the 1997 codes of CITE_DOMAINE_FORMATION are not ISCED-F).
             isced = r.get("CITE_DOMAINE_DETAILLE", "").strip()
             if re.match(r"^(0\d|10)\d\d$", isced):
-                node = f"<{ISCED_F}{isced}>"
+                node = named(f"{ISCED_F}{isced}")
                 sink.add(s, cq("iscedField"), node)
                 if isced not in iscedf:
                     iscedf.add(isced)
-                    sink.add(node, f"<{SKOS}notation>", lit(isced))
+                    sink.add(node, named(f"{SKOS}notation"), lit(isced))
                     ilabel = clean(r.get("N_CITE_2013_DOMAINE_DETAILL.LIBELLE_EDITION", ""))
                     if ilabel:
-                        sink.add(node, f"<{SKOS}prefLabel>", fr(ilabel))
+                        sink.add(node, named(f"{SKOS}prefLabel"), fr(ilabel))
             elif isced and isced != "9999":
                 report.warn(name, row, "CITE_DOMAINE_DETAILLE", f"code CITE invalide « {isced} »",
                             "4 chiffres ISCED-F 2013")

@@ -12,7 +12,7 @@ from ..errors import InputError
 from ..namespaces import SKOS, Graphs
 from ..progress import Progress
 from ..store.base import Store
-from .common import A, CsvRows, ImportJob, ImportReport, QuadSink, clean, ext, fr, path_opener
+from .common import A, CsvRows, ImportJob, ImportReport, QuadSink, clean, ext, fr, named, path_opener
 
 GRAPH = Graphs.imported("esco")
 ESCO = "http://data.europa.eu/esco/model#"
@@ -27,8 +27,8 @@ KINDS = {
     "occupations": ("Occupation", "occupations"),
     "groups": ("Skill", "skills-hierarchy"),
 }
-P = f"<{SKOS}prefLabel>"
-ALT = f"<{SKOS}altLabel>"
+P = named(f"{SKOS}prefLabel")
+ALT = named(f"{SKOS}altLabel")
 
 
 def find_files(folder: Path) -> dict[str, Path]:
@@ -68,15 +68,15 @@ def _fill(files: dict[str, Path]):
                     )
                     continue
                 s = ext(u)
-                add(s, A, f"<{SKOS}Concept>")
+                add(s, A, named(f"{SKOS}Concept"))
                 add(s, A, ext(ESCO + cls))
-                add(s, f"<{SKOS}inScheme>", ext(f"http://data.europa.eu/esco/concept-scheme/{scheme}"))
+                add(s, named(f"{SKOS}inScheme"), ext(f"http://data.europa.eu/esco/concept-scheme/{scheme}"))
                 add(s, P, fr(clean(r["preferredLabel"])))
                 for alt in r.get("altLabels", "").split("\n"):
                     if alt.strip():
                         add(s, ALT, fr(clean(alt)))
                 if clean(r.get("description", "")):
-                    add(s, f"<{SKOS}definition>", fr(clean(r["description"])))
+                    add(s, named(f"{SKOS}definition"), fr(clean(r["description"])))
                 if key == "skills":
                     st = r.get("skillType", "").strip()
                     for t in st.split():
@@ -91,7 +91,7 @@ def _fill(files: dict[str, Path]):
                 if key == "occupations":
                     isco = r.get("iscoGroup", "").strip()
                     if isco.isdigit():
-                        add(s, f"<{SKOS}broader>", ext(f"http://data.europa.eu/esco/isco/C{isco}"))
+                        add(s, named(f"{SKOS}broader"), ext(f"http://data.europa.eu/esco/isco/C{isco}"))
                 report.entities[
                     {"skills": "competence", "occupations": "metier", "groups": "groupe"}[key]
                 ] += 1
@@ -112,7 +112,7 @@ def _fill(files: dict[str, Path]):
                         "http://data.europa.eu/esco/…",
                     )
                     continue
-                add(ext(a), f"<{SKOS}broader>", ext(b))
+                add(ext(a), named(f"{SKOS}broader"), ext(b))
                 report.entities["relation"] += 1
                 progress.advance()
         if not report.entities:

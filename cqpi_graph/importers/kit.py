@@ -15,7 +15,20 @@ from ..namespaces import RDFS, Graphs
 from ..progress import Progress
 from ..store.base import Store
 from .bcn import bcn_code
-from .common import A, CsvRows, ImportJob, ImportReport, QuadSink, clean, cq, fr, iri, lit, path_opener
+from .common import (
+    A,
+    CsvRows,
+    ImportJob,
+    ImportReport,
+    QuadSink,
+    clean,
+    cq,
+    fr,
+    iri,
+    lit,
+    named,
+    path_opener,
+)
 
 GRAPH = Graphs.imported("kit")
 COL_BCN = "Code Diplôme"
@@ -51,7 +64,7 @@ def _fill(path: Path):
                 sink.add(b, cq("bcnCode"), lit(code))
                 label = clean(r.get(COL_LABEL, ""))
                 if label:
-                    sink.add(b, f"<{RDFS}label>", fr(label))
+                    sink.add(b, named(f"{RDFS}label"), fr(label))
             if not FICHE.match(fiche):
                 report.warn(
                     name,

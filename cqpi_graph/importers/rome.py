@@ -19,7 +19,20 @@ from ..errors import InputError
 from ..namespaces import RDFS, SKOS, XSD, Graphs
 from ..progress import Progress
 from ..store.base import Store
-from .common import A, CsvRows, ImportJob, ImportReport, QuadSink, clean, cq, fr, iri, lit, path_opener
+from .common import (
+    A,
+    CsvRows,
+    ImportJob,
+    ImportReport,
+    QuadSink,
+    clean,
+    cq,
+    fr,
+    iri,
+    lit,
+    named,
+    path_opener,
+)
 
 GRAPH = Graphs.imported("rome")
 PUBLISHER = "France Travail"
@@ -34,12 +47,12 @@ FILES = {
     "theme": "unix_arborescence_thematique_v460_utf8.csv",
 }
 OPTIONAL = {"item", "liens", "theme"}
-P = f"<{SKOS}prefLabel>"
-ALT = f"<{SKOS}altLabel>"
-NOTATION = f"<{SKOS}notation>"
-CONCEPT = f"<{SKOS}Concept>"
-IN_SCHEME = f"<{SKOS}inScheme>"
-BROADER = f"<{SKOS}broader>"
+P = named(f"{SKOS}prefLabel")
+ALT = named(f"{SKOS}altLabel")
+NOTATION = named(f"{SKOS}notation")
+CONCEPT = named(f"{SKOS}Concept")
+IN_SCHEME = named(f"{SKOS}inScheme")
+BROADER = named(f"{SKOS}broader")
 
 
 def find_files(folder: Path) -> dict[str, Path]:
@@ -127,7 +140,7 @@ def _fill(files: dict[str, Path]):
             if sub:
                 add(s, cq("skillSubCategory"), fr(sub))
             if clean(r.get("definition", "")):
-                add(s, f"<{SKOS}definition>", fr(clean(r["definition"])))
+                add(s, named(f"{SKOS}definition"), fr(clean(r["definition"])))
             macro = r.get("code_ogr_macro_comp", "").strip()
             if macro.isdigit() and macro != ogr:
                 add(s, BROADER, iri(f"rome/competence/{macro}"))
@@ -222,12 +235,12 @@ def _fill(files: dict[str, Path]):
                 node = iri(f"rome/theme/{t}")
                 if t not in themes:
                     themes.add(t)
-                    add(node, A, f"<{SKOS}Collection>")
+                    add(node, A, named(f"{SKOS}Collection"))
                     add(node, NOTATION, lit(t))
                     add(node, P, fr(clean(r["libelle_theme"])))
-                    add(node, f"<{RDFS}label>", fr(clean(r["libelle_theme"])))
+                    add(node, named(f"{RDFS}label"), fr(clean(r["libelle_theme"])))
                     ent["theme"] += 1
-                add(node, f"<{SKOS}member>", iri(f"rome/{r['code_rome'].strip().upper()}"))
+                add(node, named(f"{SKOS}member"), iri(f"rome/{r['code_rome'].strip().upper()}"))
         if not jobs:
             raise InputError(
                 "aucun code ROME lu", file=files["code_rome"].name, expected="des lignes de données"

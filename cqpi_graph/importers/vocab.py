@@ -49,4 +49,11 @@ class CodeLists:
         return None
 
     def route_for(self, label: str) -> str | None:
-        return self.routes.get(norm_label(label))
+        # The same few labels come back on most rows: remember their normal form (bounded).
+        cache = self.__dict__.setdefault("_route_cache", {})
+        if label in cache:
+            return cache[label]
+        found = self.routes.get(norm_label(label))
+        if len(cache) < 10_000:
+            cache[label] = found
+        return found
