@@ -126,16 +126,6 @@ class Store(abc.ABC):
     def add_quads(self, quads: Iterable[tuple[str, str, str, str]]) -> int:
         """Add quads given as N-Triples terms (subject, predicate, object, graph IRI)."""
 
-    def add_ox_quads(self, quads: Iterable[ox.Quad]) -> int:
-        """Add quads given as pyoxigraph terms (the importers' fast path).
-
-        This default serialises each term to N-Triples and calls add_quads, so that every store
-        (the remote one included) accepts them; the embedded store hands them to Oxigraph as is.
-        """
-        return self.add_quads(
-            (str(q.subject), str(q.predicate), str(q.object), q.graph_name.value) for q in quads
-        )
-
     @abc.abstractmethod
     def clear_graph(self, graph: str) -> None:
         """Remove every quad of a named graph."""

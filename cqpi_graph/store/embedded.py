@@ -166,21 +166,6 @@ class EmbeddedStore(Store):
             n += len(batch)
         return n
 
-    def add_ox_quads(self, quads: Iterable[ox.Quad]) -> int:
-        """Quads as pyoxigraph terms, handed to Oxigraph's bulk loader in batches (no parsing)."""
-        n = 0
-        batch: list[ox.Quad] = []
-        for q in quads:
-            batch.append(q)
-            if len(batch) >= 50_000:
-                self._store.bulk_extend(batch)
-                n += len(batch)
-                batch = []
-        if batch:
-            self._store.bulk_extend(batch)
-            n += len(batch)
-        return n
-
     def clear_graph(self, graph: str) -> None:
         node = ox.NamedNode(graph)
         if self._store.contains_named_graph(node):

@@ -684,14 +684,6 @@ class _WriteBuffer(EmbeddedStore):
 
         return super().add_quads(seen())
 
-    def add_ox_quads(self, quads: Iterable[ox.Quad]) -> int:
-        def seen() -> Iterator[ox.Quad]:
-            for q in quads:
-                self.dirty.add(q.graph_name.value)
-                yield q
-
-        return super().add_ox_quads(seen())
-
     def clear_graph(self, graph: str) -> None:
         super().clear_graph(graph)
         self.dirty.add(graph)
