@@ -74,11 +74,19 @@ class Namer:
         self.vocab = vocabulary
         self.lang = lang
         self._cache: dict[rdflib.term.Node, str] = {}
+        self._vocab_labels: dict[rdflib.term.Node, str] = {}
+        self._kinds: dict[frozenset, str | None] = {}
 
     def _objects(self, node: rdflib.term.Node, prop: rdflib.term.Node) -> list[rdflib.term.Node]:
         return [o for _, _, o in self.triples(node, prop, None)]
 
     def vocab_label(self, iri: rdflib.term.Node) -> str:
+        label = self._vocab_labels.get(iri)
+        if label is None:
+            label = self._vocab_labels[iri] = self._vocab_label(iri)
+        return label
+
+    def _vocab_label(self, iri: rdflib.term.Node) -> str:
         if str(iri) in EXTERNAL_LABELS:
             fr, en = EXTERNAL_LABELS[str(iri)]
             return en if self.lang == "en" else fr
@@ -105,7 +113,13 @@ class Namer:
         return ", ".join(seen) or None
 
     def kind(self, node: rdflib.term.Node) -> str | None:
-        types = [t for t in self._objects(node, RDF.type) if isinstance(t, rdflib.URIRef)]
+        types = frozenset(t for t in self._objects(node, RDF.type) if isinstance(t, rdflib.URIRef))
+        if types not in self._kinds:
+            self._kinds[types] = self._kind(types)
+        return self._kinds[types]
+
+    def _kind(self, types: frozenset[rdflib.URIRef]) -> str | None:
+        """The label of the most specific class among a set of types (cq: classes preferred)."""
         cq_types = [t for t in types if str(t).startswith(CQ)] or types
         if not cq_types:
             return None
@@ -158,3 +172,26 @@ class Namer:
         if isinstance(node, rdflib.URIRef):
             return compact(str(node))
         return self.name(node)
+
+
+class StoreNamer(Namer):
+    """A Namer reading an Oxigraph store directly: only the objects it needs become rdflib terms."""
+
+    def __init__(self, store: ox.Store, vocabulary: rdflib.Graph, lang: str = "fr") -> None:
+        super().__init__(store_triples(store), vocabulary, lang)
+        self.store = store
+        self._ox: dict[rdflib.term.Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
+
+    def _term(self, node: rdflib.term.Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        t = self._ox.get(node)
+        if t is None:
+            t = to_ox(node)
+            if isinstance(node, rdflib.URIRef) and len(self._ox) < 100_000:
+                self._ox[node] = t
+        return t
+
+    def _objects(self, node: rdflib.term.Node, prop: rdflib.term.Node) -> list[rdflib.term.Node]:
+        if isinstance(node, rdflib.Literal):
+            return []  # a literal is never a subject
+        quads = self.store.quads_for_pattern(self._term(node), self._term(prop), None, None)
+        return [to_rdflib(q.object) for q in quads]

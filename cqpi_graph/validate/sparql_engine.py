@@ -223,11 +223,16 @@ def compile_shapes(level: str) -> list[CompiledQuery]:
     return out
 
 
+def solutions(store: ox.Store, level: str = "store") -> Iterator[tuple[CompiledQuery, ox.QuerySolutions]]:
+    """Each compiled query of the level with its solutions (Oxigraph terms, not converted)."""
+    for cq in compile_shapes(level):
+        yield cq, store.query(cq.query, use_default_graph_as_union=True)
+
+
 def run(store: ox.Store, level: str = "store") -> Iterator[Hit]:
     """Every result of every shape of the level, over the union of the store's graphs."""
-    for cq in compile_shapes(level):
-        solutions = store.query(cq.query, use_default_graph_as_union=True)
-        for sol in solutions:
+    for cq, sols in solutions(store, level):
+        for sol in sols:
             focus = sol["this"]
             if focus is None:
                 continue
