@@ -66,6 +66,11 @@ def _pick(values: list[rdflib.term.Node], lang: str) -> str | None:
     return str(lits[0]) if lits else None
 
 
+def _shorten(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
+
+
 class Namer:
     """Names resources of a data graph; the vocabulary gives class and property labels."""
 
@@ -100,8 +105,7 @@ class Namer:
         for p in LABELS:
             text = _pick(self._objects(node, p), self.lang)
             if text:
-                text = " ".join(text.split())
-                return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
+                return _shorten(text)
         return None
 
     def code(self, node: rdflib.term.Node) -> str | None:
@@ -190,8 +194,58 @@ class StoreNamer(Namer):
                 self._ox[node] = t
         return t
 
-    def _objects(self, node: rdflib.term.Node, prop: rdflib.term.Node) -> list[rdflib.term.Node]:
+    def _ox_objects(self, node: rdflib.term.Node, prop: rdflib.term.Node) -> list:
         if isinstance(node, rdflib.Literal):
             return []  # a literal is never a subject
-        quads = self.store.quads_for_pattern(self._term(node), self._term(prop), None, None)
-        return [to_rdflib(q.object) for q in quads]
+        return [
+            q.object for q in self.store.quads_for_pattern(self._term(node), self._term(prop), None, None)
+        ]
+
+    def _objects(self, node: rdflib.term.Node, prop: rdflib.term.Node) -> list[rdflib.term.Node]:
+        return [to_rdflib(o) for o in self._ox_objects(node, prop)]
+
+    # label, code and kind as Namer's, on Oxigraph terms: no rdflib term per lookup.
+    def label(self, node: rdflib.term.Node) -> str | None:
+        for p in LABELS:
+            text = _pick_ox(self._ox_objects(node, p), self.lang)
+            if text:
+                return _shorten(text)
+        return None
+
+    def code(self, node: rdflib.term.Node) -> str | None:
+        seen: list[str] = []
+        for p in CODES:
+            for o in self._ox_objects(node, p):
+                if isinstance(o, ox.Literal) and _lexical(o) not in seen:
+                    seen.append(_lexical(o))
+        return ", ".join(seen) or None
+
+    def kind(self, node: rdflib.term.Node) -> str | None:
+        types = frozenset(o.value for o in self._ox_objects(node, RDF.type) if isinstance(o, ox.NamedNode))
+        if types not in self._kinds:
+            self._kinds[types] = self._kind(frozenset(rdflib.URIRef(t) for t in types))
+        return self._kinds[types]
+
+
+_PLAIN = (str(rdflib.XSD.string), str(RDF.langString))
+
+
+def _lexical(lit: ox.Literal) -> str:
+    """str() of the rdflib literal: rdflib normalises the lexical form of typed literals."""
+    return lit.value if lit.datatype.value in _PLAIN else str(to_rdflib(lit))
+
+
+def _pick_ox(values: list, lang: str) -> str | None:
+    """_pick on Oxigraph terms (through rdflib for a language tag not in lower case)."""
+    lits = [v for v in values if isinstance(v, ox.Literal)]
+    if any(v.language and v.language != v.language.lower() for v in lits):
+        return _pick([to_rdflib(v) for v in lits], lang)
+    return _pick_plain(lits, lang)
+
+
+def _pick_plain(lits: list[ox.Literal], lang: str) -> str | None:
+    for wanted in (lang, "fr", None):
+        for v in lits:
+            if (v.language or None) == wanted:
+                return _lexical(v)
+    return _lexical(lits[0]) if lits else None
