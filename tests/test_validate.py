@@ -430,7 +430,7 @@ def test_validate_store_lazy_results_equal_eager_ones(which, request):
 def test_validate_store_text_report_names_only_examples(curated_store):
     report = validate_store(curated_store)
     text = report.render("text")
-    named = sum("resource" in vars(r) for r in report.results)
+    named = sum(r._resource is not None for r in report.results)
     assert named <= 3 * len(report.by_rule()) < len(report.results)
     # reading a field names the result; every format then sees the same values
     assert all(r.resource and r.message.startswith(r.resource) for r in report.results)

@@ -109,43 +109,50 @@ class LazyResult(Result):
         message_fr: str,
         message_en: str,
     ) -> None:
-        d = self.__dict__
-        d["rule"] = rule
-        d["rule_label"] = rule_label
-        d["severity"] = severity
-        d["focus"] = focus.value if isinstance(focus, ox.NamedNode | ox.BlankNode) else str(focus)
-        d["property"] = str(prop) if prop is not None else None
-        d["property_label"] = property_label
-        d["message_fr"] = message_fr
-        d["message_en"] = message_en
-        d["component"] = component
-        d["cell"] = None
-        d["focus_is_blank"] = isinstance(focus, ox.BlankNode)
-        if value is None:
-            d["value"] = None
-            d["value_term"] = None
-        d["_naming"] = naming
-        d["_focus_term"] = focus
-        d["_value_term"] = value
+        # Every instance sets the same attributes in the same order (a shared-key __dict__):
+        # the lazy fields are properties over the "_" slots, filled on first read.
+        self.rule = rule
+        self.rule_label = rule_label
+        self.severity = severity
+        self.focus = focus.value if isinstance(focus, ox.NamedNode | ox.BlankNode) else str(focus)
+        self.property = str(prop) if prop is not None else None
+        self.property_label = property_label
+        self.message_fr = message_fr
+        self.message_en = message_en
+        self.component = component
+        self.cell = None
+        self.focus_is_blank = isinstance(focus, ox.BlankNode)
+        self._naming = naming
+        self._focus_term = focus
+        self._value_term = value
+        self._resource: str | None = None
+        self._message: str | None = None
+        self._value: str | None = None
+        self._value_n3: str | None = None
 
-    def __getattr__(self, name: str):
-        # Only called for a field not computed yet.
-        d = self.__dict__
-        naming = d.get("_naming")
-        if naming is None:
-            raise AttributeError(name)
-        if name == "resource":
-            v = naming.name(d["_focus_term"])
-        elif name == "message":
-            v = self.resource + naming.sep + naming.message(d["rule"])
-        elif name == "value":
-            v = naming.namer.value(naming.rdf(d["_value_term"]))
-        elif name == "value_term":
-            v = naming.rdf(d["_value_term"]).n3()
-        else:
-            raise AttributeError(name)
-        d[name] = v
-        return v
+    @property
+    def resource(self) -> str:  # type: ignore[override]
+        if self._resource is None:
+            self._resource = self._naming.name(self._focus_term)
+        return self._resource
+
+    @property
+    def message(self) -> str:  # type: ignore[override]
+        if self._message is None:
+            self._message = self.resource + self._naming.sep + self._naming.message(self.rule)
+        return self._message
+
+    @property
+    def value(self) -> str | None:  # type: ignore[override]
+        if self._value is None and self._value_term is not None:
+            self._value = self._naming.namer.value(self._naming.rdf(self._value_term))
+        return self._value
+
+    @property
+    def value_term(self) -> str | None:  # type: ignore[override]
+        if self._value_n3 is None and self._value_term is not None:
+            self._value_n3 = self._naming.rdf(self._value_term).n3()
+        return self._value_n3
 
 
 class _StoreNaming:

@@ -187,11 +187,13 @@ class StoreNamer(Namer):
         self._ox: dict[rdflib.term.Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
 
     def _term(self, node: rdflib.term.Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        # Few properties, and each node is looked up several times in a row (kind, label, code).
         t = self._ox.get(node)
         if t is None:
             t = to_ox(node)
-            if isinstance(node, rdflib.URIRef) and len(self._ox) < 100_000:
-                self._ox[node] = t
+            if len(self._ox) > 1_000:
+                self._ox.clear()
+            self._ox[node] = t
         return t
 
     def _ox_objects(self, node: rdflib.term.Node, prop: rdflib.term.Node) -> list:
