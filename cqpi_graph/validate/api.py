@@ -14,7 +14,7 @@ from ..namespaces import CQ
 from ..store import Store
 from . import shacl_engine, sparql_engine
 from .inputs import load
-from .naming import Namer, graph_triples, store_triples
+from .naming import Namer, StoreNamer, graph_triples
 from .report import Result, ValidationReport
 from .shapes import rules, shapes_graph
 from .sparql_engine import Hit, to_ox, to_rdflib
@@ -82,6 +82,170 @@ def to_results(
                 focus_is_blank=isinstance(h.focus, rdflib.BNode),
             )
         )
+    return out
+
+
+class LazyResult(Result):
+    """A Result of the whole-graph validation, named for people only when a field is read.
+
+    The text report shows counts by rule and a few examples: naming every one of several
+    hundred thousand results (a few store lookups each) was most of `cqpi validate --store`.
+    The fields that need the store (resource, message, value, value_term) are computed on first
+    access and then kept, so every format and ``dataclasses.asdict`` see the same values as an
+    eager Result would hold.
+    """
+
+    def __init__(
+        self,
+        naming: _StoreNaming,
+        rule: str,
+        rule_label: str,
+        severity: str,
+        focus,
+        prop,
+        property_label,
+        value,
+        component: str,
+        message_fr: str,
+        message_en: str,
+    ) -> None:
+        # Every instance sets the same attributes in the same order (a shared-key __dict__):
+        # the lazy fields are properties over the "_" slots, filled on first read.
+        self.rule = rule
+        self.rule_label = rule_label
+        self.severity = severity
+        self.focus = focus.value if isinstance(focus, ox.NamedNode | ox.BlankNode) else str(focus)
+        self.property = str(prop) if prop is not None else None
+        self.property_label = property_label
+        self.message_fr = message_fr
+        self.message_en = message_en
+        self.component = component
+        self.cell = None
+        self.focus_is_blank = isinstance(focus, ox.BlankNode)
+        self._naming = naming
+        self._focus_term = focus
+        self._value_term = value
+        self._resource: str | None = None
+        self._message: str | None = None
+        self._value: str | None = None
+        self._value_n3: str | None = None
+
+    @property
+    def resource(self) -> str:  # type: ignore[override]
+        if self._resource is None:
+            self._resource = self._naming.name(self._focus_term)
+        return self._resource
+
+    @property
+    def message(self) -> str:  # type: ignore[override]
+        if self._message is None:
+            self._message = self.resource + self._naming.sep + self._naming.message(self.rule)
+        return self._message
+
+    @property
+    def value(self) -> str | None:  # type: ignore[override]
+        if self._value is None and self._value_term is not None:
+            self._value = self._naming.namer.value(self._naming.rdf(self._value_term))
+        return self._value
+
+    @property
+    def value_term(self) -> str | None:  # type: ignore[override]
+        if self._value_n3 is None and self._value_term is not None:
+            self._value_n3 = self._naming.rdf(self._value_term).n3()
+        return self._value_n3
+
+
+class _StoreNaming:
+    """What the lazy results of one report share: the namer and a few per-rule caches."""
+
+    def __init__(self, namer: Namer, level: str, lang: str) -> None:
+        self.namer = namer
+        self.lang = lang
+        self.sep = " : " if lang == "fr" else ": "
+        self.rules = rules(level)
+
+    @staticmethod
+    def rdf(term) -> rdflib.term.Node:
+        return term if isinstance(term, rdflib.term.Node) else to_rdflib(term)
+
+    def name(self, term) -> str:
+        return self.namer.name(self.rdf(term))
+
+    def message(self, rule: str) -> str:
+        return self.rules[rule].message(self.lang)
+
+
+def store_results(raw: ox.Store, level: str, lang: str) -> list[Result]:
+    """The whole-graph results, in the order and with the deduplication of ``to_results``.
+
+    Terms stay Oxigraph terms (a literal becomes rdflib's, whose equality `to_results` used);
+    the naming is deferred to LazyResult.
+    """
+    naming = _StoreNaming(StoreNamer(raw, shacl_engine.vocabulary(), lang), level, lang)
+    namer = naming.namer
+    all_rules = naming.rules
+    out: list[Result] = []
+    seen: set[tuple] = set()
+    literals: dict = {}
+    props: dict = {}
+    bound_paths: dict = {}
+
+    def key(t):
+        if isinstance(t, ox.Literal):
+            r = literals.get(t)
+            if r is None:
+                r = literals[t] = to_rdflib(t)
+            return r
+        return t
+
+    for cq, sols in sparql_engine.solutions(raw, level):
+        rule = all_rules[cq.rule]
+        rule_label = rule.label(lang)
+        sparql = cq.component.endswith("SPARQLConstraintComponent")
+        binds_value = cq.binds_value
+        for sol in sols:
+            focus = sol["this"]
+            if focus is None:
+                continue
+            value = sol["value"] if binds_value else None
+            path = cq.path
+            if sparql:
+                bound = sol["path"]
+                if bound is None:
+                    path = None
+                else:
+                    path = bound_paths.get(bound)
+                    if path is None:
+                        path = bound_paths[bound] = to_rdflib(bound)
+                if value is None:
+                    value = focus
+            pk = (cq.rule, path)
+            if pk not in props:
+                prop = _display_property(level, Hit(cq.rule, cq.severity, None, path, None, cq.component))
+                props[pk] = (prop, namer.vocab_label(prop) if prop is not None else None)
+            prop, prop_label = props[pk]
+            focus = key(focus)
+            if value is not None:
+                value = key(value)
+            k = (cq.rule, focus, prop, value, cq.component)
+            if k in seen:
+                continue
+            seen.add(k)
+            out.append(
+                LazyResult(
+                    naming,
+                    cq.rule,
+                    rule_label,
+                    cq.severity,
+                    focus,
+                    prop,
+                    prop_label,
+                    value,
+                    cq.component,
+                    rule.message_fr,
+                    rule.message_en,
+                )
+            )
     return out
 
 
@@ -199,9 +363,7 @@ def validate_store(store: Store | ox.Store, *, lang: str = "fr") -> ValidationRe
         # in-memory Oxigraph store (as an import does) rather than send each rule to the server.
         raw = ox.Store()
         raw.bulk_extend(store.quads())  # type: ignore[union-attr]
-    hits = list(sparql_engine.run(raw, "store"))
-    namer = Namer(store_triples(raw), shacl_engine.vocabulary(), lang)
-    results = to_results(hits, namer, "store", lang)
+    results = store_results(raw, "store", lang)
     location = getattr(store, "location", "")
     return ValidationReport(
         results,

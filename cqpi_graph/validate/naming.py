@@ -66,6 +66,11 @@ def _pick(values: list[rdflib.term.Node], lang: str) -> str | None:
     return str(lits[0]) if lits else None
 
 
+def _shorten(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
+
+
 class Namer:
     """Names resources of a data graph; the vocabulary gives class and property labels."""
 
@@ -74,11 +79,19 @@ class Namer:
         self.vocab = vocabulary
         self.lang = lang
         self._cache: dict[rdflib.term.Node, str] = {}
+        self._vocab_labels: dict[rdflib.term.Node, str] = {}
+        self._kinds: dict[frozenset, str | None] = {}
 
     def _objects(self, node: rdflib.term.Node, prop: rdflib.term.Node) -> list[rdflib.term.Node]:
         return [o for _, _, o in self.triples(node, prop, None)]
 
     def vocab_label(self, iri: rdflib.term.Node) -> str:
+        label = self._vocab_labels.get(iri)
+        if label is None:
+            label = self._vocab_labels[iri] = self._vocab_label(iri)
+        return label
+
+    def _vocab_label(self, iri: rdflib.term.Node) -> str:
         if str(iri) in EXTERNAL_LABELS:
             fr, en = EXTERNAL_LABELS[str(iri)]
             return en if self.lang == "en" else fr
@@ -92,8 +105,7 @@ class Namer:
         for p in LABELS:
             text = _pick(self._objects(node, p), self.lang)
             if text:
-                text = " ".join(text.split())
-                return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
+                return _shorten(text)
         return None
 
     def code(self, node: rdflib.term.Node) -> str | None:
@@ -105,7 +117,13 @@ class Namer:
         return ", ".join(seen) or None
 
     def kind(self, node: rdflib.term.Node) -> str | None:
-        types = [t for t in self._objects(node, RDF.type) if isinstance(t, rdflib.URIRef)]
+        types = frozenset(t for t in self._objects(node, RDF.type) if isinstance(t, rdflib.URIRef))
+        if types not in self._kinds:
+            self._kinds[types] = self._kind(types)
+        return self._kinds[types]
+
+    def _kind(self, types: frozenset[rdflib.URIRef]) -> str | None:
+        """The label of the most specific class among a set of types (cq: classes preferred)."""
         cq_types = [t for t in types if str(t).startswith(CQ)] or types
         if not cq_types:
             return None
@@ -158,3 +176,78 @@ class Namer:
         if isinstance(node, rdflib.URIRef):
             return compact(str(node))
         return self.name(node)
+
+
+class StoreNamer(Namer):
+    """A Namer reading an Oxigraph store directly: only the objects it needs become rdflib terms."""
+
+    def __init__(self, store: ox.Store, vocabulary: rdflib.Graph, lang: str = "fr") -> None:
+        super().__init__(store_triples(store), vocabulary, lang)
+        self.store = store
+        self._ox: dict[rdflib.term.Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
+
+    def _term(self, node: rdflib.term.Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        # Few properties, and each node is looked up several times in a row (kind, label, code).
+        t = self._ox.get(node)
+        if t is None:
+            t = to_ox(node)
+            if len(self._ox) > 1_000:
+                self._ox.clear()
+            self._ox[node] = t
+        return t
+
+    def _ox_objects(self, node: rdflib.term.Node, prop: rdflib.term.Node) -> list:
+        if isinstance(node, rdflib.Literal):
+            return []  # a literal is never a subject
+        return [
+            q.object for q in self.store.quads_for_pattern(self._term(node), self._term(prop), None, None)
+        ]
+
+    def _objects(self, node: rdflib.term.Node, prop: rdflib.term.Node) -> list[rdflib.term.Node]:
+        return [to_rdflib(o) for o in self._ox_objects(node, prop)]
+
+    # label, code and kind as Namer's, on Oxigraph terms: no rdflib term per lookup.
+    def label(self, node: rdflib.term.Node) -> str | None:
+        for p in LABELS:
+            text = _pick_ox(self._ox_objects(node, p), self.lang)
+            if text:
+                return _shorten(text)
+        return None
+
+    def code(self, node: rdflib.term.Node) -> str | None:
+        seen: list[str] = []
+        for p in CODES:
+            for o in self._ox_objects(node, p):
+                if isinstance(o, ox.Literal) and _lexical(o) not in seen:
+                    seen.append(_lexical(o))
+        return ", ".join(seen) or None
+
+    def kind(self, node: rdflib.term.Node) -> str | None:
+        types = frozenset(o.value for o in self._ox_objects(node, RDF.type) if isinstance(o, ox.NamedNode))
+        if types not in self._kinds:
+            self._kinds[types] = self._kind(frozenset(rdflib.URIRef(t) for t in types))
+        return self._kinds[types]
+
+
+_PLAIN = (str(rdflib.XSD.string), str(RDF.langString))
+
+
+def _lexical(lit: ox.Literal) -> str:
+    """str() of the rdflib literal: rdflib normalises the lexical form of typed literals."""
+    return lit.value if lit.datatype.value in _PLAIN else str(to_rdflib(lit))
+
+
+def _pick_ox(values: list, lang: str) -> str | None:
+    """_pick on Oxigraph terms (through rdflib for a language tag not in lower case)."""
+    lits = [v for v in values if isinstance(v, ox.Literal)]
+    if any(v.language and v.language != v.language.lower() for v in lits):
+        return _pick([to_rdflib(v) for v in lits], lang)
+    return _pick_plain(lits, lang)
+
+
+def _pick_plain(lits: list[ox.Literal], lang: str) -> str | None:
+    for wanted in (lang, "fr", None):
+        for v in lits:
+            if (v.language or None) == wanted:
+                return _lexical(v)
+    return _lexical(lits[0]) if lits else None
