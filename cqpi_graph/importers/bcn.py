@@ -29,6 +29,7 @@ from .common import (
     named,
     parse_date,
     path_opener,
+    write_succession,
 )
 from .vocab import CodeLists
 
@@ -149,14 +150,8 @@ def _fill(path: Path, codes: CodeLists):
                                     "successeur ou prédécesseur : référence ignorée")
                         continue
                     old, new = (code, other) if forward else (other, code)
-                    o, n = iri(f"bcn/{old}"), iri(f"bcn/{new}")
-                    st = iri(f"reco/succession-bcn-{old}-bcn-{new}")
-                    sink.add(o, cq("replacedBy"), n)
-                    sink.add(n, cq("replaces"), o)
-                    sink.add(st, A, cq("Succession"))
-                    sink.add(st, cq("fromCertification"), o)
-                    sink.add(st, cq("toCertification"), n)
-                    sink.add(st, cq("direction"), fr("unidirectionnel"))
+                    write_succession(sink.add, iri(f"bcn/{old}"), iri(f"bcn/{new}"),
+                                     iri(f"reco/succession-bcn-{old}-bcn-{new}"))
                     refs.append((other, row, fld))
                     pairs.add((old, new))
         seen: set[str] = set()

@@ -27,7 +27,7 @@ from typing import IO
 from urllib.parse import quote
 
 from ..errors import InputError
-from ..namespaces import CQ, ID, RDF, XSD, Graphs
+from ..namespaces import CQ, ID, RDF, RDFS, XSD, Graphs
 from ..progress import NullProgress, Progress
 from ..provenance import GraphRecord, SourceFile, graph_checksums, now_iso, record_graph
 from ..store.base import Store
@@ -431,6 +431,19 @@ def previous_export_date(store: Store, graph: str) -> str | None:
 def _nt_integer(n: int) -> str:
     """An xsd:integer in N-Triples syntax (provenance records take N-Triples terms)."""
     return f'"{n}"^^<{XSD}integer>'
+
+
+def write_succession(add: Callable[[str, str, str], None], old: str, new: str, statement: str,
+                     label: str | None = None) -> None:
+    """old is replaced by new (IRIs): the direct links and the cq:Succession statement."""
+    add(old, cq("replacedBy"), new)
+    add(new, cq("replaces"), old)
+    add(statement, A, cq("Succession"))
+    add(statement, cq("fromCertification"), old)
+    add(statement, cq("toCertification"), new)
+    add(statement, cq("direction"), fr("unidirectionnel"))
+    if label:
+        add(statement, named(f"{RDFS}label"), fr(label))
 
 
 @dataclass

@@ -41,6 +41,7 @@ from .common import (
     lit,
     named,
     parse_date,
+    write_succession,
 )
 from .vocab import CodeLists
 
@@ -413,15 +414,8 @@ class RncpWriter:
         if old == new:
             self.report.warn(file, row, fld, f"{old} se succède à elle-même : ignoré")
             return
-        o, n = iri(f"cert/{old}"), iri(f"cert/{new}")
-        st = iri(f"reco/succession-{old}-{new}")
-        self.add(o, cq("replacedBy"), n)
-        self.add(n, cq("replaces"), o)
-        self.add(st, A, cq("Succession"))
-        self.add(st, cq("fromCertification"), o)
-        self.add(st, cq("toCertification"), n)
-        self.add(st, cq("direction"), fr("unidirectionnel"))
-        self.add(st, LABEL, fr(f"{new} remplace {old}"))
+        write_succession(self.add, iri(f"cert/{old}"), iri(f"cert/{new}"),
+                         iri(f"reco/succession-{old}-{new}"), f"{new} remplace {old}")
         self.report.entities["succession"] += 1
         self.refer(old, file, row, fld)
         self.refer(new, file, row, fld)
