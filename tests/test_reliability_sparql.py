@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from reliability import answers, live, record
-from webdata import build_web_store
+from webdata import build_web_store, web_app
 from werkzeug.serving import make_server
 
 from web import create_app
@@ -44,11 +44,8 @@ def make_app(store: Path, **extra: object):  # noqa: ANN201
 
 @pytest.fixture(scope="module")
 def app(web_store: Path):  # noqa: ANN201
-    application = make_app(web_store)
-    yield application
-    pool = application.extensions.get("cqpi_sparql_pool")
-    if pool:
-        pool.close()
+    with web_app(web_store, **CONFIG) as application:
+        yield application
 
 
 @pytest.fixture

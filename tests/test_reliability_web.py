@@ -16,12 +16,11 @@ from pathlib import Path
 
 import pytest
 from reliability import answers, live, record
-from webdata import FIXTURE, ID
+from webdata import FIXTURE, ID, web_app
 
 from cqpi_graph.build import build, run_inference
 from cqpi_graph.cells import looks_like_formula
 from cqpi_graph.store import store_writer
-from web import create_app
 
 pytestmark = pytest.mark.reliability
 
@@ -67,20 +66,8 @@ def downloads(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def app(hostile_store: Path, downloads: Path):  # noqa: ANN201
-    application = create_app(
-        {
-            "CQPI_STORE": str(hostile_store),
-            "SPARQL_TIMEOUT": 3.0,
-            "SPARQL_MAX_RESULTS": 500,
-            "SPARQL_MAX_QUERY_BYTES": 4096,
-            "UPLOAD_MAX_BYTES": 20_000,
-            "DOWNLOADS_DIR": str(downloads),
-        }
-    )
-    yield application
-    pool = application.extensions.get("cqpi_sparql_pool")
-    if pool:
-        pool.close()
+    with web_app(hostile_store, DOWNLOADS_DIR=str(downloads)) as application:
+        yield application
 
 
 @pytest.fixture

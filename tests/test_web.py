@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import rdflib
-from webdata import FIXTURE, FIXTURE_GRAPH, ID, build_web_store
+from webdata import FIXTURE, FIXTURE_GRAPH, ID, build_web_store, web_app
 
 from web import create_app
 
@@ -26,20 +26,8 @@ def web_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def app(web_store: Path, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
     downloads = tmp_path_factory.mktemp("downloads")
     (downloads / "cqpi-graph.nq").write_text("<a:b> <a:b> <a:b> .\n")
-    application = create_app(
-        {
-            "CQPI_STORE": str(web_store),
-            "SPARQL_TIMEOUT": 3.0,
-            "SPARQL_MAX_RESULTS": 500,
-            "SPARQL_MAX_QUERY_BYTES": 4096,
-            "UPLOAD_MAX_BYTES": 20_000,
-            "DOWNLOADS_DIR": str(downloads),
-        }
-    )
-    yield application
-    pool = application.extensions.get("cqpi_sparql_pool")
-    if pool:
-        pool.close()
+    with web_app(web_store, DOWNLOADS_DIR=str(downloads)) as application:
+        yield application
 
 
 @pytest.fixture

@@ -3,7 +3,11 @@ of its own, with inference run again so the fixture gets the same materialised t
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
+
+from flask import Flask
 
 from cqpi_graph.build import build, run_inference
 from cqpi_graph.store import store_writer
@@ -19,3 +23,26 @@ def build_web_store(path: Path) -> Path:
         store.load(FIXTURE, "turtle", FIXTURE_GRAPH)
         run_inference(store)
     return path
+
+
+# The limits the web tests run with: small enough to reach them on purpose.
+TEST_LIMITS = {
+    "SPARQL_TIMEOUT": 3.0,
+    "SPARQL_MAX_RESULTS": 500,
+    "SPARQL_MAX_QUERY_BYTES": 4096,
+    "UPLOAD_MAX_BYTES": 20_000,
+}
+
+
+@contextlib.contextmanager
+def web_app(store: Path, **config: object) -> Iterator[Flask]:
+    """The app on a test store, with TEST_LIMITS (overridable); its query workers stopped after."""
+    from web import create_app
+
+    application = create_app({"CQPI_STORE": str(store), **TEST_LIMITS, **config})
+    try:
+        yield application
+    finally:
+        pool = application.extensions.get("cqpi_sparql_pool")
+        if pool:
+            pool.close()

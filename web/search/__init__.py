@@ -9,7 +9,7 @@ from cqpi_graph.namespaces import CQ, ID
 from ..graph import holder, labels, lang
 from ..links import resource_url
 from ..security import wants_json
-from .index import TYPE_IRIS, Entry, get_index
+from .index import TYPE_IRIS, TYPES, Entry, get_index
 
 bp = Blueprint("search", __name__, template_folder="templates")
 
@@ -28,22 +28,8 @@ FILTER_TYPES = [
     "Competence",
 ]
 SUBTYPES = {
-    "Certification": [
-        "CQPI",
-        "CQPM",
-        "CQP",
-        "CAP",
-        "BEP",
-        "BacPro",
-        "BP",
-        "BTS",
-        "MentionComplementaire",
-        "Diplome",
-        "TitreProfessionnel",
-        "TitreCertifie",
-        "HabilitationRS",
-        "Certification",
-    ],
+    # Every certification class of the index, most specific first, up to cq:Certification.
+    "Certification": TYPES[: TYPES.index("Certification") + 1],
     "CQP": ["CQP", "CQPM", "CQPI"],
     "Diplome": ["Diplome", "CAP", "BEP", "BacPro", "BP", "BTS", "MentionComplementaire"],
     "Organisation": ["Organisation", "CPNE", "OPCO", "Federation", "Certificateur"],
