@@ -75,8 +75,12 @@ def vectors_with(tokeniser, texts: dict[str, str]) -> dict[str, dict[str, float]
     return out
 
 
-def evaluate(vectors: dict[str, dict[str, float]], queries: dict[str, str], prefs: dict[str, str],
-             thresholds: list[float]) -> dict[str, object]:
+def evaluate(
+    vectors: dict[str, dict[str, float]],
+    queries: dict[str, str],
+    prefs: dict[str, str],
+    thresholds: list[float],
+) -> dict[str, object]:
     """Score every (alternative, preferred) pair sharing a term; top-1 and P/R by threshold."""
     index: dict[str, list[tuple[str, float]]] = defaultdict(list)
     for p in prefs:
@@ -128,18 +132,23 @@ def main() -> None:
     norm_prefs: dict[str, list[str]] = defaultdict(list)
     for k, v in prefs.items():
         norm_prefs[_strip_accents(v.casefold()).strip()].append(k)
-    exact_ok = sum(1 for q, t in queries_text.items()
-                   if queries_own[q] in norm_prefs.get(_strip_accents(t.casefold()).strip(), []))
+    exact_ok = sum(
+        1
+        for q, t in queries_text.items()
+        if queries_own[q] in norm_prefs.get(_strip_accents(t.casefold()).strip(), [])
+    )
 
     t0 = time.perf_counter()
     full = evaluate(tfidf_vectors(texts), queries_own, prefs, thresholds)
     seconds = time.perf_counter() - t0
     words = evaluate(vectors_with(words_only, texts), queries_own, prefs, thresholds)
     ablations = {
-        "words, stop words removed": evaluate(vectors_with(words_without_stop_words, texts),
-                                              queries_own, prefs, thresholds),
-        "stems, stop words kept": evaluate(vectors_with(stems_keeping_stop_words, texts),
-                                           queries_own, prefs, thresholds),
+        "words, stop words removed": evaluate(
+            vectors_with(words_without_stop_words, texts), queries_own, prefs, thresholds
+        ),
+        "stems, stop words kept": evaluate(
+            vectors_with(stems_keeping_stop_words, texts), queries_own, prefs, thresholds
+        ),
     }
 
     nq = len(queries_own)

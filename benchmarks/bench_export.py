@@ -22,19 +22,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 # Peak RSS of the current process (VmHWM: reset at exec, unlike ru_maxrss which Linux carries over).
-HWM_SRC = ("HWM = lambda: int(next(l.split()[1] for l in open('/proc/self/status') "
-           "if l.startswith('VmHWM')));")
+HWM_SRC = "HWM = lambda: int(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')));"
 
 EXPORTS = {
     "dump-nquads": "from cqpi_graph.export import export_dump; export_dump(s, 'nquads', output=OUT)",
     "dump-turtle-union": "from cqpi_graph.export import export_dump; export_dump(s, 'turtle', output=OUT)",
     "dump-jsonld": "from cqpi_graph.export import export_dump; export_dump(s, 'jsonld', output=OUT)",
     "elm-turtle": "from cqpi_graph.export import export_elm; r = export_elm(s, 'turtle', OUT)[1]; "
-                  "print(json.dumps({'exported': len(r.exported), 'excluded': len(r.excluded)}))",
+    "print(json.dumps({'exported': len(r.exported), 'excluded': len(r.excluded)}))",
     "schemaorg": "from cqpi_graph.export import export_schemaorg; export_schemaorg(s, OUT)",
     "rncp-xml": "from cqpi_graph.export import export_rncp_xml; export_rncp_xml(s, None, OUT)",
     "void": "from cqpi_graph.export import dataset_description; open(OUT, 'wb').write("
-            "dataset_description(s, 'https://example.org'))",
+    "dataset_description(s, 'https://example.org'))",
 }
 
 
@@ -45,8 +44,23 @@ def synthetic_nquads(path: Path, n: int, seed: int = 1) -> None:
     rdfs_label = "<http://www.w3.org/2000/01/rdf-schema#label>"
     a = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
     g_rncp, g_bcn = "<https://w3id.org/cqpi/graph/import/rncp>", "<https://w3id.org/cqpi/graph/import/bcn>"
-    words = ["gestion", "maintenance", "conduite", "vente", "logistique", "qualité", "sécurité",
-             "production", "réseau", "commerce", "soudure", "usinage", "accueil", "paie", "cuisine"]
+    words = [
+        "gestion",
+        "maintenance",
+        "conduite",
+        "vente",
+        "logistique",
+        "qualité",
+        "sécurité",
+        "production",
+        "réseau",
+        "commerce",
+        "soudure",
+        "usinage",
+        "accueil",
+        "paie",
+        "cuisine",
+    ]
     sirets = [f"{rnd.randrange(10**13, 10**14)}" for _ in range(n // 10 + 1)]
     with open(path, "w", encoding="utf-8") as fh:
         w = fh.write
@@ -64,16 +78,18 @@ def synthetic_nquads(path: Path, n: int, seed: int = 1) -> None:
             w(f"{c} <{cq}level> <{idb}niveau/{lvl}> {g_rncp} .\n")
             w(f"{c} <{cq}eqfLevel> <http://data.europa.eu/snb/eqf/{lvl}> {g_rncp} .\n")
             w(f"{c} <{cq}certifier> <{idb}siret/{rnd.choice(sirets)}> {g_rncp} .\n")
-            w(f'{c} <{cq}active> "{"true" if rnd.random() < .3 else "false"}"^^'
-              f"<http://www.w3.org/2001/XMLSchema#boolean> {g_rncp} .\n")
+            w(
+                f'{c} <{cq}active> "{"true" if rnd.random() < 0.3 else "false"}"^^'
+                f"<http://www.w3.org/2001/XMLSchema#boolean> {g_rncp} .\n"
+            )
             w(f'{c} <{cq}endDate> "2026-08-31"^^<http://www.w3.org/2001/XMLSchema#date> {g_rncp} .\n')
             w(f"{c} <{cq}nsf> <{idb}nsf/{rnd.randint(200, 350)}> {g_rncp} .\n")
             w(f"{c} <{cq}romeJob> <{idb}rome/M{rnd.randint(1000, 1999)}> {g_rncp} .\n")
-            if i and rnd.random() < .2:
+            if i and rnd.random() < 0.2:
                 w(f"{c} <{cq}replaces> <{idb}cert/RNCP{100000 + i - 1}> {g_rncp} .\n")
             for b in range(1, rnd.randint(2, 6)):
                 bl = f"<{idb}bloc/{code}BC{b:02d}>"
-                w(f'{c} <{cq}hasBloc> {bl} {g_rncp} .\n{bl} {a} <{cq}BlocDeCompetences> {g_rncp} .\n')
+                w(f"{c} <{cq}hasBloc> {bl} {g_rncp} .\n{bl} {a} <{cq}BlocDeCompetences> {g_rncp} .\n")
                 w(f'{bl} <{cq}code> "{code}BC{b:02d}" {g_rncp} .\n')
                 w(f'{bl} {rdfs_label} "Bloc {b} {title}"@fr {g_rncp} .\n')
                 for k in range(1, rnd.randint(2, 6)):
@@ -82,7 +98,7 @@ def synthetic_nquads(path: Path, n: int, seed: int = 1) -> None:
                     text = f"{rnd.choice(words).capitalize()} {rnd.choice(words)} {k}"
                     w(f'{comp} {rdfs_label} "{text}"@fr {g_rncp} .\n')
                     w(f'{comp} <{cq}order> "{k}"^^<http://www.w3.org/2001/XMLSchema#integer> {g_rncp} .\n')
-            if rnd.random() < .3:  # a BCN twin with an ISCED-F code
+            if rnd.random() < 0.3:  # a BCN twin with an ISCED-F code
                 d = f"<{idb}bcn/{30000000 + i}>"
                 w(f'{d} {a} <{cq}Diplome> {g_bcn} .\n{d} <{cq}bcnCode> "{30000000 + i}" {g_bcn} .\n')
                 w(f"{d} <{cq}sameCertification> {c} {g_bcn} .\n{c} <{cq}sameCertification> {d} {g_bcn} .\n")
@@ -129,12 +145,19 @@ def main() -> None:
     print("export\tseconds\tpeak RSS (MiB)\toutput (MiB)\tnote")
     for name in args.only:
         out = args.store.parent / f"out-{name}"
-        code = (f"import json, time; from cqpi_graph.store import open_store; {HWM_SRC} "
-                f"s = open_store({str(args.store)!r}); OUT = {str(out)!r}; t = time.monotonic(); "
-                f"{EXPORTS[name]}; print('T', time.monotonic() - t); "
-                f"print('M', HWM())")
-        res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
-                             env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+        code = (
+            f"import json, time; from cqpi_graph.store import open_store; {HWM_SRC} "
+            f"s = open_store({str(args.store)!r}); OUT = {str(out)!r}; t = time.monotonic(); "
+            f"{EXPORTS[name]}; print('T', time.monotonic() - t); "
+            f"print('M', HWM())"
+        )
+        res = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        )
         if res.returncode:
             print(f"{name}\tFAILED\t{res.stderr[-500:]}")
             continue
@@ -143,10 +166,19 @@ def main() -> None:
         rss = int(next(line[2:] for line in lines if line.startswith("M "))) / 1024
         note = " ".join(line for line in lines if line.startswith("{"))
         print(f"{name}\t{secs:.1f}\t{rss:.0f}\t{out.stat().st_size / 2**20:.0f}\t{note}")
-    base = subprocess.run([sys.executable, "-c", f"{HWM_SRC} import cqpi_graph.export; "
-                           f"from cqpi_graph.store import open_store; s = open_store({str(args.store)!r}); "
-                           "print(HWM())"], capture_output=True, text=True, cwd=ROOT,
-                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    base = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"{HWM_SRC} import cqpi_graph.export; "
+            f"from cqpi_graph.store import open_store; s = open_store({str(args.store)!r}); "
+            "print(HWM())",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
     print(f"(baseline: importing cqpi_graph.export and opening the store: {int(base.stdout) / 1024:.0f} MiB)")
 
 

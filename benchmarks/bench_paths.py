@@ -79,8 +79,12 @@ def synthetic_quads(n: int, seed: int = 1):
             yield st, u(CQ + "toCertification"), nxt, g
             yield st, u(DCT + "source"), u(f"{ID}source/synthetic"), g
         if i % 50 == 0 and i + 7 < n:
-            yield (u(f"{ID}bloc/{code}BC01"), u(CQ + "blocCorrespondsTo"),
-                   u(f"{ID}bloc/RNCP{100007 + i}BC01"), g)
+            yield (
+                u(f"{ID}bloc/{code}BC01"),
+                u(CQ + "blocCorrespondsTo"),
+                u(f"{ID}bloc/RNCP{100007 + i}BC01"),
+                g,
+            )
 
 
 def build_synthetic(path: Path, n: int) -> float:
@@ -135,9 +139,11 @@ def main() -> None:
         t1 = time.perf_counter()
         ix = load_index(store)
         t2 = time.perf_counter()
-        print(f"cold: recognition graph {t1 - t0:.2f} s ({rg.graph.number_of_nodes()} nodes, "
-              f"{rg.graph.number_of_edges()} edges); competence index {t2 - t1:.2f} s "
-              f"({len(ix.job_nodes)} ROME jobs)")
+        print(
+            f"cold: recognition graph {t1 - t0:.2f} s ({rg.graph.number_of_nodes()} nodes, "
+            f"{rg.graph.number_of_edges()} edges); competence index {t2 - t1:.2f} s "
+            f"({len(ix.job_nodes)} ROME jobs)"
+        )
         certs = sorted(n for n in rg.nodes if rg.steps.out_degree(n) or rg.steps.in_degree(n))
         everything = sorted(rg.nodes)
         if not certs:
@@ -150,16 +156,20 @@ def main() -> None:
             if desc:
                 reachable = list(__import__("networkx").descendants(rg.steps, a))
                 connected.append((store, rg.nodes[a].code, rg.nodes[rnd.choice(reachable)].code))
-        randoms = [(store, rg.nodes[rnd.choice(everything)].code, rg.nodes[rnd.choice(everything)].code)
-                   for _ in range(args.runs)]
+        randoms = [
+            (store, rg.nodes[rnd.choice(everything)].code, rg.nodes[rnd.choice(everything)].code)
+            for _ in range(args.runs)
+        ]
         found = timed(lambda s, a, b: find_paths(s, a, b, alternatives=2), connected)
         print(f"path (connected pairs, --alternatives 2): {fmt(found)}")
         print(f"path (random pairs):                      {fmt(timed(find_paths, randoms))}")
         starts = [(store, rg.nodes[a].code) for a in rnd.sample(certs, min(100, len(certs)))]
         print(f"reach:                                    {fmt(timed(reach, starts))}")
         with_comp = [n for n in everything if ix.node_competences(rg.nodes[n])] or everything
-        socles = [(store, [rg.nodes[x].code for x in rnd.sample(with_comp, min(10, len(with_comp)))])
-                  for _ in range(min(args.runs, 100))]
+        socles = [
+            (store, [rg.nodes[x].code for x in rnd.sample(with_comp, min(10, len(with_comp)))])
+            for _ in range(min(args.runs, 100))
+        ]
         print(f"socle of 10:                              {fmt(timed(socle, socles))}")
         sims = [(store, rg.nodes[rnd.choice(with_comp)].code, 10) for _ in range(20)]
         t0 = time.perf_counter()

@@ -135,6 +135,9 @@ def subjects_of_type(store: Store, classes) -> list[tuple[str, str]]:
                     out.append((q.subject.value, c))
         return out
     for c in classes:
-        out += [(r["s"].value, c) for r in store.select(f"SELECT DISTINCT ?s WHERE {{ ?s a <{c}> }}")
-                if r["s"].kind == "uri"]
+        out += [
+            (r["s"].value, c)
+            for r in store.select(f"SELECT DISTINCT ?s WHERE {{ ?s a <{c}> }}")
+            if r["s"].kind == "uri"
+        ]
     return out

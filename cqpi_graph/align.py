@@ -92,9 +92,16 @@ class Alignment:
         return ALIGNMENT_ID + hashlib.sha1(f"{x}|{y}|{self.method}".encode()).hexdigest()[:16]
 
     def to_dict(self) -> dict:
-        return {"a": self.a, "b": self.b, "score": round(self.score, 4), "method": self.method,
-                "a_label": self.a_label, "b_label": self.b_label, "shared_stems": self.shared_stems,
-                "kind": "computed"}
+        return {
+            "a": self.a,
+            "b": self.b,
+            "score": round(self.score, 4),
+            "method": self.method,
+            "a_label": self.a_label,
+            "b_label": self.b_label,
+            "shared_stems": self.shared_stems,
+            "kind": "computed",
+        }
 
 
 def tfidf_vectors(texts: dict[str, str]) -> dict[str, dict[str, float]]:
@@ -173,8 +180,9 @@ def _lit(value: str, datatype: str | None = None) -> str:
     return f'"{text}"^^<{datatype}>' if datatype else f'"{text}"'
 
 
-def write_alignments(store: Store, alignments: list[Alignment], *, threshold: float, scope: str,
-                     started: str | None = None) -> int:
+def write_alignments(
+    store: Store, alignments: list[Alignment], *, threshold: float, scope: str, started: str | None = None
+) -> int:
     """Replace the computed alignments graph (and its provenance in the meta graph)."""
     started = started or now_iso()
     g = Graphs.ALIGNMENTS
@@ -195,11 +203,20 @@ def write_alignments(store: Store, alignments: list[Alignment], *, threshold: fl
             yield (s, f"<{PROV}wasGeneratedBy>", f"<{activity}>", g)
 
     n = store.add_quads(quads())
-    record_graph(store, GraphRecord(
-        g, "Alignements calculés entre compétences", "Computed competence alignments",
-        f"{METHOD} ; seuil {threshold} ; périmètre {scope}", started=started,
-        extra={CQ + "method": _lit(METHOD), CQ + "similarityScore": _lit(str(threshold), XSD + "decimal")},
-    ))
+    record_graph(
+        store,
+        GraphRecord(
+            g,
+            "Alignements calculés entre compétences",
+            "Computed competence alignments",
+            f"{METHOD} ; seuil {threshold} ; périmètre {scope}",
+            started=started,
+            extra={
+                CQ + "method": _lit(METHOD),
+                CQ + "similarityScore": _lit(str(threshold), XSD + "decimal"),
+            },
+        ),
+    )
     return n
 
 
@@ -212,14 +229,24 @@ class AlignReport:
     location: str = ""
 
     def to_dict(self) -> dict:
-        return {"competences": self.competences, "threshold": self.threshold, "scope": self.scope,
-                "method": METHOD, "count": len(self.alignments),
-                "alignments": [a.to_dict() for a in self.alignments]}
+        return {
+            "competences": self.competences,
+            "threshold": self.threshold,
+            "scope": self.scope,
+            "method": METHOD,
+            "count": len(self.alignments),
+            "alignments": [a.to_dict() for a in self.alignments],
+        }
 
 
-def run_align(location: Path | str | None = None, *, endpoint: str | None = None,
-              threshold: float = DEFAULT_THRESHOLD, scope: str = "certifications",
-              dry_run: bool = False) -> AlignReport:
+def run_align(
+    location: Path | str | None = None,
+    *,
+    endpoint: str | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    scope: str = "certifications",
+    dry_run: bool = False,
+) -> AlignReport:
     """Compute the alignments of the store's free-text competences and store them (new generation)."""
     from .socle import competence_texts
     from .store import open_store

@@ -108,7 +108,8 @@ def asserted_triples(store: Store) -> list[tuple]:
                 continue
             t = (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
             is_schema = q.predicate.value.startswith(vocab) or (
-                q.predicate.value == RDF + "type" and q.object.value.startswith((OWL, RDFS)))
+                q.predicate.value == RDF + "type" and q.object.value.startswith((OWL, RDFS))
+            )
             (tbox if g in tbox_graphs or is_schema else rest).append(t)
     active = active_predicates(tbox)
     return tbox + [t for t in rest if str(t[1]) in active]
@@ -171,10 +172,13 @@ def _materialise_rules(store: Store) -> None:
             return
         where = f"GRAPH ?g {{ {pattern} }} FILTER(?g NOT IN ({graphs}))" if pattern else ""
         variables = " ".join(sorted({t for t in template.split() if t.startswith("?")}))
-        data = store.construct(f"""CONSTRUCT {{ {template} }} WHERE {{ SELECT DISTINCT {variables} WHERE {{
+        data = store.construct(
+            f"""CONSTRUCT {{ {template} }} WHERE {{ SELECT DISTINCT {variables} WHERE {{
             VALUES {values}
             {where}
-            FILTER NOT EXISTS {{ GRAPH ?h {{ {template} }} FILTER(?h NOT IN ({skip})) }} }} }}""", "ntriples")
+            FILTER NOT EXISTS {{ GRAPH ?h {{ {template} }} FILTER(?h NOT IN ({skip})) }} }} }}""",
+            "ntriples",
+        )
         if data:
             store.load(data, "ntriples", Graphs.INFERRED)
 
@@ -186,8 +190,12 @@ def _materialise_rules(store: Store) -> None:
     dom = {(p, c) for p, cs in tbox.domains.items() for c in cs}
     rng = {(p, c) for p, cs in tbox.ranges.items() for c in cs}
     insert(f"?x {TYPE} ?c", "(?p ?c) { " + _values(dom) + " }" if dom else "", "?x ?p ?y", skip_meta)
-    insert(f"?y {TYPE} ?c", "(?p ?c) { " + _values(rng) + " }" if rng else "",
-           "?x ?p ?y FILTER(!isLiteral(?y))", skip_meta)
+    insert(
+        f"?y {TYPE} ?c",
+        "(?p ?c) { " + _values(rng) + " }" if rng else "",
+        "?x ?p ?y FILTER(!isLiteral(?y))",
+        skip_meta,
+    )
     # 4. Super-classes of every type (cax-sco, cax-eqc), asserted or inferred.
     sco = {(c, d) for c, ds in tbox.super_classes.items() for d in ds}
     insert(f"?x {TYPE} ?d", "(?c ?d) { " + _values(sco) + " }" if sco else "", f"?x {TYPE} ?c", skip_meta)
@@ -283,8 +291,14 @@ def build(
             fr, en = title.split("|")
             record_graph(
                 store,
-                GraphRecord(graph, fr, en, "chargement de fichiers Turtle du dépôt",
-                            sources=[SourceFile(f) for f in files], started=started),
+                GraphRecord(
+                    graph,
+                    fr,
+                    en,
+                    "chargement de fichiers Turtle du dépôt",
+                    sources=[SourceFile(f) for f in files],
+                    started=started,
+                ),
             )
         for name, path in imports:
             report.imports.append(IMPORTERS[name](store, Path(path), progress))

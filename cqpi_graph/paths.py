@@ -50,8 +50,21 @@ CLASS_TO_PROPERTY = {
 TOTAL_RELATIONS = {CQ + "equivalentTo", CQ + "replacedBy", CQ + "mutuallyRecognisedWith"}
 # Most specific first: the kind shown for a certification.
 KIND_ORDER = [
-    "CQPI", "CQPM", "CQP", "CAP", "BacPro", "BEP", "BP", "BTS", "MentionComplementaire", "Diplome",
-    "TitreProfessionnel", "TitreCertifie", "HabilitationRS", "Certification", "FicheRegistre",
+    "CQPI",
+    "CQPM",
+    "CQP",
+    "CAP",
+    "BacPro",
+    "BEP",
+    "BP",
+    "BTS",
+    "MentionComplementaire",
+    "Diplome",
+    "TitreProfessionnel",
+    "TitreCertifie",
+    "HabilitationRS",
+    "Certification",
+    "FicheRegistre",
 ]
 LABEL_PROPERTIES = (RDFS + "label", SKOS + "prefLabel", DCT + "title", "http://schema.org/name")
 CODE_PROPERTIES = (CQ + "code", SKOS + "notation", CQ + "rncpCode", CQ + "bcnCode", CQ + "abbreviation")
@@ -238,8 +251,13 @@ class Reachable:
     path: Path
 
     def to_dict(self) -> dict:
-        return {"node": self.node.to_dict(), "cost": self.cost, "cost_known": self.path.cost_known,
-                "length": len(self.path.steps), "path": self.path.to_dict()}
+        return {
+            "node": self.node.to_dict(),
+            "cost": self.cost,
+            "cost_known": self.path.cost_known,
+            "length": len(self.path.steps),
+            "path": self.path.to_dict(),
+        }
 
 
 @dataclass
@@ -396,11 +414,13 @@ def _build_graph(store: Store) -> RecognitionGraph:
     sel = store.select
 
     # -- the vocabulary, from the ontology itself
-    cert_classes = [r["t"].value for r in sel(
-        "SELECT DISTINCT ?t WHERE { ?t rdfs:subClassOf* cq:Certification }")]
+    cert_classes = [
+        r["t"].value for r in sel("SELECT DISTINCT ?t WHERE { ?t rdfs:subClassOf* cq:Certification }")
+    ]
     cert_classes = sorted({*cert_classes, CQ + "Certification", CQ + "FicheRegistre"})
-    rec_props = {r["p"].value for r in sel(
-        "SELECT DISTINCT ?p WHERE { ?p rdfs:subPropertyOf+ cq:recognitionLink }")}
+    rec_props = {
+        r["p"].value for r in sel("SELECT DISTINCT ?p WHERE { ?p rdfs:subPropertyOf+ cq:recognitionLink }")
+    }
     rec_props.discard(CQ + "recognitionLink")
     symmetric = {r["p"].value for r in sel("SELECT ?p WHERE { ?p a owl:SymmetricProperty }")}
     transitive = {r["p"].value for r in sel("SELECT ?p WHERE { ?p a owl:TransitiveProperty }")}
@@ -408,7 +428,7 @@ def _build_graph(store: Store) -> RecognitionGraph:
     for r in sel("SELECT ?p ?q WHERE { ?p owl:inverseOf ?q }"):
         inverse[r["p"].value].add(r["q"].value)
         inverse[r["q"].value].add(r["p"].value)
-    for r in sel(f"""SELECT ?p ?l WHERE {{ VALUES ?p {{ {_values(rec_props | {CQ + 'closeTo'})} }}
+    for r in sel(f"""SELECT ?p ?l WHERE {{ VALUES ?p {{ {_values(rec_props | {CQ + "closeTo"})} }}
                      ?p rdfs:label ?l FILTER(LANG(?l) = "fr") }}"""):
         rg.property_labels[r["p"].value] = r["l"].value
 
@@ -444,9 +464,20 @@ def _build_graph(store: Store) -> RecognitionGraph:
         e_ = ends.get(r_, {})
         if CQ + "fromCertification" not in e_ or CQ + "toCertification" not in e_:
             continue
-        st = statements.setdefault(r_, {
-            "from": e_[CQ + "fromCertification"], "to": e_[CQ + "toCertification"], "classes": set(),
-            "sources": [], "basis": [], "grants": set(), "remaining": set(), "fromBlocs": set(), "notes": []})
+        st = statements.setdefault(
+            r_,
+            {
+                "from": e_[CQ + "fromCertification"],
+                "to": e_[CQ + "toCertification"],
+                "classes": set(),
+                "sources": [],
+                "basis": [],
+                "grants": set(),
+                "remaining": set(),
+                "fromBlocs": set(),
+                "notes": [],
+            },
+        )
         st["classes"].add(cls)
     # charter rule without a named target (« le titulaire d'un CQPI ne passe que les modules
     # complémentaires spécifiques à la branche »): one virtual target per adopting branch
@@ -459,11 +490,28 @@ def _build_graph(store: Store) -> RecognitionGraph:
         sid, a = r["r"].value, r["a"].value
         br = r["br"].value if "br" in r else None
         open_targets.append((sid, a, br, r["bl"].value if "bl" in r else ""))
-        statements.setdefault(sid, {
-            "from": a, "to": None, "classes": {CQ + "AccesParModulesComplementaires"}, "sources": [],
-            "basis": [], "grants": set(), "remaining": set(), "fromBlocs": set(), "notes": []})
-    attr = {DCT + "source": "sources", CQ + "legalBasis": "basis", CQ + "grantsBloc": "grants",
-            CQ + "remainingBloc": "remaining", CQ + "fromBloc": "fromBlocs", CQ + "scopeNote": "notes"}
+        statements.setdefault(
+            sid,
+            {
+                "from": a,
+                "to": None,
+                "classes": {CQ + "AccesParModulesComplementaires"},
+                "sources": [],
+                "basis": [],
+                "grants": set(),
+                "remaining": set(),
+                "fromBlocs": set(),
+                "notes": [],
+            },
+        )
+    attr = {
+        DCT + "source": "sources",
+        CQ + "legalBasis": "basis",
+        CQ + "grantsBloc": "grants",
+        CQ + "remainingBloc": "remaining",
+        CQ + "fromBloc": "fromBlocs",
+        CQ + "scopeNote": "notes",
+    }
     if statements:
         for r_, p_, value, _l, _g, _i in _cache.iter_triples(store, list(attr)):
             st = statements.get(r_)
@@ -604,9 +652,20 @@ def _build_graph(store: Store) -> RecognitionGraph:
     def edge(u: str, v: str, p: str) -> dict:
         key = (u, v, p)
         if key not in edges:
-            edges[key] = {"relation": p, "granted": set(), "remaining": set(), "sources": [],
-                          "legal_basis": [], "statements": [], "graphs": set(), "inferred": True,
-                          "derivation": "", "notes": [], "bloc_level": False, "backed": False}
+            edges[key] = {
+                "relation": p,
+                "granted": set(),
+                "remaining": set(),
+                "sources": [],
+                "legal_basis": [],
+                "statements": [],
+                "graphs": set(),
+                "inferred": True,
+                "derivation": "",
+                "notes": [],
+                "bloc_level": False,
+                "backed": False,
+            }
         return edges[key]
 
     def add_statement(e: dict, sid: str, with_blocs: bool = True) -> None:
@@ -682,8 +741,9 @@ def _build_graph(store: Store) -> RecognitionGraph:
                 rg.virtual_targets[u][fold(br_label)] = v
         rg.graph.add_node(v, kind="certification", info=info, virtual=True)
         module = f"{v}-modules"
-        rg.blocs[module] = Bloc(module, "", f"modules complémentaires spécifiques à {where} "
-                                "(non détaillés par la source)")
+        rg.blocs[module] = Bloc(
+            module, "", f"modules complémentaires spécifiques à {where} (non détaillés par la source)"
+        )
         e = edge(u, v, CQ + "leadsWithModulesTo")
         e["graphs"] |= {Graphs.CURATED}
         e["inferred"] = False
@@ -706,8 +766,9 @@ def _build_graph(store: Store) -> RecognitionGraph:
         cost = len(remaining) if known else max(1, len(remaining))
         e.update(remaining=remaining, cost=cost, remaining_known=known)
         e["graphs"] = sorted(e["graphs"])
-        rg.graph.add_edge(u, v, key=p, recognition=True, **{k: x for k, x in e.items() if k != "relation"},
-                          relation=p)
+        rg.graph.add_edge(
+            u, v, key=p, recognition=True, **{k: x for k, x in e.items() if k != "relation"}, relation=p
+        )
         weight = cost * _COST_WEIGHT + 1 + (0 if e["backed"] or not e["inferred"] else _UNBACKED_PENALTY)
         best = rg.steps.get_edge_data(u, v)
         if best is None or weight < best["weight"]:
@@ -786,6 +847,18 @@ def reach(store: Store, a: str, *, max_cost: int | None = None, limit: int | Non
 
 
 __all__ = [
-    "Bloc", "NodeInfo", "Path", "PathResult", "Proximity", "ReachResult", "Reachable",
-    "RecognitionGraph", "Ref", "Step", "find_paths", "load_graph", "reach", "resolve",
+    "Bloc",
+    "NodeInfo",
+    "Path",
+    "PathResult",
+    "Proximity",
+    "ReachResult",
+    "Reachable",
+    "RecognitionGraph",
+    "Ref",
+    "Step",
+    "find_paths",
+    "load_graph",
+    "reach",
+    "resolve",
 ]

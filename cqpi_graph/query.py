@@ -14,7 +14,7 @@ def compact(iri: str) -> str:
     """An IRI as a prefixed name when a common prefix matches."""
     for prefix, ns in PREFIXES.items():
         if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns):]}"
+            return f"{prefix}:{iri[len(ns) :]}"
     return f"<{iri}>"
 
 

@@ -45,15 +45,33 @@ SCHEMA_TYPES = {SYMMETRIC, TRANSITIVE}
 UNSUPPORTED_PREDICATES = {
     f"<{OWL}{name}>"
     for name in (
-        "someValuesFrom", "allValuesFrom", "hasValue", "intersectionOf", "unionOf", "complementOf",
-        "oneOf", "propertyChainAxiom", "hasKey", "maxCardinality", "maxQualifiedCardinality",
-        "cardinality", "qualifiedCardinality", "onProperty", "sameAs", "propertyDisjointWith",
+        "someValuesFrom",
+        "allValuesFrom",
+        "hasValue",
+        "intersectionOf",
+        "unionOf",
+        "complementOf",
+        "oneOf",
+        "propertyChainAxiom",
+        "hasKey",
+        "maxCardinality",
+        "maxQualifiedCardinality",
+        "cardinality",
+        "qualifiedCardinality",
+        "onProperty",
+        "sameAs",
+        "propertyDisjointWith",
     )
 }
 UNSUPPORTED_TYPES = {
     f"<{OWL}{name}>"
-    for name in ("FunctionalProperty", "InverseFunctionalProperty", "IrreflexiveProperty",
-                 "AsymmetricProperty", "Restriction")
+    for name in (
+        "FunctionalProperty",
+        "InverseFunctionalProperty",
+        "IrreflexiveProperty",
+        "AsymmetricProperty",
+        "Restriction",
+    )
 }
 
 
@@ -104,8 +122,13 @@ class TBox:
 
     def active(self, p: str) -> bool:
         """Can a triple with predicate p have any consequence?"""
-        return p == TYPE or p in self.super_props or p in self.domains or p in self.ranges \
+        return (
+            p == TYPE
+            or p in self.super_props
+            or p in self.domains
+            or p in self.ranges
             or p in self.relational
+        )
 
 
 def compile_tbox(triples: Iterable[Triple]) -> TBox:

@@ -61,7 +61,10 @@ class SharedCompetence:
 
     def to_dict(self) -> dict:
         return {
-            "key": self.key, "label": self.label, "code": self.code, "share": self.share,
+            "key": self.key,
+            "label": self.label,
+            "code": self.code,
+            "share": self.share,
             "basis": self.basis,
             "holders": {n: [c.to_dict() for c in cs] for n, cs in self.holders.items()},
             "alignments": [a.to_dict() for a in self.alignments],
@@ -85,8 +88,15 @@ class PairOverlap:
         return self.shared / self.union if self.union else 0.0
 
     def to_dict(self) -> dict:
-        return {"a": self.a, "b": self.b, "shared": self.shared, "size_a": self.size_a,
-                "size_b": self.size_b, "union": self.union, "jaccard": round(self.jaccard, 4)}
+        return {
+            "a": self.a,
+            "b": self.b,
+            "shared": self.shared,
+            "size_a": self.size_a,
+            "size_b": self.size_b,
+            "union": self.union,
+            "jaccard": round(self.jaccard, 4),
+        }
 
 
 @dataclass
@@ -106,8 +116,11 @@ class SocleResult:
     def to_dict(self) -> dict:
         return {
             "certifications": [n.to_dict() for n in self.nodes],
-            "sizes": self.sizes, "min_share": self.min_share,
-            "computed": self.computed, "threshold": self.threshold, "branch": self.branch,
+            "sizes": self.sizes,
+            "min_share": self.min_share,
+            "computed": self.computed,
+            "threshold": self.threshold,
+            "branch": self.branch,
             "branches": self.branches,
             "shared": [s.to_dict() for s in self.shared],
             "pairs": [p.to_dict() for p in self.pairs],
@@ -125,8 +138,13 @@ class SimilarItem:
     evidence: list[CompetenceRef]
 
     def to_dict(self) -> dict:
-        return {"node": self.node.to_dict(), "shared": self.shared, "size": self.size,
-                "jaccard": round(self.jaccard, 4), "evidence": [c.to_dict() for c in self.evidence]}
+        return {
+            "node": self.node.to_dict(),
+            "shared": self.shared,
+            "size": self.size,
+            "jaccard": round(self.jaccard, 4),
+            "evidence": [c.to_dict() for c in self.evidence],
+        }
 
 
 @dataclass
@@ -138,8 +156,13 @@ class SimilarResult:
     threshold: float | None
 
     def to_dict(self) -> dict:
-        return {"subject": self.subject.to_dict(), "size": self.size, "computed": self.computed,
-                "threshold": self.threshold, "similar": [i.to_dict() for i in self.items]}
+        return {
+            "subject": self.subject.to_dict(),
+            "size": self.size,
+            "computed": self.computed,
+            "threshold": self.threshold,
+            "similar": [i.to_dict() for i in self.items],
+        }
 
 
 @dataclass
@@ -151,10 +174,13 @@ class CandidateGroup:
     mean_jaccard: float
 
     def to_dict(self) -> dict:
-        return {"members": [m.to_dict() for m in self.members], "branches": self.branches,
-                "core": [c.to_dict() for c in self.core],
-                "specific": {n: [c.to_dict() for c in cs] for n, cs in self.specific.items()},
-                "mean_jaccard": round(self.mean_jaccard, 4)}
+        return {
+            "members": [m.to_dict() for m in self.members],
+            "branches": self.branches,
+            "core": [c.to_dict() for c in self.core],
+            "specific": {n: [c.to_dict() for c in cs] for n, cs in self.specific.items()},
+            "mean_jaccard": round(self.mean_jaccard, 4),
+        }
 
 
 # ---------------------------------------------------------------- the index
@@ -299,7 +325,7 @@ def _build_index(store: Store) -> CompetenceIndex:
             if k:
                 ix.branch_keys[fold(k)] = b
     # ROME jobs as nodes of their own (for `similar`)
-    jobs = set(ix.job_certs) | {h for h in ix.has if h.startswith(ROME_JOB) and "/" not in h[len(ROME_JOB):]}
+    jobs = set(ix.job_certs) | {h for h in ix.has if h.startswith(ROME_JOB) and "/" not in h[len(ROME_JOB) :]}
     for j in jobs:
         code = _local(j)
         ix.job_nodes[j] = NodeInfo(j, ix.labels.get(j, ""), [code], "MetierROME", [j])
@@ -356,8 +382,13 @@ def branch_members(store: Store, branch: str) -> tuple[str, list[NodeInfo]]:
     rg = load_graph(store)
     b = ix.branch_keys.get(fold(branch.strip("<>")))
     if b is None:
-        near = sorted({f"{_local(x)} ({ix.branch_labels[x]})" for k, x in ix.branch_keys.items()
-                       if fold(branch) in k or k.startswith(fold(branch)[:3])})
+        near = sorted(
+            {
+                f"{_local(x)} ({ix.branch_labels[x]})"
+                for k, x in ix.branch_keys.items()
+                if fold(branch) in k or k.startswith(fold(branch)[:3])
+            }
+        )
         raise NotFoundError(f"aucune branche « {branch} » (IDCC, identifiant ou libellé)", near[:6])
     nodes = sorted({rg.canonical.get(c, c) for c, bs in ix.branches.items() if b in bs})
     return b, [rg.nodes[n] for n in nodes if n in rg.nodes]
@@ -373,8 +404,13 @@ def _class_members(ix: CompetenceIndex, node: NodeInfo, classes: dict[str, str])
     return out
 
 
-def _shared_item(ix: CompetenceIndex, key: str, holders: dict[str, list[CompetenceRef]],
-                 computed: bool, threshold: float | None) -> SharedCompetence:
+def _shared_item(
+    ix: CompetenceIndex,
+    key: str,
+    holders: dict[str, list[CompetenceRef]],
+    computed: bool,
+    threshold: float | None,
+) -> SharedCompetence:
     members = {c.iri for cs in holders.values() for c in cs}
     if len(members) == 1:
         basis = "identique"
@@ -384,8 +420,11 @@ def _shared_item(ix: CompetenceIndex, key: str, holders: dict[str, list[Competen
         basis = "calculée"
     used = []
     if basis == "calculée":
-        used = [a for a in ix.alignments if a.a in members and a.b in members
-                and (threshold is None or a.score + 1e-9 >= threshold)]
+        used = [
+            a
+            for a in ix.alignments
+            if a.a in members and a.b in members and (threshold is None or a.score + 1e-9 >= threshold)
+        ]
     rome = sorted(m for m in members | {key} if m.startswith(ROME_COMPETENCE))
     name = rome[0] if rome else key
     wording = Counter(c.label for cs in holders.values() for c in cs)
@@ -393,9 +432,15 @@ def _shared_item(ix: CompetenceIndex, key: str, holders: dict[str, list[Competen
     return SharedCompetence(key, label, ix.codes.get(name, ""), holders, basis, used)
 
 
-def socle(store: Store, items: list[str] | tuple[str, ...] = (), *, min_share: int | None = None,
-          branch: str | None = None, computed: bool = False,
-          threshold: float = DEFAULT_THRESHOLD) -> SocleResult:
+def socle(
+    store: Store,
+    items: list[str] | tuple[str, ...] = (),
+    *,
+    min_share: int | None = None,
+    branch: str | None = None,
+    computed: bool = False,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> SocleResult:
     """The competences the given certifications share (all of them, or at least min_share)."""
     ix = load_index(store)
     nodes: list[NodeInfo] = []
@@ -425,16 +470,21 @@ def socle(store: Store, items: list[str] | tuple[str, ...] = (), *, min_share: i
     for key, c in counts.items():
         if c < k:
             continue
-        holders = {n: [ix.ref(m, vias[n][m]) for m in sorted(per_node[n][key])]
-                   for n in per_node if key in per_node[n]}
+        holders = {
+            n: [ix.ref(m, vias[n][m]) for m in sorted(per_node[n][key])]
+            for n in per_node
+            if key in per_node[n]
+        }
         shared.append(_shared_item(ix, key, holders, computed, threshold))
     shared.sort(key=lambda s: (-s.share, fold(s.label)))
     shared_keys = {s.key for s in shared}
-    specific = {n: [ix.ref(m, vias[n][m]) for key, ms in sorted(cm.items()) if key not in shared_keys
-                    for m in ms] for n, cm in per_node.items()}
+    specific = {
+        n: [ix.ref(m, vias[n][m]) for key, ms in sorted(cm.items()) if key not in shared_keys for m in ms]
+        for n, cm in per_node.items()
+    }
     pairs = []
     for i, a in enumerate(nodes):
-        for b in nodes[i + 1:]:
+        for b in nodes[i + 1 :]:
             sa, sb = set(per_node[a.iri]), set(per_node[b.iri])
             pairs.append(PairOverlap(a.iri, b.iri, len(sa & sb), len(sa), len(sb)))
     sizes = {n.iri: len(per_node[n.iri]) for n in nodes}
@@ -443,21 +493,49 @@ def socle(store: Store, items: list[str] | tuple[str, ...] = (), *, min_share: i
             notes.append(f"{n.code} : aucune compétence connue dans le graphe")
     if computed and not ix.alignments:
         notes.append("aucun alignement calculé dans le graphe : lancez `cqpi align`")
-    branches = {n.iri: sorted({ix.branch_labels.get(b, _local(b)) for m in (n.members or [n.iri])
-                               for b in ix.branches.get(m, ())}) for n in nodes}
+    branches = {
+        n.iri: sorted(
+            {
+                ix.branch_labels.get(b, _local(b))
+                for m in (n.members or [n.iri])
+                for b in ix.branches.get(m, ())
+            }
+        )
+        for n in nodes
+    }
     if len(nodes) == 1 and nodes[0].kind == "CQPI":
         adopters = branches.get(nodes[0].iri) or []
-        notes.append("socle commun du CQPI : ses capacités sont communes aux branches qui l'ont adopté"
-                     + (f" ({', '.join(adopters)})" if adopters else ""))
-    return SocleResult(nodes, sizes, k, shared, pairs, specific, computed,
-                       threshold if computed else None, branch_iri, branches, notes)
+        notes.append(
+            "socle commun du CQPI : ses capacités sont communes aux branches qui l'ont adopté"
+            + (f" ({', '.join(adopters)})" if adopters else "")
+        )
+    return SocleResult(
+        nodes,
+        sizes,
+        k,
+        shared,
+        pairs,
+        specific,
+        computed,
+        threshold if computed else None,
+        branch_iri,
+        branches,
+        notes,
+    )
 
 
 # ---------------------------------------------------------------- similar
 
 
-def similar(store: Store, x: str, top: int = 10, *, kind: str = "all", computed: bool = False,
-            threshold: float = DEFAULT_THRESHOLD) -> SimilarResult:
+def similar(
+    store: Store,
+    x: str,
+    top: int = 10,
+    *,
+    kind: str = "all",
+    computed: bool = False,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> SimilarResult:
     """The `top` certifications or ROME jobs sharing the most competences with x."""
     ix = load_index(store)
     rg = load_graph(store)
@@ -522,8 +600,14 @@ def _direct_inverted(ix: CompetenceIndex, rg, classes: dict[str, str]) -> dict[s
 # ---------------------------------------------------------------- CQPI candidates
 
 
-def cqpi_candidates(store: Store, *, min_jaccard: float = 0.3, min_branches: int = 2,
-                    computed: bool = False, threshold: float = DEFAULT_THRESHOLD) -> list[CandidateGroup]:
+def cqpi_candidates(
+    store: Store,
+    *,
+    min_jaccard: float = 0.3,
+    min_branches: int = 2,
+    computed: bool = False,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> list[CandidateGroup]:
     """Groups of CQP of at least `min_branches` branches whose competences overlap (Jaccard)."""
     ix = load_index(store)
     rg = load_graph(store)
@@ -572,14 +656,29 @@ def cqpi_candidates(store: Store, *, min_jaccard: float = 0.3, min_branches: int
             continue
         res = socle(store, [rg.nodes[m].iri for m in sorted(members)], computed=computed, threshold=threshold)
         js = [j for (a, b), j in jaccards.items() if a in members and b in members]
-        out.append(CandidateGroup(res.nodes, res.branches, res.shared, res.specific,
-                                  sum(js) / len(js) if js else 0.0))
+        out.append(
+            CandidateGroup(
+                res.nodes, res.branches, res.shared, res.specific, sum(js) / len(js) if js else 0.0
+            )
+        )
     out.sort(key=lambda g: (-len(g.branches), -g.mean_jaccard, -len(g.core)))
     return out
 
 
 __all__ = [
-    "CandidateGroup", "CompetenceIndex", "CompetenceRef", "PairOverlap", "SharedCompetence",
-    "SimilarItem", "SimilarResult", "SocleResult", "branch_members", "competence_texts",
-    "cqpi_candidates", "load_index", "resolve_subject", "similar", "socle",
+    "CandidateGroup",
+    "CompetenceIndex",
+    "CompetenceRef",
+    "PairOverlap",
+    "SharedCompetence",
+    "SimilarItem",
+    "SimilarResult",
+    "SocleResult",
+    "branch_members",
+    "competence_texts",
+    "cqpi_candidates",
+    "load_index",
+    "resolve_subject",
+    "similar",
+    "socle",
 ]

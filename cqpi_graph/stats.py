@@ -7,9 +7,21 @@ from dataclasses import dataclass, field
 from .store import Store
 
 _CLASSES = [
-    "cq:Certification", "cq:Diplome", "cq:TitreProfessionnel", "cq:CQP", "cq:CQPM", "cq:CQPI",
-    "cq:HabilitationRS", "cq:BlocDeCompetences", "cq:Competence", "cq:Branche", "cq:Organisation",
-    "cq:Referentiel", "cq:Reconnaissance", "cq:ProximiteContenu", "cq:MetierROME",
+    "cq:Certification",
+    "cq:Diplome",
+    "cq:TitreProfessionnel",
+    "cq:CQP",
+    "cq:CQPM",
+    "cq:CQPI",
+    "cq:HabilitationRS",
+    "cq:BlocDeCompetences",
+    "cq:Competence",
+    "cq:Branche",
+    "cq:Organisation",
+    "cq:Referentiel",
+    "cq:Reconnaissance",
+    "cq:ProximiteContenu",
+    "cq:MetierROME",
 ]
 
 

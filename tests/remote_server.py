@@ -81,8 +81,15 @@ class OxigraphServer:
             self.port = _free_port()
             with open(self.log, "ab") as log:
                 self.process = subprocess.Popen(
-                    [OXIGRAPH, "serve", "--location", str(self.location),
-                     "--bind", f"127.0.0.1:{self.port}", *self.extra_args],
+                    [
+                        OXIGRAPH,
+                        "serve",
+                        "--location",
+                        str(self.location),
+                        "--bind",
+                        f"127.0.0.1:{self.port}",
+                        *self.extra_args,
+                    ],
                     stdout=log,
                     stderr=subprocess.STDOUT,
                 )

@@ -34,12 +34,24 @@ def test_build_reports_counts_per_named_graph(store_env: Path) -> None:
 
 
 def test_query_counts_cqpi_and_branches(curated_store_path: Path) -> None:
-    code, out, _ = cli("--store", str(curated_store_path), "query", "--format", "csv",
-                       "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a cq:CQPI }")
+    code, out, _ = cli(
+        "--store",
+        str(curated_store_path),
+        "query",
+        "--format",
+        "csv",
+        "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a cq:CQPI }",
+    )
     assert code == 0
     assert out.splitlines()[1].strip() == "9"
-    code, out, _ = cli("--store", str(curated_store_path), "query", "--format", "csv",
-                       "SELECT (COUNT(DISTINCT ?b) AS ?n) WHERE { ?b a cq:Branche }")
+    code, out, _ = cli(
+        "--store",
+        str(curated_store_path),
+        "query",
+        "--format",
+        "csv",
+        "SELECT (COUNT(DISTINCT ?b) AS ?n) WHERE { ?b a cq:Branche }",
+    )
     assert int(out.splitlines()[1]) >= 16
 
 
@@ -54,8 +66,9 @@ def test_query_formats(curated_store_path: Path, tmp_path: Path) -> None:
     assert out.splitlines()[0] == "?c\t?l"
     code, out, _ = cli(*store, "query", "--format", "xml", q)
     assert out.startswith("<?xml")
-    code, out, _ = cli(*store, "query", "--format", "turtle",
-                       "CONSTRUCT { ?c a cq:CQPI } WHERE { ?c a cq:CQPI }")
+    code, out, _ = cli(
+        *store, "query", "--format", "turtle", "CONSTRUCT { ?c a cq:CQPI } WHERE { ?c a cq:CQPI }"
+    )
     assert len(rdflib.Graph().parse(data=out, format="turtle")) == 9
     rq = tmp_path / "q.rq"
     rq.write_text("ASK { ?c a cq:CQPM }", encoding="utf-8")
@@ -104,8 +117,12 @@ def _rules_closure(store) -> set:
     asserted = [g for g in store.graphs() if g not in NOT_REASONED]
     lines = {" ".join(t) + " .\n" for t in consequences(tbox, _nt_triples(store, asserted))}
     graph = rdflib.Graph().parse(data="".join(lines), format="nt")
-    base = {(s, p, o) for s, p, o in rdflib.Graph().parse(
-        data="".join(" ".join(t) + " .\n" for t in _nt_triples(store, asserted)), format="nt")}
+    base = {
+        (s, p, o)
+        for s, p, o in rdflib.Graph().parse(
+            data="".join(" ".join(t) + " .\n" for t in _nt_triples(store, asserted)), format="nt"
+        )
+    }
     return set(graph) - base
 
 
@@ -116,10 +133,17 @@ def test_rules_engine_equals_owlrl_on_curated_graph(curated_store) -> None:
     assert fast == reference
     assert len(fast) > 50
     # The inferred graph of the built store holds exactly those facts.
-    stored = _cq_only({(s, p, o) for s, p, o in rdflib.Graph().parse(
-        data=curated_store.construct(
-            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{Graphs.INFERRED}> {{ ?s ?p ?o }} }}"),
-        format="nt")})
+    stored = _cq_only(
+        {
+            (s, p, o)
+            for s, p, o in rdflib.Graph().parse(
+                data=curated_store.construct(
+                    f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{Graphs.INFERRED}> {{ ?s ?p ?o }} }}"
+                ),
+                format="nt",
+            )
+        }
+    )
     assert stored == reference
 
 
@@ -139,12 +163,15 @@ def test_rules_engine_equals_reasonable_with_every_registry(full_store) -> None:
 def test_unsupported_axiom_falls_back_to_a_general_reasoner(store_env: Path, tmp_path: Path) -> None:
     """A construct the compiled rules don't implement: the build uses a general OWL RL reasoner."""
     extra = tmp_path / "chain.ttl"
-    extra.write_text("""@prefix cq: <https://w3id.org/cqpi/def#> .
+    extra.write_text(
+        """@prefix cq: <https://w3id.org/cqpi/def#> .
 @prefix owl: <http://www.w3.org/2002/07/owl#> . @prefix ex: <https://example.org/> .
 ex:Niveau3 owl:equivalentClass [ a owl:Restriction ; owl:onProperty cq:level ;
     owl:hasValue <https://w3id.org/cqpi/id/niveau/3> ] .
 ex:c cq:level <https://w3id.org/cqpi/id/niveau/3> .
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     build(store_env, extra_data=[extra])
     store = open_store(store_env)
     assert store.ask("ASK { <https://example.org/c> a <https://example.org/Niveau3> }")
@@ -155,10 +182,13 @@ ex:c cq:level <https://w3id.org/cqpi/id/niveau/3> .
 
 def test_axioms_in_extra_data_are_used_by_the_rules_engine(store_env: Path, tmp_path: Path) -> None:
     extra = tmp_path / "sub.ttl"
-    extra.write_text("""@prefix cq: <https://w3id.org/cqpi/def#> .
+    extra.write_text(
+        """@prefix cq: <https://w3id.org/cqpi/def#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix ex: <https://example.org/> .
 ex:CQPBranche rdfs:subClassOf cq:CQP . ex:x a ex:CQPBranche .
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     build(store_env, extra_data=[extra])
     store = open_store(store_env)
     assert store.ask("ASK { <https://example.org/x> a cq:Certification }")
@@ -182,8 +212,10 @@ def test_malformed_turtle_stops_build_and_keeps_previous_store(store_env: Path, 
     live_before = before.directory
     before.close()
     bad = tmp_path / "broken.ttl"
-    bad.write_text('@prefix cq: <https://w3id.org/cqpi/def#> .\n<http://x/a> a cq:CQP ;\n  cq:x "oops .\n',
-                   encoding="utf-8")
+    bad.write_text(
+        '@prefix cq: <https://w3id.org/cqpi/def#> .\n<http://x/a> a cq:CQP ;\n  cq:x "oops .\n',
+        encoding="utf-8",
+    )
     code, _, err = cli("build", "--data", str(bad))
     assert code == 2
     assert "broken.ttl" in err and "ligne 3" in err
@@ -235,9 +267,20 @@ def test_stats_text_and_json(curated_store_path: Path) -> None:
 
 def test_python_dash_m_entry_point(curated_store_path: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "cqpi_graph", "--store", str(curated_store_path), "query", "--format", "csv",
-         "SELECT (COUNT(*) AS ?n) WHERE { ?c a cq:CQPM }"],
-        capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-m",
+            "cqpi_graph",
+            "--store",
+            str(curated_store_path),
+            "query",
+            "--format",
+            "csv",
+            "SELECT (COUNT(*) AS ?n) WHERE { ?c a cq:CQPM }",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert int(proc.stdout.splitlines()[1]) >= 1
 

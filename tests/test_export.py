@@ -67,8 +67,10 @@ def shacl_violations(data: rdflib.Graph, shapes: rdflib.Graph) -> list[str]:
     out = []
     for r in results.subjects(RDF.type, SH.ValidationResult):
         if results.value(r, SH.resultSeverity) == SH.Violation:
-            out.append(f"{results.value(r, SH.focusNode)} {results.value(r, SH.resultPath)} "
-                       f"{results.value(r, SH.resultMessage)}")
+            out.append(
+                f"{results.value(r, SH.focusNode)} {results.value(r, SH.resultPath)} "
+                f"{results.value(r, SH.resultMessage)}"
+            )
     assert conforms == (not out)
     return out
 
@@ -92,8 +94,9 @@ def test_quad_dump_parses_back_to_every_quad(export_store: Store, fmt: str) -> N
 def test_triple_dump_parses_back_to_the_union(export_store: Store, fmt: str) -> None:
     buf = io.BytesIO()
     export_dump(export_store, fmt, output=buf)
-    g = rdflib.Graph().parse(data=buf.getvalue(), format={"turtle": "turtle", "ntriples": "nt",
-                                                          "rdfxml": "xml"}[fmt])
+    g = rdflib.Graph().parse(
+        data=buf.getvalue(), format={"turtle": "turtle", "ntriples": "nt", "rdfxml": "xml"}[fmt]
+    )
     assert len(g) == union_triple_count(export_store)
     assert union_triple_count(export_store) <= export_store.count()
 
@@ -142,7 +145,9 @@ def test_elm_export_conforms_to_official_loq_shapes(export_store: Store, loq_sha
     assert g.value(q, ELM.ISCEDFCode) == rdflib.URIRef("http://data.europa.eu/snb/isced-f/0714")
     assert len(list(g.objects(q, ELM.learningOutcome))) == 3
     assert {str(o) for o in g.objects(q, rdflib.URIRef("http://www.w3.org/ns/adms#identifier"))} == {
-        CERT + "RNCP99901#id-RNCP99901", CERT + "RNCP99901#id-99999901"}
+        CERT + "RNCP99901#id-RNCP99901",
+        CERT + "RNCP99901#id-99999901",
+    }
     body = g.value(g.value(q, ELM.awardingOpportunity), ELM.awardingBody)
     assert str(body) == "https://w3id.org/cqpi/id/siret/99900000000011"
 
@@ -151,8 +156,13 @@ def test_elm_report_lists_every_excluded_certification(export_store: Store) -> N
     _, report = export_elm(export_store, "turtle", io.BytesIO())
     excluded = {e.iri: e.missing for e in report.excluded}
     assert excluded[CERT + "RNCP99902"] == ["ISCEDFCode", "learningOutcome", "awardingBody"]
-    assert excluded[CERT + "RNCP99900"] == ["EQFLevel", "NQFLevel", "ISCEDFCode", "learningOutcome",
-                                            "awardingBody"]
+    assert excluded[CERT + "RNCP99900"] == [
+        "EQFLevel",
+        "NQFLevel",
+        "ISCEDFCode",
+        "learningOutcome",
+        "awardingBody",
+    ]
     # every certification is either exported or reported: none silently dropped
     primaries = {g[0] for g in certification_groups(export_store)}
     assert set(report.exported) | set(excluded) == primaries
@@ -179,8 +189,22 @@ def test_elm_jsonld_is_the_same_graph(export_store: Store) -> None:
 
 def test_cli_elm_writes_report(export_store_path: Path, tmp_path: Path) -> None:
     out, rep = tmp_path / "qdr.jsonld", tmp_path / "report.json"
-    res = CliRunner().invoke(main, ["--store", str(export_store_path), "export", "--profile", "elm",
-                                    "--format", "jsonld", "-o", str(out), "--report", str(rep)])
+    res = CliRunner().invoke(
+        main,
+        [
+            "--store",
+            str(export_store_path),
+            "export",
+            "--profile",
+            "elm",
+            "--format",
+            "jsonld",
+            "-o",
+            str(out),
+            "--report",
+            str(rep),
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert json.loads(rep.read_text())["exported"] == [CERT + "RNCP99901"]
     assert len(rdflib.Graph().parse(out, format="json-ld")) > 20
@@ -214,8 +238,11 @@ def test_schemaorg_credential_fields(export_store: Store) -> None:
     assert obj["educationalLevel"]["termCode"] == "4"
     assert obj["educationalLevel"]["sameAs"] == "http://data.europa.eu/snb/eqf/4"
     assert [c["name"] for c in obj["competencyRequired"]][0] == "Identifier l'origine d'un dysfonctionnement"
-    assert obj["recognizedBy"][0]["identifier"] == {"@type": "PropertyValue", "propertyID": "SIRET",
-                                                    "value": "99900000000011"}
+    assert obj["recognizedBy"][0]["identifier"] == {
+        "@type": "PropertyValue",
+        "propertyID": "SIRET",
+        "value": "99900000000011",
+    }
     assert obj["credentialCategory"]["@type"] == "DefinedTerm"
     assert {i["value"] for i in obj["identifier"]} == {"RNCP99901", "99999901"}
     # parses as JSON-LD (schema.org context given inline: no network in tests)
@@ -274,8 +301,10 @@ def test_rncp_xml_uses_the_official_names_and_order(export_store: Store, shared_
     assert set(ours) - set(ref) <= {"PARTENAIRES", "CCNS"}
     bloc = root.find("FICHE/BLOCS_COMPETENCES/BLOC_COMPETENCES")
     assert [c.tag for c in bloc] == ["CODE", "LIBELLE", "LISTE_COMPETENCES", "MODALITES_EVALUATION"]
-    assert root.findtext("FICHE/ANCIENNES_CERTIFICATIONS/ANCIENNE_CERTIFICATION/"
-                         "ID_FICHE_ANCIENNE_CERTIFICATION") == "RNCP99900"
+    assert (
+        root.findtext("FICHE/ANCIENNES_CERTIFICATIONS/ANCIENNE_CERTIFICATION/ID_FICHE_ANCIENNE_CERTIFICATION")
+        == "RNCP99900"
+    )
     assert root.findtext("FICHE/DATE_EFFET") == "01/09/2020"
 
 
@@ -293,8 +322,9 @@ def _graph_triples(store: Store, graph: str) -> set[str]:
 def test_rncp_xml_round_trip(shared_data: Path, tmp_path: Path) -> None:
     """Import the official extract, export it, import the export: the same fiches come back."""
     if "rncp" not in IMPORTERS:
-        pytest.skip("the RNCP importer (branch importers) is not merged yet: "
-                    "no `cqpi import rncp` to round-trip")
+        pytest.skip(
+            "the RNCP importer (branch importers) is not merged yet: no `cqpi import rncp` to round-trip"
+        )
     source = shared_data / RNCP_XML
     first = tmp_path / "a"
     build(first, imports=[("rncp", source)])

@@ -165,8 +165,9 @@ def test_socle_lists_shared_rome_competences(fx: Store) -> None:
 
 
 def test_socle_min_share_and_csv(fixture_path: Path) -> None:
-    out = run(fixture_path, "socle", "RNCP99060", "RNCP99061", "RNCP99070", "--min-share", "2",
-              "--format", "csv")
+    out = run(
+        fixture_path, "socle", "RNCP99060", "RNCP99061", "RNCP99070", "--min-share", "2", "--format", "csv"
+    )
     assert out.exit_code == 0, out.output
     rows = out.output.strip().splitlines()
     assert rows[0].startswith("competence,code,label,share,basis,RNCP99060,RNCP99061,RNCP99070")
@@ -190,10 +191,13 @@ def test_declared_versus_computed_alignments(fixture_path: Path) -> None:
     with open_store(fixture_path) as st:
         # stored with score and method in their own graph, never as skos:exactMatch
         assert st.ask(f"ASK {{ GRAPH <{Graphs.ALIGNMENTS}> {{ ?s cq:similarityScore ?x ; cq:method ?m }} }}")
-        assert not st.ask("ASK { GRAPH ?g { ?a skos:exactMatch ?b } "
-                          f"FILTER(?g = <{Graphs.ALIGNMENTS}> || ?g = <{Graphs.INFERRED}>) }}")
+        assert not st.ask(
+            "ASK { GRAPH ?g { ?a skos:exactMatch ?b } "
+            f"FILTER(?g = <{Graphs.ALIGNMENTS}> || ?g = <{Graphs.INFERRED}>) }}"
+        )
         assert [(s.code, s.basis) for s in socle(st, ["RNCP99070", "RNCP99071"]).shared] == [
-            ("900002", "déclarée")]  # declared-only by default
+            ("900002", "déclarée")
+        ]  # declared-only by default
         computed = socle(st, ["RNCP99070", "RNCP99071"], computed=True, threshold=0.5)
         bases = {s.label: s.basis for s in computed.shared}
         assert bases["Régler les paramètres d'une machine"] == "déclarée"
@@ -226,8 +230,11 @@ def test_french_normalisation() -> None:
     assert normalise("Réglages des Machines") == normalise("réglage de la machine")
     assert "les" not in normalise("les installations")
     assert similarity("Approvisionner les machines", "approvisionnement des machines") > 0.5
-    pairs = compute_alignments({"a": "Trier les peaux", "b": "Trier des peaux", "c": "Vendre"},
-                               threshold=0.5, owners={"a": {"x"}, "b": {"x"}, "c": {"y"}})
+    pairs = compute_alignments(
+        {"a": "Trier les peaux", "b": "Trier des peaux", "c": "Vendre"},
+        threshold=0.5,
+        owners={"a": {"x"}, "b": {"x"}, "c": {"y"}},
+    )
     assert pairs == []  # same holder: not aligned
 
 

@@ -284,9 +284,15 @@ def test_cli_build(oxigraph_factory, curated_store):
 
 def test_endpoint_layouts():
     assert derive_endpoints("http://h:7878") == (
-        "http://h:7878/query", "http://h:7878/update", "http://h:7878/store")
+        "http://h:7878/query",
+        "http://h:7878/update",
+        "http://h:7878/store",
+    )
     assert derive_endpoints("http://h:3030/ds/sparql") == (
-        "http://h:3030/ds/sparql", "http://h:3030/ds/update", "http://h:3030/ds/data")
+        "http://h:3030/ds/sparql",
+        "http://h:3030/ds/update",
+        "http://h:3030/ds/data",
+    )
     assert derive_endpoints("http://h:3030/ds")[1:] == ("http://h:3030/ds", "http://h:3030/ds")
     store = RemoteStore("http://h/q", update_endpoint="http://h/u", graph_store="none")
     assert (store.update_url, store.graph_store_url) == ("http://h/u", None)
@@ -312,5 +318,5 @@ def test_without_graph_store_protocol(oxigraph_factory, curated_store, monkeypat
     assert_same_answers(store, curated_store, QUERIES)
     with store.writer() as w:
         w.load(b'<urn:x:a> <urn:x:p> "d\\u00e9j\\u00e0 \\"vu\\"\\n"@fr .', "ntriples", Graphs.imported("t"))
-    assert store.values('SELECT ?o WHERE { <urn:x:a> ?p ?o }') == ['déjà "vu"\n']
+    assert store.values("SELECT ?o WHERE { <urn:x:a> ?p ?o }") == ['déjà "vu"\n']
     assert len(list(store.quads(Graphs.ONTOLOGY))) == curated_store.count(Graphs.ONTOLOGY)

@@ -25,23 +25,28 @@ def values(rows, var):
 
 # ----------------------------------------------------------------------------- 0. sources
 
+
 def test_sources_described(sparql):
-    r = one(sparql(f"""
+    r = one(
+        sparql(f"""
         SELECT ?title ?issued ?publisher ?type ?lang WHERE {{
           <{SEED0}> dct:title ?title ; dct:issued ?issued ; dct:publisher ?publisher ;
                     dct:type ?type ; dct:language ?lang ; rdfs:label ?l .
           FILTER(langMatches(lang(?l), "fr"))
-        }}"""))
+        }}""")
+    )
     assert "L'exemple d'un certificat de qualification paritaire de la métallurgie" in r["title"]
     assert r["issued"] == "2000"
     assert r["publisher"] == ID + "org/cereq"
     authors = values(sparql(f"SELECT ?n WHERE {{ <{SEED0}> dct:creator/foaf:name ?n }}"), "n")
     assert authors == {"Elsa Personnaz", "Patrick Veneau"}
 
-    r = one(sparql(f"""
+    r = one(
+        sparql(f"""
         SELECT ?title ?date WHERE {{
           <{SEED4}> dct:title ?title ; dct:date ?date ; dct:type ?t ; dct:language ?lang .
-        }}"""))
+        }}""")
+    )
     assert r["title"] == "Certificat de Qualification Professionnelle Interbranches : bilan, état des lieux"
     assert r["date"].startswith("2012-09")
 
@@ -117,10 +122,13 @@ def test_cqpi_counts_six_existing_and_nine_operational(sparql):
     # both figures of the slide « 6 CQPI existants » / « 9 CQPI opérationnels » are kept
     r = one(sparql(f"SELECT ?n WHERE {{ <{ID}dispositif/cqpi> cq:operationalCQPICount ?n }}"))
     assert r["n"] == "9"
-    counts = {r["cat"]: r["n"] for r in sparql(f"""
+    counts = {
+        r["cat"]: r["n"]
+        for r in sparql(f"""
         SELECT ?cat ?n WHERE {{
           ?o qb:dataSet <{ID}dataset/cqpi-chiffres-cles-2012> ; cq:category ?cat ; cq:count ?n .
-        }}""")}
+        }}""")
+    }
     assert counts[ID + "categorie/cqpi-existants"] == "6"
     assert counts[ID + "categorie/cqpi-operationnels"] == "9"
 
@@ -128,12 +136,22 @@ def test_cqpi_counts_six_existing_and_nine_operational(sparql):
 # ----------------------------------------------------------------------------- 2. branches
 
 EXPECTED_BRANCHES = {
-    "Chaussure": {"FFC"}, "Commerce": {"FCD"}, "Habillement": {"UFIH"}, "Médicament": {"LEEM"},
-    "Métallurgie": {"UIMM"}, "Papiers carton": {"UNIDIS"}, "Tannerie Mégisserie": {"FFTM"},
-    "Textile": {"UIT"}, "Vente à distance": {"VAD"}, "Ameublement": {"UNIFA"},
-    "Grands magasins et magasins populaires": {"UCV"}, "Caoutchouc": {"SNCP"},
-    "Agroalimentaire": {"Alliance 7"}, "Maroquinerie": {"FFM"},
-    "Entretien Textile": {"FFPB", "GEIST"}, "PRISME (partenaire)": {"PRISME"},
+    "Chaussure": {"FFC"},
+    "Commerce": {"FCD"},
+    "Habillement": {"UFIH"},
+    "Médicament": {"LEEM"},
+    "Métallurgie": {"UIMM"},
+    "Papiers carton": {"UNIDIS"},
+    "Tannerie Mégisserie": {"FFTM"},
+    "Textile": {"UIT"},
+    "Vente à distance": {"VAD"},
+    "Ameublement": {"UNIFA"},
+    "Grands magasins et magasins populaires": {"UCV"},
+    "Caoutchouc": {"SNCP"},
+    "Agroalimentaire": {"Alliance 7"},
+    "Maroquinerie": {"FFM"},
+    "Entretien Textile": {"FFPB", "GEIST"},
+    "PRISME (partenaire)": {"PRISME"},
 }
 
 
@@ -164,11 +182,13 @@ def test_branch_adhesion_status(sparql):
         }""")
     assert {r["l"] for r in rows} == {"Maroquinerie", "Entretien Textile"}
     assert all(r["by"] == "2012" and "fin 2012" in r["status"] for r in rows)
-    r = one(sparql(f"""
+    r = one(
+        sparql(f"""
         SELECT ?note WHERE {{
           <{ID}branche/prisme> cq:partnershipNote ?note .
           <{ID}dispositif/cqpi> cq:partnerBranch <{ID}branche/prisme> ; cq:partner <{ID}org/prisme> .
-        }}"""))
+        }}""")
+    )
     assert r["note"] == "par convention de certaines branches"
 
 
@@ -180,16 +200,22 @@ def test_cqpi_adoption_only_where_sourced(sparql):
 
 # ----------------------------------------------------------------------------- 3. charter, ANI, tools
 
+
 def test_charter_2006(sparql):
-    r = one(sparql(f"""
+    r = one(
+        sparql(f"""
         SELECT ?signed ?n WHERE {{
           <{ID}texte/charte-cqpi-2006> a cq:Charte ; cq:signedOn ?signed ; cq:signatoryCount ?n .
-        }}"""))
+        }}""")
+    )
     assert r["signed"] == "2006-01" and r["n"] == "4"
     principles = values(sparql(f"SELECT ?p WHERE {{ <{ID}texte/charte-cqpi-2006> cq:principle ?p }}"), "p")
-    assert {"Analyse besoins et activité", "Référentiel de compétences avec indicateurs",
-            "Existence d'outils et méthodes pertinents",
-            "Adhésion des branches à la charte à partir d'un avis favorable paritaire"} <= principles
+    assert {
+        "Analyse besoins et activité",
+        "Référentiel de compétences avec indicateurs",
+        "Existence d'outils et méthodes pertinents",
+        "Adhésion des branches à la charte à partir d'un avis favorable paritaire",
+    } <= principles
 
 
 def test_charter_2012(sparql):
@@ -199,19 +225,26 @@ def test_charter_2012(sparql):
     bases = values(sparql(f"SELECT ?b WHERE {{ {c} cq:basedOn ?b }}"), "b")
     assert {ID + "texte/ani-2009-10-05-art-127", ID + "texte/charte-cqpi-2006"} <= bases
     elems = values(sparql(f"SELECT ?e WHERE {{ {c} cq:constituentElement ?e }}"), "e")
-    assert elems == {"Élaboration d'un référentiel d'activités", "Élaboration d'un référentiel d'évaluation",
-                     "Mise en place d'outils et de méthode pour répondre aux exigences d'évaluation et de suivi",
-                     "Être délivré paritairement"}
+    assert elems == {
+        "Élaboration d'un référentiel d'activités",
+        "Élaboration d'un référentiel d'évaluation",
+        "Mise en place d'outils et de méthode pour répondre aux exigences d'évaluation et de suivi",
+        "Être délivré paritairement",
+    }
     commitments = values(sparql(f"SELECT ?e WHERE {{ {c} cq:branchCommitment ?e }}"), "e")
-    assert commitments == {"Mise en commun des CQP dès qu'un CQPI est envisagé",
-                           "Le titulaire d'un CQPI ne passe que les modules complémentaires spécifiques à la branche",
-                           "Reconnaissance interne des CQPI",
-                           "La CPNE est garante du respect des engagements"}
-    r = one(sparql(f"""
+    assert commitments == {
+        "Mise en commun des CQP dès qu'un CQPI est envisagé",
+        "Le titulaire d'un CQPI ne passe que les modules complémentaires spécifiques à la branche",
+        "Reconnaissance interne des CQPI",
+        "La CPNE est garante du respect des engagements",
+    }
+    r = one(
+        sparql(f"""
         SELECT ?pol ?tech ?from ?g WHERE {{
           {c} cq:politicalBody ?pol ; cq:technicalBody ?tech ; cq:guarantor ?g .
           ?pol cq:emanatesFrom ?from . ?g a cq:CPNE .
-        }}"""))
+        }}""")
+    )
     assert r["pol"] == ID + "org/coc" and r["from"] == ID + "org/cpnfp"
     assert r["tech"] == ID + "org/comite-national-cqpi"
 
@@ -226,7 +259,10 @@ def test_ani_articles(sparql):
     assert set(texts) == {"127", "160"}
     assert "la reconnaissance commune ou mutuelle, par plusieurs branches professionnelles" in texts["127"]
     assert "les OPCA peuvent contribuer au financement de l'ingénierie de certification" in texts["127"]
-    assert "Le Comité Observatoires et Certifications favorisera la mise en place de certifications communes de type CQP interbranches" in texts["160"]
+    assert (
+        "Le Comité Observatoires et Certifications favorisera la mise en place de certifications communes de type CQP interbranches"
+        in texts["160"]
+    )
     assert "la définition d'un socle de compétences" in texts["160"]
     assert "notamment celui de la CNCP" in texts["160"]
 
@@ -236,15 +272,25 @@ def test_three_tools(sparql):
         SELECT ?t ?order ?purpose WHERE {{
           <{ID}dispositif/cqpi> cq:tool ?t . ?t a cq:OutilMethodologique ; cq:order ?order ; cq:purpose ?purpose .
         }} ORDER BY ?order""")
-    assert [r["purpose"] for r in rows] == ["S'informer", "Adhérer à la démarche CQPI", "Mettre en œuvre la démarche CQPI"]
+    assert [r["purpose"] for r in rows] == [
+        "S'informer",
+        "Adhérer à la démarche CQPI",
+        "Mettre en œuvre la démarche CQPI",
+    ]
     note = f"<{ID}outil/note-preconisations>"
     obj = values(sparql(f"SELECT ?o WHERE {{ {note} cq:objective ?o }}"), "o")
     assert "meilleures lisibilité, accessibilité et articulations des certifications professionnelles" in obj
-    refs = values(sparql(f"SELECT ?r WHERE {{ {note} dct:references ?r ; cq:basedOn <{ID}texte/ani-2009-10-05-art-160> }}"), "r")
+    refs = values(
+        sparql(
+            f"SELECT ?r WHERE {{ {note} dct:references ?r ; cq:basedOn <{ID}texte/ani-2009-10-05-art-160> }}"
+        ),
+        "r",
+    )
     assert ID + "org/fpspp" in refs
 
 
 # ----------------------------------------------------------------------------- 4. key figures, timeline
+
 
 def test_key_figures(sparql):
     rows = sparql(f"""
@@ -269,22 +315,27 @@ def test_milestones(sparql):
           OPTIONAL {{ ?j cq:awardedCount ?awarded }} OPTIONAL {{ ?j cq:expectedAdditionalBranches ?extra }}
         }} ORDER BY ?date""")
     got = [(r["date"], r["branches"], r["ops"], r.get("awarded"), r.get("extra")) for r in rows]
-    assert got == [("2006-01", "4", "1", None, None),
-                   ("2009-07", "12", "7", "3000", None),
-                   ("2012-09", "14", "9", "10000", "3")]
+    assert got == [
+        ("2006-01", "4", "1", None, None),
+        ("2009-07", "12", "7", "3000", None),
+        ("2012-09", "14", "9", "10000", "3"),
+    ]
     events = values(sparql(f"SELECT ?e WHERE {{ <{ID}jalon/cqpi-2009-07> cq:event ?e }}"), "e")
     assert events == {"Le CQP Inter-industries devient Inter-branches"}
 
 
 # ----------------------------------------------------------------------------- 5. référentiel CEI
 
+
 def test_referentiel_cei_parts(sparql):
-    r = one(sparql(f"""
+    r = one(
+        sparql(f"""
         SELECT ?a ?c ?e ?proc WHERE {{
           <{ID}cqpi/CEI> cq:hasReferentiel ?ref .
           ?ref a cq:Referentiel ; cq:activitiesPart ?a ; cq:competencesPart ?c ; cq:evaluationPart ?e .
           ?e cq:evaluationProcess ?proc . ?proc a cq:ProcessusEvaluation .
-        }}"""))
+        }}""")
+    )
     assert r["proc"] == ID + "processus/cqpi-evaluation-acquis"
     acts = sparql(f"SELECT ?act WHERE {{ <{r['a']}> cq:hasActivity ?act . ?act a cq:Activite }}")
     assert len(acts) >= 3
@@ -301,10 +352,15 @@ def test_referentiel_cei_capacites(sparql):
     assert [r["order"] for r in rows] == ["1", "2", "3"]
     assert rows[0]["label"] == "Approvisionner et préparer les installations, machines et accessoires"
     assert rows[1]["label"].startswith("Poursuivre une production, à la prise de poste")
-    assert rows[2]["label"] == ("Régler et mettre en production (lancement ou changement de production) selon les "
-                                "indications du document de réglage, du dossier machine et du manuel de poste")
-    assert all(r["cond"] == "Les ordres de fabrication, les documents de production, les procédures et "
-                            "instructions sont mis à disposition." for r in rows)
+    assert rows[2]["label"] == (
+        "Régler et mettre en production (lancement ou changement de production) selon les "
+        "indications du document de réglage, du dossier machine et du manuel de poste"
+    )
+    assert all(
+        r["cond"] == "Les ordres de fabrication, les documents de production, les procédures et "
+        "instructions sont mis à disposition."
+        for r in rows
+    )
 
 
 def test_expected_results_of_capacite_1(sparql):
@@ -321,15 +377,22 @@ def test_expected_results_of_capacite_1(sparql):
         "Vérification de la présence des outils, outillages et accessoires, moyens de contrôle nécessaires à la "
         "vérification de la conformité de la production nécessaires à la production effectuée méthodiquement.",
     ]
-    counts = {r["cap"]: r["n"] for r in sparql(f"""
+    counts = {
+        r["cap"]: r["n"]
+        for r in sparql(f"""
         SELECT ?cap (COUNT(DISTINCT ?r) AS ?n) WHERE {{
           ?cap a cq:Capacite ; cq:expectedResult ?r . FILTER(STRSTARTS(STR(?cap), "{ID}competence/cqpi-CEI-"))
-        }} GROUP BY ?cap""")}
-    assert counts == {ID + "competence/cqpi-CEI-1": "3", ID + "competence/cqpi-CEI-2": "3",
-                      ID + "competence/cqpi-CEI-3": "3"}
+        }} GROUP BY ?cap""")
+    }
+    assert counts == {
+        ID + "competence/cqpi-CEI-1": "3",
+        ID + "competence/cqpi-CEI-2": "3",
+        ID + "competence/cqpi-CEI-3": "3",
+    }
 
 
 # ----------------------------------------------------------------------------- 6. evaluation process
+
 
 def test_evaluation_process(sparql):
     proc = f"<{ID}processus/cqpi-evaluation-acquis>"
@@ -339,34 +402,51 @@ def test_evaluation_process(sparql):
           FILTER(langMatches(lang(?label), "fr"))
         }} ORDER BY ?order""")
     assert [r["label"] for r in rows] == [
-        "Décision CPNE de mise en place CQPI", "Référentiel métier", "Méthode d'évaluation (PMQ)",
-        "Bilan positionnement / analyse des écarts", "Formation", "Seconde évaluation", "Jury CPNE",
-        "Attribution du CQPI"]
+        "Décision CPNE de mise en place CQPI",
+        "Référentiel métier",
+        "Méthode d'évaluation (PMQ)",
+        "Bilan positionnement / analyse des écarts",
+        "Formation",
+        "Seconde évaluation",
+        "Jury CPNE",
+        "Attribution du CQPI",
+    ]
+
     def step(slug: str) -> str:
         return ID + "etape/" + slug
 
-    r = one(sparql(f"""
+    r = one(
+        sparql(f"""
         SELECT ?ready ?notready WHERE {{
-          <{step('cqpi-04-bilan-positionnement')}> cq:nextStepIfReady ?ready ; cq:nextStepIfNotReady ?notready .
-        }}"""))
+          <{step("cqpi-04-bilan-positionnement")}> cq:nextStepIfReady ?ready ; cq:nextStepIfNotReady ?notready .
+        }}""")
+    )
     assert r["ready"] == step("cqpi-07-jury-cpne") and r["notready"] == step("cqpi-05-formation")
     # not-ready path: formation -> seconde évaluation -> jury -> attribution
-    r = one(sparql(f"""
+    r = one(
+        sparql(f"""
         SELECT ?end WHERE {{
-          <{step('cqpi-05-formation')}> cq:nextStep <{step('cqpi-06-seconde-evaluation')}> .
-          <{step('cqpi-06-seconde-evaluation')}> cq:nextStep <{step('cqpi-07-jury-cpne')}> .
-          <{step('cqpi-07-jury-cpne')}> cq:nextStep ?end .
-        }}"""))
+          <{step("cqpi-05-formation")}> cq:nextStep <{step("cqpi-06-seconde-evaluation")}> .
+          <{step("cqpi-06-seconde-evaluation")}> cq:nextStep <{step("cqpi-07-jury-cpne")}> .
+          <{step("cqpi-07-jury-cpne")}> cq:nextStep ?end .
+        }}""")
+    )
     assert r["end"] == step("cqpi-08-attribution")
-    methods = values(sparql(f"SELECT ?m WHERE {{ <{step('cqpi-03-methode-evaluation')}> cq:evaluationMethod ?m }}"), "m")
-    assert methods == {ID + "modalite/" + m for m in ("livret-activite", "questionnement", "observation-poste", "entretien")}
+    methods = values(
+        sparql(f"SELECT ?m WHERE {{ <{step('cqpi-03-methode-evaluation')}> cq:evaluationMethod ?m }}"), "m"
+    )
+    assert methods == {
+        ID + "modalite/" + m for m in ("livret-activite", "questionnement", "observation-poste", "entretien")
+    }
 
 
 # ----------------------------------------------------------------------------- 7. CQPM CSPA
 
+
 def test_cqpm_cspa(sparql):
     cspa = f"<{ID}cqpm/CSPA>"
-    r = one(sparql(f"""
+    r = one(
+        sparql(f"""
         SELECT ?label ?year ?coef ?gridlabel ?levelname ?min ?max ?holders WHERE {{
           {cspa} a cq:CQPM ; rdfs:label ?label ; cq:creationYear ?year ;
                  cq:classification ?pos ; cq:trainingDurationMinMonths ?min ; cq:trainingDurationMaxMonths ?max ;
@@ -374,36 +454,49 @@ def test_cqpm_cspa(sparql):
           ?pos a cq:PositionClassification ; cq:coefficient ?coef ; cq:grid ?grid ; cq:qualificationLevelName ?levelname .
           ?grid a cq:Grille ; rdfs:label ?gridlabel .
           FILTER(langMatches(lang(?label), "fr")) FILTER(langMatches(lang(?gridlabel), "fr"))
-        }}"""))
+        }}""")
+    )
     assert r["label"] == "Conduite de systèmes de production automatisée"
     assert r["year"] == "1989" and r["coef"] == "170"
     assert "convention collective nationale de la métallurgie" in r["gridlabel"]
     assert "premier niveau" in r["levelname"] and "ouvrier qualifié" in r["levelname"]
     assert (r["min"], r["max"], r["holders"]) == ("6", "8", "764")
     sectors = values(sparql(f"SELECT ?l WHERE {{ {cspa} cq:sector ?s . ?s skos:prefLabel ?l }}"), "l")
-    assert sectors == {"Construction automobile", "Construction électrique et électronique", "Équipement automobile"}
+    assert sectors == {
+        "Construction automobile",
+        "Construction électrique et électronique",
+        "Équipement automobile",
+    }
     routes = values(sparql(f"SELECT ?v WHERE {{ {cspa} cq:accessRoute ?v }}"), "v")
     assert routes == {ID + "voie/contrat-qualification", ID + "voie/plan-formation"}
-    r = one(sparql(f"""
+    r = one(
+        sparql(f"""
         SELECT ?opca WHERE {{
           {cspa} cq:branch ?b ; cq:deliveredBy ?cpne ; cq:specialtyGroup ?grp .
           ?b cq:servedBy ?opca ; cq:hasCPNE ?cpne . ?cpne a cq:CPNE .
-        }}"""))
+        }}""")
+    )
     assert r["opca"] == ID + "org/opcaim"
 
 
 def test_other_cqpm_and_1988_decree(sparql):
     rows = sparql("""
         SELECT ?l WHERE { ?c a cq:CQPM ; skos:prefLabel ?l ; dct:dateSubmitted ?y . FILTER(STR(?y) = "1996") }""")
-    assert values(rows, "l") == {"Conduite de systèmes de production automatisée", "Technicien qualité",
-                                 "Technicien conception assistée par ordinateur",
-                                 "Assistant(e) de direction d'une PME-PMI"}
-    r = one(sparql("""
-        SELECT ?desc WHERE { ?d a cq:Decret ; dct:date ?y ; dct:description ?desc . FILTER(STR(?y) = "1988") }"""))
+    assert values(rows, "l") == {
+        "Conduite de systèmes de production automatisée",
+        "Technicien qualité",
+        "Technicien conception assistée par ordinateur",
+        "Assistant(e) de direction d'une PME-PMI",
+    }
+    r = one(
+        sparql("""
+        SELECT ?desc WHERE { ?d a cq:Decret ; dct:date ?y ; dct:description ?desc . FILTER(STR(?y) = "1988") }""")
+    )
     assert "« jugées comme prioritaires pour des contrats de qualification »" in r["desc"]
 
 
 # ----------------------------------------------------------------------------- 8. diplomas
+
 
 def test_diplomas(sparql):
     rows = sparql("""
@@ -411,18 +504,32 @@ def test_diplomas(sparql):
           ?d cq:bcnCode ?code ; cq:certificationType ?type ; cq:level ?level ;
              cq:graduatesCount ?n ; cq:countYear ?year .
         }""")
-    got = {r["code"]: (r["d"].rsplit("/", 1)[1], r["type"].rsplit("/", 1)[1], r["level"].rsplit("/", 1)[1], r["n"], r["year"])
-           for r in rows}
-    assert got == {"50022003": ("50022003", "CAP", "3", "300", "1998"),
-                   "40020101": ("40020101", "BAC_PRO", "4", "250", "1998"),
-                   "40025501": ("40025501", "BAC_PRO", "4", "6000", "1998")}
+    got = {
+        r["code"]: (
+            r["d"].rsplit("/", 1)[1],
+            r["type"].rsplit("/", 1)[1],
+            r["level"].rsplit("/", 1)[1],
+            r["n"],
+            r["year"],
+        )
+        for r in rows
+    }
+    assert got == {
+        "50022003": ("50022003", "CAP", "3", "300", "1998"),
+        "40020101": ("40020101", "BAC_PRO", "4", "250", "1998"),
+        "40025501": ("40025501", "BAC_PRO", "4", "6000", "1998"),
+    }
     assert len(sparql(f"SELECT ?x WHERE {{ <{ID}bcn/50022003> a cq:CAP }}")) == 1
-    assert len(sparql(f"SELECT ?x WHERE {{ <{ID}bcn/40020101> a cq:BacPro . <{ID}bcn/40025501> a cq:BacPro }}")) == 1
+    assert (
+        len(sparql(f"SELECT ?x WHERE {{ <{ID}bcn/40020101> a cq:BacPro . <{ID}bcn/40025501> a cq:BacPro }}"))
+        == 1
+    )
     notes = values(sparql(f"SELECT ?n WHERE {{ <{ID}bcn/50022003> cq:countNote ?n }}"), "n")
     assert notes == {"hors apprentissage"}
 
 
 # ----------------------------------------------------------------------------- 9. proximity
+
 
 def test_proximity_not_recognition(sparql):
     cspa = ID + "cqpm/CSPA"
@@ -442,18 +549,24 @@ def test_proximity_not_recognition(sparql):
 
 # ----------------------------------------------------------------------------- 10. Céreq survey (Data Cube)
 
+
 def test_cereq_dataset_structure(sparql):
     ds = f"<{ID}dataset/cereq-1999-cspa>"
-    r = one(sparql(f"""
+    r = one(
+        sparql(f"""
         SELECT ?date ?creator ?desc WHERE {{
           {ds} a qb:DataSet ; dct:date ?date ; dct:creator ?creator ; dct:description ?desc ;
                cq:surveyedCertification <{ID}cqpm/CSPA> ; dct:source <{SEED0}> .
-        }}"""))
+        }}""")
+    )
     assert r["date"] == "1999-06" and r["creator"] == ID + "org/cereq"
     assert "40 %" in r["desc"] and "une vingtaine d'entreprises" in r["desc"]
     dims = values(sparql(f"SELECT ?d WHERE {{ {ds} qb:structure/qb:component/qb:dimension ?d }}"), "d")
-    assert {"https://w3id.org/cqpi/def#population", "https://w3id.org/cqpi/def#timePoint",
-            "https://w3id.org/cqpi/def#category"} <= dims
+    assert {
+        "https://w3id.org/cqpi/def#population",
+        "https://w3id.org/cqpi/def#timePoint",
+        "https://w3id.org/cqpi/def#category",
+    } <= dims
     measures = values(sparql(f"SELECT ?m WHERE {{ {ds} qb:structure/qb:component/qb:measure ?m }}"), "m")
     assert "https://w3id.org/cqpi/def#percentage" in measures
     surveyed = sparql(f"SELECT ?c WHERE {{ {ds} cq:surveyedCertification ?c . ?c a cq:CQPM }}")
@@ -488,19 +601,52 @@ def test_cereq_observations(sparql):
     cq_, plan = "cspa-contrat-qualification", "cspa-plan-formation"
     assert obs(cq_, "issue-cqpm", "embauche-entreprise-contrat") == 81
     assert obs(cq_, "issue-cqpm", "embauche-entreprise-contrat-cdi") == 67
-    assert [obs(cq_, "issue-cqpm", c) for c in ("salarie-autre-entreprise", "service-national", "chomage")] == [12, 1, 5]
-    assert [obs(cq_, "trois-ans-et-demi-apres", c) for c in
-            ("salarie-entreprise-contrat", "salarie-autre-entreprise", "chomage", "reprise-etudes", "inactif")] == [71, 24, 4, 1, 1]
-    assert [obs(cq_, "avant-contrat", c) for c in ("chomage", "en-emploi", "emploi-autre-entreprise", "emploi-entreprise-contrat")] == [26, 56, 35, 21]
-    assert [obs(cq_, "issue-cqpm", c) for c in ("conducteurs", "agents-fabrication", "manoeuvres-os")] == [12, 56, 54]
-    assert [obs(cq_, "trois-ans-et-demi-apres", c) for c in ("ouvriers-specialises", "conducteurs", "conducteur-coordonateur-animateur")] == [16, 22, 5]
+    assert [
+        obs(cq_, "issue-cqpm", c) for c in ("salarie-autre-entreprise", "service-national", "chomage")
+    ] == [12, 1, 5]
+    assert [
+        obs(cq_, "trois-ans-et-demi-apres", c)
+        for c in (
+            "salarie-entreprise-contrat",
+            "salarie-autre-entreprise",
+            "chomage",
+            "reprise-etudes",
+            "inactif",
+        )
+    ] == [71, 24, 4, 1, 1]
+    assert [
+        obs(cq_, "avant-contrat", c)
+        for c in ("chomage", "en-emploi", "emploi-autre-entreprise", "emploi-entreprise-contrat")
+    ] == [26, 56, 35, 21]
+    assert [obs(cq_, "issue-cqpm", c) for c in ("conducteurs", "agents-fabrication", "manoeuvres-os")] == [
+        12,
+        56,
+        54,
+    ]
+    assert [
+        obs(cq_, "trois-ans-et-demi-apres", c)
+        for c in ("ouvriers-specialises", "conducteurs", "conducteur-coordonateur-animateur")
+    ] == [16, 22, 5]
     assert obs(plan, "preparation-cqpm", "secteur-equipement-automobile") == 62
-    assert [obs(plan, "preparation-cqpm", c) for c in ("sans-diplome-ou-fin-scolarite", "anciennete-15-ans-et-plus", "anciennete-moins-5-ans")] == [62, 43, 28]
-    assert [obs(plan, m, "ouvrier-non-qualifie") for m in ("embauche", "avant-cqpm", "apres-cqpm")] == [80, 60, 30]
-    assert [obs(plan, m, "conducteurs-coordinateurs") for m in ("avant-cqpm", "apres-cqpm", "date-enquete")] == [18, 35, 58]
+    assert [
+        obs(plan, "preparation-cqpm", c)
+        for c in ("sans-diplome-ou-fin-scolarite", "anciennete-15-ans-et-plus", "anciennete-moins-5-ans")
+    ] == [62, 43, 28]
+    assert [obs(plan, m, "ouvrier-non-qualifie") for m in ("embauche", "avant-cqpm", "apres-cqpm")] == [
+        80,
+        60,
+        30,
+    ]
+    assert [
+        obs(plan, m, "conducteurs-coordinateurs") for m in ("avant-cqpm", "apres-cqpm", "date-enquete")
+    ] == [18, 35, 58]
     # chart « Évolution des niveaux de qualification »
-    assert [obs(plan, m, "manoeuvres-os") for m in ("embauche", "avant-cqpm", "apres-cqpm", "date-enquete")] == [80, 59, 31, 8]
-    assert [obs(plan, m, "ouvriers-qualifies") for m in ("embauche", "avant-cqpm", "apres-cqpm", "date-enquete")] == [18, 38, 61, 77]
+    assert [
+        obs(plan, m, "manoeuvres-os") for m in ("embauche", "avant-cqpm", "apres-cqpm", "date-enquete")
+    ] == [80, 59, 31, 8]
+    assert [
+        obs(plan, m, "ouvriers-qualifies") for m in ("embauche", "avant-cqpm", "apres-cqpm", "date-enquete")
+    ] == [18, 38, 61, 77]
     assert obs(plan, "date-enquete", "techniciens-atelier") == 9
     assert [obs(p, "date-enquete", "titulaires") for p in ("cspa-ensemble", cq_, plan)] == [764, 390, 374]
     assert obs("cspa-ensemble", "date-enquete", "interroges") == 40
@@ -520,15 +666,17 @@ CLEA_DOMAINS = [
 
 
 def test_clea_seven_domains(sparql):
-    r = one(sparql(f"""
+    r = one(
+        sparql(f"""
         SELECT ?c ?label WHERE {{
           ?c a cq:HabilitationRS , cq:Socle ; rdfs:label ?label ; dct:source <{ID}source/decret-2015-172> .
           FILTER(langMatches(lang(?label), "fr"))
-        }}"""))
+        }}""")
+    )
     assert r["label"] == "CléA — socle de connaissances et de compétences professionnelles"
     rows = sparql(f"""
         SELECT ?order ?label WHERE {{
-          <{r['c']}> cq:hasCompetence ?d . ?d a cq:DomaineSocle ; cq:order ?order ; rdfs:label ?label .
+          <{r["c"]}> cq:hasCompetence ?d . ?d a cq:DomaineSocle ; cq:order ?order ; rdfs:label ?label .
           FILTER(langMatches(lang(?label), "fr"))
         }} ORDER BY ?order""")
     assert [r["order"] for r in rows] == [str(i) for i in range(1, 8)]
@@ -536,15 +684,18 @@ def test_clea_seven_domains(sparql):
 
 
 def test_ani_socle_links_to_clea_only_as_see_also(sparql):
-    r = one(sparql(f"""
+    r = one(
+        sparql(f"""
         SELECT ?s ?see WHERE {{
           ?s a cq:Socle ; cq:basedOn <{ID}texte/ani-2009-10-05-art-160> ; rdfs:seeAlso ?see .
-        }}"""))
+        }}""")
+    )
     assert r["see"] == ID + "habilitation/CLEA"
     assert sparql(f"SELECT ?x WHERE {{ <{ID}habilitation/CLEA> cq:basedOn ?x }}") == []
 
 
 # ----------------------------------------------------------------------------- 12. complementary modules rule
+
 
 def test_complementary_modules_statements(sparql):
     rows = sparql(f"""
@@ -563,11 +714,19 @@ def test_complementary_modules_statements(sparql):
 # ----------------------------------------------------------------------------- 13. table ronde
 
 EXPECTED_PEOPLE = {
-    "Jean-François Pilliard": ("uimm", None), "Stéphane Lardy": ("fo", None),
-    "Emmanuelle Garassino": ("leem", None), "Paul Desaigues": ("cgt", None),
-    "Eric Muller": (None, None), "Benjamin Denis": (None, "AL"), "Marie-Laure Larchet": (None, "AL"),
-    "Françoise Delplanque": (None, "AE"), "Loïc Mathon": (None, "AE"), "Nicolas Mounissens": (None, "AE"),
-    "Maryse Vergne": (None, "AE"), "Patricia Despres": (None, "CEI"), "Sophie Lorandel": ("delphi", "CEI"),
+    "Jean-François Pilliard": ("uimm", None),
+    "Stéphane Lardy": ("fo", None),
+    "Emmanuelle Garassino": ("leem", None),
+    "Paul Desaigues": ("cgt", None),
+    "Eric Muller": (None, None),
+    "Benjamin Denis": (None, "AL"),
+    "Marie-Laure Larchet": (None, "AL"),
+    "Françoise Delplanque": (None, "AE"),
+    "Loïc Mathon": (None, "AE"),
+    "Nicolas Mounissens": (None, "AE"),
+    "Maryse Vergne": (None, "AE"),
+    "Patricia Despres": (None, "CEI"),
+    "Sophie Lorandel": ("delphi", "CEI"),
 }
 
 
@@ -597,12 +756,22 @@ def test_table_ronde_people(sparql):
 
 # ----------------------------------------------------------------------------- organisations
 
+
 def test_organisations_classes(sparql):
     expected = {
-        "uimm": "Federation", "leem": "Federation", "fo": "OrganisationSyndicale", "cgt": "OrganisationSyndicale",
-        "opcaim": "OPCO", "cpne-metallurgie": "CPNE", "cpnfp": "InstanceParitaire", "coc": "InstanceParitaire",
-        "comite-national-cqpi": "Organisation", "fpspp": "Organisation", "cncp": "OrganismePublic",
-        "cereq": "OrganismePublic", "delphi": "Entreprise",
+        "uimm": "Federation",
+        "leem": "Federation",
+        "fo": "OrganisationSyndicale",
+        "cgt": "OrganisationSyndicale",
+        "opcaim": "OPCO",
+        "cpne-metallurgie": "CPNE",
+        "cpnfp": "InstanceParitaire",
+        "coc": "InstanceParitaire",
+        "comite-national-cqpi": "Organisation",
+        "fpspp": "Organisation",
+        "cncp": "OrganismePublic",
+        "cereq": "OrganismePublic",
+        "delphi": "Entreprise",
     }
     for slug, cls in expected.items():
         assert sparql(f"SELECT ?x WHERE {{ <{ID}org/{slug}> a cq:{cls} ; dct:source ?x }}"), slug

@@ -27,22 +27,41 @@ def _parse_with(values: tuple[str, ...]) -> list[tuple[str, Path]]:
 
 
 def _short_graph(g: str) -> str:
-    return g[len(GRAPH):] if g.startswith(GRAPH) else g
+    return g[len(GRAPH) :] if g.startswith(GRAPH) else g
 
 
 @click.command("build")
-@click.option("--with", "with_", multiple=True, metavar="SOURCE=PATH",
-              help="Importer aussi un registre (répétable), ex. --with rncp=export.zip --with rome=DIR.")
-@click.option("--registries", type=click.Path(path_type=Path),
-              help="Dossier d'exports des registres : importe tous ceux qu'il reconnaît "
-                   "(RNCP zip/XML, BCN, kit, ROME, ESCO), ex. ../shared/data.")
-@click.option("--data", "data", multiple=True, type=click.Path(path_type=Path),
-              help="Fichier ou dossier Turtle à ajouter aux données curées (répétable).")
-@click.option("--reasoner", type=click.Choice(["rules", "reasonable", "owlrl"]), default="rules",
-              show_default=True, help="Moteur d'inférence OWL 2 RL.")
+@click.option(
+    "--with",
+    "with_",
+    multiple=True,
+    metavar="SOURCE=PATH",
+    help="Importer aussi un registre (répétable), ex. --with rncp=export.zip --with rome=DIR.",
+)
+@click.option(
+    "--registries",
+    type=click.Path(path_type=Path),
+    help="Dossier d'exports des registres : importe tous ceux qu'il reconnaît "
+    "(RNCP zip/XML, BCN, kit, ROME, ESCO), ex. ../shared/data.",
+)
+@click.option(
+    "--data",
+    "data",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Fichier ou dossier Turtle à ajouter aux données curées (répétable).",
+)
+@click.option(
+    "--reasoner",
+    type=click.Choice(["rules", "reasonable", "owlrl"]),
+    default="rules",
+    show_default=True,
+    help="Moteur d'inférence OWL 2 RL.",
+)
 @click.pass_obj
-def build_cmd(obj, with_: tuple[str, ...], registries: Path | None, data: tuple[Path, ...],
-              reasoner: str) -> None:
+def build_cmd(
+    obj, with_: tuple[str, ...], registries: Path | None, data: tuple[Path, ...], reasoner: str
+) -> None:
     """Construire le graphe : ontologie, listes de codes, données, imports, inférence.
 
     Build the graph. The previous graph stays live until the new one is complete.
@@ -55,8 +74,14 @@ def build_cmd(obj, with_: tuple[str, ...], registries: Path | None, data: tuple[
         from ..importers.discover import discover
 
         imports = discover(registries) + imports
-    report = build(obj.store_path, endpoint=obj.endpoint, imports=imports,
-                   extra_data=data, reasoner=reasoner, progress=Progress())
+    report = build(
+        obj.store_path,
+        endpoint=obj.endpoint,
+        imports=imports,
+        extra_data=data,
+        reasoner=reasoner,
+        progress=Progress(),
+    )
     for imp in report.imports:
         summary = getattr(imp, "summary", None)
         click.echo(summary() if callable(summary) else str(imp))
@@ -69,8 +94,13 @@ def build_cmd(obj, with_: tuple[str, ...], registries: Path | None, data: tuple[
 
 @click.command("query")
 @click.argument("query", required=False)
-@click.option("--file", "-f", "file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Lire la requête dans un fichier .rq.")
+@click.option(
+    "--file",
+    "-f",
+    "file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Lire la requête dans un fichier .rq.",
+)
 @click.option("--format", "fmt", type=click.Choice(QUERY_FORMATS), default="table", show_default=True)
 @click.pass_obj
 def query_cmd(obj, query: str | None, file: Path | None, fmt: str) -> None:

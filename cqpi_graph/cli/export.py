@@ -14,32 +14,86 @@ FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml")
 
 
 @click.command("export")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
-              help="Format RDF (défaut : turtle ; nquads/trig/jsonld gardent les graphes nommés).")
-@click.option("--graph", "graph", metavar="NAME",
-              help="Un seul graphe nommé (IRI ou nom court : curated, import/rncp…).")
-@click.option("--profile", type=click.Choice(PROFILES), default=None,
-              help="Profil : elm (ELM v3 / LOQ, Europass QDR), schemaorg, rncp-xml (flux v4.1), "
-                   "void (DCAT/VoID).")
-@click.option("--all", "all_", is_flag=True,
-              help="Tous les dumps et profils, avec leurs sommes SHA-256, dans le dossier -o "
-                   "(défaut : $DOWNLOADS_DIR ou STORE/exports, le dossier de /downloads).")
-@click.option("--gzip/--no-gzip", "compress", default=None,
-              help="--all : compresser les dumps (défaut : au-delà de 200 000 quads).")
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
-              help="Fichier de sortie (défaut : sortie standard) ; avec --all, un dossier.")
-@click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="elm : écrire le rapport des certifications exclues dans ce fichier (.json pour du JSON).")
-@click.option("--code", "codes", multiple=True, metavar="CODE",
-              help="rncp-xml, elm, schemaorg : seulement ces fiches (RNCP…/RS…, répétable).")
-@click.option("--base-url", default="http://localhost:5000", show_default=True,
-              help="void : racine publique du site (le point SPARQL est BASE/sparql).")
-@click.option("--dump", "dumps", multiple=True, metavar="URL",
-              help="void : URL d'un fichier de dump téléchargeable (répétable).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="Format RDF (défaut : turtle ; nquads/trig/jsonld gardent les graphes nommés).",
+)
+@click.option(
+    "--graph",
+    "graph",
+    metavar="NAME",
+    help="Un seul graphe nommé (IRI ou nom court : curated, import/rncp…).",
+)
+@click.option(
+    "--profile",
+    type=click.Choice(PROFILES),
+    default=None,
+    help="Profil : elm (ELM v3 / LOQ, Europass QDR), schemaorg, rncp-xml (flux v4.1), void (DCAT/VoID).",
+)
+@click.option(
+    "--all",
+    "all_",
+    is_flag=True,
+    help="Tous les dumps et profils, avec leurs sommes SHA-256, dans le dossier -o "
+    "(défaut : $DOWNLOADS_DIR ou STORE/exports, le dossier de /downloads).",
+)
+@click.option(
+    "--gzip/--no-gzip",
+    "compress",
+    default=None,
+    help="--all : compresser les dumps (défaut : au-delà de 200 000 quads).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Fichier de sortie (défaut : sortie standard) ; avec --all, un dossier.",
+)
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="elm : écrire le rapport des certifications exclues dans ce fichier (.json pour du JSON).",
+)
+@click.option(
+    "--code",
+    "codes",
+    multiple=True,
+    metavar="CODE",
+    help="rncp-xml, elm, schemaorg : seulement ces fiches (RNCP…/RS…, répétable).",
+)
+@click.option(
+    "--base-url",
+    default="http://localhost:5000",
+    show_default=True,
+    help="void : racine publique du site (le point SPARQL est BASE/sparql).",
+)
+@click.option(
+    "--dump",
+    "dumps",
+    multiple=True,
+    metavar="URL",
+    help="void : URL d'un fichier de dump téléchargeable (répétable).",
+)
 @click.pass_obj
-def export_cmd(obj, fmt: str | None, graph: str | None, profile: str | None, all_: bool,
-               compress: bool | None, output: Path | None, report_path: Path | None,
-               codes: tuple[str, ...], base_url: str, dumps: tuple[str, ...]) -> None:
+def export_cmd(
+    obj,
+    fmt: str | None,
+    graph: str | None,
+    profile: str | None,
+    all_: bool,
+    compress: bool | None,
+    output: Path | None,
+    report_path: Path | None,
+    codes: tuple[str, ...],
+    base_url: str,
+    dumps: tuple[str, ...],
+) -> None:
     """Exporter le graphe : dumps complets ou profils des registres.
 
     Export the graph: full dumps (streamed) or registry profiles.
@@ -101,14 +155,22 @@ def export_cmd(obj, fmt: str | None, graph: str | None, profile: str | None, all
     sys.stdout.flush()
 
 
-def _export_all(obj, fmt: str | None, graph: str | None, profile: str | None,  # noqa: ANN001
-                output: Path | None, codes: tuple[str, ...], base_url: str,
-                compress: bool | None = None) -> None:
+def _export_all(
+    obj,
+    fmt: str | None,
+    graph: str | None,
+    profile: str | None,  # noqa: ANN001
+    output: Path | None,
+    codes: tuple[str, ...],
+    base_url: str,
+    compress: bool | None = None,
+) -> None:
     from ..export.downloads import write_downloads
 
     if fmt or graph or profile or codes:
-        raise click.UsageError("--all écrit tous les formats et profils : sans --format, --graph, "
-                               "--profile ni --code")
+        raise click.UsageError(
+            "--all écrit tous les formats et profils : sans --format, --graph, --profile ni --code"
+        )
     with obj.open() as store:
         directory = output if output is not None else default_downloads_dir(obj)
         for path in write_downloads(store, directory, base_url=base_url, compress=compress):

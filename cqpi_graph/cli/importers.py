@@ -62,8 +62,9 @@ def _make(name: str) -> click.Command:
         if not path.exists():
             raise InputError("fichier ou dossier introuvable", file=str(path))
         progress = Progress()
-        report = import_registry(obj.store_path, name, path, endpoint=obj.endpoint,
-                                 reasoner=reasoner, progress=progress)
+        report = import_registry(
+            obj.store_path, name, path, endpoint=obj.endpoint, reasoner=reasoner, progress=progress
+        )
         progress.close()
         click.echo(report.summary())
 

@@ -53,8 +53,11 @@ def _step_lines(i: int, st: Step) -> list[str]:
         out.append(f"     reste à passer ({len(st.remaining)}) : {rest}")
     else:
         rest = ", ".join(b.display() for b in st.remaining)
-        out.append("     reste à passer : " + (rest + " — " if rest else "")
-                   + "périmètre non précisé par la source (compté 1)")
+        out.append(
+            "     reste à passer : "
+            + (rest + " — " if rest else "")
+            + "périmètre non précisé par la source (compté 1)"
+        )
     for n in st.notes:
         out.append(f"     note : {n}")
     return out
@@ -82,8 +85,14 @@ def _proximity_lines(prox: list[Proximity]) -> list[str]:
 @click.command("path")
 @click.argument("a")
 @click.argument("b")
-@click.option("--alternatives", "-k", type=click.IntRange(0, 50), default=2, show_default=True,
-              help="Nombre de chemins de rechange après le meilleur.")
+@click.option(
+    "--alternatives",
+    "-k",
+    type=click.IntRange(0, 50),
+    default=2,
+    show_default=True,
+    help="Nombre de chemins de rechange après le meilleur.",
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_obj
 def path_cmd(obj, a: str, b: str, alternatives: int, fmt: str) -> None:
@@ -154,18 +163,36 @@ def _name(nodes: list[NodeInfo], iri: str) -> str:
 
 @click.command("socle")
 @click.argument("items", nargs=-1)
-@click.option("--min-share", type=click.IntRange(1),
-              help="Compétences partagées par au moins K (défaut : toutes).")
+@click.option(
+    "--min-share", type=click.IntRange(1), help="Compétences partagées par au moins K (défaut : toutes)."
+)
 @click.option("--branch", help="Les certifications d'une branche (IDCC, identifiant ou libellé).")
-@click.option("--computed/--declared-only", default=False, show_default=True,
-              help="Inclure les alignements calculés (cqpi align) au-dessus du seuil.")
-@click.option("--threshold", type=click.FloatRange(0, 1), default=DEFAULT_THRESHOLD, show_default=True,
-              help="Score minimal d'un alignement calculé.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text",
-              show_default=True)
+@click.option(
+    "--computed/--declared-only",
+    default=False,
+    show_default=True,
+    help="Inclure les alignements calculés (cqpi align) au-dessus du seuil.",
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1),
+    default=DEFAULT_THRESHOLD,
+    show_default=True,
+    help="Score minimal d'un alignement calculé.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True
+)
 @click.pass_obj
-def socle_cmd(obj, items: tuple[str, ...], min_share: int | None, branch: str | None, computed: bool,
-              threshold: float, fmt: str) -> None:
+def socle_cmd(
+    obj,
+    items: tuple[str, ...],
+    min_share: int | None,
+    branch: str | None,
+    computed: bool,
+    threshold: float,
+    fmt: str,
+) -> None:
     """Socle commun : les compétences que partagent les certifications données.
 
     Compétences identiques (même ressource), déclarées équivalentes (skos:exactMatch, même
@@ -174,8 +201,9 @@ def socle_cmd(obj, items: tuple[str, ...], min_share: int | None, branch: str | 
     Exemple : cqpi socle RNCP4049 RNCP30271 ; cqpi socle --branch 3117
     """
     with obj.open() as store:
-        res = socle(store, list(items), min_share=min_share, branch=branch, computed=computed,
-                    threshold=threshold)
+        res = socle(
+            store, list(items), min_share=min_share, branch=branch, computed=computed, threshold=threshold
+        )
     if fmt == "json":
         _dump(res.to_dict())
         return
@@ -185,8 +213,18 @@ def socle_cmd(obj, items: tuple[str, ...], min_share: int | None, branch: str | 
         w = csv.writer(buf)
         w.writerow(neutralise_row(["competence", "code", "label", "share", "basis", *codes]))
         for s in res.shared:
-            w.writerow(neutralise_row([s.key, s.code, s.label, s.share, s.basis,
-                        *["|".join(c.iri for c in s.holders.get(n.iri, [])) for n in res.nodes]]))
+            w.writerow(
+                neutralise_row(
+                    [
+                        s.key,
+                        s.code,
+                        s.label,
+                        s.share,
+                        s.basis,
+                        *["|".join(c.iri for c in s.holders.get(n.iri, [])) for n in res.nodes],
+                    ]
+                )
+            )
         sys.stdout.write(buf.getvalue())
         return
     lines = ["Certifications :"]
@@ -195,8 +233,11 @@ def socle_cmd(obj, items: tuple[str, ...], min_share: int | None, branch: str | 
         br = f" — branche(s) : {br}" if br else ""
         lines.append(f"  {n.display()} — {res.sizes[n.iri]} compétence(s){br}")
     mode = f"avec alignements calculés (seuil {res.threshold})" if res.computed else "déclarées seulement"
-    lines += ["", f"Compétences partagées par au moins {res.min_share} sur {len(res.nodes)} ({mode}) : "
-              f"{len(res.shared)}"]
+    lines += [
+        "",
+        f"Compétences partagées par au moins {res.min_share} sur {len(res.nodes)} ({mode}) : "
+        f"{len(res.shared)}",
+    ]
     for s in res.shared:
         code = f" [{s.code}]" if s.code else ""
         lines.append(f"  - {s.label}{code} — {s.share}/{len(res.nodes)} — {s.basis}")
@@ -210,8 +251,10 @@ def socle_cmd(obj, items: tuple[str, ...], min_share: int | None, branch: str | 
     if res.pairs:
         lines += ["", "Recouvrement par paire : partagées / union (Jaccard)"]
         for p in res.pairs:
-            lines.append(f"  {_name(res.nodes, p.a)} × {_name(res.nodes, p.b)} : {p.shared} / {p.union} "
-                         f"({p.jaccard:.2f})")
+            lines.append(
+                f"  {_name(res.nodes, p.a)} × {_name(res.nodes, p.b)} : {p.shared} / {p.union} "
+                f"({p.jaccard:.2f})"
+            )
     for note in res.notes:
         lines.append(f"note : {note}")
     click.echo("\n".join(lines))
@@ -223,12 +266,18 @@ def socle_cmd(obj, items: tuple[str, ...], min_share: int | None, branch: str | 
 @click.option("--kind", type=click.Choice(["all", "certification", "rome"]), default="all", show_default=True)
 @click.option("--computed/--declared-only", default=False, show_default=True)
 @click.option("--threshold", type=click.FloatRange(0, 1), default=DEFAULT_THRESHOLD, show_default=True)
-@click.option("--evidence", type=click.IntRange(0), default=5, show_default=True,
-              help="Compétences partagées montrées par résultat (texte).")
+@click.option(
+    "--evidence",
+    type=click.IntRange(0),
+    default=5,
+    show_default=True,
+    help="Compétences partagées montrées par résultat (texte).",
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_obj
-def similar_cmd(obj, x: str, top: int, kind: str, computed: bool, threshold: float, evidence: int,
-                fmt: str) -> None:
+def similar_cmd(
+    obj, x: str, top: int, kind: str, computed: bool, threshold: float, evidence: int, fmt: str
+) -> None:
     """Les N certifications ou métiers ROME qui partagent le plus de compétences avec X.
 
     Exemple : cqpi similar RNCP30271 --top 5 ; cqpi similar H1102
@@ -242,8 +291,9 @@ def similar_cmd(obj, x: str, top: int, kind: str, computed: bool, threshold: flo
     if not res.items:
         lines.append("Aucun nœud ne partage de compétence avec lui.")
     for i, it in enumerate(res.items, 1):
-        lines.append(f"{i}. {it.node.display()} — {it.shared} partagée(s) sur {it.size}, "
-                     f"Jaccard {it.jaccard:.2f}")
+        lines.append(
+            f"{i}. {it.node.display()} — {it.shared} partagée(s) sur {it.size}, Jaccard {it.jaccard:.2f}"
+        )
         for c in it.evidence[:evidence]:
             lines.append(f"     · {c.label or compact(c.iri)}" + (f" [{c.code}]" if c.code else ""))
         if len(it.evidence) > evidence:
@@ -252,29 +302,38 @@ def similar_cmd(obj, x: str, top: int, kind: str, computed: bool, threshold: flo
 
 
 @click.command("cqpi-candidates")
-@click.option("--min-jaccard", type=click.FloatRange(0, 1), default=0.3, show_default=True,
-              help="Recouvrement minimal (Jaccard) entre deux CQP de branches différentes.")
+@click.option(
+    "--min-jaccard",
+    type=click.FloatRange(0, 1),
+    default=0.3,
+    show_default=True,
+    help="Recouvrement minimal (Jaccard) entre deux CQP de branches différentes.",
+)
 @click.option("--min-branches", type=click.IntRange(2), default=2, show_default=True)
 @click.option("--computed/--declared-only", default=False, show_default=True)
 @click.option("--threshold", type=click.FloatRange(0, 1), default=DEFAULT_THRESHOLD, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_obj
-def candidates_cmd(obj, min_jaccard: float, min_branches: int, computed: bool, threshold: float,
-                   fmt: str) -> None:
+def candidates_cmd(
+    obj, min_jaccard: float, min_branches: int, computed: bool, threshold: float, fmt: str
+) -> None:
     """Candidats CQPI : CQP de branches différentes aux activités identiques ou proches.
 
     Pour chaque groupe : le socle commun (qui deviendrait le CQPI) et ce qui reste propre à
     chaque branche.
     """
     with obj.open() as store:
-        groups = cqpi_candidates(store, min_jaccard=min_jaccard, min_branches=min_branches,
-                                 computed=computed, threshold=threshold)
+        groups = cqpi_candidates(
+            store, min_jaccard=min_jaccard, min_branches=min_branches, computed=computed, threshold=threshold
+        )
     if fmt == "json":
         _dump([g.to_dict() for g in groups])
         return
     if not groups:
-        click.echo(f"Aucun groupe de CQP d'au moins {min_branches} branches avec un recouvrement "
-                   f"(Jaccard) d'au moins {min_jaccard}.")
+        click.echo(
+            f"Aucun groupe de CQP d'au moins {min_branches} branches avec un recouvrement "
+            f"(Jaccard) d'au moins {min_jaccard}."
+        )
         return
     lines = []
     for i, g in enumerate(groups, 1):
@@ -293,11 +352,20 @@ def candidates_cmd(obj, min_jaccard: float, min_branches: int, computed: bool, t
 
 
 @click.command("align")
-@click.option("--threshold", type=click.FloatRange(0, 1), default=DEFAULT_THRESHOLD, show_default=True,
-              help="Score cosinus minimal gardé.")
-@click.option("--scope", type=click.Choice(["certifications", "all"]), default="certifications",
-              show_default=True,
-              help="certifications : compétences des référentiels et blocs ; all : aussi ROME et ESCO.")
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1),
+    default=DEFAULT_THRESHOLD,
+    show_default=True,
+    help="Score cosinus minimal gardé.",
+)
+@click.option(
+    "--scope",
+    type=click.Choice(["certifications", "all"]),
+    default="certifications",
+    show_default=True,
+    help="certifications : compétences des référentiels et blocs ; all : aussi ROME et ESCO.",
+)
 @click.option("--dry-run", is_flag=True, help="Calculer et afficher sans écrire dans le graphe.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_obj
@@ -307,13 +375,16 @@ def align_cmd(obj, threshold: float, scope: str, dry_run: bool, fmt: str) -> Non
     Méthode : normalisation française (casse, accents, mots vides, racinisation Snowball),
     cosinus TF-IDF sur les racines. Jamais écrit comme skos:exactMatch.
     """
-    report = run_align(obj.store_path, endpoint=obj.endpoint, threshold=threshold, scope=scope,
-                       dry_run=dry_run)
+    report = run_align(
+        obj.store_path, endpoint=obj.endpoint, threshold=threshold, scope=scope, dry_run=dry_run
+    )
     if fmt == "json":
         _dump(report.to_dict())
         return
-    click.echo(f"{report.competences} compétence(s) comparée(s), {len(report.alignments)} alignement(s) "
-               f"≥ {threshold} ({'non écrits' if dry_run else 'écrits dans computed/alignments'})")
+    click.echo(
+        f"{report.competences} compétence(s) comparée(s), {len(report.alignments)} alignement(s) "
+        f"≥ {threshold} ({'non écrits' if dry_run else 'écrits dans computed/alignments'})"
+    )
     for al in report.alignments[:20]:
         click.echo(f"  {al.score:.2f}  {al.a_label}  ~  {al.b_label}")
     if len(report.alignments) > 20:

@@ -309,9 +309,12 @@ def _competence(view: GraphView, node: Node) -> Competence | None:
     if not title:
         return None
     order = first_literal(p, CQ + "order")
-    return Competence(node.value if isinstance(node, ox.NamedNode) else None, title,
-                      int(order) if order and order.strip().lstrip("-").isdigit() else None,
-                      iris(p, CQ + "hasPart"))
+    return Competence(
+        node.value if isinstance(node, ox.NamedNode) else None,
+        title,
+        int(order) if order and order.strip().lstrip("-").isdigit() else None,
+        iris(p, CQ + "hasPart"),
+    )
 
 
 def _organisation(view: GraphView, iri: str) -> Organisation:
@@ -319,8 +322,9 @@ def _organisation(view: GraphView, iri: str) -> Organisation:
     siret = first_literal(p, CQ + "siret")
     if siret is None and iri.startswith(ID + "siret/"):
         siret = iri.rsplit("/", 1)[-1]
-    return Organisation(iri, lang_map(p, LABEL_PREDICATES), siret.strip() if siret else None,
-                        iris(p, RDF + "type"))
+    return Organisation(
+        iri, lang_map(p, LABEL_PREDICATES), siret.strip() if siret else None, iris(p, RDF + "type")
+    )
 
 
 def _code_of(view: GraphView, iri: str) -> str:
@@ -337,8 +341,10 @@ def read_certification(view: GraphView, group: list[str]) -> Certification:
             bucket.extend(v for v in vals if v not in bucket)
     rec.props = merged
     rec.types = set(iris(merged, RDF + "type"))
-    rec.rncp_codes = sorted({v.value for v in literals(merged, CQ + "rncpCode")},
-                            key=lambda c: (c != group[0].rsplit("/", 1)[-1], c))
+    rec.rncp_codes = sorted(
+        {v.value for v in literals(merged, CQ + "rncpCode")},
+        key=lambda c: (c != group[0].rsplit("/", 1)[-1], c),
+    )
     rec.bcn_codes = sorted({v.value for v in literals(merged, CQ + "bcnCode")})
     # The title: the primary member's own label first, then the others'.
     rec.title = lang_map(view.props(group[0]), LABEL_PREDICATES) or lang_map(merged, LABEL_PREDICATES)

@@ -50,7 +50,7 @@ def resolve_graph(store: Store, name: str) -> str:
     for candidate in (name, GRAPH + name.strip("/")):
         if candidate in graphs:
             return candidate
-    short = sorted(g[len(GRAPH):] if g.startswith(GRAPH) else g for g in graphs)
+    short = sorted(g[len(GRAPH) :] if g.startswith(GRAPH) else g for g in graphs)
     raise NotFoundError(f"graphe nommé inconnu « {name} » (connus : {', '.join(short)})")
 
 
@@ -112,8 +112,9 @@ def export_dump(
     store write the union of the graphs (see the module docstring).
     """
     if fmt not in RDF_FORMATS:
-        raise InputError(f"format inconnu « {fmt} »", field="--format",
-                         expected=", ".join(sorted(RDF_FORMATS)))
+        raise InputError(
+            f"format inconnu « {fmt} »", field="--format", expected=", ".join(sorted(RDF_FORMATS))
+        )
     if graph is not None:
         graph = resolve_graph(store, graph)
     raw = _raw(store)

@@ -103,8 +103,10 @@ class ElmReport:
 
     def summary(self) -> str:
         miss = ", ".join(f"{k} {v}" for k, v in self.missing_counts.items()) or "—"
-        return (f"ELM/LOQ : {len(self.exported)} certifications exportées, {len(self.excluded)} exclues "
-                f"(champs manquants : {miss})")
+        return (
+            f"ELM/LOQ : {len(self.exported)} certifications exportées, {len(self.excluded)} exclues "
+            f"(champs manquants : {miss})"
+        )
 
     def to_text(self) -> str:
         lines = [self.summary()]
@@ -116,11 +118,19 @@ class ElmReport:
         return "\n".join(lines) + "\n"
 
     def to_json(self) -> str:
-        return json.dumps(
-            {"exported": self.exported, "excluded": [asdict(e) for e in self.excluded],
-             "missing_counts": self.missing_counts, "notes": self.notes},
-            ensure_ascii=False, indent=2,
-        ) + "\n"
+        return (
+            json.dumps(
+                {
+                    "exported": self.exported,
+                    "excluded": [asdict(e) for e in self.excluded],
+                    "missing_counts": self.missing_counts,
+                    "notes": self.notes,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+            + "\n"
+        )
 
 
 # ---------------------------------------------------------------- triples
@@ -197,7 +207,7 @@ def _isced(view: GraphView, rec: Certification) -> list[tuple[str, str, dict[str
         if not iri.startswith(ISCED_F) and iri:
             match = [i for i in iris(view.cached(iri), SKOS + "exactMatch") if i.startswith(ISCED_F)]
             iri = match[0] if match else ""
-        code = iri[len(ISCED_F):] if iri.startswith(ISCED_F) else (c.code or "")
+        code = iri[len(ISCED_F) :] if iri.startswith(ISCED_F) else (c.code or "")
         if not ISCED_CODE.match(code):
             continue
         iri = ISCED_F + code

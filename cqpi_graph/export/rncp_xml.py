@@ -81,8 +81,9 @@ def competence_list(bloc: Bloc) -> str | None:
     return "\n".join(lines)
 
 
-def _coded_list(x: _Xml, outer: str, inner: str, items: Iterable[tuple[str | None, str | None]],
-                code_tag: str = "CODE") -> None:
+def _coded_list(
+    x: _Xml, outer: str, inner: str, items: Iterable[tuple[str | None, str | None]], code_tag: str = "CODE"
+) -> None:
     items = [(c, lab) for c, lab in items if c]
     if not items:
         return
@@ -153,8 +154,12 @@ def fiche_xml(view: GraphView, rec: Certification, depth: int = 1) -> str:
         x.close("PARTENAIRES")
     x.leaf("ACTIVITES_VISEES", first_literal(p, CQ + "activitiesText"))
     x.leaf("CAPACITES_ATTESTEES", first_literal(p, CQ + "capacitiesText"))
-    _coded_list(x, "CODES_ROME", "ROME", sorted((c.code or (c.iri or "").rsplit("/", 1)[-1], c.label)
-                                                for c in rec.rome))
+    _coded_list(
+        x,
+        "CODES_ROME",
+        "ROME",
+        sorted((c.code or (c.iri or "").rsplit("/", 1)[-1], c.label) for c in rec.rome),
+    )
     branches = []
     for b in iris(p, CQ + "branch"):
         bp = view.cached(b)

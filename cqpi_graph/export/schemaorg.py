@@ -40,8 +40,13 @@ def _category(view: GraphView, rec: Certification) -> dict[str, Any] | None:
     specific = [c for c in specific if c != CQ + "Certification"] or specific
     cls = specific[0]
     labels = lang_map(view.cached(cls), (RDFS + "label",))
-    term: dict[str, Any] = {"@type": "DefinedTerm", "@id": cls, "name": _fr(labels) or cls.rsplit("#", 1)[-1],
-                            "termCode": cls.rsplit("#", 1)[-1], "inDefinedTermSet": CQ.rstrip("#")}
+    term: dict[str, Any] = {
+        "@type": "DefinedTerm",
+        "@id": cls,
+        "name": _fr(labels) or cls.rsplit("#", 1)[-1],
+        "termCode": cls.rsplit("#", 1)[-1],
+        "inDefinedTermSet": CQ.rstrip("#"),
+    }
     return term
 
 
@@ -59,23 +64,34 @@ def credential(view: GraphView, rec: Certification) -> dict[str, Any]:
         out["description"] = _fr(rec.description)
     if rec.abbreviations:
         out["alternateName"] = rec.abbreviations if len(rec.abbreviations) > 1 else rec.abbreviations[0]
-    ids = [{"@type": "PropertyValue", "propertyID": "BCN" if c in rec.bcn_codes else c.rstrip("0123456789"),
-            "value": c} for c in rec.rncp_codes + rec.bcn_codes]
+    ids = [
+        {
+            "@type": "PropertyValue",
+            "propertyID": "BCN" if c in rec.bcn_codes else c.rstrip("0123456789"),
+            "value": c,
+        }
+        for c in rec.rncp_codes + rec.bcn_codes
+    ]
     if ids:
         out["identifier"] = ids
     category = _category(view, rec)
     if category:
         out["credentialCategory"] = category
     if rec.level and rec.level.iri:
-        level: dict[str, Any] = {"@type": "DefinedTerm", "@id": rec.level.iri,
-                                 "name": rec.level.label or f"Niveau {rec.level.code}",
-                                 "termCode": rec.level.code,
-                                 "inDefinedTermSet": "https://w3id.org/cqpi/id/scheme/niveaux"}
+        level: dict[str, Any] = {
+            "@type": "DefinedTerm",
+            "@id": rec.level.iri,
+            "name": rec.level.label or f"Niveau {rec.level.code}",
+            "termCode": rec.level.code,
+            "inDefinedTermSet": "https://w3id.org/cqpi/id/scheme/niveaux",
+        }
         if rec.eqf:
             level["sameAs"] = rec.eqf
         out["educationalLevel"] = level
-    comps = [{"@type": "DefinedTerm", **({"@id": c.iri} if c.iri else {}), "name": _fr(c.title)}
-             for c in rec.all_competences()]
+    comps = [
+        {"@type": "DefinedTerm", **({"@id": c.iri} if c.iri else {}), "name": _fr(c.title)}
+        for c in rec.all_competences()
+    ]
     if comps:
         out["competencyRequired"] = comps
     parts = []
@@ -104,8 +120,17 @@ def credential(view: GraphView, rec: Certification) -> dict[str, Any]:
         orgs.append(org)
     if orgs:
         out["recognizedBy"] = orgs
-    jobs = [{"@type": "DefinedTerm", "@id": r.iri, "termCode": r.code, "name": r.label,
-             "inDefinedTermSet": ROME_SET} for r in rec.rome if r.code]
+    jobs = [
+        {
+            "@type": "DefinedTerm",
+            "@id": r.iri,
+            "termCode": r.code,
+            "name": r.label,
+            "inDefinedTermSet": ROME_SET,
+        }
+        for r in rec.rome
+        if r.code
+    ]
     if jobs:
         out["about"] = jobs
     return out

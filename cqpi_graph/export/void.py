@@ -37,14 +37,20 @@ MEDIA_TYPES = {
     "xml": "application/xml",
     "gz": "application/gzip",
 }
-PARTITION_CLASSES = ("Certification", "BlocDeCompetences", "Competence", "Organisation", "Branche",
-                     "Reconnaissance")
+PARTITION_CLASSES = (
+    "Certification",
+    "BlocDeCompetences",
+    "Competence",
+    "Organisation",
+    "Branche",
+    "Reconnaissance",
+)
 SPARQL_PROTOCOL = "https://www.w3.org/TR/sparql11-protocol/"
 
 
 def _licence(store: Store, graph: str, project_licence: str | None) -> str | None:
     if graph.startswith(GRAPH + "import/"):
-        return IMPORT_LICENCES.get(graph[len(GRAPH + "import/"):])
+        return IMPORT_LICENCES.get(graph[len(GRAPH + "import/") :])
     return project_licence
 
 
@@ -82,14 +88,29 @@ def description_graph(store: Store, base_url: str, dumps: Sequence[str] = ()) ->
     g.add((ds, RDF.type, VOID.Dataset))
     g.add((ds, RDF.type, DCAT.Dataset))
     g.add((ds, DCTERMS.title, lit("cqpi-graph : certifications professionnelles et équivalences", lang="fr")))
-    g.add((ds, DCTERMS.title, lit("cqpi-graph: French professional certifications and their equivalences",
-                                  lang="en")))
-    g.add((ds, DCTERMS.description, lit(
-        "Graphe de connaissances des certifications professionnelles françaises (diplômes, titres, CQP, "
-        "CQPM, CQPI, RS), de leurs référentiels, branches et certificateurs, et des reconnaissances entre "
-        "elles ; registres RNCP/RS, BCN, ROME et ESCO importés depuis les fichiers de leurs éditeurs.",
-        lang="fr")))
-    g.add((ds, DCTERMS.language, rdflib.URIRef("http://publications.europa.eu/resource/authority/language/FRA")))
+    g.add(
+        (
+            ds,
+            DCTERMS.title,
+            lit("cqpi-graph: French professional certifications and their equivalences", lang="en"),
+        )
+    )
+    g.add(
+        (
+            ds,
+            DCTERMS.description,
+            lit(
+                "Graphe de connaissances des certifications professionnelles françaises "
+                "(diplômes, titres, CQP, CQPM, CQPI, RS), de leurs référentiels, branches et "
+                "certificateurs, et des reconnaissances entre elles ; registres RNCP/RS, BCN, ROME "
+                "et ESCO importés depuis les fichiers de leurs éditeurs.",
+                lang="fr",
+            ),
+        )
+    )
+    g.add(
+        (ds, DCTERMS.language, rdflib.URIRef("http://publications.europa.eu/resource/authority/language/FRA"))
+    )
     for kw in ("certification professionnelle", "RNCP", "CQP", "CQPI", "équivalence", "compétences"):
         g.add((ds, DCAT.keyword, lit(kw, lang="fr")))
     project_licence = _project_licence(store)
@@ -125,8 +146,13 @@ def description_graph(store: Store, base_url: str, dumps: Sequence[str] = ()) ->
         g.add((d, DCAT.downloadURL, full))
         ext = url.rsplit(".", 1)[-1].lower()
         if ext in MEDIA_TYPES:
-            g.add((d, DCAT.mediaType, rdflib.URIRef(
-                "https://www.iana.org/assignments/media-types/" + MEDIA_TYPES[ext])))
+            g.add(
+                (
+                    d,
+                    DCAT.mediaType,
+                    rdflib.URIRef("https://www.iana.org/assignments/media-types/" + MEDIA_TYPES[ext]),
+                )
+            )
     # one subset per named graph, with its current count
     latest = None
     for graph in store.graphs():

@@ -125,8 +125,13 @@ def _fill(path: Path, codes: CodeLists):
                     if ilabel:
                         sink.add(node, named(f"{SKOS}prefLabel"), fr(ilabel))
             elif isced and isced != "9999":
-                report.warn(name, row, "CITE_DOMAINE_DETAILLE", f"code CITE invalide « {isced} »",
-                            "4 chiffres ISCED-F 2013")
+                report.warn(
+                    name,
+                    row,
+                    "CITE_DOMAINE_DETAILLE",
+                    f"code CITE invalide « {isced} »",
+                    "4 chiffres ISCED-F 2013",
+                )
             for fld, prop in (("DATE_OUVERTURE", "startDate"), ("DATE_FERMETURE", "endDate")):
                 raw = r.get(fld, "").strip()
                 if raw:
@@ -146,12 +151,21 @@ def _fill(path: Path, codes: CodeLists):
                         continue
                     if other == code:
                         # The publisher lists some diplomas as their own successor: no succession.
-                        report.warn(name, row, fld, f"le diplôme {code} est indiqué comme son propre "
-                                    "successeur ou prédécesseur : référence ignorée")
+                        report.warn(
+                            name,
+                            row,
+                            fld,
+                            f"le diplôme {code} est indiqué comme son propre "
+                            "successeur ou prédécesseur : référence ignorée",
+                        )
                         continue
                     old, new = (code, other) if forward else (other, code)
-                    write_succession(sink.add, iri(f"bcn/{old}"), iri(f"bcn/{new}"),
-                                     iri(f"reco/succession-bcn-{old}-bcn-{new}"))
+                    write_succession(
+                        sink.add,
+                        iri(f"bcn/{old}"),
+                        iri(f"bcn/{new}"),
+                        iri(f"reco/succession-bcn-{old}-bcn-{new}"),
+                    )
                     refs.append((other, row, fld))
                     pairs.add((old, new))
         seen: set[str] = set()

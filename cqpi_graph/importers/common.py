@@ -433,8 +433,9 @@ def _nt_integer(n: int) -> str:
     return f'"{n}"^^<{XSD}integer>'
 
 
-def write_succession(add: Callable[[str, str, str], None], old: str, new: str, statement: str,
-                     label: str | None = None) -> None:
+def write_succession(
+    add: Callable[[str, str, str], None], old: str, new: str, statement: str, label: str | None = None
+) -> None:
     """old is replaced by new (IRIs): the direct links and the cq:Succession statement."""
     add(old, cq("replacedBy"), new)
     add(new, cq("replaces"), old)

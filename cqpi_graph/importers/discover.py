@@ -35,8 +35,12 @@ def discover(directory: Path) -> list[tuple[str, Path]]:
     """(importer name, path) for each export found under directory, in import order."""
     root = Path(directory)
     if not root.is_dir():
-        raise InputError("dossier introuvable", file=str(root), field="--registries",
-                         expected="un dossier contenant les exports des registres")
+        raise InputError(
+            "dossier introuvable",
+            file=str(root),
+            field="--registries",
+            expected="un dossier contenant les exports des registres",
+        )
     found: dict[str, list[Path]] = {name: [] for name in ORDER}
     for path in sorted(root.rglob("*")):
         name = path.name
@@ -54,8 +58,11 @@ def discover(directory: Path) -> list[tuple[str, Path]]:
                 found["esco"].append(path)
     out = [(name, p) for name in ORDER for p in found[name]]
     if not out:
-        raise InputError("aucun export de registre reconnu dans ce dossier", file=str(root),
-                         field="--registries",
-                         expected="export RNCP (zip ou XML), N_FORMATION_DIPLOME.csv, "
-                                  "kit-apprentissage-rncp-*.csv, dossier ROME, dossier ESCO")
+        raise InputError(
+            "aucun export de registre reconnu dans ce dossier",
+            file=str(root),
+            field="--registries",
+            expected="export RNCP (zip ou XML), N_FORMATION_DIPLOME.csv, "
+            "kit-apprentissage-rncp-*.csv, dossier ROME, dossier ESCO",
+        )
     return out

@@ -414,8 +414,13 @@ class RncpWriter:
         if old == new:
             self.report.warn(file, row, fld, f"{old} se succède à elle-même : ignoré")
             return
-        write_succession(self.add, iri(f"cert/{old}"), iri(f"cert/{new}"),
-                         iri(f"reco/succession-{old}-{new}"), f"{new} remplace {old}")
+        write_succession(
+            self.add,
+            iri(f"cert/{old}"),
+            iri(f"cert/{new}"),
+            iri(f"reco/succession-{old}-{new}"),
+            f"{new} remplace {old}",
+        )
         self.report.entities["succession"] += 1
         self.refer(old, file, row, fld)
         self.refer(new, file, row, fld)

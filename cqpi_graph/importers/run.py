@@ -71,6 +71,7 @@ def import_registry(
         return report
     except StoreNotBuiltError:
         # No graph yet: build one (ontology, code lists, curated data) with this import.
-        built = build(location, endpoint=endpoint, imports=[(name, path)], reasoner=reasoner,
-                      progress=progress)
+        built = build(
+            location, endpoint=endpoint, imports=[(name, path)], reasoner=reasoner, progress=progress
+        )
         return built.imports[0]

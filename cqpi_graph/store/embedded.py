@@ -319,9 +319,7 @@ def write_embedded(
     millions of quads one by one costs far more than bulk-copying the others.
     """
     loc = Path(location) if location else default_location()
-    timeout = (
-        float(os.environ.get("CQPI_LOCK_TIMEOUT", "30")) if lock_timeout is None else lock_timeout
-    )
+    timeout = float(os.environ.get("CQPI_LOCK_TIMEOUT", "30")) if lock_timeout is None else lock_timeout
     with _writer_lock(loc, timeout):
         live = live_generation(loc)
         if not fresh and live is None:

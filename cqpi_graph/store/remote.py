@@ -79,7 +79,7 @@ _FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "graph", "DESCRIBE": "g
 
 
 def query_form(query: str) -> str | None:
-    """"select", "ask" or "graph" (CONSTRUCT/DESCRIBE), read after the prologue; None if unknown."""
+    """ "select", "ask" or "graph" (CONSTRUCT/DESCRIBE), read after the prologue; None if unknown."""
     pos = 0
     while True:
         m = _PROLOGUE.match(query, pos)
@@ -99,8 +99,7 @@ def inline_prefixes(text: str) -> str:
     missing = [
         f"PREFIX {k}: <{v}> "
         for k, v in PREFIXES.items()
-        if re.search(rf"(?<![\w.:/#-]){k}:", text)
-        and not re.search(rf"prefix\s+{k}\s*:", text, re.I)
+        if re.search(rf"(?<![\w.:/#-]){k}:", text) and not re.search(rf"prefix\s+{k}\s*:", text, re.I)
     ]
     return "".join(missing) + text if missing else text
 
@@ -251,9 +250,7 @@ class RemoteStore(Store):
             message = resp.text.strip()[:2000]
             resp.close()
             if syntax and resp.status_code == 400:
-                raise RemoteQuerySyntaxError(
-                    f"{what} invalide : {message}", url=url, server_message=message
-                )
+                raise RemoteQuerySyntaxError(f"{what} invalide : {message}", url=url, server_message=message)
             raise RemoteStoreError(
                 f"le serveur SPARQL a répondu {resp.status_code} {resp.reason} à {method} {url} "
                 f"({what}) : {message}",
@@ -293,9 +290,7 @@ class RemoteStore(Store):
                 raise
             # Oxigraph says "error at LINE:COLUMN": give the column in the user's own text.
             message = re.sub(r"(?<=error at 1:)(\d+)", lambda m: str(max(1, int(m[1]) - shift)), str(exc))
-            raise RemoteQuerySyntaxError(
-                message, url=exc.url, server_message=exc.server_message
-            ) from None
+            raise RemoteQuerySyntaxError(message, url=exc.url, server_message=exc.server_message) from None
 
     def _plain_select(self, query: str) -> list[dict]:
         """A SELECT over the server's own dataset (no union), as raw JSON bindings."""
@@ -358,13 +353,9 @@ class RemoteStore(Store):
 
     def count(self, graph: str | None = None) -> int:
         if graph is not None:
-            rows = self._plain_select(
-                f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
-            )
+            rows = self._plain_select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
             return int(rows[0]["n"]["value"]) if rows else 0
-        rows = self._plain_select(
-            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-        )
+        rows = self._plain_select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
         return sum(int(b["n"]["value"]) for b in rows if not b["g"]["value"].startswith(STAGING))
 
     def _graph_response(self, graph: str) -> requests.Response:
@@ -419,8 +410,9 @@ class RemoteStore(Store):
         if rdf_format.supports_datasets and graph is None:
             ox.serialize(quads, output, format=rdf_format)
         else:
-            ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads), output,
-                         format=rdf_format)
+            ox.serialize(
+                (ox.Triple(q.subject, q.predicate, q.object) for q in quads), output, format=rdf_format
+            )
 
     # ------------------------------------------------------------------ writing
 
@@ -509,8 +501,7 @@ class RemoteStore(Store):
                 g = graph or (q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else None)
                 if g is None:
                     raise RemoteStoreError(
-                        "le graphe par défaut d'un serveur distant n'est pas utilisé : "
-                        "donnez un graphe nommé"
+                        "le graphe par défaut d'un serveur distant n'est pas utilisé : donnez un graphe nommé"
                     )
                 yield str(q.subject), str(q.predicate), str(q.object), g
 
@@ -599,10 +590,7 @@ class RemoteStore(Store):
             changed = sorted(
                 g
                 for g in after
-                if buffer.rescan
-                or g in buffer.dirty
-                or g not in before
-                or before[g] != after[g]
+                if buffer.rescan or g in buffer.dirty or g not in before or before[g] != after[g]
             )
             removed = sorted(g for g in before if g not in after and g in live)
         if not changed and not removed:
@@ -637,7 +625,8 @@ class RemoteStore(Store):
     def _drop_stale_staging(self) -> None:
         """Drop the staging graphs a killed writer left behind (older than STAGING_MAX_AGE)."""
         stale = [
-            g for g in self._all_graphs()
+            g
+            for g in self._all_graphs()
             if g.startswith(STAGING) and (_staging_age(g) or 0) > STAGING_MAX_AGE
         ]
         if stale:

@@ -92,8 +92,15 @@ def normalise_steps(path) -> list[dict]:  # noqa: ANN001
 def _proximity(data) -> list[dict]:  # noqa: ANN001
     out = []
     for p in (data.get("proximity") if isinstance(data, dict) else None) or []:
-        out.append({"a": _label_of(p.get("a")), "a_href": _href_of(p.get("a")), "b": _label_of(p.get("b")),
-                    "b_href": _href_of(p.get("b")), "source": _label_of(p.get("sources") or [])})
+        out.append(
+            {
+                "a": _label_of(p.get("a")),
+                "a_href": _href_of(p.get("a")),
+                "b": _label_of(p.get("b")),
+                "b_href": _href_of(p.get("b")),
+                "source": _label_of(p.get("sources") or []),
+            }
+        )
     return out
 
 

@@ -67,6 +67,8 @@ FORMAT_ALIASES = {
     "text/xml": "xml",
     "application/xml": "xml",
 }
+
+
 def pool() -> QueryPool:
     p = current_app.extensions.get("cqpi_sparql_pool")
     if p is None:

@@ -144,8 +144,10 @@ def run_validation(fn, data: bytes, filename: str) -> dict:  # noqa: ANN001
             raise UploadRefused(400, _("Erreur"), str(exc).replace(str(path), filename)) from None
     csv_text = report.render("csv")
     # the machine columns (IRIs, RDF terms) stay in the downloads, not in the page
-    rows = [{k: v for k, v in r.items() if "iri" not in k and "rdf" not in k}
-            for r in csv.DictReader(io.StringIO(csv_text))]
+    rows = [
+        {k: v for k, v in r.items() if "iri" not in k and "rdf" not in k}
+        for r in csv.DictReader(io.StringIO(csv_text))
+    ]
     summary = report.summary_line() if hasattr(report, "summary_line") else ""
     return {
         "conforms": bool(report.conforms),
