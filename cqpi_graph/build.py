@@ -7,18 +7,21 @@ generation that becomes live only when the whole build succeeded.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
 
+from .catalog.derive import SamenessReport, derive_sameness
 from .errors import InputError
+from .importers import SOURCES, ImportReport, Source
+from .importers.registry import source
 from .inference import active_predicates, infer
 from .namespaces import CQ, OWL, RDF, RDFS, Graphs
 from .progress import NullProgress, Progress
-from .provenance import GraphRecord, SourceFile, now_iso, record_graph
+from .provenance import GraphRecord, SourceFile, now_iso, record_graph, source_node
 from .resources import turtle_files
 from .rules import UnsupportedAxiom, compile_tbox
 from .store import Store, store_writer
@@ -35,9 +38,7 @@ PROJECT_GRAPHS: list[tuple[str, str, str, str]] = [
 # (so that a computed alignment can never be turned into a declared fact).
 NOT_REASONED = {Graphs.INFERRED, Graphs.META, Graphs.ALIGNMENTS}
 
-# Importers register here (name -> function(store, path, progress) -> report with .summary()).
-Importer = Callable[[Store, Path, Progress], object]
-IMPORTERS: dict[str, Importer] = {}
+ImportSpec = tuple[str, Path | Sequence[Path]]
 
 
 @dataclass
@@ -45,8 +46,9 @@ class BuildReport:
     graphs: dict[str, int] = field(default_factory=dict)
     inferred: int = 0
     seconds: float = 0.0
-    imports: list[object] = field(default_factory=list)
+    imports: list[ImportReport] = field(default_factory=list)
     location: str = ""
+    sameness: SamenessReport | None = None
 
     def lines(self) -> list[str]:
         out = [f"{g}\t{n}" for g, n in sorted(self.graphs.items())]
@@ -256,11 +258,53 @@ def run_inference(store: Store, engine: str = "rules", progress: Progress | None
     return n
 
 
+def record_subjects(store: Store, graph: str, files: Sequence[Path]) -> None:
+    """Which file describes which subject (meta graph, cq:describes), so that a check on the
+    stored graph can name the file a bad statement comes from."""
+    quads = []
+    for i, f in enumerate(files):
+        node = f"<{source_node(graph, i)}>"
+        subjects = {t.subject for t in ox.parse(path=str(f), format=ox.RdfFormat.TURTLE)}
+        for sub in subjects:
+            if isinstance(sub, ox.NamedNode):
+                quads.append((node, f"<{CQ}describes>", str(sub), Graphs.META))
+    store.add_quads(quads)
+
+
+def group_imports(imports: Sequence[ImportSpec]) -> list[tuple[Source, list[Path]]]:
+    """The imports to run, one per source, in the order sources first appear: the files of a
+    source that combines several (RNCP/RS exports) are gathered; any other source given twice
+    is an error. Paths are checked to exist."""
+    out: dict[str, list[Path]] = {}
+    for name, paths in imports:
+        src = source(name)
+        for path in [paths] if isinstance(paths, str | Path) else paths:
+            if not Path(path).exists():
+                raise InputError("fichier ou dossier introuvable", file=str(path), field="--with")
+            files = out.setdefault(src.name, [])
+            if files and not src.several:
+                raise InputError(
+                    f"la source « {name} » est donnée deux fois", field="--with", expected="un seul fichier"
+                )
+            files.append(Path(path))
+    return [(SOURCES[name], files) for name, files in out.items()]
+
+
+def derive(store: Store, reasoner: str = "rules", progress: Progress | None = None) -> SamenessReport:
+    """What is computed from the asserted graphs after every build or import: the catalog's
+    sameness decisions, then OWL 2 RL inference."""
+    progress = progress or NullProgress()
+    progress.stage("catalogue : correspondances d'identifiants")
+    report = derive_sameness(store)
+    run_inference(store, reasoner, progress)
+    return report
+
+
 def build(
     location: Path | str | None = None,
     *,
     endpoint: str | None = None,
-    imports: Sequence[tuple[str, Path]] = (),
+    imports: Sequence[ImportSpec] = (),
     extra_data: Sequence[Path] = (),
     reasoner: str = "rules",
     progress: Progress | None = None,
@@ -274,12 +318,7 @@ def build(
         for f in files:
             check_turtle(f)
             progress.advance()
-    for name, path in imports:
-        if name not in IMPORTERS:
-            known = ", ".join(sorted(IMPORTERS)) or "aucun"
-            raise InputError(f"source inconnue « {name} » (connues : {known})", field="--with")
-        if not Path(path).exists():
-            raise InputError("fichier ou dossier introuvable", file=str(path), field="--with")
+    jobs = group_imports(imports)
     report = BuildReport()
     with store_writer(location, endpoint=endpoint, fresh=True) as store:
         for graph, files, title in groups:
@@ -300,16 +339,15 @@ def build(
                     started=started,
                 ),
             )
-        for name, path in imports:
-            report.imports.append(IMPORTERS[name](store, Path(path), progress))
-        report.inferred = run_inference(store, reasoner, progress)
+            if graph == Graphs.CURATED:
+                record_subjects(store, graph, files)
+        for src, paths in jobs:
+            report.imports.append(src.run(store, paths, progress))
+        report.sameness = derive(store, reasoner, progress)
+        report.inferred = store.count(Graphs.INFERRED)
         for g in store.graphs():
             report.graphs[g] = store.count(g)
         report.location = store.location
     progress.close()
     report.seconds = time.monotonic() - t0
     return report
-
-
-# Fill IMPORTERS (the importers package registers itself; imported last because it uses IMPORTERS).
-from . import importers as _importers  # noqa: E402,F401

@@ -13,6 +13,7 @@ from ..namespaces import SKOS, Graphs
 from ..progress import Progress
 from ..store.base import Store
 from .common import A, CsvRows, ImportJob, ImportReport, QuadSink, clean, ext, fr, named, path_opener
+from .registry import Source, register, single
 
 GRAPH = Graphs.imported("esco")
 ESCO = "http://data.europa.eu/esco/model#"
@@ -135,3 +136,14 @@ def import_esco(store: Store, path: Path, progress: Progress | None = None) -> I
         publisher="Commission européenne",
     )
     return job.run(store, _fill(files), progress)
+
+
+register(
+    Source(
+        "esco",
+        GRAPH,
+        lambda store, paths, progress: import_esco(store, single("esco", paths), progress),
+        "Importer ESCO en français (dossier des CSV : skills_fr.csv, occupations_fr.csv…).",
+        "cqpi import esco ../shared/data/esco",
+    )
+)
