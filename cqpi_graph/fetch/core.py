@@ -206,7 +206,13 @@ def _from_portal(run: _Run, src: Source, prev: Entry | None) -> SourceResult:
         status = WOULD_UPDATE if prev else WOULD_ADD
         note = f"en place : {prev.origin.title or prev.origin.url}" if prev else ""
         return SourceResult(
-            src.name, status, note, url=res.url, published=res.last_modified, size=res.filesize
+            src.name,
+            status,
+            note,
+            url=res.url,
+            title=res.title,
+            published=res.last_modified,
+            size=res.filesize,
         )
     part = work_dir(run.root) / f"{src.name}.part"
     got = run.http.download(res.url, part, validator=res.validator, progress=run.progress, label=src.name)

@@ -33,6 +33,7 @@ class SourceResult:
     importer: str = ""
     import_path: str = ""  # what `cqpi import` reads, relative ('' when nothing is in place)
     url: str = ""
+    title: str = ""  # the version found (portal resource title), for --dry-run
     published: str = ""
     size: int | None = None
     resumed_from: int = 0
@@ -44,7 +45,9 @@ class SourceResult:
         return self.status == FAILED
 
     def line(self) -> str:
-        what = self.import_path or ""
+        what = self.import_path
+        if self.status in (WOULD_ADD, WOULD_UPDATE) and self.title:
+            what = self.title
         details = []
         if self.status in (NEW, UPDATED, WOULD_ADD, WOULD_UPDATE):
             if self.size is not None:
@@ -53,7 +56,7 @@ class SourceResult:
                 details.append(f"publié le {self.published[:10]}")
             if self.resumed_from:
                 details.append(f"repris à {human_size(self.resumed_from)}")
-        text = f"{self.source}\t{LABELS[self.status]}\t{what}"
+        text = f"{self.source}\t{LABELS[self.status]}" + (f"\t{what}" if what else "")
         if details:
             text += f" ({', '.join(details)})"
         if self.message:
