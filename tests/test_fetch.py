@@ -363,8 +363,11 @@ def test_mirror_serves_an_air_gapped_machine(site: dict, portal: Portal, tmp_pat
     # A mirror file that does not match its index is refused; a path works as well as a URL.
     (site["into"] / "kit/kit-apprentissage-rncp.csv").write_text("Code Diplôme;FicheRNCP\n", encoding="utf-8")
     other = fetch(tmp_path / "other", mirror=str(site["into"]), http=http, use_user_config=False)
-    assert statuses(other)["kit"] == "failed" and "SHA-256" in other.results[2].message
-    assert statuses(other)["rncp"] == "new"
+    by = {r.source: r for r in other.results}
+    assert by["kit"].status == "failed" and "SHA-256" in by["kit"].message
+    assert by["rncp"].status == "new" and not (tmp_path / "other/kit").exists()
+    with pytest.raises(InputError, match="absente de l'index du miroir : nope"):
+        fetch(inside, mirror=str(site["into"]), sources=["nope"], use_user_config=False)
 
 
 # ---------------------------------------------------------------- update
