@@ -24,6 +24,7 @@ from cqpi_graph.cli import main
 from cqpi_graph.errors import FetchError, InputError
 from cqpi_graph.fetch import fetch, load_sources, origin_of, read_manifest, update
 from cqpi_graph.fetch.download import Http
+from cqpi_graph.fetch.portal import newest
 from cqpi_graph.importers.discover import discover
 from cqpi_graph.store import open_store
 
@@ -424,6 +425,39 @@ def test_default_sources_name_publisher_licence_and_address() -> None:
         assert src.configured or src.note, src.name
     assert sources["rncp"].dataset.startswith("https://www.data.gouv.fr/api/1/datasets/")
     assert not sources["kit"].configured  # no stable public file: said, not invented
+
+
+def test_newest_resource_of_the_kind_asked() -> None:
+    """Resources as data.gouv.fr lists them: several kinds and days, in no particular order."""
+    src = load_sources(use_user_file=False)["rncp"]
+
+    def res(title: str, modified: str | None, fmt: str = "zip", **extra: object) -> dict:
+        r = {"id": title, "title": title, "format": fmt, "type": "main", "mime": "application/zip"}
+        r |= {"url": f"https://static.data.gouv.fr/resources/x/{title}", **extra}
+        return r | ({"last_modified": modified} if modified else {"created_at": "2024-02-20T03:00:00Z"})
+
+    answer = {
+        "id": "5eebbc067a14b6fecc9c9976",
+        "resources": [
+            res("export-fiches-csv-2024-02-21.zip", "2024-02-21T03:02:07.320000+00:00"),
+            res("export-fiches-rs-v4-1-2024-02-23.zip", "2024-02-23T03:00:50+00:00"),
+            res(
+                "export-fiches-csv-2024-02-22.zip",
+                "2024-02-22T03:02:07.320000+00:00",
+                checksum={"type": "sha1", "value": "ABC"},
+                filesize=123,
+            ),
+            res("export-fiches-csv-2024-02-20.zip", None),
+            res("documentation-export.pdf", "2024-02-24T00:00:00+00:00", "pdf"),
+        ],
+    }
+    chosen = newest(src, answer)
+    assert chosen.title == "export-fiches-csv-2024-02-22.zip"
+    assert (chosen.checksum_type, chosen.checksum, chosen.filesize) == ("sha1", "abc", 123)
+    with pytest.raises(FetchError, match=r"aucune ressource.*\(2 ressources : documentation"):
+        newest(src, {"resources": answer["resources"][1::3]})
+    with pytest.raises(FetchError, match="pas de liste « resources »"):
+        newest(src, {"message": "Not found"})
 
 
 def test_user_file_overrides_adds_and_checks(tmp_path: Path) -> None:

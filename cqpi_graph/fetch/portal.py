@@ -56,7 +56,7 @@ def _title_date(title: str) -> str:
 
 
 def _resource(raw: dict) -> Resource | None:
-    url, title = raw.get("url"), raw.get("title")
+    url, title = raw.get("url") or raw.get("latest"), raw.get("title")
     if not isinstance(url, str) or not url or not isinstance(title, str):
         return None
     checksum = raw.get("checksum")
