@@ -489,6 +489,17 @@ def test_unknown_source_and_foreign_folder(site: dict, tmp_path: Path) -> None:
     assert (site["into"] / "rome/mine.csv").read_text() == "x"
 
 
+def test_one_fetch_at_a_time_per_folder(site: dict) -> None:
+    import fcntl
+
+    (site["into"] / ".cqpi-fetch").mkdir(parents=True)
+    with open(site["into"] / ".cqpi-fetch/lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(FetchError, match="un autre cqpi fetch écrit déjà"):
+            run(site, sources=["kit"])
+    assert statuses(run(site, sources=["kit"])) == {"kit": "new"}
+
+
 def test_discover_skips_the_work_folder(site: dict, portal: Portal) -> None:
     portal.faults["/rome/open-data/csv"] = Fault(cut_after=100)
     run(site, sources=["rome", "bcn"])

@@ -19,7 +19,7 @@ from .config import Source, load_sources, select
 from .context import Run, kept
 from .download import ByteProgress, Http
 from .install import check_target, work_dir
-from .manifest import Manifest, read_manifest
+from .manifest import Entry, Manifest, read_manifest
 from .mirror import from_mirror, mirror_base, read_mirror
 from .remote import from_portal, from_url
 from .results import FAILED, SKIPPED, FetchReport, SourceResult
@@ -105,13 +105,19 @@ def _locked(root: Path, dry_run: bool) -> Iterator[None]:
     if dry_run:
         yield
         return
-    root.mkdir(parents=True, exist_ok=True)
     try:
         import fcntl
     except ImportError:  # not POSIX: no lock
-        yield
-        return
-    with open(work_dir(root) / "lock", "w") as fh:
+        fcntl = None  # type: ignore[assignment]
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        fh = open(work_dir(root) / "lock", "w")  # noqa: SIM115 - held for the whole fetch
+    except OSError as exc:
+        raise FetchError(f"dossier {root} inutilisable : {exc.strerror}") from None
+    with fh:
+        if fcntl is None:
+            yield
+            return
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -130,10 +136,17 @@ def _fetch_one(run: Run, src: Source) -> SourceResult:
         if src.dataset:
             return from_portal(run, src, prev)
         return from_url(run, src, prev)
+    except OSError as exc:  # the fetch folder: disk full, permissions
+        where = f" ({exc.filename})" if exc.filename else ""
+        return _failed(run, src, prev, FetchError(f"écriture impossible : {exc.strerror}{where}"))
     except FetchError as exc:
-        text = str(exc)
-        if exc.url and exc.url not in text:
-            text += f" ({exc.url})"
-        if prev is not None and not run.dry_run:
-            text += " ; les fichiers en place sont gardés"
-        return kept(SourceResult(src.name, FAILED, text, url=exc.url or src.where), prev)
+        return _failed(run, src, prev, exc)
+
+
+def _failed(run: Run, src: Source, prev: Entry | None, exc: FetchError) -> SourceResult:
+    text = str(exc)
+    if exc.url and exc.url not in text:
+        text += f" ({exc.url})"
+    if prev is not None and not run.dry_run:
+        text += " ; les fichiers en place sont gardés"
+    return kept(SourceResult(src.name, FAILED, text, url=exc.url or src.where), prev)
