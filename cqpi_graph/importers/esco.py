@@ -36,6 +36,9 @@ def find_files(folder: Path) -> dict[str, Path]:
     if not folder.is_dir():
         raise InputError("un dossier était attendu", file=str(folder), expected="le dossier des CSV ESCO")
     found = {k: folder / f for k, f in FILES.items() if (folder / f).is_file()}
+    # The current releases (v1.1 on) name this file with its language, as the others.
+    if "broader" not in found and (folder / "broaderRelationsSkillPillar_fr.csv").is_file():
+        found["broader"] = folder / "broaderRelationsSkillPillar_fr.csv"
     if "skills" not in found:
         raise InputError("skills_fr.csv absent", file=str(folder), expected=", ".join(FILES.values()))
     return found
