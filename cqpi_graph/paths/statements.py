@@ -196,7 +196,7 @@ def read_statements(store: Store) -> StatementSet:
     for st in sorted(found.values(), key=lambda s: s.iri):
         by_class[st.cls].append(st)
     successions = by_class[SUCCESSION_CLASS]
-    stated = {(s.frm, s.to) for s in successions if s.to}
+    stated: set[tuple[str, str | None]] = {(s.frm, s.to) for s in successions if s.to}
     successions += _bare_successions(store, stated)
     proximities = by_class[PROXIMITY_CLASS]
     proximities += _bare_proximities(store, {frozenset((s.frm, s.to or "")) for s in proximities})
