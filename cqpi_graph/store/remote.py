@@ -265,8 +265,12 @@ class RemoteStore(Store):
             return self.union
         return "param" if self._is_oxigraph() else "server"
 
-    def _query(self, query: str, accept: str, *, stream: bool = False) -> requests.Response:
+    def _query(
+        self, query: str, accept: str, *, stream: bool = False, base_iri: str | None = None
+    ) -> requests.Response:
         text = inline_prefixes(query)
+        if base_iri:  # on the first line too, so that line numbers stay the user's
+            text = f"BASE <{base_iri}> " + text
         data: list[tuple[str, str]] = [("query", text)]
         mode = self._union_mode()
         if mode == "param":
@@ -329,13 +333,13 @@ class RemoteStore(Store):
         self._expect(query, "graph", "CONSTRUCT ou DESCRIBE")
         return self._query(query, RDF_MEDIA[fmt]).content
 
-    def query_serialized(self, query: str, fmt: str) -> tuple[str, bytes]:
+    def query_serialized(self, query: str, fmt: str, *, base_iri: str | None = None) -> tuple[str, bytes]:
         kind = query_form(query) or "select"
         if kind == "graph":
             media = RDF_MEDIA.get(fmt, RDF_MEDIA["turtle"])
         else:
             media = RESULT_MEDIA.get(fmt, RESULT_MEDIA["json"])
-        resp = self._query(query, media)
+        resp = self._query(query, media, base_iri=base_iri)
         ctype = resp.headers.get("Content-Type", "").split(";")[0].strip()
         if ctype in RDF_MEDIA.values():
             kind = "graph"
