@@ -193,7 +193,7 @@ def test_resource_is_dereferenceable(client, accept: str, suffix: str, mime: str
     for r in (
         client.get("/resource/cqpi/TWEB", headers={"Accept": accept}),
         client.get("/resource/cqpi/TWEB" + suffix),
-        client.get("/id/cqpi/TWEB", headers={"Accept": accept}),
+        client.get("/id/cqpi/TWEB", headers={"Accept": accept}, follow_redirects=True),
     ):
         assert r.status_code == 200 and r.mimetype == mime
         g = rdflib.Graph().parse(data=r.get_data(), format=rdflib_format)

@@ -17,11 +17,13 @@ from dataclasses import dataclass, field
 import rdflib
 from rdflib.namespace import DCTERMS, RDF, RDFS, VOID, XSD
 
-from ..namespaces import CQ, ID
+from ..namespaces import CQ as CQ_NS
+from ..namespaces import ID
 from ..store import Store
 
 SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
 ENT = rdflib.Namespace("http://www.w3.org/ns/entailment/")
+CQ = rdflib.Namespace(CQ_NS)
 QUERY_BASE_IRI = ID  # relative IRIs of queries resolve against the project's identifiers
 
 
@@ -79,10 +81,8 @@ def _dataset(g: rdflib.Graph, store: Store, node: rdflib.BNode) -> None:
     default = rdflib.BNode()
     g.add((node, SD.defaultGraph, default))
     g.add((default, RDF.type, SD.Graph))
-    total = 0
     for name in store.graphs():
         n = store.count(name)
-        total += n
         named, graph = rdflib.BNode(), rdflib.BNode()
         g.add((node, SD.namedGraph, named))
         g.add((named, RDF.type, SD.NamedGraph))
@@ -90,10 +90,10 @@ def _dataset(g: rdflib.Graph, store: Store, node: rdflib.BNode) -> None:
         g.add((named, SD.graph, graph))
         g.add((graph, RDF.type, SD.Graph))
         g.add((graph, VOID.triples, lit(n, datatype=XSD.integer)))
-    # The union counts a triple held by two graphs twice: an upper bound, said as such.
-    g.add((default, VOID.triples, lit(total, datatype=XSD.integer)))
-    g.add((default, RDFS.comment, lit("union des graphes nommés (somme de leurs tailles)", lang="fr")))
-    g.add((default, RDFS.comment, lit("union of the named graphs (sum of their sizes)", lang="en")))
+    # No size for the union: a triple held by two graphs counts once there, and counting the
+    # distinct triples of a national-scale store is no job for a description.
+    g.add((default, RDFS.comment, lit("union des graphes nommés", lang="fr")))
+    g.add((default, RDFS.comment, lit("union of the named graphs", lang="en")))
 
 
 def description_graph(store: Store, ep: Endpoint) -> rdflib.Graph:
