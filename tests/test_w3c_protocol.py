@@ -211,7 +211,9 @@ RDF_ACCEPT = "text/turtle, application/rdf+xml;q=0.9, application/n-triples;q=0.
 def _description(app, accept: str | None) -> tuple[rdflib.Graph, str]:  # noqa: ANN001
     resp = app.test_client().get("/sparql", headers={"Accept": accept} if accept else {})
     assert resp.status_code == 200, resp.get_data(as_text=True)
-    fmt = {"text/turtle": "turtle", "application/rdf+xml": "xml", "application/n-triples": "nt"}[resp.mimetype]
+    fmt = {"text/turtle": "turtle", "application/rdf+xml": "xml", "application/n-triples": "nt"}[
+        resp.mimetype
+    ]
     return rdflib.Graph().parse(data=resp.get_data(), format=fmt), resp.mimetype
 
 

@@ -209,26 +209,22 @@ def asked_names() -> list[str]:
 
 
 def from_params(offered: Sequence[Format]) -> Format | None:
-    """The first `format=`/`output=`/`results=` value naming an offered format (through its companion
-    when it names the other kind); None when no parameter is given; NotAcceptable(400) when the
-    values name nothing known."""
+    """The first `format=`/`output=`/`results=` value naming an offered format, directly or through
+    its companion (`format=json` on a CONSTRUCT: JSON-LD). None when no parameter is given, or
+    when the values only name formats of another kind (SPARQLWrapper sends `format=turtle` with
+    `Accept: */*` on a SELECT): Accept decides then. NotAcceptable(400) when they name nothing
+    known."""
     names = asked_names()
-    if not names:
-        return None
-    for value in names:
-        f = by_name(value)
-        if f is None:
-            continue
+    known = [f for f in (by_name(v) for v in names) if f is not None]
+    for f in known:
         if f in offered:
             return f
         companion = BY_KEY.get(COMPANION.get(f.key, ""))
         if companion in offered:
             return companion
-        if f.kind == "dataset" and offered and offered[0].kind == "results":
-            return offered[0]
-    if any(by_name(v) for v in names):
-        raise NotAcceptable(offered, ", ".join(names))
-    raise NotAcceptable(offered, ", ".join(names), status=400)
+    if names and not known:
+        raise NotAcceptable(offered, ", ".join(names), status=400)
+    return None
 
 
 def from_accept(offered: Sequence[Format], accept: MIMEAccept | None = None) -> Format | None:
