@@ -11,6 +11,7 @@ module's tests run once per server.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,39 @@ def _build_and_import(target: list[str], shared: Path) -> None:
 SERVERS = {"oxigraph": OxigraphServer, "virtuoso": VirtuosoServer}
 
 
+# Where Virtuoso 7.2 (Debian's 7.2.5) answers differently, and why (README, remote section). Each
+# is an expected failure on Virtuoso: strict where the server is wrong, so that a fix shows.
+VIRTUOSO_DIFFERS = {
+    "division": (
+        "COUNT(…) / COUNT(…) is an integer division on Virtuoso (SPARQL 1.1: an xsd:decimal)",
+        True,
+    ),
+    "values-path": (
+        "Virtuoso ignores a VALUES block joined with a `?`/`*` property path from its variable, so the "
+        "page of one certification reads the groups of every certification (certs._groups_of) and "
+        "embeds all of them in its schema.org JSON-LD",
+        True,
+    ),
+    "label-order": (
+        "a node with several French labels is named by the first one the store returns "
+        "(paths._pick_label, the search index): Virtuoso returns them in another order",
+        False,
+    ),
+}
+
+
+def differs_on_virtuoso(
+    request: pytest.FixtureRequest, server: object, key: str, *, run: bool = True
+) -> None:
+    """Mark this test as an expected failure on Virtuoso (run=False: do not even run it)."""
+    if not isinstance(server, VirtuosoServer):
+        return
+    reason, strict = VIRTUOSO_DIFFERS[key]
+    if not run:
+        pytest.xfail(reason)
+    request.node.add_marker(pytest.mark.xfail(reason=reason, strict=strict))
+
+
 def distinct_rows(server: object) -> bool:
     """Virtuoso 7.2 gives the end node of a `+`/`*` property path once per path that reaches it
     (SPARQL 1.1: once): its answers are compared as sets of rows (README, remote section)."""
@@ -105,13 +139,16 @@ def test_same_query_answers(parity_server, parity_stores):
 
 
 @pytest.mark.parametrize("path", BENCH_QUERIES, ids=lambda p: p.stem)
-def test_same_benchmark_query_answers(parity_server, parity_stores, path):
+def test_same_benchmark_query_answers(request, parity_server, parity_stores, path):
     remote, embedded, _ = parity_stores
     query = path.read_text(encoding="utf-8")
+    if re.search(r"COUNT\([^)]*\)\s*\)?\s*/", query, re.I):
+        differs_on_virtuoso(request, parity_server, "division")
     assert_same_answers(remote, embedded, [query], distinct=distinct_rows(parity_server))
 
 
-def test_same_paths(parity_stores):
+def test_same_paths(request, parity_server, parity_stores):
+    differs_on_virtuoso(request, parity_server, "label-order")
     from cqpi_graph.paths import find_paths, reach
 
     remote, embedded, _ = parity_stores
@@ -134,7 +171,8 @@ def test_same_socle_and_similar(parity_stores):
     assert similar(remote, "RNCP30271", 5).to_dict() == similar(embedded, "RNCP30271", 5).to_dict()
 
 
-def test_cli_path_output(parity_server, parity_stores):
+def test_cli_path_output(request, parity_server, parity_stores):
+    differs_on_virtuoso(request, parity_server, "label-order")
     _, _, path = parity_stores
     runner = CliRunner()
     for a, b in PATHS:
@@ -216,14 +254,16 @@ def test_same_turtle_twin(clients, resource):
 
 
 @pytest.mark.parametrize("resource", RESOURCES)
-def test_same_certification_page(clients, resource):
+def test_same_certification_page(request, parity_server, clients, resource):
+    differs_on_virtuoso(request, parity_server, "values-path", run=False)  # minutes per page there
     pages = [c.get(f"/resource/{resource}", headers={"Accept": "text/html"}) for c in clients]
     assert pages[0].status_code == pages[1].status_code == 200
     _same_text(pages[0].get_data(as_text=True), pages[1].get_data(as_text=True))
 
 
 @pytest.mark.parametrize("q", ["conduite", "RNCP1197", "50022003", "CEI"])
-def test_same_search_json(clients, q):
+def test_same_search_json(request, parity_server, clients, q):
+    differs_on_virtuoso(request, parity_server, "label-order")
     json_ = {"Accept": "application/json"}
     answers = [c.get("/search", query_string={"q": q}, headers=json_) for c in clients]
     assert answers[0].status_code == answers[1].status_code == 200
@@ -242,7 +282,8 @@ def test_same_sparql_endpoint_answers(clients):
     assert rows[0] == rows[1] and rows[0]
 
 
-def test_same_path_page(clients):
+def test_same_path_page(request, parity_server, clients):
+    differs_on_virtuoso(request, parity_server, "label-order")
     pages = [c.get("/paths", query_string={"from": "50022003", "to": "50020101"}) for c in clients]
     assert pages[0].status_code == pages[1].status_code == 200
     assert pages[0].data == pages[1].data

@@ -411,7 +411,9 @@ class RemoteStore(Store):
         return result.serialize(format=RESULT_FORMAT.get(fmt, ox.QueryResultsFormat.JSON))
 
     def _all_graphs(self) -> list[str]:
-        rows = self._plain_select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        # The FILTER changes nothing (graph names are IRIs) but turns Virtuoso 7.2's plan from a
+        # scan of every quad (minutes on the RNCP graph) into a look-up of its graph index.
+        rows = self._plain_select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isIRI(?g)) }")
         return sorted(b["g"]["value"] for b in rows if b.get("g", {}).get("type") == "uri")
 
     def graphs(self) -> list[str]:
