@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from flask import Flask, Response, request
 from werkzeug.datastructures import MIMEAccept
+from werkzeug.wrappers import Response as BaseResponse
 
 FORMATS_NS = "http://www.w3.org/ns/formats/"
 
@@ -261,7 +262,7 @@ def alternates_link(links: Iterable[tuple[str, Format]], extra: Iterable[str] = 
     return ", ".join([*parts, *extra])
 
 
-def set_headers(resp: Response, location: str | None = None, link: str | None = None) -> Response:
+def set_headers(resp: BaseResponse, location: str | None = None, link: str | None = None) -> BaseResponse:
     """The headers of a negotiated answer: Vary, Content-Location, Link."""
     resp.vary.add("Accept")
     if location:

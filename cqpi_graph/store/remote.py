@@ -156,6 +156,8 @@ def _term(b: dict) -> Term:
         dt = b.get("datatype")
         if dt is None or dt == XSD + "string":
             return Term("literal", b["value"])
+        if dt == XSD + "boolean" and b["value"] in ("1", "0"):  # Virtuoso's lexical form
+            return Term("literal", "true" if b["value"] == "1" else "false", datatype=dt)
         return Term("literal", b["value"], datatype=dt)
     if kind == "triple":
         v = b["value"]

@@ -14,6 +14,7 @@ import difflib
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
 
 from cqpi_graph.namespaces import ID
 
@@ -80,7 +81,7 @@ def _description_nquads(iri: str) -> bytes:
     return "".join(lines).encode()
 
 
-def rdf_description(iri: str, fmt: Format) -> Response:
+def rdf_description(iri: str, fmt: Format) -> BaseResponse:
     import pyoxigraph as ox
 
     from cqpi_graph.namespaces import PREFIXES
@@ -187,7 +188,7 @@ def _profile_alternates(iri: str, prof: dict) -> list[dict]:
     return out
 
 
-def html_page(iri: str) -> Response:
+def html_page(iri: str) -> BaseResponse:
     from .model import describe
 
     d = describe(iri)

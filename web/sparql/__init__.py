@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import time
 from pathlib import Path
 
 from flask import (
@@ -30,6 +31,7 @@ from flask import (
     send_from_directory,
     url_for,
 )
+from werkzeug.wrappers import Response as BaseResponse
 
 from cqpi_graph.store.remote import query_form
 
@@ -192,14 +194,14 @@ def endpoint():  # noqa: ANN201
     return _error(500, f"erreur d'évaluation : {outcome.message}")
 
 
-def _answer(data: bytes, fmt: Format) -> Response:
+def _answer(data: bytes, fmt: Format) -> BaseResponse:
     resp = Response(data, mimetype=fmt.media)
     if fmt.media.startswith("text/"):
         resp.headers["Content-Type"] = f"{fmt.media}; charset=utf-8"
     return set_headers(resp)
 
 
-def _without_query() -> Response:
+def _without_query() -> BaseResponse:
     """The service description, or the query page for a browser asking for HTML."""
     if not request.accept_mimetypes or "format" in request.values or "output" in request.values:
         return service_description(pick(GRAPHS))
@@ -216,7 +218,7 @@ def _without_query() -> Response:
     return service_description(fmt)
 
 
-def service_description(fmt: Format) -> Response:
+def service_description(fmt: Format) -> BaseResponse:
     from cqpi_graph.export.service import Endpoint
     from cqpi_graph.export.service import service_description as describe
 
@@ -235,20 +237,26 @@ def service_description(fmt: Format) -> Response:
         federated=bool(cfg["SPARQL_ALLOW_SERVICE"]),
         see_also=(base_url().rstrip("/") + "/.well-known/void",),
     )
+    # Graph sizes are counted: kept per store generation, and for SD_TTL at most (a remote
+    # server's graphs change without a new generation here).
     key = (holder().generation(), fmt.key, repr(ep))
-    data = _SD_CACHE.get(key)
-    if data is None:
+    now = time.monotonic()
+    cached = _SD_CACHE.get(key)
+    if cached is not None and now - cached[0] < SD_TTL:
+        data = cached[1]
+    else:
         data = describe(store(), ep, fmt.store)
         if len(_SD_CACHE) > 32:  # bounded: the URL comes from the request's Host
             _SD_CACHE.clear()
-        _SD_CACHE[key] = data
+        _SD_CACHE[key] = (now, data)
     here = url_for("sparql.endpoint")
     link = alternates_link((f"{here}?format={f.key}", f) for f in GRAPHS)
     resp = _answer(data, fmt)
     return set_headers(resp, f"{here}?format={fmt.key}", link)
 
 
-_SD_CACHE: dict[tuple, bytes] = {}
+_SD_CACHE: dict[tuple, tuple[float, bytes]] = {}
+SD_TTL = 300.0  # seconds
 
 
 @bp.route("/sparql", methods=["PUT", "DELETE", "PATCH"])
