@@ -197,6 +197,8 @@ def test_service_description_without_accept_is_turtle_and_browsers_get_the_edito
     assert r.status_code == 303 and r.headers["Location"].endswith("/query")
     r = client.get("/sparql", query_string={"format": "rdfxml"})
     assert r.mimetype == "application/rdf+xml"
+    r = client.post("/sparql", data={"default-graph-uri": ID}, headers={"Accept": "text/turtle"})
+    assert r.status_code == 400 and "missing query" in r.get_data(as_text=True)
 
 
 def test_service_description_says_when_federation_is_on(web_store: Path) -> None:

@@ -202,16 +202,20 @@ def _answer(data: bytes, fmt: Format) -> BaseResponse:
 
 
 def _without_query() -> BaseResponse:
-    """The service description, or the query page for a browser asking for HTML."""
-    if not request.accept_mimetypes or "format" in request.values or "output" in request.values:
+    """GET: the service description, or the query page for a browser asking for HTML."""
+    missing = "paramètre query manquant (missing query parameter)"
+    if request.method != "GET":
+        return _error(400, missing)
+    if not request.accept_mimetypes or any(p in request.args for p in ("format", "output", "results")):
         return service_description(pick(GRAPHS))
     try:
         fmt = pick((*GRAPHS, HTML))
     except NotAcceptable:
         return _error(
             400,
-            "paramètre query manquant (missing query parameter); la description du service "
-            "(service description) est offerte en " + ", ".join(f.media for f in GRAPHS),
+            missing
+            + "; la description du service (service description) est offerte en "
+            + ", ".join(f.media for f in GRAPHS),
         )
     if fmt is HTML:
         return redirect(url_for("sparql.editor"), 303)
