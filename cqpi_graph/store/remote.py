@@ -410,7 +410,7 @@ class RemoteStore(Store):
             raise RemoteStoreError("le serveur SPARQL n'a pas donné de réponse booléenne à un ASK")
         text = b'{"head":{},"boolean":' + (b"true" if answer else b"false") + b"}"
         result = ox.parse_query_results(text, format=ox.QueryResultsFormat.JSON)
-        return result.serialize(format=RESULT_FORMAT.get(fmt, ox.QueryResultsFormat.JSON))
+        return result.serialize(format=RESULT_FORMAT.get(fmt, ox.QueryResultsFormat.JSON)) or b""
 
     def _all_graphs(self) -> list[str]:
         # The FILTER changes nothing (graph names are IRIs) but turns Virtuoso 7.2's plan from a
