@@ -73,6 +73,11 @@ VIRTUOSO_DIFFERS = {
         "embeds all of them in its schema.org JSON-LD",
         True,
     ),
+    "duration": (
+        'Virtuoso stores an xsd:duration as a number of months or seconds ("P5Y" comes back as '
+        '"60", not a valid xsd:duration) and refuses one in INSERT DATA',
+        True,
+    ),
     "label-order": (
         "a node with several French labels is named by the first one the store returns "
         "(paths._pick_label, the search index): Virtuoso returns them in another order",
@@ -239,17 +244,20 @@ def clients(parity_server, parity_stores):
     return remote.test_client(), local.test_client()
 
 
+XSD_DURATION = rdflib.XSD.duration
 RESOURCES = ["cert/RNCP1197", "cert/RNCP30271", "bcn/50022003", "cqpi/CEI", "cqpm/CSPA"]
 
 
 @pytest.mark.parametrize("resource", RESOURCES)
-def test_same_turtle_twin(clients, resource):
+def test_same_turtle_twin(request, parity_server, clients, resource):
     answers = []
     for client in clients:
         r = client.get(f"/resource/{resource}", headers={"Accept": "text/turtle"})
         assert r.status_code == 200, (resource, r.status_code)
         answers.append(to_isomorphic(rdflib.Graph().parse(data=r.data, format="turtle")))
     assert len(answers[0]) > 0
+    if any(getattr(o, "datatype", None) == XSD_DURATION for o in answers[1].objects()):
+        differs_on_virtuoso(request, parity_server, "duration")
     assert answers[0] == answers[1]
 
 
