@@ -79,8 +79,9 @@ VIRTUOSO_DIFFERS = {
         True,
     ),
     "label-order": (
-        "a node with several French labels is named by the first one the store returns "
-        "(paths._pick_label, the search index): Virtuoso returns them in another order",
+        "where there are several values, paths and search keep the first row the store returns "
+        "(the label among several French ones, the provenance record of a link, the order of "
+        "results of equal score): Virtuoso returns rows in another order",
         False,
     ),
 }
