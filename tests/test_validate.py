@@ -211,7 +211,7 @@ def test_against_store_resolves_existing_certifications(curated_store_path, tmp_
     )
     runner = CliRunner()
     alone = runner.invoke(main, ["validate", str(extra)])
-    assert alone.exit_code == 1 and "RecognitionToExists" in alone.output
+    assert alone.exit_code == 1 and "La reconnaissance vise une certification existante" in alone.output
     joined = runner.invoke(
         main, ["--store", str(curated_store_path), "validate", "--against-store", str(extra)]
     )

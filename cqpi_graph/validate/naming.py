@@ -34,6 +34,16 @@ def graph_triples(g: rdflib.Graph) -> Triples:
     return lambda s, p, o: g.triples((s, p, o))
 
 
+def union_triples(graphs: list[rdflib.Graph]) -> Triples:
+    """The triples of several graphs, without copying them into one."""
+
+    def triples(s, p, o) -> Iterator[tuple]:
+        for g in graphs:
+            yield from g.triples((s, p, o))
+
+    return triples
+
+
 def store_triples(store: ox.Store) -> Triples:
     def triples(s, p, o) -> Iterator[tuple]:
         for q in store.quads_for_pattern(
@@ -54,6 +64,19 @@ def compact(iri: str) -> str:
         if iri.startswith(base):
             return prefix + iri[len(base) :]
     return iri
+
+
+def internal(iri: str) -> bool:
+    """An IRI of the project's own namespaces: never shown to people (its path is a slug)."""
+    return iri.startswith((ID, CQ, "https://w3id.org/cqpi/"))
+
+
+def local_name(iri: str) -> str:
+    tail = iri.rstrip("/#")
+    for sep in ("#", "/"):
+        if sep in tail:
+            tail = tail.rsplit(sep, 1)[-1]
+    return tail or iri
 
 
 def _pick(values: list[rdflib.term.Node], lang: str) -> str | None:
@@ -99,7 +122,7 @@ class Namer:
             list(self.vocab.objects(iri, RDFS.label)) + list(self.vocab.objects(iri, SKOS.prefLabel)),
             self.lang,
         )
-        return label or compact(str(iri))
+        return label or local_name(str(iri))
 
     def label(self, node: rdflib.term.Node) -> str | None:
         for p in LABELS:
@@ -145,7 +168,12 @@ class Namer:
             if code:
                 text = f"{text} ({code})" if text else code
             result = f"{kind} {text}" if kind else text
+        elif isinstance(node, rdflib.Literal):
+            result = f"« {node} »"
+        elif isinstance(node, rdflib.URIRef) and not internal(str(node)):
+            result = f"{kind} <{node}>" if kind else f"<{node}>"
         else:
+            # A blank node or one of the project's IRIs without label: named by what holds it.
             parent = None
             if depth < 3:
                 for s, _, _ in self.triples(None, None, node):
@@ -156,8 +184,6 @@ class Namer:
             if parent is not None:
                 of = " de " if self.lang == "fr" else " of "
                 result = what + of + self.name(parent, depth + 1)
-            elif isinstance(node, rdflib.URIRef):
-                result = f"{what} {compact(str(node))}"
             else:
                 result = what + (" sans libellé" if self.lang == "fr" else " without label")
         self._cache[node] = result
@@ -173,8 +199,13 @@ class Namer:
         label = self.label(node)
         if label:
             return f"« {label} »"
+        code = self.code(node)
+        if code:
+            return code
         if isinstance(node, rdflib.URIRef):
-            return compact(str(node))
+            if internal(str(node)):
+                return "ressource non décrite" if self.lang == "fr" else "resource not described"
+            return f"<{node}>"
         return self.name(node)
 
 
