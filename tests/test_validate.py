@@ -402,11 +402,15 @@ def _eager_store_results(raw, lang: str) -> list[dict]:
         query = cq.query.replace(" MINUS { ", " FILTER NOT EXISTS { ")
         for sol in raw.query(query, use_default_graph_as_union=True):
             focus, value, path = sol["this"], sol["value"] if cq.binds_value else None, cq.path
+            path_text = cq.path_text
             if cq.component.endswith("SPARQLConstraintComponent"):
                 path = to_rdflib(sol["path"]) if sol["path"] is not None else None
+                path_text = f"<{path}>" if path is not None else None
                 value = focus if value is None else value
             value = to_rdflib(value) if value is not None else None
-            hits.append(Hit(cq.rule, cq.severity, to_rdflib(focus), path, value, cq.component))
+            hits.append(
+                Hit(cq.rule, cq.severity, to_rdflib(focus), path, value, cq.component, cq.shape, path_text)
+            )
     namer = Namer(store_triples(raw), shacl_engine.vocabulary(), lang)
     return [asdict(r) for r in to_results(hits, namer, "store", lang)]
 

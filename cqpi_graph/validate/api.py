@@ -387,7 +387,7 @@ def _kept(hits: list[Hit], submitted: rdflib.Graph, context: rdflib.Graph) -> li
     """The hits about what the file says: not those whose focus only the store or the vocabulary
     describe (a certification a recognition points to has its own, stored, problems)."""
     described = set(submitted.subjects())
-    other = set(context.subjects()) | hybrid.vocabulary_subjects()
+    other = set(context.subjects()) | set(context.objects()) | hybrid.vocabulary_subjects()
     return [h for h in hits if h.focus in described or h.focus not in other]
 
 
