@@ -412,19 +412,19 @@ def validate_referentiel(
     started = time.perf_counter()
     sub = _as_graph(paths_or_graph)
     shape_group = shape_set("referentiel", shapes)
-    context = rdflib.Graph()
+    context, facts = rdflib.Graph(), rdflib.Graph()
     notes: list[str] = []
     if against_store is not None:
-        context += store_context(against_store, sub.graph)
+        context = store_context(against_store, sub.graph)
         facts, notes = registries.facts(against_store, sub.graph, lang)
-        context += facts
-    graphs = [sub.graph, context]
+    graphs = [sub.graph, context, facts]
     outcome = hybrid.run(graphs, shape_group, engine)
     hits = _kept(outcome.hits, sub.graph, context)
     vocab = shacl_engine.vocabulary()
     namer = Namer(union_triples([sub.graph, context, vocab]), vocab, lang)
     results = to_results(hits, namer, shape_group, lang, sub.cells, outcome.engines)
-    results = reading.merge(results, sub.problems, shape_group, namer, lang)
+    source = ", ".join(Path(p).name for p in sub.sources)
+    results = reading.merge(results, sub.problems, shape_group, namer, lang, source)
     return ValidationReport(
         results,
         "referentiel",
