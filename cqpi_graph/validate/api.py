@@ -425,6 +425,8 @@ def validate_referentiel(
     results = to_results(hits, namer, shape_group, lang, sub.cells, outcome.engines)
     source = ", ".join(Path(p).name for p in sub.sources)
     results = reading.merge(results, sub.problems, shape_group, namer, lang, source)
+    for r in results:
+        r.cell = reading.cell_text(r.cell, lang)
     return ValidationReport(
         results,
         "referentiel",

@@ -8,10 +8,11 @@ values by their labels. ``expected`` says what was expected (the values of a lis
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import rdflib
 from rdflib.collection import Collection
-from rdflib.namespace import SH
+from rdflib.namespace import RDF, SH, SKOS
 
 from .naming import Namer
 
@@ -236,11 +237,33 @@ def expected(g: rdflib.Graph, shape: rdflib.term.Node | None, component: str, na
             return ", ".join(namer.value(m) for m in Collection(g, members))
     if key == "ClassConstraintComponent":
         cls = g.value(shape, SH["class"])
-        return namer.vocab_label(cls) if cls is not None else None
+        if cls is None:
+            return None
+        # A class that is a code list of the vocabulary: its values; otherwise the class itself.
+        members = [_member(namer, m, cls) for m in namer.vocab.subjects(RDF.type, cls)]
+        if 0 < len(members) <= 30:
+            return ", ".join(sorted(set(members), key=_sort_key))
+        return namer.vocab_label(cls)
     if key == "DatatypeConstraintComponent":
         dt = g.value(shape, SH.datatype)
         return namer.vocab_label(dt) if dt is not None else None
     return None
+
+
+# Code lists whose values people give by their code (CQP, CQPM…) rather than by their label.
+BY_NOTATION = {rdflib.URIRef("https://w3id.org/cqpi/def#TypeCertification")}
+
+
+def _member(namer: Namer, node: rdflib.term.Node, cls: rdflib.term.Node) -> str:
+    if cls in BY_NOTATION:
+        notation = namer.vocab.value(node, SKOS.notation)
+        if notation is not None:
+            return str(notation)
+    return namer.vocab_label(node)
+
+
+def _sort_key(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
 
 
 def fill(template: str, names: dict[str, str]) -> str:

@@ -18,7 +18,7 @@ Triples = Callable[
 
 CQN = rdflib.Namespace(CQ)
 LABELS = (RDFS.label, SKOS.prefLabel, DCTERMS.title)
-CODES = (CQN.rncpCode, CQN.bcnCode, CQN.code, SKOS.notation, CQN.abbreviation)
+CODES = (CQN.rncpCode, CQN.provisionalCode, CQN.bcnCode, CQN.idcc, CQN.code, SKOS.notation, CQN.abbreviation)
 MAX_LABEL = 90
 # Labels of the external properties the shapes use (the ontology labels its own).
 EXTERNAL_LABELS = {
@@ -108,6 +108,9 @@ class Namer:
     def _objects(self, node: rdflib.term.Node, prop: rdflib.term.Node) -> list[rdflib.term.Node]:
         return [o for _, _, o in self.triples(node, prop, None)]
 
+    def quote(self, text: str) -> str:
+        return f"“{text}”" if self.lang == "en" else f"« {text} »"
+
     def vocab_label(self, iri: rdflib.term.Node) -> str:
         label = self._vocab_labels.get(iri)
         if label is None:
@@ -164,12 +167,12 @@ class Namer:
         kind = self.kind(node)
         label, code = self.label(node), self.code(node)
         if label or code:
-            text = f"« {label} »" if label else ""
+            text = self.quote(label) if label else ""
             if code:
                 text = f"{text} ({code})" if text else code
             result = f"{kind} {text}" if kind else text
         elif isinstance(node, rdflib.Literal):
-            result = f"« {node} »"
+            result = self.quote(str(node))
         elif isinstance(node, rdflib.URIRef) and not internal(str(node)):
             result = f"{kind} <{node}>" if kind else f"<{node}>"
         else:
@@ -198,7 +201,7 @@ class Namer:
             return self.vocab_label(node)
         label = self.label(node)
         if label:
-            return f"« {label} »"
+            return self.quote(label)
         code = self.code(node)
         if code:
             return code

@@ -8,6 +8,7 @@ since the reading problem already says what is wrong there.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import rdflib
@@ -26,10 +27,29 @@ class ReadingProblem:
     rule: str  # local name of a reading rule of shapes/spreadsheet.ttl (SheetCodeValue…)
     cell: str  # Sheet!C5, « ligne 14, colonne E », or a sheet or a column for what is missing
     value: str | None = None  # what the cell holds
-    expected: str | None = None  # what the template expects there
+    expected: str | None = None  # what the template expects there (French, or a list of codes)
+    expected_en: str | None = None  # the same in English, when it is words
     focus: rdflib.term.Node | None = None  # the node the cell describes, when there is one
     prop: rdflib.URIRef | None = None  # the property the cell gives
     field: str | None = None  # the field or column, as the template names it
+
+
+_EN = (
+    (re.compile(r"ligne (\d+), colonne ([A-Z]+)"), r"line \1, column \2"),
+    (re.compile(r"feuille « ([^»]*) »"), r"sheet “\1”"),
+    (re.compile(r"colonne « ([^»]*) »"), r"column “\1”"),
+    (re.compile(r"ligne « ([^»]*) »"), r"row “\1”"),
+    (re.compile(r"^ligne (\d+)$"), r"line \1"),
+)
+
+
+def cell_text(cell: str | None, lang: str) -> str | None:
+    """A cell reference in the report's language (the converter writes them in French)."""
+    if cell is None or lang != "en":
+        return cell
+    for pattern, repl in _EN:
+        cell = pattern.sub(repl, cell)
+    return cell
 
 
 def _result(p: ReadingProblem, shapes: ShapeSet, namer: Namer, lang: str, source: str) -> Result:
@@ -61,7 +81,7 @@ def _result(p: ReadingProblem, shapes: ShapeSet, namer: Namer, lang: str, source
         focus_is_blank=isinstance(focus, rdflib.BNode),
         focus_term=focus.n3(),
         shape=rdflib.URIRef(rule.iri).n3(),
-        expected=p.expected,
+        expected=(p.expected_en or p.expected) if lang == "en" else p.expected,
         engine="lecture",
     )
 

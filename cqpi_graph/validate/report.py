@@ -104,7 +104,7 @@ class ValidationReport:
         if not by["pyshacl"]:
             return ""
         names = [
-            f"« {self.rule_labels.get(r, rule_name(r))} » ({self.reasons.get(r, '')})" for r in by["pyshacl"]
+            self._quote(self.rule_labels.get(r, rule_name(r))) + f" ({self.reasons.get(r, '')})" for r in by["pyshacl"]
         ]
         if self.lang == "en":
             return (
@@ -148,6 +148,9 @@ class ValidationReport:
 
     def _t(self, fr: str, en: str) -> str:
         return en if self.lang == "en" else fr
+
+    def _quote(self, text: str) -> str:
+        return f"“{text}”" if self.lang == "en" else f"« {text} »"
 
     def summary_line(self) -> str:
         counts = self.counts()
@@ -209,8 +212,8 @@ class ValidationReport:
                 ):
                     if value:
                         details.append(label + colon + value)
-                details.append(t("règle", "rule") + colon + f"« {r.rule_label} »")
-                out.append("      " + " ; ".join(details))
+                details.append(t("règle", "rule") + colon + self._quote(r.rule_label))
+                out.append("      " + t(" ; ", "; ").join(details))
         return "\n".join(out) + "\n"
 
     COLUMNS = (

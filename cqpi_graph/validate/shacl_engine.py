@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
 
 import rdflib
 from pyshacl import validate as pyshacl_validate
@@ -61,6 +63,38 @@ def _owners(shapes: rdflib.Graph, rules: Iterable[rdflib.term.Node]) -> dict[rdf
     return owner
 
 
+_patch_lock = threading.Lock()
+_prepared: dict[tuple, object] = {}  # query text, base, prefixes -> rdflib prepared query
+
+
+@contextlib.contextmanager
+def _queries_parsed_once() -> Iterator[None]:
+    """pyshacl parses a SHACL-SPARQL query again for every focus node (about 70 ms each with
+    rdflib's parser): during a run, each query text is parsed and translated once (and kept for
+    the next runs) and the prepared query re-evaluated (what rdflib's prepareQuery is for)."""
+    from rdflib.plugins.sparql import processor
+
+    original = processor.SPARQLProcessor.query
+    prepared = _prepared
+    if len(prepared) > 1_000:
+        prepared.clear()
+
+    def query(self, q, initBindings=None, initNs=None, base=None, DEBUG=False):  # noqa: ANN001, ANN202, N803
+        if isinstance(q, str):
+            key = (q, base, tuple(sorted((k, str(v)) for k, v in (initNs or {}).items())))
+            if key not in prepared:
+                prepared[key] = processor.prepareQuery(q, initNs, base)
+            q = prepared[key]
+        return original(self, q, initBindings, initNs, base, DEBUG)
+
+    with _patch_lock:
+        processor.SPARQLProcessor.query = query  # type: ignore[method-assign]
+        try:
+            yield
+        finally:
+            processor.SPARQLProcessor.query = original  # type: ignore[method-assign]
+
+
 def run(
     data: rdflib.Graph,
     shapes: rdflib.Graph | str = "referentiel",
@@ -76,16 +110,17 @@ def run(
     graph = shapes_graph(shapes) if isinstance(shapes, str) else shapes
     chosen = list(targeted_shapes(graph)) if rules is None else list(rules)
     shacl = graph if rules is None else _untargeted(graph, set(chosen))
-    conforms, report, _ = pyshacl_validate(
-        data,
-        shacl_graph=shacl,
-        inference="none",
-        abort_on_first=False,
-        allow_warnings=True,
-        meta_shacl=False,
-        advanced=False,
-        debug=False,
-    )
+    with _queries_parsed_once():
+        conforms, report, _ = pyshacl_validate(
+            data,
+            shacl_graph=shacl,
+            inference="none",
+            abort_on_first=False,
+            allow_warnings=True,
+            meta_shacl=False,
+            advanced=False,
+            debug=False,
+        )
     owner = _owners(graph, chosen)
     # sh:result only: pyshacl also types the sh:detail of a result (the nested shape's) a result.
     results = [r for rep in report.subjects(RDF.type, SH.ValidationReport) for r in report.objects(rep, SH.result)]

@@ -154,7 +154,8 @@ def _read_csv(path: Path) -> tuple[dict[str, list[list[Cell]]], list[ReadingProb
                 current.append([Cell(v.strip(), f"ligne {line}, colonne {_col_letter(c)}") for c, v in enumerate(row)])
             elif first and not first.startswith("#"):
                 expected = f"une ligne [{CERT_SHEET}] puis [{COMP_SHEET}] avant les données"
-                problems.append(ReadingProblem("SheetDataOutsideSection", f"ligne {line}", first, expected))
+                english = f"a [{CERT_SHEET}] row, then [{COMP_SHEET}], before the data"
+                problems.append(ReadingProblem("SheetDataOutsideSection", f"ligne {line}", first, expected, english))
     except csv.Error as exc:
         raise InputError(
             f"CSV illisible : {exc}",
@@ -257,7 +258,8 @@ class _Converter:
             if _norm(title) == _norm(name):
                 return rows
         expected = f"les feuilles « {CERT_SHEET} » et « {COMP_SHEET} » du modèle"
-        self.problem("SheetMissing", Cell("", f"feuille « {name} »"), field=name, expected=expected)
+        english = f"the template's sheets « {CERT_SHEET} » and « {COMP_SHEET} »"
+        self.problem("SheetMissing", Cell("", f"feuille « {name} »"), field=name, expected=expected, expected_en=english)
         return None
 
     def add(self, s, p, o, cell: Cell | None = None) -> None:  # noqa: ANN001
@@ -295,7 +297,10 @@ class _Converter:
             where = Cell("", f"feuille « {CERT_SHEET} »" + ("" if rows is None else f", ligne « {f.label} »"))
             fields[f.prop] = where
             if f.required and rows is not None:
-                self.problem("SheetMissingField", where, field=f.label, expected="la ligne du modèle (cqpi template)")
+                self.problem(
+                    "SheetMissingField", where, field=f.label, expected="la ligne du modèle (cqpi template)",
+                    expected_en="the template's row (cqpi template)",
+                )
         return fields
 
     def run(self) -> SheetGraph:
@@ -415,9 +420,7 @@ class _Converter:
             self.point(self.cert, [CQN.hasBloc, CQN.hasReferentiel], where)
             self.anchor(rdflib.URIRef(f"{ID}referentiel/{self.owner}"), where)
         index: dict[str, int] = {}
-        header_ref = f"feuille « {COMP_SHEET} », ligne 1"
         if rows:
-            header_ref = rows[0][0].ref
             for c, cell in enumerate(rows[0]):
                 for label, key, _ in COMP_COLUMNS:
                     if _norm(cell.value) == _norm(label):
@@ -426,7 +429,10 @@ class _Converter:
         for label, key, _ in COMP_COLUMNS:
             if key not in index and (rows or self.sheet_present(COMP_SHEET)):
                 missing[key] = Cell("", f"feuille « {COMP_SHEET} », colonne « {label} »")
-                self.problem("SheetMissingColumn", missing[key], field=label, expected=f"l'en-tête « {label} » ({header_ref})")
+                self.problem(
+                    "SheetMissingColumn", missing[key], field=label, expected=f"l'en-tête « {label} » sur la ligne d'en-têtes",
+                    expected_en=f"the header « {label} » on the header row",
+                )
         self.referentiel(f)
         data = [r for r in rows[1:] if not r[0].value.startswith("#")]
         self._rows = _Rows(self, index, missing)
@@ -488,12 +494,15 @@ class _Rows:
             self.bloc = self.bloc_of(code_c, label_c, row)
         if not comp_c.value:
             if any(self.get(row, k).value for k in ("activity", "expectedResult", "condition")):
-                self.c.problem("SheetRowWithoutCompetence", comp_c, expected="l'intitulé de la capacité", field="Compétence ou capacité")
+                self.c.problem(
+                    "SheetRowWithoutCompetence", comp_c, expected="l'intitulé de la capacité",
+                    expected_en="the capacity's label", field="Compétence ou capacité",
+                )
             return
         if self.bloc is None:
             self.c.problem(
                 "SheetCompetenceWithoutBloc", code_c, value=comp_c.value, expected="un code ou un intitulé de bloc",
-                field="Code du bloc",
+                expected_en="a bloc code or label", field="Code du bloc",
             )
             return
         self.capacite(n, row, comp_c)

@@ -628,3 +628,60 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# ---------------------------------------------------------------- the real template, ten mistakes
+
+# (sheet, row, column, value, rule it breaks): ten mistakes of ten kinds, on the XLSX template as
+# `cqpi template` writes it (drop-down lists included), filled from valid.csv.
+TEN_MISTAKES = [
+    ("Certification", 4, 2, "CQPX", "CertificationTypeValue"),  # off the type list
+    ("Certification", 5, 2, "trois", "CertificationLevelValue"),  # a level in words
+    ("Certification", 8, 2, "syndicat", "SheetCodeValue"),  # off the list of kinds of body
+    ("Certification", 9, 2, "Chimie\n12345", "IdccCode"),  # an IDCC of 5 digits
+    ("Certification", 10, 2, "H33O1", "RomeCode"),  # a letter O for a zero
+    ("Certification", 13, 2, "31/02/2025", "DateValid"),  # no 31 February
+    ("Compétences", 2, 5, "", "CapaciteExpectedResult"),  # no expected result
+    ("Compétences", 3, 6, "", "CapaciteCondition"),  # no condition
+    ("Compétences", 4, 7, "Observation", "EvaluationMethodValue"),  # off the list of methods
+    ("Compétences", 2, 3, "TODO", "TextSaysSomething"),  # a placeholder for an activity
+]
+
+
+def ten_mistakes() -> None:
+    import sys
+
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    sys.path.insert(0, str(HERE.parents[2]))
+    from cqpi_graph.validate import write_template
+
+    path = write_template(HERE / "dix-erreurs.xlsx", "xlsx")
+    wb = load_workbook(path)
+    section = None
+    fields = {}
+    comps = []
+    for row in csv.reader(io.StringIO((HERE / "valid.csv").read_text(encoding="utf-8"))):
+        if row and row[0].startswith("["):
+            section = row[0].strip("[]")
+        elif section == "Certification" and row and row[0] not in ("Champ", "") and not row[0].startswith("#"):
+            fields[row[0]] = row[1]
+        elif section == "Compétences" and row and row[0] != "Code du bloc" and not row[0].startswith("#"):
+            comps.append(row)
+    ws = wb["Certification"]
+    for r in range(2, ws.max_row + 1):
+        if ws.cell(r, 1).value in fields:
+            ws.cell(r, 2).value = fields[ws.cell(r, 1).value]
+    for row in comps:
+        wb["Compétences"].append(row)
+    expected = []
+    for sheet, r, c, value, rule in TEN_MISTAKES:
+        wb[sheet].cell(r, c).value = value
+        expected.append([rule, f"{sheet}!{get_column_letter(c)}{r}"])
+    wb.save(path)
+    (HERE / "dix-erreurs.json").write_text(json.dumps(expected, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    ten_mistakes()
