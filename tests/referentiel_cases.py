@@ -51,8 +51,10 @@ NOMENCLATURES = """
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix cq: <https://w3id.org/cqpi/def#> .
 GRAPH <https://w3id.org/cqpi/graph/import/nsf> {
-  <https://w3id.org/cqpi/id/nsf/200> skos:inScheme <https://w3id.org/cqpi/id/scheme/nsf> ; skos:notation "200" .
-  <https://w3id.org/cqpi/id/nsf/250> skos:inScheme <https://w3id.org/cqpi/id/scheme/nsf> ; skos:notation "250" . }
+  <https://w3id.org/cqpi/id/nsf/200> skos:inScheme <https://w3id.org/cqpi/id/scheme/nsf> ;
+      skos:notation "200" .
+  <https://w3id.org/cqpi/id/nsf/250> skos:inScheme <https://w3id.org/cqpi/id/scheme/nsf> ;
+      skos:notation "250" . }
 GRAPH <https://w3id.org/cqpi/graph/import/formacode> {
   <https://w3id.org/cqpi/id/formacode/31054> skos:inScheme <https://w3id.org/cqpi/id/scheme/formacode> ;
       skos:notation "31054" . }

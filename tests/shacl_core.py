@@ -57,7 +57,13 @@ def _term_key(g: rdflib.Graph, node: rdflib.term.Node | None) -> object:
     if isinstance(node, rdflib.BNode):
         if (node, RDF.first, None) in g or any(
             (node, p, None) in g
-            for p in (SH.inversePath, SH.alternativePath, SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath)
+            for p in (
+                SH.inversePath,
+                SH.alternativePath,
+                SH.zeroOrMorePath,
+                SH.oneOrMorePath,
+                SH.zeroOrOnePath,
+            )
         ):
             try:
                 return ("path", path_text(g, node))

@@ -15,7 +15,7 @@ from ..namespaces import CQ
 from ..store import Store
 from . import hybrid, messages, reading, registries, shacl_engine, sparql_engine
 from .inputs import load
-from .naming import Namer, StoreNamer, graph_triples, union_triples
+from .naming import Namer, StoreNamer, union_triples
 from .report import Result, ValidationReport
 from .shapes import Rule, ShapeSet, rules, shape_set, shapes_graph
 from .sparql_engine import Hit, to_ox, to_rdflib
@@ -436,7 +436,7 @@ def validate_referentiel(
         time.perf_counter() - started,
         engine,
         engines=outcome.engines,
-        reasons=outcome.reasons,
+        reasons={k: why.text(lang) for k, why in outcome.reasons.items()},
         rule_labels={k: r.label(lang) for k, r in shape_group.rules.items()},
         notes=notes,
     )

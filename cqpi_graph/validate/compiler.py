@@ -58,17 +58,42 @@ _ANNOTATIONS = {
 REWRITTEN_DATATYPES = {
     XSD[t]
     for t in (
-        "byte short int long unsignedByte unsignedShort unsignedInt unsignedLong nonNegativeInteger "
-        "positiveInteger nonPositiveInteger negativeInteger dateTimeStamp"
-    ).split()
+        "byte",
+        "short",
+        "int",
+        "long",
+        "unsignedByte",
+        "unsignedShort",
+        "unsignedInt",
+        "unsignedLong",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "dateTimeStamp",
+    )
 }
 # XSD datatypes whose lexical space Oxigraph checks with a cast (ill-formed -> the cast fails).
 _CASTABLE = {
     XSD[t]
     for t in (
-        "boolean integer decimal float double date dateTime time gYear gYearMonth gMonth gMonthDay "
-        "gDay duration yearMonthDuration dayTimeDuration"
-    ).split()
+        "boolean",
+        "integer",
+        "decimal",
+        "float",
+        "double",
+        "date",
+        "dateTime",
+        "time",
+        "gYear",
+        "gYearMonth",
+        "gMonth",
+        "gMonthDay",
+        "gDay",
+        "duration",
+        "yearMonthDuration",
+        "dayTimeDuration",
+    )
 }
 _ANY_LEXICAL = {XSD.string, XSD.anyURI, RDF.HTML, RDF.XMLLiteral}
 _NODE_KINDS = {
@@ -116,8 +141,59 @@ _CONSTRAINTS = {
 }
 
 
+# Why a shape is left to pyshacl, in French and English ({x} is filled in).
+REASONS = {
+    "iri": ("IRI attendue, trouvé {x}", "IRI expected, found {x}"),
+    "blank": ("nœud anonyme comme valeur d'une contrainte", "blank node as a constraint value"),
+    "rewritten": (
+        "{x} : Oxigraph range ces littéraux sous un autre type",
+        "{x}: Oxigraph stores these literals under another type",
+    ),
+    "several": ("plusieurs valeurs de {x}", "several values of {x}"),
+    "list": ("liste RDF attendue, trouvé {x}", "RDF list expected, found {x}"),
+    "integer": ("entier attendu, trouvé {x}", "integer expected, found {x}"),
+    "path": ("chemin SHACL mal formé : {x}", "ill-formed SHACL path: {x}"),
+    "target": ("forme sans cible : {x}", "shape without target: {x}"),
+    "parameter": ("paramètre SHACL non pris en charge : {x}", "SHACL parameter not supported: {x}"),
+    "sparql": (
+        "contrainte SHACL-SPARQL d'un fichier de formes fourni",
+        "SHACL-SPARQL constraint of a given shapes file",
+    ),
+    "kind": ("sh:nodeKind inconnu : {x}", "unknown sh:nodeKind: {x}"),
+    "lexical": ("{x} : forme lexicale non vérifiable ici", "{x}: lexical form not checkable here"),
+    "recursive": ("forme récursive", "recursive shape"),
+    "cardinality": (
+        "cardinalité trop grande pour une forme imbriquée",
+        "cardinality too large for a nested shape",
+    ),
+    "node-shape": ("{x} sur une forme de nœud", "{x} on a node shape"),
+    "deactivated": ("contrainte SHACL-SPARQL désactivée", "deactivated SHACL-SPARQL constraint"),
+    "nested-sparql": (
+        "contrainte SHACL-SPARQL dans une forme imbriquée",
+        "SHACL-SPARQL constraint in a nested shape",
+    ),
+    "long": ("requête trop longue (formes imbriquées)", "query too long (nested shapes)"),
+    "rewritten-data": (
+        "les données ont des littéraux {x} qu'Oxigraph range sous un autre type",
+        "the data has {x} literals that Oxigraph stores under another type",
+    ),
+    "engine": ("moteur pyshacl demandé (--engine shacl)", "pyshacl engine asked for (--engine shacl)"),
+}
+
+
 class UnsupportedShape(ValueError):
-    """A shape (or a shape it refers to) that this compiler does not translate."""
+    """A shape (or a shape it refers to) that this compiler does not translate, and why."""
+
+    def __init__(self, key: str, x: object = "") -> None:
+        detail = str(x)
+        for ns, prefix in ((str(SH), "sh:"), (str(XSD), "xsd:"), (str(RDF), "rdf:")):
+            detail = detail.replace(ns, prefix)
+        self.key, self.detail = key, detail
+        super().__init__(self.text("fr"))
+
+    def text(self, lang: str) -> str:
+        fr, en = REASONS[self.key]
+        return (en if lang == "en" else fr).format(x=self.detail)
 
 
 @dataclass(frozen=True)
@@ -165,32 +241,32 @@ class Compiler:
 
     def iri(self, node: rdflib.term.Node | None) -> str:
         if not isinstance(node, rdflib.URIRef):
-            raise UnsupportedShape(f"IRI attendu, trouvé {node!r}")
+            raise UnsupportedShape("iri", node)
         return f"<{node}>"
 
     def term(self, node: rdflib.term.Node) -> str:
         if isinstance(node, rdflib.BNode):
-            raise UnsupportedShape("nœud anonyme comme valeur d'une contrainte")
+            raise UnsupportedShape("blank")
         if isinstance(node, rdflib.Literal) and node.datatype in REWRITTEN_DATATYPES:
-            raise UnsupportedShape(f"littéral de type {node.datatype} (réécrit par Oxigraph)")
+            raise UnsupportedShape("rewritten", node.datatype)
         return node.n3()
 
     def one(self, shape: rdflib.term.Node, prop: rdflib.URIRef) -> rdflib.term.Node | None:
         values = list(self.g.objects(shape, prop))
         if len(values) > 1 and prop not in (SH.message, SH["class"]):
-            raise UnsupportedShape(f"plusieurs valeurs de {prop}")
+            raise UnsupportedShape("several", prop)
         return values[0] if values else None
 
     def items(self, node: rdflib.term.Node | None) -> list[rdflib.term.Node]:
         if node is None or (node, RDF.first, None) not in self.g and node != RDF.nil:
-            raise UnsupportedShape(f"liste RDF attendue, trouvé {node!r}")
+            raise UnsupportedShape("list", node)
         return list(Collection(self.g, node))
 
     def integer(self, node: rdflib.term.Node) -> int:
         try:
             return int(str(node))
         except ValueError:
-            raise UnsupportedShape(f"entier attendu, trouvé {node!r}") from None
+            raise UnsupportedShape("integer", node) from None
 
     def deactivated(self, shape: rdflib.term.Node) -> bool:
         value = self.g.value(shape, SH.deactivated)
@@ -208,13 +284,13 @@ class Compiler:
         if (node, RDF.first, None) in self.g:
             steps = self.items(node)
             if len(steps) < 2:
-                raise UnsupportedShape("chemin séquence de moins de deux éléments")
+                raise UnsupportedShape("path", "sh:path ( … )")
             return "(" + "/".join(self.path(p) for p in steps) + ")"
         alt = self.g.value(node, SH.alternativePath)
         if alt is not None:
             options = self.items(alt)
             if len(options) < 2:
-                raise UnsupportedShape("chemin alternatif de moins de deux éléments")
+                raise UnsupportedShape("path", "sh:alternativePath")
             return "(" + "|".join(self.path(p) for p in options) + ")"
         inv = self.g.value(node, SH.inversePath)
         if inv is not None:
@@ -223,7 +299,7 @@ class Compiler:
             sub = self.g.value(node, key)
             if sub is not None:
                 return "(" + self.path(sub) + ")" + op
-        raise UnsupportedShape(f"chemin SHACL non reconnu : {node!r}")
+        raise UnsupportedShape("path", node)
 
     def target_parts(self, shape: rdflib.term.Node, var: str) -> list[str]:
         g = self.g
@@ -241,7 +317,7 @@ class Compiler:
         """A group pattern binding ``var`` to each focus node of a targeted shape (once)."""
         parts = self.target_parts(shape, var)
         if not parts:
-            raise UnsupportedShape(f"forme sans cible : {shape}")
+            raise UnsupportedShape("target", shape)
         union = " UNION ".join("{ " + p + " }" for p in parts)
         return f"{{ SELECT DISTINCT {var} WHERE {{ {union} }} }}"
 
@@ -249,9 +325,9 @@ class Compiler:
     def check_parameters(self, shape: rdflib.term.Node) -> None:
         for p in set(self.g.predicates(shape, None)):
             if str(p).startswith(str(SH)) and p not in _ANNOTATIONS and p not in _CONSTRAINTS:
-                raise UnsupportedShape(f"paramètre SHACL non pris en charge : {p}")
+                raise UnsupportedShape("parameter", p)
         if (shape, SH.sparql, None) in self.g and shape not in self.trusted:
-            raise UnsupportedShape("contrainte SHACL-SPARQL (sh:sparql) d'un fichier de formes fourni")
+            raise UnsupportedShape("sparql")
 
     def value_nodes(self, shape: rdflib.term.Node, x: str, v: str) -> str:
         path = self.g.value(shape, SH.path)
@@ -279,25 +355,33 @@ class Compiler:
             yield self.per_value(shape, "ClassConstraintComponent", lambda v, c=c: self.not_instance(v, c))
         dt = self.one(shape, SH.datatype)
         if dt is not None:
-            yield self.per_value(shape, "DatatypeConstraintComponent", lambda v: f"!({self.has_datatype(v, dt)})")
+            yield self.per_value(
+                shape, "DatatypeConstraintComponent", lambda v: f"!({self.has_datatype(v, dt)})"
+            )
         kind = self.one(shape, SH.nodeKind)
         if kind is not None:
             if kind not in _NODE_KINDS:
-                raise UnsupportedShape(f"sh:nodeKind inconnu : {kind}")
-            yield self.per_value(shape, "NodeKindConstraintComponent", lambda v: "!" + _NODE_KINDS[kind].format(v=v))
+                raise UnsupportedShape("kind", kind)
+            yield self.per_value(
+                shape, "NodeKindConstraintComponent", lambda v: "!" + _NODE_KINDS[kind].format(v=v)
+            )
         for prop, (name, op) in _RANGES.items():
             bound = self.one(shape, prop)
             if bound is not None:
                 lit = self.term(bound)
                 yield self.per_value(
-                    shape, f"{name}ConstraintComponent", lambda v, op=op, lit=lit: f"!COALESCE({v} {op} {lit}, false)"
+                    shape,
+                    f"{name}ConstraintComponent",
+                    lambda v, op=op, lit=lit: f"!COALESCE({v} {op} {lit}, false)",
                 )
         for prop, name, op in ((SH.minLength, "MinLength", "<"), (SH.maxLength, "MaxLength", ">")):
             n = self.one(shape, prop)
             if n is not None:
                 k = self.integer(n)
                 yield self.per_value(
-                    shape, f"{name}ConstraintComponent", lambda v, op=op, k=k: f"isBlank({v}) || STRLEN(STR({v})) {op} {k}"
+                    shape,
+                    f"{name}ConstraintComponent",
+                    lambda v, op=op, k=k: f"isBlank({v}) || STRLEN(STR({v})) {op} {k}",
                 )
         pattern = self.one(shape, SH.pattern)
         if pattern is not None:
@@ -309,9 +393,13 @@ class Compiler:
             )
         langs = self.one(shape, SH.languageIn)
         if langs is not None:
-            tests = " || ".join(f"LANGMATCHES(LANG({{v}}), {rdflib.Literal(str(t)).n3()})" for t in self.items(langs))
+            tests = " || ".join(
+                f"LANGMATCHES(LANG({{v}}), {rdflib.Literal(str(t)).n3()})" for t in self.items(langs)
+            )
             yield self.per_value(
-                shape, "LanguageInConstraintComponent", lambda v: f"!isLiteral({v}) || !({tests or 'false'})".replace("{v}", v)
+                shape,
+                "LanguageInConstraintComponent",
+                lambda v: f"!isLiteral({v}) || !({tests or 'false'})".replace("{v}", v),
             )
         members = self.one(shape, SH["in"])
         if members is not None:
@@ -331,15 +419,15 @@ class Compiler:
     def has_datatype(self, v: str, dt: rdflib.term.Node) -> str:
         """True when ``v`` is a well-formed literal of datatype ``dt``."""
         if dt in REWRITTEN_DATATYPES:
-            raise UnsupportedShape(f"sh:datatype {dt} (Oxigraph range ces littéraux sous un autre type)")
+            raise UnsupportedShape("rewritten", f"sh:datatype {dt}")
         if dt == RDF.langString:
-            return f"isLiteral({v}) && LANG({v}) != \"\""
+            return f'isLiteral({v}) && LANG({v}) != ""'
         test = f"isLiteral({v}) && sameTerm(DATATYPE({v}), {self.iri(dt)})"
         if dt in _CASTABLE:
             return f"{test} && COALESCE(STRLEN(STR({self.iri(dt)}(STR({v})))) >= 0, false)"
         if dt in _ANY_LEXICAL or not str(dt).startswith(str(XSD)):
             return test
-        raise UnsupportedShape(f"sh:datatype {dt} : forme lexicale non vérifiable ici")
+        raise UnsupportedShape("lexical", f"sh:datatype {dt}")
 
     # ------------------------------------------------------------ nested shapes
     def violates(self, shape: rdflib.term.Node, x: str) -> str | None:
@@ -349,7 +437,7 @@ class Compiler:
         if self.deactivated(shape):
             return None
         if shape in self._stack:
-            raise UnsupportedShape("forme récursive")
+            raise UnsupportedShape("recursive")
         self._stack.append(shape)
         try:
             branches = [b for c in self.checks(shape) for b in c.pattern(x, self.fresh())]
@@ -377,7 +465,9 @@ class Compiler:
     def logical_checks(self, shape: rdflib.term.Node) -> Iterator[_Check]:
         g = self.g
         for node in g.objects(shape, SH.node):
-            yield self.per_value(shape, "NodeConstraintComponent", lambda v, n=node: f"!({self.conforms(n, v)})")
+            yield self.per_value(
+                shape, "NodeConstraintComponent", lambda v, n=node: f"!({self.conforms(n, v)})"
+            )
         for node in g.objects(shape, SH["not"]):
             yield self.per_value(shape, "NotConstraintComponent", lambda v, n=node: self.conforms(n, v))
         for key, name in ((SH["and"], "And"), (SH["or"], "Or"), (SH.xone, "Xone")):
@@ -407,16 +497,25 @@ class Compiler:
         return " ".join(parts)
 
     def counted(
-        self, shape: rdflib.term.Node, component: str, n: int, fewer: bool, keep: Callable[[str], str] | None = None
+        self,
+        shape: rdflib.term.Node,
+        component: str,
+        n: int,
+        fewer: bool,
+        keep: Callable[[str], str] | None = None,
     ) -> _Check:
-        """A result when the focus has fewer than ``n`` (fewer) or more than ``n`` values (kept by ``keep``)."""
+        """A result when the focus has fewer (or more) than ``n`` values (those ``keep`` keeps)."""
         path = self.path(self.g.value(shape, SH.path))
 
         def nested(x: str, v: str) -> list[str]:
             if n > 6:
-                raise UnsupportedShape("cardinalité trop grande pour une forme imbriquée")
+                raise UnsupportedShape("cardinality")
             if fewer:
-                return ["FILTER (false)" if n <= 0 else f"FILTER NOT EXISTS {{ {self.distinct_values(x, path, n, keep)} }}"]
+                return [
+                    "FILTER (false)"
+                    if n <= 0
+                    else f"FILTER NOT EXISTS {{ {self.distinct_values(x, path, n, keep)} }}"
+                ]
             return [f"FILTER EXISTS {{ {self.distinct_values(x, path, n + 1, keep)} }}"]
 
         def top(focus: str) -> str:
@@ -442,11 +541,11 @@ class Compiler:
             n = self.one(shape, prop)
             if n is not None:
                 if path is None:
-                    raise UnsupportedShape(f"{prop} sur une forme de nœud")
+                    raise UnsupportedShape("node-shape", prop)
                 yield self.counted(shape, f"{name}ConstraintComponent", self.integer(n), fewer)
         for q in g.objects(shape, SH.qualifiedValueShape):
             if path is None:
-                raise UnsupportedShape("sh:qualifiedValueShape sur une forme de nœud")
+                raise UnsupportedShape("node-shape", SH.qualifiedValueShape)
             keep = self.qualifies(shape, q)
             for prop, name, fewer in (
                 (SH.qualifiedMinCount, "QualifiedMinCount", True),
@@ -458,7 +557,7 @@ class Compiler:
         unique = self.one(shape, SH.uniqueLang)
         if unique is not None and str(unique) == "true" and getattr(unique, "datatype", None) == XSD.boolean:
             if path is None:
-                raise UnsupportedShape("sh:uniqueLang sur une forme de nœud")
+                raise UnsupportedShape("node-shape", SH.uniqueLang)
             yield self.unique_lang(self.path(path))
 
     def qualifies(self, shape: rdflib.term.Node, q: rdflib.term.Node) -> Callable[[str], str]:
@@ -484,13 +583,13 @@ class Compiler:
             a, b = self.fresh(), self.fresh()
             return [
                 f"FILTER EXISTS {{ {x} {path} {a} . {x} {path} {b} . FILTER (!sameTerm({a}, {b}) "
-                f"&& LANG({a}) != \"\" && LCASE(LANG({a})) = LCASE(LANG({b}))) }}"
+                f'&& LANG({a}) != "" && LCASE(LANG({a})) = LCASE(LANG({b}))) }}'
             ]
 
         def top(focus: str) -> str:
             return (
                 f"SELECT DISTINCT ?this ?detail WHERE {{ {focus} ?this {path} ?_a . ?this {path} ?_b . "
-                f"FILTER (!sameTerm(?_a, ?_b) && LANG(?_a) != \"\" && LCASE(LANG(?_a)) = LCASE(LANG(?_b))) "
+                f'FILTER (!sameTerm(?_a, ?_b) && LANG(?_a) != "" && LCASE(LANG(?_a)) = LCASE(LANG(?_b))) '
                 f"BIND (LCASE(LANG(?_a)) AS ?detail) }}"
             )
 
@@ -506,17 +605,24 @@ class Compiler:
         for q in g.objects(shape, SH.disjoint):
             p = self.iri(q)
             yield _Check(
-                "DisjointConstraintComponent", lambda x, v, p=p: [f"{self.value_nodes(shape, x, v)} {x} {p} {v} ."]
+                "DisjointConstraintComponent",
+                lambda x, v, p=p: [f"{self.value_nodes(shape, x, v)} {x} {p} {v} ."],
             )
-        for key, name, op in ((SH.lessThan, "LessThan", "<"), (SH.lessThanOrEquals, "LessThanOrEquals", "<=")):
+        for key, name, op in (
+            (SH.lessThan, "LessThan", "<"),
+            (SH.lessThanOrEquals, "LessThanOrEquals", "<="),
+        ):
             for q in g.objects(shape, key):
                 if node_shape:
-                    raise UnsupportedShape(f"{key} sur une forme de nœud")
+                    raise UnsupportedShape("node-shape", key)
                 p = self.iri(q)
 
                 def pattern(x: str, v: str, p: str = p, op: str = op) -> list[str]:
                     w = "?detail" if v == "?value" else self.fresh()  # a result per pair of values
-                    return [f"{self.value_nodes(shape, x, v)} {x} {p} {w} . FILTER (!COALESCE({v} {op} {w}, false))"]
+                    return [
+                        f"{self.value_nodes(shape, x, v)} {x} {p} {w} . "
+                        f"FILTER (!COALESCE({v} {op} {w}, false))"
+                    ]
 
                 yield _Check(f"{name}ConstraintComponent", pattern, binds_detail=True)
 
@@ -525,7 +631,10 @@ class Compiler:
         if self.g.value(shape, SH.path) is None:
             return [f"{vn} FILTER NOT EXISTS {{ {x} {p} {x} }}", f"{x} {p} {v} FILTER (!sameTerm({v}, {x}))"]
         path = self.path(self.g.value(shape, SH.path))
-        return [f"{vn} FILTER NOT EXISTS {{ {x} {p} {v} }}", f"{x} {p} {v} FILTER NOT EXISTS {{ {x} {path} {v} }}"]
+        return [
+            f"{vn} FILTER NOT EXISTS {{ {x} {p} {v} }}",
+            f"{x} {p} {v} FILTER NOT EXISTS {{ {x} {path} {v} }}",
+        ]
 
     # ------------------------------------------------------------ hasValue, closed, SPARQL
     def other_checks(self, shape: rdflib.term.Node) -> Iterator[_Check]:
@@ -534,13 +643,17 @@ class Compiler:
             t = self.term(value)
             path = g.value(shape, SH.path)
             if path is None:
-                yield _Check("HasValueConstraintComponent", lambda x, v, t=t: [f"FILTER (!sameTerm({x}, {t}))"], False)
+                yield _Check(
+                    "HasValueConstraintComponent", lambda x, v, t=t: [f"FILTER (!sameTerm({x}, {t}))"], False
+                )
             else:
                 p = self.path(path)
                 yield _Check(
                     "HasValueConstraintComponent",
                     lambda x, v, p=p, t=t: [
-                        f"FILTER NOT EXISTS {{ {x} {p} ?_h . FILTER (sameTerm(?_h, {t})) }}".replace("?_h", self.fresh())
+                        f"FILTER NOT EXISTS {{ {x} {p} ?_h . FILTER (sameTerm(?_h, {t})) }}".replace(
+                            "?_h", self.fresh()
+                        )
                     ],
                     False,
                 )
@@ -551,7 +664,9 @@ class Compiler:
             yield self.sparql(shape, constraint)
 
     def closed(self, shape: rdflib.term.Node) -> _Check:
-        allowed = {g_path for p in self.g.objects(shape, SH.property) for g_path in [self.g.value(p, SH.path)]}
+        allowed = {
+            g_path for p in self.g.objects(shape, SH.property) for g_path in [self.g.value(p, SH.path)]
+        }
         allowed = {a for a in allowed if isinstance(a, rdflib.URIRef)}
         ignored = self.g.value(shape, SH.ignoredProperties)
         if ignored is not None:
@@ -565,18 +680,20 @@ class Compiler:
         return _Check("ClosedConstraintComponent", pattern, binds_path=True)
 
     def sparql(self, shape: rdflib.term.Node, constraint: rdflib.term.Node) -> _Check:
-        """A project SPARQL constraint: its SELECT joined with the focus nodes (tests check pyshacl agrees)."""
+        """A project SPARQL constraint: its SELECT joined with the focus nodes (pyshacl agrees: tests)."""
         if self.deactivated(constraint):
-            raise UnsupportedShape("contrainte SHACL-SPARQL désactivée")
+            raise UnsupportedShape("deactivated")
         select = str(self.g.value(constraint, SH.select)).replace("$this", "?this")
         prefixes = []
         for onto in self.g.objects(constraint, SH.prefixes):
             for decl in self.g.objects(onto, SH.declare):
-                prefixes.append(f"PREFIX {self.g.value(decl, SH.prefix)}: <{self.g.value(decl, SH.namespace)}>")
+                prefixes.append(
+                    f"PREFIX {self.g.value(decl, SH.prefix)}: <{self.g.value(decl, SH.namespace)}>"
+                )
         prologue = "\n".join(sorted(set(prefixes))) + "\n"
 
         def nested(x: str, v: str) -> list[str]:
-            raise UnsupportedShape("contrainte SHACL-SPARQL dans une forme imbriquée")
+            raise UnsupportedShape("nested-sparql")
 
         return _Check(
             "SPARQLConstraintComponent",
@@ -594,7 +711,7 @@ class Compiler:
         self.compile_into(rule, rule, lambda var: self.focus(rule, var), out)
         for q in out:
             if len(q.query) > MAX_QUERY:
-                raise UnsupportedShape("requête trop longue (formes imbriquées)")
+                raise UnsupportedShape("long")
         return out
 
     def compile_into(
@@ -612,7 +729,7 @@ class Compiler:
         if self.deactivated(shape):
             return
         if shape in self._stack:
-            raise UnsupportedShape("forme récursive")
+            raise UnsupportedShape("recursive")
         self._stack.append(shape)
         try:
             self.compile_shape(rule, shape, focus, out, vias)
@@ -627,7 +744,8 @@ class Compiler:
                     parent = self.fresh()
                     keep = " ".join(vias)
                     return (
-                        f"{{ SELECT DISTINCT {keep} {via} {var} WHERE {{ {focus(parent)} {parent} {p} {var} . "
+                        f"{{ SELECT DISTINCT {keep} {via} {var} WHERE {{ "
+                        f"{focus(parent)} {parent} {p} {var} . "
                         f"BIND ({parent} AS {via}) }} }}"
                     )
 
@@ -651,7 +769,11 @@ class Compiler:
             if check.top is not None:
                 query = check.top(f)
             else:
-                head = "SELECT ?this" + (" ?value" if check.binds_value else "") + (" ?path" if check.binds_path else "")
+                head = (
+                    "SELECT ?this"
+                    + (" ?value" if check.binds_value else "")
+                    + (" ?path" if check.binds_path else "")
+                )
                 head += " ?detail" if check.binds_detail else ""
                 head += "".join(" " + v for v in vias)
                 branches = check.pattern("?this", "?value")

@@ -25,7 +25,7 @@ COMPILED, PYSHACL = "sparql", "pyshacl"
 class Outcome:
     hits: list[sparql_engine.Hit]
     engines: dict[str, str] = field(default_factory=dict)  # rule IRI -> "sparql" | "pyshacl"
-    reasons: dict[str, str] = field(default_factory=dict)  # rule IRI -> why pyshacl checked it
+    reasons: dict[str, UnsupportedShape] = field(default_factory=dict)  # rule IRI -> why pyshacl
 
 
 def rewritten_literals(graphs: Sequence[rdflib.Graph]) -> rdflib.URIRef | None:
@@ -68,7 +68,7 @@ def memory_store(graphs: Sequence[rdflib.Graph]) -> ox.Store:
 
 def plan(
     shapes: ShapeSet, graphs: Sequence[rdflib.Graph], engine: str = "sparql"
-) -> tuple[dict[rdflib.term.Node, list[CompiledQuery]], dict[rdflib.term.Node, str]]:
+) -> tuple[dict[rdflib.term.Node, list[CompiledQuery]], dict[rdflib.term.Node, UnsupportedShape]]:
     """Which targeted shape runs compiled (with its queries) and which on pyshacl (with why)."""
     if engine not in ENGINES:
         raise ValueError(f"moteur inconnu : {engine} (attendu : {', '.join(ENGINES)})")
@@ -76,13 +76,13 @@ def plan(
     project = sparql_engine.compiled_by_rule(shapes.level)
     rewritten = rewritten_literals(graphs) if shapes.user_files else None
     compiled: dict[rdflib.term.Node, list[CompiledQuery]] = {}
-    fallback: dict[rdflib.term.Node, str] = {}
+    fallback: dict[rdflib.term.Node, UnsupportedShape] = {}
     for rule in targeted_shapes(shapes.graph):
         if engine == "shacl":
-            fallback[rule] = "moteur pyshacl demandé (--engine shacl)"
+            fallback[rule] = UnsupportedShape("engine")
             continue
         if rewritten is not None and rule not in shapes.project:
-            fallback[rule] = f"les données ont des littéraux {rewritten} qu'Oxigraph range sous un autre type"
+            fallback[rule] = UnsupportedShape("rewritten-data", rewritten)
             continue
         if str(rule) in project and rule in shapes.project:
             compiled[rule] = project[str(rule)]
@@ -90,7 +90,7 @@ def plan(
         try:
             compiled[rule] = compiler.compile(rule)
         except UnsupportedShape as exc:
-            fallback[rule] = str(exc)
+            fallback[rule] = exc
     return compiled, fallback
 
 

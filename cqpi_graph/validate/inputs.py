@@ -72,7 +72,9 @@ def load_rdf(path: Path | str) -> rdflib.Graph:
         raise InputError("fichier introuvable", file=str(path), expected=ACCEPTED_RDF)
     ext = path.suffix.lower()
     if ext not in RDF_EXTENSIONS:
-        raise InputError(f"extension « {ext or '(aucune)'} » non reconnue", file=str(path), expected=ACCEPTED_RDF)
+        raise InputError(
+            f"extension « {ext or '(aucune)'} » non reconnue", file=str(path), expected=ACCEPTED_RDF
+        )
     name, fmt = RDF_EXTENSIONS[ext]
     return parse_rdf(path, name, fmt)
 

@@ -184,7 +184,9 @@ def path_label(namer: Namer, path_text: str | None) -> str:
     return text.replace("/", " / ").replace("|", " | ")
 
 
-def _params(g: rdflib.Graph, shape: rdflib.term.Node, component: str, namer: Namer, lang: str) -> dict[str, str]:
+def _params(
+    g: rdflib.Graph, shape: rdflib.term.Node, component: str, namer: Namer, lang: str
+) -> dict[str, str]:
     out: dict[str, str] = {}
     param = _PARAM.get(component)
     if param is not None:

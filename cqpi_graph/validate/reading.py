@@ -87,7 +87,12 @@ def _result(p: ReadingProblem, shapes: ShapeSet, namer: Namer, lang: str, source
 
 
 def merge(
-    results: list[Result], problems: list[ReadingProblem], shapes: ShapeSet, namer: Namer, lang: str, source: str = ""
+    results: list[Result],
+    problems: list[ReadingProblem],
+    shapes: ShapeSet,
+    namer: Namer,
+    lang: str,
+    source: str = "",
 ) -> list[Result]:
     """The reading problems first, then the shapes' results about other cells."""
     if not problems:

@@ -122,7 +122,11 @@ def _code(g: rdflib.Graph, node: rdflib.term.Node, prop: rdflib.URIRef, folder: 
 def citations(g: rdflib.Graph) -> list[Citation]:
     """Every well-formed code of a registry the file cites."""
     out: list[Citation] = []
-    for prop, registry, folder in ((CQN.romeJob, ROME, "rome"), (CQN.nsf, NSF, "nsf"), (CQN.formacode, FORMACODE, "formacode")):
+    for prop, registry, folder in (
+        (CQN.romeJob, ROME, "rome"),
+        (CQN.nsf, NSF, "nsf"),
+        (CQN.formacode, FORMACODE, "formacode"),
+    ):
         for node in set(g.objects(None, prop)):
             out += [Citation(node, registry, c, SKOS.notation) for c in _code(g, node, SKOS.notation, folder)]
     branches = set(g.subjects(CQN.idcc, None)) | set(g.objects(None, CQN.adoptedBy))
@@ -160,7 +164,9 @@ def facts(store: Store | ox.Store, g: rdflib.Graph, lang: str) -> tuple[rdflib.G
             continue
         codes = sorted({c.code for c in mine})
         values = " ".join(rdflib.Literal(c).n3() for c in codes)
-        known = set(_query(store, f"SELECT DISTINCT ?code WHERE {{ VALUES ?code {{ {values} }} {registry.lookup} }}"))
+        known = set(
+            _query(store, f"SELECT DISTINCT ?code WHERE {{ VALUES ?code {{ {values} }} {registry.lookup} }}")
+        )
         complete = _ask(store, registry.complete)
         label = registry.label_en if lang == "en" else registry.label_fr
         (checked if complete else unverified).append(label)
@@ -180,7 +186,11 @@ def _notes(checked: list[str], unverified: list[str], lang: str) -> list[str]:
     notes = []
     if checked:
         notes.append(
-            ("Codes checked against the registries the graph holds: " if lang == "en" else "Codes vérifiés dans les répertoires que le graphe contient : ")
+            (
+                "Codes checked against the registries the graph holds: "
+                if lang == "en"
+                else "Codes vérifiés dans les répertoires que le graphe contient : "
+            )
             + ", ".join(checked)
             + "."
         )
@@ -189,7 +199,8 @@ def _notes(checked: list[str], unverified: list[str], lang: str) -> list[str]:
             (
                 "Not held whole by the graph (codes it does not know are not verified): "
                 if lang == "en"
-                else "Répertoires que le graphe ne contient pas en entier (les codes qu'il ne connaît pas ne sont pas vérifiés) : "
+                else "Répertoires que le graphe ne contient pas en entier "
+                "(les codes qu'il ne connaît pas ne sont pas vérifiés) : "
             )
             + ", ".join(unverified)
             + "."

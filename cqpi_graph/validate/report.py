@@ -104,7 +104,8 @@ class ValidationReport:
         if not by["pyshacl"]:
             return ""
         names = [
-            self._quote(self.rule_labels.get(r, rule_name(r))) + f" ({self.reasons.get(r, '')})" for r in by["pyshacl"]
+            self._quote(self.rule_labels.get(r, rule_name(r))) + f" ({self.reasons.get(r, '')})"
+            for r in by["pyshacl"]
         ]
         if self.lang == "en":
             return (
@@ -361,7 +362,9 @@ class ValidationReport:
         from .sparql_engine import to_ox
 
         g = self.to_graph()
-        ordered = sorted(g, key=lambda t: (t[0] not in set(g.subjects(RDF.type, SH.ValidationReport)), str(t[0])))
+        ordered = sorted(
+            g, key=lambda t: (t[0] not in set(g.subjects(RDF.type, SH.ValidationReport)), str(t[0]))
+        )
         triples = [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in ordered]  # type: ignore[arg-type]
         prefixes = {"sh": str(SH), "cqs": "https://w3id.org/cqpi/shapes#", "xsd": str(XSD)}
         return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode("utf-8")

@@ -123,7 +123,9 @@ def run(
         )
     owner = _owners(graph, chosen)
     # sh:result only: pyshacl also types the sh:detail of a result (the nested shape's) a result.
-    results = [r for rep in report.subjects(RDF.type, SH.ValidationReport) for r in report.objects(rep, SH.result)]
+    results = [
+        r for rep in report.subjects(RDF.type, SH.ValidationReport) for r in report.objects(rep, SH.result)
+    ]
     return [_hit(report, r, owner, n) for n, r in enumerate(results)], report
 
 
@@ -132,7 +134,9 @@ def _hit(report: rdflib.Graph, r: rdflib.term.Node, owner: dict[rdflib.term.Node
     shape = report.value(r, SH.sourceShape)
     sev = report.value(r, SH.resultSeverity)
     messages = tuple(
-        (m.language or "", str(m)) for m in report.objects(r, SH.resultMessage) if isinstance(m, rdflib.Literal)
+        (m.language or "", str(m))
+        for m in report.objects(r, SH.resultMessage)
+        if isinstance(m, rdflib.Literal)
     )
     return Hit(
         rule=owner.get(shape, str(shape)),

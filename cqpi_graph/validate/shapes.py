@@ -95,8 +95,8 @@ def _rule(g: rdflib.Graph, s: rdflib.term.Node, file: str, project: bool) -> Rul
     sev = g.value(s, SH.severity, default=SH.Violation)
     return Rule(
         iri=str(s),
-        label_fr=label_fr or f"Forme « {rule_name(str(s))} »",
-        label_en=label_en or f"Shape “{rule_name(str(s))}”",
+        label_fr=label_fr or rule_name(str(s)),
+        label_en=label_en or rule_name(str(s)),
         message_fr=_text(g, msg_node, SH.message, "fr"),
         message_en=_text(g, msg_node, SH.message, "en"),
         severity=SEVERITY_NAMES.get(sev, str(sev)),

@@ -42,7 +42,15 @@ from .template import (
     write_template,
 )
 
-__all__ = ["TEMPLATE_FORMATS", "Cell", "SheetGraph", "cells_of", "convert_spreadsheet", "iter_rows", "write_template"]
+__all__ = [
+    "TEMPLATE_FORMATS",
+    "Cell",
+    "SheetGraph",
+    "cells_of",
+    "convert_spreadsheet",
+    "iter_rows",
+    "write_template",
+]
 
 CQN = rdflib.Namespace(CQ)
 NIV = rdflib.Namespace(ID + "niveau/")
@@ -120,7 +128,9 @@ def _read_xlsx(path: Path) -> dict[str, list[list[Cell]]]:
                 rows.append([Cell(_text(v), f"{ws.title}!{_col_letter(c)}{r}", v) for c, v in enumerate(row)])
             sheets[ws.title] = rows
     except Exception as exc:  # a damaged sheet inside a readable zip
-        raise InputError(f"classeur XLSX illisible : {exc}", file=str(path), expected="un classeur XLSX du modèle") from None
+        raise InputError(
+            f"classeur XLSX illisible : {exc}", file=str(path), expected="un classeur XLSX du modèle"
+        ) from None
     finally:
         wb.close()
     return sheets
@@ -151,11 +161,15 @@ def _read_csv(path: Path) -> tuple[dict[str, list[list[Cell]]], list[ReadingProb
             if m:
                 current = sheets.setdefault(m.group(1).strip(), [])
             elif current is not None:
-                current.append([Cell(v.strip(), f"ligne {line}, colonne {_col_letter(c)}") for c, v in enumerate(row)])
+                current.append(
+                    [Cell(v.strip(), f"ligne {line}, colonne {_col_letter(c)}") for c, v in enumerate(row)]
+                )
             elif first and not first.startswith("#"):
                 expected = f"une ligne [{CERT_SHEET}] puis [{COMP_SHEET}] avant les données"
                 english = f"a [{CERT_SHEET}] row, then [{COMP_SHEET}], before the data"
-                problems.append(ReadingProblem("SheetDataOutsideSection", f"ligne {line}", first, expected, english))
+                problems.append(
+                    ReadingProblem("SheetDataOutsideSection", f"ligne {line}", first, expected, english)
+                )
     except csv.Error as exc:
         raise InputError(
             f"CSV illisible : {exc}",
@@ -213,7 +227,9 @@ def _date(cell: Cell) -> rdflib.Literal:
         return rdflib.Literal(day.isoformat(), datatype=XSD.date)
     m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})|(\d{4})-(\d{2})-(\d{2})", cell.value)
     if m:
-        d, mo, y = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(6), m.group(5), m.group(4))
+        d, mo, y = (
+            (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(6), m.group(5), m.group(4))
+        )
         try:
             return rdflib.Literal(dt.date(int(y), int(mo), int(d)).isoformat(), datatype=XSD.date)
         except ValueError:
@@ -231,7 +247,9 @@ def convert_spreadsheet(path: Path | str) -> SheetGraph:
     elif ext == ".csv":
         sheets, problems = _read_csv(path)
     else:
-        raise InputError(f"extension « {ext} » : modèle tableur attendu", file=str(path), expected="xlsx ou csv")
+        raise InputError(
+            f"extension « {ext} » : modèle tableur attendu", file=str(path), expected="xlsx ou csv"
+        )
     converter = _Converter(path, sheets)
     converter.g.problems.extend(problems)
     return converter.run()
@@ -259,7 +277,13 @@ class _Converter:
                 return rows
         expected = f"les feuilles « {CERT_SHEET} » et « {COMP_SHEET} » du modèle"
         english = f"the template's sheets « {CERT_SHEET} » and « {COMP_SHEET} »"
-        self.problem("SheetMissing", Cell("", f"feuille « {name} »"), field=name, expected=expected, expected_en=english)
+        self.problem(
+            "SheetMissing",
+            Cell("", f"feuille « {name} »"),
+            field=name,
+            expected=expected,
+            expected_en=english,
+        )
         return None
 
     def add(self, s, p, o, cell: Cell | None = None) -> None:  # noqa: ANN001
@@ -298,7 +322,10 @@ class _Converter:
             fields[f.prop] = where
             if f.required and rows is not None:
                 self.problem(
-                    "SheetMissingField", where, field=f.label, expected="la ligne du modèle (cqpi template)",
+                    "SheetMissingField",
+                    where,
+                    field=f.label,
+                    expected="la ligne du modèle (cqpi template)",
                     expected_en="the template's row (cqpi template)",
                 )
         return fields
@@ -359,7 +386,11 @@ class _Converter:
         known = BODY_KINDS.get(_norm(kind.value))
         if kind.value and known is None:
             self.problem(
-                "SheetCodeValue", kind, value=kind.value, expected=", ".join(BODY_KIND_LIST), focus=cert,
+                "SheetCodeValue",
+                kind,
+                value=kind.value,
+                expected=", ".join(BODY_KIND_LIST),
+                focus=cert,
                 field="Nature de l'instance qui délivre",
             )
         if body:
@@ -398,7 +429,9 @@ class _Converter:
             cell = f[key]
             for code in _values(cell.value, semicolons=True):
                 code = code.lower() if key == "nsf" else code.upper() if key == "romeJob" else code
-                node = rdflib.URIRef(f"{ID}{folder}/{_slug(code).upper() if key == 'romeJob' else _slug(code)}")
+                node = rdflib.URIRef(
+                    f"{ID}{folder}/{_slug(code).upper() if key == 'romeJob' else _slug(code)}"
+                )
                 self.add(self.cert, prop, node, cell)
                 self.add(node, RDF.type, cls)
                 self.add(node, SKOS.notation, rdflib.Literal(code), cell)
@@ -430,7 +463,10 @@ class _Converter:
             if key not in index and (rows or self.sheet_present(COMP_SHEET)):
                 missing[key] = Cell("", f"feuille « {COMP_SHEET} », colonne « {label} »")
                 self.problem(
-                    "SheetMissingColumn", missing[key], field=label, expected=f"l'en-tête « {label} » sur la ligne d'en-têtes",
+                    "SheetMissingColumn",
+                    missing[key],
+                    field=label,
+                    expected=f"l'en-tête « {label} » sur la ligne d'en-têtes",
                     expected_en=f"the header « {label} » on the header row",
                 )
         self.referentiel(f)
@@ -445,14 +481,19 @@ class _Converter:
     def referentiel(self, f: dict[str, Cell]) -> None:
         cert, owner = self.cert, self.owner
         ref = rdflib.URIRef(f"{ID}referentiel/{owner}")
-        self.parts = {k: rdflib.URIRef(f"{ID}referentiel/{owner}-{k}") for k in ("activites", "competences", "evaluation")}
+        self.parts = {
+            k: rdflib.URIRef(f"{ID}referentiel/{owner}-{k}")
+            for k in ("activites", "competences", "evaluation")
+        }
         self.ref = ref
         self.add(cert, CQN.hasReferentiel, ref)
         self.add(ref, RDF.type, CQN.Referentiel)
         self.add(ref, RDFS.label, rdflib.Literal(f"Référentiel de {f['label'].value or owner}", lang="fr"))
         self.anchor(ref, f["label"])
         if f["activitiesDescription"].value:
-            node = self.part("activites", CQN.activitiesPart, CQN.ReferentielActivites, f["activitiesDescription"])
+            node = self.part(
+                "activites", CQN.activitiesPart, CQN.ReferentielActivites, f["activitiesDescription"]
+            )
             text = rdflib.Literal(f["activitiesDescription"].value, lang="fr")
             self.add(node, DCTERMS.description, text, f["activitiesDescription"])
 
@@ -486,23 +527,36 @@ class _Rows:
         c = self.index[key]
         if c < len(row):
             return row[c]
-        return Cell("", f"{row[0].ref.rsplit('!', 1)[0]}!{_col_letter(c)}" if "!" in row[0].ref else row[0].ref)
+        return Cell(
+            "", f"{row[0].ref.rsplit('!', 1)[0]}!{_col_letter(c)}" if "!" in row[0].ref else row[0].ref
+        )
 
     def read(self, n: int, row: list[Cell]) -> None:
-        code_c, label_c, comp_c = self.get(row, "blocCode"), self.get(row, "blocLabel"), self.get(row, "competence")
+        code_c, label_c, comp_c = (
+            self.get(row, "blocCode"),
+            self.get(row, "blocLabel"),
+            self.get(row, "competence"),
+        )
         if code_c.value or label_c.value:
             self.bloc = self.bloc_of(code_c, label_c, row)
         if not comp_c.value:
             if any(self.get(row, k).value for k in ("activity", "expectedResult", "condition")):
                 self.c.problem(
-                    "SheetRowWithoutCompetence", comp_c, expected="l'intitulé de la capacité",
-                    expected_en="the capacity's label", field="Compétence ou capacité",
+                    "SheetRowWithoutCompetence",
+                    comp_c,
+                    expected="l'intitulé de la capacité",
+                    expected_en="the capacity's label",
+                    field="Compétence ou capacité",
                 )
             return
         if self.bloc is None:
             self.c.problem(
-                "SheetCompetenceWithoutBloc", code_c, value=comp_c.value, expected="un code ou un intitulé de bloc",
-                expected_en="a bloc code or label", field="Code du bloc",
+                "SheetCompetenceWithoutBloc",
+                code_c,
+                value=comp_c.value,
+                expected="un code ou un intitulé de bloc",
+                expected_en="a bloc code or label",
+                field="Code du bloc",
             )
             return
         self.capacite(n, row, comp_c)
@@ -512,7 +566,11 @@ class _Rows:
         key = code_c.value or _norm(label_c.value)
         if key in self.blocs:
             return self.blocs[key]
-        local = code_c.value if re.fullmatch(r"[A-Za-z0-9_-]+", code_c.value) else f"{c.owner}-{len(self.blocs) + 1}"
+        local = (
+            code_c.value
+            if re.fullmatch(r"[A-Za-z0-9_-]+", code_c.value)
+            else f"{c.owner}-{len(self.blocs) + 1}"
+        )
         bloc = rdflib.URIRef(f"{ID}bloc/{local}")
         self.blocs[key] = bloc
         c.add(c.cert, CQN.hasBloc, bloc, code_c)

@@ -45,17 +45,30 @@ class Field:
 
 CERT_FIELDS = [
     Field("Intitulé", "label", "Intitulé de la certification, en français. Obligatoire."),
-    Field("Sigle", "abbreviation", "Sigle, par exemple CEI. Sert à nommer les ressources et le code provisoire."),
-    Field("Type", "type", "Choisissez dans la liste : CQP, CQPM ou CQPI (ou un autre type de certification)."),
-    Field("Niveau", "level", "Niveau du cadre national des certifications, de 1 à 8 (vide pour le Répertoire spécifique)."),
+    Field(
+        "Sigle", "abbreviation", "Sigle, par exemple CEI. Sert à nommer les ressources et le code provisoire."
+    ),
+    Field(
+        "Type", "type", "Choisissez dans la liste : CQP, CQPM ou CQPI (ou un autre type de certification)."
+    ),
+    Field(
+        "Niveau",
+        "level",
+        "Niveau du cadre national des certifications, de 1 à 8 (vide pour le Répertoire spécifique).",
+    ),
     Field(
         "Code RNCP",
         "rncpCode",
         "Code RNCP ou RS attribué par France compétences (RNCP12345, RS1234). Pas encore de code : "
-        "donnez un code provisoire PROV-<sigle> (ex. PROV-OCD) et codez les blocs PROV-OCD-BC01, PROV-OCD-BC02…",
+        "donnez un code provisoire PROV-<sigle> (ex. PROV-OCD) "
+        "et codez les blocs PROV-OCD-BC01, PROV-OCD-BC02…",
     ),
     Field("Délivré par", "deliveredBy", "Instance qui délivre la certification, par exemple la CPNE."),
-    Field("Nature de l'instance qui délivre", "bodyKind", "Choisissez dans la liste : CPNE, instance paritaire ou autre."),
+    Field(
+        "Nature de l'instance qui délivre",
+        "bodyKind",
+        "Choisissez dans la liste : CPNE, instance paritaire ou autre.",
+    ),
     Field(
         "Branches",
         "adoptedBy",
@@ -66,7 +79,9 @@ CERT_FIELDS = [
     Field("Codes NSF", "nsf", "Codes NSF (spécialités de formation), un par ligne (ex. 250, 227n).", False),
     Field("Formacodes", "formacode", "Formacodes, un par ligne (5 chiffres, ex. 31054).", False),
     Field("Date de début de validité", "startDate", "jj/mm/aaaa (ex. 01/09/2025).", False),
-    Field("Date de fin de validité", "endDate", "jj/mm/aaaa ; un enregistrement dure au plus cinq ans.", False),
+    Field(
+        "Date de fin de validité", "endDate", "jj/mm/aaaa ; un enregistrement dure au plus cinq ans.", False
+    ),
     Field(
         "Description des activités",
         "activitiesDescription",
@@ -129,7 +144,9 @@ def _pref(node: rdflib.term.Node) -> str:
 def code_lists() -> dict[str, list[str]]:
     """The values of each coded column, as the drop-down lists offer them (French labels)."""
     vocab = vocabulary()
-    types = sorted(str(vocab.value(t, SKOS.notation)) for t in vocab.subjects(RDF.type, CQN.TypeCertification))
+    types = sorted(
+        str(vocab.value(t, SKOS.notation)) for t in vocab.subjects(RDF.type, CQN.TypeCertification)
+    )
     first = ["CQP", "CQPM", "CQPI"]
     methods = sorted(
         vocab.subjects(RDF.type, CQN.ModaliteEvaluation), key=lambda m: str(vocab.value(m, SKOS.notation))
@@ -165,7 +182,11 @@ def _write_csv(path: Path) -> None:
         w = csv.writer(fh)
         for line in INSTRUCTIONS:
             w.writerow([f"# {line}"])
-        for key, label in (("type", "Type"), ("bodyKind", "Nature de l'instance"), ("evaluationMethod", "Modalités")):
+        for key, label in (
+            ("type", "Type"),
+            ("bodyKind", "Nature de l'instance"),
+            ("evaluationMethod", "Modalités"),
+        ):
             w.writerow([f"# Valeurs possibles — {label} : " + " ; ".join(lists[key])])
         w.writerow([f"[{CERT_SHEET}]"])
         w.writerows(neutralise_row(r) for r in _cert_rows())
@@ -242,7 +263,11 @@ def _dropdowns(wb, wc, wk) -> None:  # noqa: ANN001 - openpyxl objects
     # Several methods may share a cell (one per line): the list proposes, a warning lets pass.
     column = chr(65 + [c[1] for c in COMP_COLUMNS].index("evaluationMethod"))
     dv = DataValidation(
-        type="list", formula1=ranges["evaluationMethod"], allow_blank=True, showErrorMessage=True, errorStyle="warning"
+        type="list",
+        formula1=ranges["evaluationMethod"],
+        allow_blank=True,
+        showErrorMessage=True,
+        errorStyle="warning",
     )
     dv.error = "Une modalité de la liste par ligne (Alt+Entrée)."
     wk.add_data_validation(dv)

@@ -15,7 +15,7 @@ import csv
 import io
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -123,7 +123,14 @@ RECO = "\n@prefix reco: <https://w3id.org/cqpi/id/reco/> .\n"
 
 
 def reco(body: str) -> list[tuple[str, str]]:
-    return [("", RECO + "reco:OCD-CEI a cq:EquivalenceTotale ;\n    rdfs:label \"Reconnaissance du CQPI OCD\"@fr ;\n" + body)]
+    return [
+        (
+            "",
+            RECO
+            + 'reco:OCD-CEI a cq:EquivalenceTotale ;\n    rdfs:label "Reconnaissance du CQPI OCD"@fr ;\n'
+            + body,
+        )
+    ]
 
 
 PROCESS = (
@@ -139,40 +146,56 @@ ROME_INFO = ("CodeNotVerified", "rome/H3301")  # the nomenclatures store holds n
 CASES: dict[str, Case] = {
     # ------------------------------------------------------------ consistency.ttl
     "01-capacite-sans-resultat": Case(
-        "CapaciteExpectedResult", [("CapaciteExpectedResult", "competence/OCD-3")],
-        [("    cq:expectedResult resultat:OCD-3-1 ;\n", "")], [comp(3, 4, "")],
+        "CapaciteExpectedResult",
+        [("CapaciteExpectedResult", "competence/OCD-3")],
+        [("    cq:expectedResult resultat:OCD-3-1 ;\n", "")],
+        [comp(3, 4, "")],
     ),
     "02-capacite-sans-condition": Case(
-        "CapaciteCondition", [("CapaciteCondition", "competence/OCD-2")],
-        [("    cq:condition condition:OCD-2 .\n", "    .\n")], [comp(2, 5, "")],
+        "CapaciteCondition",
+        [("CapaciteCondition", "competence/OCD-2")],
+        [("    cq:condition condition:OCD-2 .\n", "    .\n")],
+        [comp(2, 5, "")],
     ),
     "03-cqpi-une-seule-branche": Case(
-        "CQPIBranches", [("CQPIBranches", OCD)],
+        "CQPIBranches",
+        [("CQPIBranches", OCD)],
         [("cq:adoptedBy branche:chimie , branche:plasturgie ;", "cq:adoptedBy branche:chimie ;")],
         [field_("Branches", "Chimie")],
     ),
     "04-cqpi-non-paritaire": Case(
-        "CQPIParitaire", [("CQPIParitaire", OCD)],
+        "CQPIParitaire",
+        [("CQPIParitaire", OCD)],
         [("org:cpne-ocd a cq:CPNE ;", "org:cpne-ocd a cq:Entreprise ;")],
         [field_("Nature de l'instance qui délivre", "autre")],
     ),
     "05-code-rncp-mal-forme": Case(
-        "CertificationCode", [("CertificationCode", OCD)],
-        [('cq:rncpCode "RNCP99901" ;', 'cq:rncpCode "99901" ;')], [field_("Code RNCP", "99901")],
+        "CertificationCode",
+        [("CertificationCode", OCD)],
+        [('cq:rncpCode "RNCP99901" ;', 'cq:rncpCode "99901" ;')],
+        [field_("Code RNCP", "99901")],
     ),
     "06-bloc-d-une-autre-fiche": Case(
-        "BlocCodePrefix", [("BlocCodePrefix", "bloc/RNCP99902BC02")],
-        [("RNCP99901BC02", "RNCP99902BC02")], [replace_text("RNCP99901BC02", "RNCP99902BC02")],
+        "BlocCodePrefix",
+        [("BlocCodePrefix", "bloc/RNCP99902BC02")],
+        [("RNCP99901BC02", "RNCP99902BC02")],
+        [replace_text("RNCP99901BC02", "RNCP99902BC02")],
     ),
     "07-niveau-hors-cadre": Case(
-        "CertificationLevelValue", [("CertificationLevelValue", OCD)],
-        [("cq:level niv:3 ;", "cq:level niv:9 ;")], [field_("Niveau", "9")],
+        "CertificationLevelValue",
+        [("CertificationLevelValue", OCD)],
+        [("cq:level niv:3 ;", "cq:level niv:9 ;")],
+        [field_("Niveau", "9")],
     ),
     "08-sans-niveau": Case(
-        "CertificationLevel", [("CertificationLevel", OCD)], [("    cq:level niv:3 ;\n", "")], [field_("Niveau", "")]
+        "CertificationLevel",
+        [("CertificationLevel", OCD)],
+        [("    cq:level niv:3 ;\n", "")],
+        [field_("Niveau", "")],
     ),
     "09-bloc-sans-modalite": Case(
-        "BlocEvaluation", [("BlocEvaluation", BC2)],
+        "BlocEvaluation",
+        [("BlocEvaluation", BC2)],
         [
             (
                 "    cq:hasCompetence competence:OCD-2 , competence:OCD-3 ;\n"
@@ -186,55 +209,72 @@ CASES: dict[str, Case] = {
         "RomeCode", [("RomeCode", "rome/H33011")], [("H3301", "H33011")], [field_("Métiers ROME", "H33011")]
     ),
     "11-sans-intitule": Case(
-        "CertificationLabel", [("CertificationLabel", OCD)],
-        [('    rdfs:label "Opérateur de conditionnement"@fr ;\n', "")], [field_("Intitulé", "")],
+        "CertificationLabel",
+        [("CertificationLabel", OCD)],
+        [('    rdfs:label "Opérateur de conditionnement"@fr ;\n', "")],
+        [field_("Intitulé", "")],
     ),
     "12-sans-referentiel-evaluation": Case(
-        "ReferentielEvaluation", [("ReferentielEvaluation", "referentiel/OCD")],
+        "ReferentielEvaluation",
+        [("ReferentielEvaluation", "referentiel/OCD")],
         [("    cq:evaluationPart referentiel:OCD-evaluation .", "    .")],
     ),
     "13-reconnaissance-vers-certification-inexistante": Case(
-        "RecognitionToExists", [("RecognitionToExists", "reco/OCD-CEI")],
+        "RecognitionToExists",
+        [("RecognitionToExists", "reco/OCD-CEI")],
         reco("    cq:fromCertification cqpi:OCD ;\n    cq:toCertification cqpi:INCONNU .\n"),
     ),
     "14-succession-en-cycle": Case(
         "SuccessionCycle", [("SuccessionCycle", OCD)], [("", "\ncqpi:OCD cq:replacedBy cqpi:OCD .\n")]
     ),
     "15-dates-inversees": Case(
-        "DateOrder", [("DateOrder", OCD)], [('"2025-09-01"^^xsd:date', '"2031-09-01"^^xsd:date')],
+        "DateOrder",
+        [("DateOrder", OCD)],
+        [('"2025-09-01"^^xsd:date', '"2031-09-01"^^xsd:date')],
         [field_("Date de début de validité", "01/09/2031")],
     ),
-    "16-code-bcn-mal-forme": Case("BcnCode", [("BcnCode", OCD)], [("", '\ncqpi:OCD cq:bcnCode "5002200" .\n')]),
+    "16-code-bcn-mal-forme": Case(
+        "BcnCode", [("BcnCode", OCD)], [("", '\ncqpi:OCD cq:bcnCode "5002200" .\n')]
+    ),
     "17-code-bloc-mal-forme": Case(
-        "BlocCode", [("BlocCode", "bloc/RNCP99901-BC1")], [("RNCP99901BC01", "RNCP99901-BC1")],
+        "BlocCode",
+        [("BlocCode", "bloc/RNCP99901-BC1")],
+        [("RNCP99901BC01", "RNCP99901-BC1")],
         [replace_text("RNCP99901BC01", "RNCP99901-BC1")],
     ),
     "18-deux-niveaux": Case(
-        "CertificationLevelMax", [("CertificationLevelMax", OCD)], [("cq:level niv:3 ;", "cq:level niv:3 , niv:4 ;")]
+        "CertificationLevelMax",
+        [("CertificationLevelMax", OCD)],
+        [("cq:level niv:3 ;", "cq:level niv:3 , niv:4 ;")],
     ),
     "19-modalite-hors-liste": Case(
-        "EvaluationMethodValue", [("EvaluationMethodValue", BC2)],
+        "EvaluationMethodValue",
+        [("EvaluationMethodValue", BC2)],
         [("    cq:evaluationMethod mod:observation-poste .", "    cq:evaluationMethod mod:telepathie .")],
         [comp(2, 6, "Observation")],
     ),
     "20-reconnaissance-depuis-certification-inexistante": Case(
-        "RecognitionFromExists", [("RecognitionFromExists", "reco/OCD-CEI"), *UNVERIFIED],
+        "RecognitionFromExists",
+        [("RecognitionFromExists", "reco/OCD-CEI"), *UNVERIFIED],
         reco("    cq:fromCertification cqpi:INCONNU ;\n    cq:toCertification cqpi:CEI .\n"),
         store="curated",
     ),
     "21-correspondance-sans-blocs": Case(
-        "PartialRecognitionScope", [("PartialRecognitionScope", "reco/OCD-CEI"), *UNVERIFIED],
+        "PartialRecognitionScope",
+        [("PartialRecognitionScope", "reco/OCD-CEI"), *UNVERIFIED],
         [
             (
                 "",
-                RECO + "reco:OCD-CEI a cq:CorrespondanceBlocs ;\n    rdfs:label \"Correspondance OCD CEI\"@fr ;\n"
+                RECO
+                + 'reco:OCD-CEI a cq:CorrespondanceBlocs ;\n    rdfs:label "Correspondance OCD CEI"@fr ;\n'
                 "    cq:fromCertification cqpi:OCD ;\n    cq:toCertification cqpi:CEI .\n",
             )
         ],
         store="curated",
     ),
     "22-bloc-detenu-hors-origine": Case(
-        "RecognitionFromBloc", [("RecognitionFromBloc", "reco/OCD-CEI"), *UNVERIFIED],
+        "RecognitionFromBloc",
+        [("RecognitionFromBloc", "reco/OCD-CEI"), *UNVERIFIED],
         reco(
             "    cq:fromCertification cqpi:OCD ;\n    cq:toCertification cqpi:CEI ;\n"
             "    cq:fromBloc <https://w3id.org/cqpi/id/bloc/RNCP12345BC01> .\n"
@@ -242,12 +282,18 @@ CASES: dict[str, Case] = {
         store="curated",
     ),
     "23-bloc-accorde-hors-cible": Case(
-        "RecognitionGrantsBloc", [("RecognitionGrantsBloc", "reco/OCD-CEI"), *UNVERIFIED],
-        reco("    cq:fromCertification cqpi:OCD ;\n    cq:toCertification cqpi:CEI ;\n    cq:grantsBloc bloc:RNCP99901BC01 .\n"),
+        "RecognitionGrantsBloc",
+        [("RecognitionGrantsBloc", "reco/OCD-CEI"), *UNVERIFIED],
+        reco(
+            "    cq:fromCertification cqpi:OCD ;\n    cq:toCertification cqpi:CEI ;\n"
+            "    cq:grantsBloc bloc:RNCP99901BC01 .\n"
+        ),
         store="curated",
     ),
     "24-reconnaissance-sans-origine": Case(
-        "RecognitionFrom", [("RecognitionFrom", "reco/OCD-CEI"), *UNVERIFIED], reco("    cq:toCertification cqpi:CEI .\n"),
+        "RecognitionFrom",
+        [("RecognitionFrom", "reco/OCD-CEI"), *UNVERIFIED],
+        reco("    cq:toCertification cqpi:CEI .\n"),
         store="curated",
     ),
     "25-reconnaissance-sans-cible": Case(
@@ -255,14 +301,18 @@ CASES: dict[str, Case] = {
     ),
     # ------------------------------------------------------------ completeness.ttl
     "26-sans-type": Case(
-        "CertificationType", [("CertificationType", OCD)], [("    cq:certificationType typ:CQPI ;\n", "")],
+        "CertificationType",
+        [("CertificationType", OCD)],
+        [("    cq:certificationType typ:CQPI ;\n", "")],
         [field_("Type", "")],
         # Without a type the spreadsheet cannot say it is a CQPI: a certification named by its code.
         expect_csv=[("CertificationType", "cert/RNCP99901")],
     ),
     "27-sans-certificateur": Case(
-        "CertificationCertifier", [("CertificationCertifier", OCD), ("CQPIParitaire", OCD)],
-        [("    cq:deliveredBy org:cpne-ocd ;\n", "")], [field_("Délivré par", "")],
+        "CertificationCertifier",
+        [("CertificationCertifier", OCD), ("CQPIParitaire", OCD)],
+        [("    cq:deliveredBy org:cpne-ocd ;\n", "")],
+        [field_("Délivré par", "")],
     ),
     "28-sans-bloc": Case(
         "CertificationBloc",
@@ -270,35 +320,51 @@ CASES: dict[str, Case] = {
         [("    cq:hasBloc bloc:RNCP99901BC01 , bloc:RNCP99901BC02 ;\n", "")],
     ),
     "29-bloc-sans-intitule": Case(
-        "BlocLabel", [("BlocLabel", BC1)], [('    rdfs:label "Préparer la production"@fr ;\n', "")], [comp(1, 1, "")]
+        "BlocLabel",
+        [("BlocLabel", BC1)],
+        [('    rdfs:label "Préparer la production"@fr ;\n', "")],
+        [comp(1, 1, "")],
     ),
     "30-bloc-sans-competence": Case(
-        "BlocCompetence", [("BlocCompetence", BC1), ("CapaciteInBloc", "competence/OCD-1")],
+        "BlocCompetence",
+        [("BlocCompetence", BC1), ("CapaciteInBloc", "competence/OCD-1")],
         [("    cq:hasCompetence competence:OCD-1 ;\n", "")],
     ),
     "31-cqp-sans-referentiel": Case(
-        "CQPReferentiel", [("CQPReferentiel", OCD), ("ReferentielOfCertification", "referentiel/OCD")],
+        "CQPReferentiel",
+        [("CQPReferentiel", OCD), ("ReferentielOfCertification", "referentiel/OCD")],
         [("    cq:hasReferentiel referentiel:OCD .", "    .")],
     ),
     "32-sans-referentiel-activites": Case(
-        "ReferentielActivities", [("ReferentielActivities", "referentiel/OCD")],
+        "ReferentielActivities",
+        [("ReferentielActivities", "referentiel/OCD")],
         [("    cq:activitiesPart referentiel:OCD-activites ;\n", "")],
     ),
     "33-sans-referentiel-competences": Case(
-        "ReferentielCompetences", [("ReferentielCompetences", "referentiel/OCD")],
+        "ReferentielCompetences",
+        [("ReferentielCompetences", "referentiel/OCD")],
         [("    cq:competencesPart referentiel:OCD-competences ;\n", "")],
     ),
     "34-resultat-non-enonce": Case(
-        "ExpectedResultText", [("ExpectedResultText", "resultat/OCD-1-1")],
-        [("resultat:OCD-1-1 a cq:ResultatAttendu ; rdfs:label", "resultat:OCD-1-1 a cq:ResultatAttendu ; rdfs:comment")],
+        "ExpectedResultText",
+        [("ExpectedResultText", "resultat/OCD-1-1")],
+        [
+            (
+                "resultat:OCD-1-1 a cq:ResultatAttendu ; rdfs:label",
+                "resultat:OCD-1-1 a cq:ResultatAttendu ; rdfs:comment",
+            )
+        ],
     ),
     # ------------------------------------------------------------ advice.ttl
     "35-intitule-sans-francais": Case(
-        "CertificationFrenchLabel", [("CertificationFrenchLabel", OCD)],
+        "CertificationFrenchLabel",
+        [("CertificationFrenchLabel", OCD)],
         [('"Opérateur de conditionnement"@fr', '"Packaging operator"@en')],
     ),
     "36-sans-metier-rome": Case(
-        "CertificationRome", [("CertificationRome", OCD)], [("    cq:romeJob rome:H3301 ;\n", "")],
+        "CertificationRome",
+        [("CertificationRome", OCD)],
+        [("    cq:romeJob rome:H3301 ;\n", "")],
         [field_("Métiers ROME", "")],
     ),
     "37-activites-non-decrites": Case(
@@ -316,268 +382,483 @@ CASES: dict[str, Case] = {
         "CertificationCodeUnique",
         [("CertificationCodeUnique", OCD), ("CertificationCodeUnique", "cert/RNCP99901")]
         # The other certification, described by its label and code only, lacks the rest.
-        + [(r, "cert/RNCP99901") for r in ("CertificationType", "CertificationLevel", "CertificationCertifier",
-                                            "CertificationBloc", "CertificationRome")],
-        [("", '\n<https://w3id.org/cqpi/id/cert/RNCP99901> a cq:Certification ;\n'
-              '    rdfs:label "Autre certification"@fr ; cq:rncpCode "RNCP99901" .\n')],
+        + [
+            (r, "cert/RNCP99901")
+            for r in (
+                "CertificationType",
+                "CertificationLevel",
+                "CertificationCertifier",
+                "CertificationBloc",
+                "CertificationRome",
+            )
+        ],
+        [
+            (
+                "",
+                "\n<https://w3id.org/cqpi/id/cert/RNCP99901> a cq:Certification ;\n"
+                '    rdfs:label "Autre certification"@fr ; cq:rncpCode "RNCP99901" .\n',
+            )
+        ],
     ),
     "39-deux-codes-rncp": Case(
-        "CertificationCodeSingle", [("CertificationCodeSingle", OCD)],
+        "CertificationCodeSingle",
+        [("CertificationCodeSingle", OCD)],
         [('cq:rncpCode "RNCP99901" ;', 'cq:rncpCode "RNCP99901" , "RNCP99902" ;')],
     ),
     "40-code-bloc-partage": Case(
-        "BlocCodeUnique", [("BlocCodeUnique", BC1), ("BlocCodeUnique", BC2)],
+        "BlocCodeUnique",
+        [("BlocCodeUnique", BC1), ("BlocCodeUnique", BC2)],
         [('cq:rncpCode "RNCP99901BC02"', 'cq:rncpCode "RNCP99901BC01"')],
     ),
     "41-bloc-deux-codes": Case(
-        "BlocCodeSingle", [("BlocCodeSingle", BC1)],
+        "BlocCodeSingle",
+        [("BlocCodeSingle", BC1)],
         [('cq:rncpCode "RNCP99901BC01" ;', 'cq:rncpCode "RNCP99901BC01" , "RNCP99901BC03" ;')],
     ),
     "42-code-provisoire-mal-forme": Case(
-        "ProvisionalCode", [("ProvisionalCode", OCD)], [('"PROV-OCD" ;', '"PROV_OCD" ;')],
-        [field_("Code RNCP", "PROV_OCD")], base="valid-provisoire",
+        "ProvisionalCode",
+        [("ProvisionalCode", OCD)],
+        [('"PROV-OCD" ;', '"PROV_OCD" ;')],
+        [field_("Code RNCP", "PROV_OCD")],
+        base="valid-provisoire",
     ),
     "43-code-provisoire-de-bloc-mal-forme": Case(
-        "ProvisionalBlocCode", [("ProvisionalBlocCode", "bloc/PROV-OCD-B1")], [("PROV-OCD-BC01", "PROV-OCD-B1")],
-        [replace_text("PROV-OCD-BC01", "PROV-OCD-B1")], base="valid-provisoire",
+        "ProvisionalBlocCode",
+        [("ProvisionalBlocCode", "bloc/PROV-OCD-B1")],
+        [("PROV-OCD-BC01", "PROV-OCD-B1")],
+        [replace_text("PROV-OCD-BC01", "PROV-OCD-B1")],
+        base="valid-provisoire",
     ),
     "44-code-provisoire-d-une-autre-certification": Case(
-        "BlocProvisionalPrefix", [("BlocProvisionalPrefix", "bloc/PROV-ABC-BC01")], [("PROV-OCD-BC01", "PROV-ABC-BC01")],
-        [replace_text("PROV-OCD-BC01", "PROV-ABC-BC01")], base="valid-provisoire",
+        "BlocProvisionalPrefix",
+        [("BlocProvisionalPrefix", "bloc/PROV-ABC-BC01")],
+        [("PROV-OCD-BC01", "PROV-ABC-BC01")],
+        [replace_text("PROV-OCD-BC01", "PROV-ABC-BC01")],
+        base="valid-provisoire",
     ),
     "45-code-rncp-de-bloc-sans-code-rncp": Case(
-        "BlocCodeWithoutCertificationCode", [("BlocCodeWithoutCertificationCode", BC1)],
-        [('cq:provisionalCode "PROV-OCD-BC01"', 'cq:rncpCode "RNCP99901BC01"'), ("bloc:PROV-OCD-BC01", "bloc:RNCP99901BC01")],
-        [replace_text("PROV-OCD-BC01", "RNCP99901BC01")], base="valid-provisoire",
+        "BlocCodeWithoutCertificationCode",
+        [("BlocCodeWithoutCertificationCode", BC1)],
+        [
+            ('cq:provisionalCode "PROV-OCD-BC01"', 'cq:rncpCode "RNCP99901BC01"'),
+            ("bloc:PROV-OCD-BC01", "bloc:RNCP99901BC01"),
+        ],
+        [replace_text("PROV-OCD-BC01", "RNCP99901BC01")],
+        base="valid-provisoire",
     ),
     "46-code-provisoire-et-code-rncp": Case(
-        "ProvisionalAndOfficialCode", [("ProvisionalAndOfficialCode", OCD)],
+        "ProvisionalAndOfficialCode",
+        [("ProvisionalAndOfficialCode", OCD)],
         [("", '\ncqpi:OCD cq:provisionalCode "PROV-OCD" .\n')],
     ),
     "47-code-nsf-mal-forme": Case(
-        "NsfCode", [("NsfCode", "nsf/200")], [('skos:notation "200"', 'skos:notation "20"')],
-        [field_("Codes NSF", "20")], expect_csv=[("NsfCode", "nsf/20")],
+        "NsfCode",
+        [("NsfCode", "nsf/200")],
+        [('skos:notation "200"', 'skos:notation "20"')],
+        [field_("Codes NSF", "20")],
+        expect_csv=[("NsfCode", "nsf/20")],
     ),
     "48-formacode-mal-forme": Case(
-        "FormacodeCode", [("FormacodeCode", "formacode/3105")],
-        [("", '\ncqpi:OCD cq:formacode <https://w3id.org/cqpi/id/formacode/3105> .\n'
-              '<https://w3id.org/cqpi/id/formacode/3105> skos:notation "3105" .\n')],
+        "FormacodeCode",
+        [("FormacodeCode", "formacode/3105")],
+        [
+            (
+                "",
+                "\ncqpi:OCD cq:formacode <https://w3id.org/cqpi/id/formacode/3105> .\n"
+                '<https://w3id.org/cqpi/id/formacode/3105> skos:notation "3105" .\n',
+            )
+        ],
         [field_("Formacodes", "3105")],
     ),
     "49-idcc-mal-forme": Case(
-        "IdccCode", [("IdccCode", "branche/chimie")], [("", '\nbranche:chimie cq:idcc "12345" .\n')],
-        [field_("Branches", "Chimie\n12345")], expect_csv=[("IdccCode", "idcc/12345")],
+        "IdccCode",
+        [("IdccCode", "branche/chimie")],
+        [("", '\nbranche:chimie cq:idcc "12345" .\n')],
+        [field_("Branches", "Chimie\n12345")],
+        expect_csv=[("IdccCode", "idcc/12345")],
     ),
     # ------------------------------------------------------------ type, level
     "50-type-hors-liste": Case(
-        "CertificationTypeValue", [("CertificationTypeValue", OCD)], [("typ:CQPI ;", "typ:CQPX ;")],
-        [field_("Type", "CQPX")], expect_csv=[("CertificationTypeValue", "cert/RNCP99901")],
+        "CertificationTypeValue",
+        [("CertificationTypeValue", OCD)],
+        [("typ:CQPI ;", "typ:CQPX ;")],
+        [field_("Type", "CQPX")],
+        expect_csv=[("CertificationTypeValue", "cert/RNCP99901")],
     ),
     "51-type-incoherent": Case(
         "CertificationTypeClass", [("CertificationTypeClass", OCD)], [("typ:CQPI ;", "typ:TP ;")]
     ),
     "52-repertoire-specifique-avec-niveau": Case(
-        "RsWithoutLevel", [("RsWithoutLevel", OCD)], [('cq:rncpCode "RNCP99901" ;', 'cq:rncpCode "RS9901" ;')],
+        "RsWithoutLevel",
+        [("RsWithoutLevel", OCD)],
+        [('cq:rncpCode "RNCP99901" ;', 'cq:rncpCode "RS9901" ;')],
         [field_("Code RNCP", "RS9901")],
     ),
     "53-habilitation-rs-code-rncp": Case(
-        "RsTypeCode", [("RsTypeCode", OCD)], [("cqpi:OCD a cq:CQPI ;", "cqpi:OCD a cq:CQPI , cq:HabilitationRS ;"),
-                                              ("    cq:level niv:3 ;\n", "")],
+        "RsTypeCode",
+        [("RsTypeCode", OCD)],
+        [
+            ("cqpi:OCD a cq:CQPI ;", "cqpi:OCD a cq:CQPI , cq:HabilitationRS ;"),
+            ("    cq:level niv:3 ;\n", ""),
+        ],
     ),
     "54-niveau-du-diplome": Case(
-        "DiplomaLevel", [("DiplomaLevel", OCD)], [("cqpi:OCD a cq:CQPI ;", "cqpi:OCD a cq:CQPI , cq:CAP ;"),
-                                                  ("cq:level niv:3 ;", "cq:level niv:4 ;")],
+        "DiplomaLevel",
+        [("DiplomaLevel", OCD)],
+        [("cqpi:OCD a cq:CQPI ;", "cqpi:OCD a cq:CQPI , cq:CAP ;"), ("cq:level niv:3 ;", "cq:level niv:4 ;")],
     ),
     "55-cqp-sans-branche": Case(
-        "CQPBranch", [("CQPBranch", OCD)],
-        [("cqpi:OCD a cq:CQPI ;", "cqpi:OCD a cq:CQP ;"), ("typ:CQPI ;", "typ:CQP ;"),
-         ("    cq:adoptedBy branche:chimie , branche:plasturgie ;\n", "")],
-        [field_("Type", "CQP"), field_("Branches", "")], expect_csv=[("CQPBranch", "cert/RNCP99901")],
+        "CQPBranch",
+        [("CQPBranch", OCD)],
+        [
+            ("cqpi:OCD a cq:CQPI ;", "cqpi:OCD a cq:CQP ;"),
+            ("typ:CQPI ;", "typ:CQP ;"),
+            ("    cq:adoptedBy branche:chimie , branche:plasturgie ;\n", ""),
+        ],
+        [field_("Type", "CQP"), field_("Branches", "")],
+        expect_csv=[("CQPBranch", "cert/RNCP99901")],
     ),
     "56-cqp-non-paritaire": Case(
-        "CQPParitaire", [("CQPParitaire", OCD)],
-        [("cqpi:OCD a cq:CQPI ;", "cqpi:OCD a cq:CQP ;"), ("typ:CQPI ;", "typ:CQP ;"),
-         ("org:cpne-ocd a cq:CPNE ;", "org:cpne-ocd a cq:Entreprise ;")],
+        "CQPParitaire",
+        [("CQPParitaire", OCD)],
+        [
+            ("cqpi:OCD a cq:CQPI ;", "cqpi:OCD a cq:CQP ;"),
+            ("typ:CQPI ;", "typ:CQP ;"),
+            ("org:cpne-ocd a cq:CPNE ;", "org:cpne-ocd a cq:Entreprise ;"),
+        ],
         [field_("Type", "CQP"), field_("Nature de l'instance qui délivre", "autre")],
         expect_csv=[("CQPParitaire", "cert/RNCP99901")],
     ),
     # ------------------------------------------------------------ bodies, branches
     "57-instance-sans-nom": Case(
-        "BodyLabel", [("BodyLabel", "org/cpne-ocd")],
-        [('org:cpne-ocd a cq:CPNE ; rdfs:label "CPNE des branches adhérentes au CQPI OCD"@fr .', "org:cpne-ocd a cq:CPNE .")],
+        "BodyLabel",
+        [("BodyLabel", "org/cpne-ocd")],
+        [
+            (
+                'org:cpne-ocd a cq:CPNE ; rdfs:label "CPNE des branches adhérentes au CQPI OCD"@fr .',
+                "org:cpne-ocd a cq:CPNE .",
+            )
+        ],
     ),
     "58-branche-non-identifiee": Case(
-        "BrancheIdentified", [("BrancheIdentified", "branche/chimie")],
+        "BrancheIdentified",
+        [("BrancheIdentified", "branche/chimie")],
         [('branche:chimie a cq:Branche ; rdfs:label "Chimie"@fr .', "branche:chimie a cq:Branche .")],
     ),
     # ------------------------------------------------------------ the référentiel, blocs, capacités
     "59-partie-mal-typee": Case(
-        "ReferentielParts", [("ReferentielParts", "referentiel/OCD")],
-        [("referentiel:OCD-evaluation a cq:ReferentielEvaluation ;", "referentiel:OCD-evaluation a cq:Referentiel ;")],
+        "ReferentielParts",
+        [("ReferentielParts", "referentiel/OCD")],
+        [
+            (
+                "referentiel:OCD-evaluation a cq:ReferentielEvaluation ;",
+                "referentiel:OCD-evaluation a cq:Referentiel ;",
+            )
+        ],
     ),
     "60-bloc-non-decrit": Case(
-        "BlocResolves", [("BlocResolves", OCD)],
-        [("cq:hasBloc bloc:RNCP99901BC01 , bloc:RNCP99901BC02 ;", "cq:hasBloc bloc:RNCP99901BC01 , bloc:RNCP99901BC02 , bloc:RNCP99901BC03 ;")],
+        "BlocResolves",
+        [("BlocResolves", OCD)],
+        [
+            (
+                "cq:hasBloc bloc:RNCP99901BC01 , bloc:RNCP99901BC02 ;",
+                "cq:hasBloc bloc:RNCP99901BC01 , bloc:RNCP99901BC02 , bloc:RNCP99901BC03 ;",
+            )
+        ],
     ),
     "61-bloc-orphelin": Case(
-        "BlocOfCertification", [("BlocOfCertification", "bloc/RNCP99901BC03"), ("CapaciteSingleBloc", "competence/OCD-1")],
-        [("", '\nbloc:RNCP99901BC03 a cq:BlocDeCompetences ; rdfs:label "Bloc isolé"@fr ;\n'
-              "    cq:hasCompetence competence:OCD-1 ; cq:evaluationMethod mod:entretien .\n")],
+        "BlocOfCertification",
+        [("BlocOfCertification", "bloc/RNCP99901BC03"), ("CapaciteSingleBloc", "competence/OCD-1")],
+        [
+            (
+                "",
+                '\nbloc:RNCP99901BC03 a cq:BlocDeCompetences ; rdfs:label "Bloc isolé"@fr ;\n'
+                "    cq:hasCompetence competence:OCD-1 ; cq:evaluationMethod mod:entretien .\n",
+            )
+        ],
     ),
     "62-bloc-de-deux-certifications": Case(
-        "BlocOfOneCertification", [("BlocOfOneCertification", BC1)],
+        "BlocOfOneCertification",
+        [("BlocOfOneCertification", BC1)],
         [("", "\n<https://w3id.org/cqpi/id/cqpi/AUTRE> cq:hasBloc bloc:RNCP99901BC01 .\n")],
     ),
     "63-competence-non-decrite": Case(
-        "CapaciteResolves", [("CapaciteResolves", BC2)],
-        [("cq:hasCompetence competence:OCD-2 , competence:OCD-3 ;", "cq:hasCompetence competence:OCD-2 , competence:OCD-3 , competence:OCD-9 ;")],
+        "CapaciteResolves",
+        [("CapaciteResolves", BC2)],
+        [
+            (
+                "cq:hasCompetence competence:OCD-2 , competence:OCD-3 ;",
+                "cq:hasCompetence competence:OCD-2 , competence:OCD-3 , competence:OCD-9 ;",
+            )
+        ],
     ),
     "64-capacite-sans-intitule": Case(
-        "CapaciteLabel", [("CapaciteLabel", "competence/OCD-1")],
-        [('    rdfs:label "Approvisionner et préparer la ligne, les machines et les accessoires"@fr ;\n', "")],
+        "CapaciteLabel",
+        [("CapaciteLabel", "competence/OCD-1")],
+        [
+            (
+                '    rdfs:label "Approvisionner et préparer la ligne, les machines et les accessoires"'
+                "@fr ;\n",
+                "",
+            )
+        ],
     ),
     "65-capacite-hors-bloc": Case(
-        "CapaciteInBloc", [("CapaciteInBloc", "competence/OCD-4")],
-        [("competence:OCD-1 , competence:OCD-2 , competence:OCD-3 .", "competence:OCD-1 , competence:OCD-2 , competence:OCD-3 , competence:OCD-4 ."),
-         ("", '\ncompetence:OCD-4 a cq:Capacite ; rdfs:label "Nettoyer la ligne"@fr ;\n'
-              "    cq:activity activite:OCD-2 ; cq:expectedResult resultat:OCD-3-1 ; cq:condition condition:OCD-3 .\n")],
+        "CapaciteInBloc",
+        [("CapaciteInBloc", "competence/OCD-4")],
+        [
+            (
+                "competence:OCD-1 , competence:OCD-2 , competence:OCD-3 .",
+                "competence:OCD-1 , competence:OCD-2 , competence:OCD-3 , competence:OCD-4 .",
+            ),
+            (
+                "",
+                '\ncompetence:OCD-4 a cq:Capacite ; rdfs:label "Nettoyer la ligne"@fr ;\n'
+                "    cq:activity activite:OCD-2 ; cq:expectedResult resultat:OCD-3-1 ;\n"
+                "    cq:condition condition:OCD-3 .\n",
+            ),
+        ],
     ),
     "66-capacite-dans-deux-blocs": Case(
-        "CapaciteSingleBloc", [("CapaciteSingleBloc", "competence/OCD-2")],
-        [("    cq:hasCompetence competence:OCD-1 ;\n", "    cq:hasCompetence competence:OCD-1 , competence:OCD-2 ;\n")],
+        "CapaciteSingleBloc",
+        [("CapaciteSingleBloc", "competence/OCD-2")],
+        [
+            (
+                "    cq:hasCompetence competence:OCD-1 ;\n",
+                "    cq:hasCompetence competence:OCD-1 , competence:OCD-2 ;\n",
+            )
+        ],
     ),
     "67-capacite-hors-referentiel-de-competences": Case(
-        "CapaciteInCompetencesPart", [("CapaciteInCompetencesPart", "competence/OCD-3")],
-        [("competence:OCD-1 , competence:OCD-2 , competence:OCD-3 .", "competence:OCD-1 , competence:OCD-2 .")],
+        "CapaciteInCompetencesPart",
+        [("CapaciteInCompetencesPart", "competence/OCD-3")],
+        [
+            (
+                "competence:OCD-1 , competence:OCD-2 , competence:OCD-3 .",
+                "competence:OCD-1 , competence:OCD-2 .",
+            )
+        ],
     ),
     "68-capacite-sans-activite": Case(
-        "CapaciteActivity", [("CapaciteActivity", "competence/OCD-1"), ("ActivityCovered", "activite/OCD-1")],
-        [("    cq:activity activite:OCD-1 ;\n", "")], [comp(1, 2, "")],
+        "CapaciteActivity",
+        [("CapaciteActivity", "competence/OCD-1"), ("ActivityCovered", "activite/OCD-1")],
+        [("    cq:activity activite:OCD-1 ;\n", "")],
+        [comp(1, 2, "")],
         # The spreadsheet lists only the activities its rows name: none is left uncovered.
         expect_csv=[("CapaciteActivity", "competence/OCD-1")],
     ),
     "69-intitules-en-double": Case(
-        "DuplicateLabel", [("DuplicateLabel", "competence/OCD-3"), ("DuplicateLabel", "competence/OCD-2")],
+        "DuplicateLabel",
+        [("DuplicateLabel", "competence/OCD-3"), ("DuplicateLabel", "competence/OCD-2")],
         [('"Contrôler la conformité des produits conditionnés"@fr', '"Régler et mettre en production"@fr')],
         [comp(3, 3, "Régler et mettre en production")],
     ),
     # ------------------------------------------------------------ activities, results, conditions, texts
     "70-activite-non-decrite": Case(
-        "ActivityResolves", [("ActivityResolves", "competence/OCD-1"), ("ActivityCovered", "activite/OCD-1")],
+        "ActivityResolves",
+        [("ActivityResolves", "competence/OCD-1"), ("ActivityCovered", "activite/OCD-1")],
         [("    cq:activity activite:OCD-1 ;\n", "    cq:activity activite:OCD-9 ;\n")],
     ),
     "71-activite-sans-intitule": Case(
-        "ActivityLabel", [("ActivityLabel", "activite/OCD-2")],
-        [('activite:OCD-2 a cq:Activite ; rdfs:label "Conduite de la ligne"@fr .', "activite:OCD-2 a cq:Activite .")],
+        "ActivityLabel",
+        [("ActivityLabel", "activite/OCD-2")],
+        [
+            (
+                'activite:OCD-2 a cq:Activite ; rdfs:label "Conduite de la ligne"@fr .',
+                "activite:OCD-2 a cq:Activite .",
+            )
+        ],
     ),
     "72-activite-hors-referentiel-d-activites": Case(
-        "ActivityListed", [("ActivityListed", "competence/OCD-2"), ("ActivityListed", "competence/OCD-3")],
+        "ActivityListed",
+        [("ActivityListed", "competence/OCD-2"), ("ActivityListed", "competence/OCD-3")],
         [("cq:hasActivity activite:OCD-1 , activite:OCD-2 .", "cq:hasActivity activite:OCD-1 .")],
     ),
     "73-activite-non-couverte": Case(
-        "ActivityCovered", [("ActivityCovered", "activite/OCD-3")],
-        [("cq:hasActivity activite:OCD-1 , activite:OCD-2 .", "cq:hasActivity activite:OCD-1 , activite:OCD-2 , activite:OCD-3 ."),
-         ("", '\nactivite:OCD-3 a cq:Activite ; rdfs:label "Nettoyage de la ligne"@fr .\n')],
+        "ActivityCovered",
+        [("ActivityCovered", "activite/OCD-3")],
+        [
+            (
+                "cq:hasActivity activite:OCD-1 , activite:OCD-2 .",
+                "cq:hasActivity activite:OCD-1 , activite:OCD-2 , activite:OCD-3 .",
+            ),
+            ("", '\nactivite:OCD-3 a cq:Activite ; rdfs:label "Nettoyage de la ligne"@fr .\n'),
+        ],
     ),
     "74-resultat-non-decrit": Case(
-        "ExpectedResultResolves", [("ExpectedResultResolves", "competence/OCD-1"), ("ExpectedResultText", "resultat/OCD-1-9")],
-        [("    cq:expectedResult resultat:OCD-1-1 ;\n", "    cq:expectedResult resultat:OCD-1-1 , resultat:OCD-1-9 ;\n")],
+        "ExpectedResultResolves",
+        [("ExpectedResultResolves", "competence/OCD-1"), ("ExpectedResultText", "resultat/OCD-1-9")],
+        [
+            (
+                "    cq:expectedResult resultat:OCD-1-1 ;\n",
+                "    cq:expectedResult resultat:OCD-1-1 , resultat:OCD-1-9 ;\n",
+            )
+        ],
     ),
     "75-condition-non-decrite": Case(
-        "ConditionResolves", [("ConditionResolves", "competence/OCD-1"), ("ConditionText", "condition/OCD-9")],
+        "ConditionResolves",
+        [("ConditionResolves", "competence/OCD-1"), ("ConditionText", "condition/OCD-9")],
         [("    cq:condition condition:OCD-1 .\n", "    cq:condition condition:OCD-1 , condition:OCD-9 .\n")],
     ),
     "76-condition-non-enoncee": Case(
-        "ConditionText", [("ConditionText", "condition/OCD-1")],
-        [('condition:OCD-1 a cq:ConditionRealisation ; rdfs:label "Ordres de fabrication et instructions mis à disposition."@fr .',
-          "condition:OCD-1 a cq:ConditionRealisation .")],
+        "ConditionText",
+        [("ConditionText", "condition/OCD-1")],
+        [
+            (
+                "condition:OCD-1 a cq:ConditionRealisation ; "
+                'rdfs:label "Ordres de fabrication et instructions mis à disposition."@fr .',
+                "condition:OCD-1 a cq:ConditionRealisation .",
+            )
+        ],
     ),
     "77-texte-a-completer": Case(
-        "TextSaysSomething", [("TextSaysSomething", "resultat/OCD-1-1")],
+        "TextSaysSomething",
+        [("TextSaysSomething", "resultat/OCD-1-1")],
         [('"Conformité des matières approvisionnées vérifiée ; écarts signalés."@fr', '"à compléter"@fr')],
         [comp(1, 4, "à compléter")],
     ),
     # ------------------------------------------------------------ evaluation, recognitions, dates
     "78-evaluation-sans-modalite": Case(
         "EvaluationPartMethod",
-        [("EvaluationPartMethod", "referentiel/OCD-evaluation"), ("BlocMethodInEvaluationPart", BC1),
-         ("BlocMethodInEvaluationPart", BC1), ("BlocMethodInEvaluationPart", BC2)],
-        [("referentiel:OCD-evaluation a cq:ReferentielEvaluation ;\n    cq:evaluationMethod mod:livret-activite , mod:observation-poste , mod:entretien .",
-          "referentiel:OCD-evaluation a cq:ReferentielEvaluation .")],
+        [
+            ("EvaluationPartMethod", "referentiel/OCD-evaluation"),
+            ("BlocMethodInEvaluationPart", BC1),
+            ("BlocMethodInEvaluationPart", BC1),
+            ("BlocMethodInEvaluationPart", BC2),
+        ],
+        [
+            (
+                "referentiel:OCD-evaluation a cq:ReferentielEvaluation ;\n"
+                "    cq:evaluationMethod mod:livret-activite , mod:observation-poste , mod:entretien .",
+                "referentiel:OCD-evaluation a cq:ReferentielEvaluation .",
+            )
+        ],
     ),
     "79-modalite-hors-referentiel-d-evaluation": Case(
-        "BlocMethodInEvaluationPart", [("BlocMethodInEvaluationPart", BC1)],
-        [("mod:livret-activite , mod:observation-poste , mod:entretien .", "mod:livret-activite , mod:observation-poste .")],
+        "BlocMethodInEvaluationPart",
+        [("BlocMethodInEvaluationPart", BC1)],
+        [
+            (
+                "mod:livret-activite , mod:observation-poste , mod:entretien .",
+                "mod:livret-activite , mod:observation-poste .",
+            )
+        ],
     ),
     "80-demarche-sans-etape": Case(
         "EvaluationProcessSteps", [("EvaluationProcessSteps", "processus/OCD")], [("", PROCESS + " .\n")]
     ),
     "81-etape-suivante-non-decrite": Case(
-        "EvaluationStepNext", [("EvaluationStepNext", "etape/OCD-1")],
-        [("", PROCESS + ' ; cq:step etape:OCD-1 .\netape:OCD-1 a cq:EtapeEvaluation ; rdfs:label "Positionnement"@fr ;\n'
-              "    cq:nextStep etape:OCD-9 .\n")],
+        "EvaluationStepNext",
+        [("EvaluationStepNext", "etape/OCD-1")],
+        [
+            (
+                "",
+                PROCESS
+                + " ; cq:step etape:OCD-1 .\n"
+                + 'etape:OCD-1 a cq:EtapeEvaluation ; rdfs:label "Positionnement"@fr ;\n'
+                "    cq:nextStep etape:OCD-9 .\n",
+            )
+        ],
     ),
     "82-etape-sans-intitule": Case(
-        "EvaluationStepLabel", [("EvaluationStepLabel", "etape/OCD-1")],
+        "EvaluationStepLabel",
+        [("EvaluationStepLabel", "etape/OCD-1")],
         [("", PROCESS + " ; cq:step etape:OCD-1 .\netape:OCD-1 a cq:EtapeEvaluation .\n")],
     ),
     "83-reconnaissance-vers-elle-meme": Case(
-        "RecognitionSelf", [("RecognitionSelf", "reco/OCD-CEI")],
+        "RecognitionSelf",
+        [("RecognitionSelf", "reco/OCD-CEI")],
         reco("    cq:fromCertification cqpi:OCD ;\n    cq:toCertification cqpi:OCD .\n"),
     ),
     "84-date-invalide": Case(
-        "DateValid", [("DateValid", OCD)], [('"2025-09-01"^^xsd:date', '"2025-02-31"^^xsd:date')],
+        "DateValid",
+        [("DateValid", OCD)],
+        [('"2025-09-01"^^xsd:date', '"2025-02-31"^^xsd:date')],
         [field_("Date de début de validité", "31/02/2025")],
     ),
     "85-plus-de-cinq-ans": Case(
-        "RegistrationDuration", [("RegistrationDuration", OCD)], [('"2030-08-31"^^xsd:date', '"2031-09-01"^^xsd:date')],
+        "RegistrationDuration",
+        [("RegistrationDuration", OCD)],
+        [('"2030-08-31"^^xsd:date', '"2031-09-01"^^xsd:date')],
         [field_("Date de fin de validité", "01/09/2031")],
     ),
     # ------------------------------------------------------------ registries.ttl (--against-store)
     "86-code-rome-inconnu": Case(
-        "RomeCodeInRegistry", [("RomeCodeInRegistry", "rome/N9999")], [("H3301", "N9999")],
-        [field_("Métiers ROME", "N9999")], base="valid-provisoire", store="full",
+        "RomeCodeInRegistry",
+        [("RomeCodeInRegistry", "rome/N9999")],
+        [("H3301", "N9999")],
+        [field_("Métiers ROME", "N9999")],
+        base="valid-provisoire",
+        store="full",
     ),
-    "87-code-rncp-inconnu": Case(
-        "RncpCodeInRegistry", [("RncpCodeInRegistry", OCD)], [], [], store="full"
-    ),
+    "87-code-rncp-inconnu": Case("RncpCodeInRegistry", [("RncpCodeInRegistry", OCD)], [], [], store="full"),
     "88-codes-non-verifies": Case(
         "CodeNotVerified", UNVERIFIED[2:] + UNVERIFIED[:2], [], [], store="curated"
     ),
     "89-code-nsf-inconnu": Case(
-        "NsfCodeInRegistry", [("NsfCodeInRegistry", "nsf/999"), ROME_INFO], [("nsf:200", "nsf:999"), ('"200"', '"999"')],
-        [field_("Codes NSF", "999")], base="valid-provisoire", store="nomenclatures",
+        "NsfCodeInRegistry",
+        [("NsfCodeInRegistry", "nsf/999"), ROME_INFO],
+        [("nsf:200", "nsf:999"), ('"200"', '"999"')],
+        [field_("Codes NSF", "999")],
+        base="valid-provisoire",
+        store="nomenclatures",
     ),
     "90-formacode-inconnu": Case(
-        "FormacodeInRegistry", [("FormacodeInRegistry", "formacode/99999"), ROME_INFO],
-        [("", '\ncqpi:OCD cq:formacode <https://w3id.org/cqpi/id/formacode/99999> .\n')],
-        [field_("Formacodes", "99999")], base="valid-provisoire", store="nomenclatures",
+        "FormacodeInRegistry",
+        [("FormacodeInRegistry", "formacode/99999"), ROME_INFO],
+        [("", "\ncqpi:OCD cq:formacode <https://w3id.org/cqpi/id/formacode/99999> .\n")],
+        [field_("Formacodes", "99999")],
+        base="valid-provisoire",
+        store="nomenclatures",
     ),
     "91-idcc-inconnu": Case(
-        "IdccInRegistry", [("IdccInRegistry", "idcc/9999"), ROME_INFO],
-        [("cq:adoptedBy branche:chimie ,", "cq:adoptedBy <https://w3id.org/cqpi/id/idcc/9999> , branche:chimie ,"),
-         ("", '\n<https://w3id.org/cqpi/id/idcc/9999> a cq:Branche ; cq:idcc "9999" .\n')],
-        [field_("Branches", "Chimie\nPlasturgie\n9999")], base="valid-provisoire", store="nomenclatures",
+        "IdccInRegistry",
+        [("IdccInRegistry", "idcc/9999"), ROME_INFO],
+        [
+            (
+                "cq:adoptedBy branche:chimie ,",
+                "cq:adoptedBy <https://w3id.org/cqpi/id/idcc/9999> , branche:chimie ,",
+            ),
+            ("", '\n<https://w3id.org/cqpi/id/idcc/9999> a cq:Branche ; cq:idcc "9999" .\n'),
+        ],
+        [field_("Branches", "Chimie\nPlasturgie\n9999")],
+        base="valid-provisoire",
+        store="nomenclatures",
     ),
     # ------------------------------------------------------------ spreadsheet.ttl (reading rules)
-    "92-feuille-manquante": Case("SheetMissing", [("SheetMissing", "reading")], None, [drop_section("Compétences")]),
-    "93-champ-manquant": Case("SheetMissingField", [("SheetMissingField", "reading")], None, [drop("Certification", "Niveau")]),
+    "92-feuille-manquante": Case(
+        "SheetMissing", [("SheetMissing", "reading")], None, [drop_section("Compétences")]
+    ),
+    "93-champ-manquant": Case(
+        "SheetMissingField", [("SheetMissingField", "reading")], None, [drop("Certification", "Niveau")]
+    ),
     "94-colonne-manquante": Case(
-        "SheetMissingColumn", [("SheetMissingColumn", "reading")], None,
+        "SheetMissingColumn",
+        [("SheetMissingColumn", "reading")],
+        None,
         [replace_text("Conditions de réalisation", "Conditions")],
     ),
     "95-nature-hors-liste": Case(
-        "SheetCodeValue", [("SheetCodeValue", OCD)], None, [field_("Nature de l'instance qui délivre", "syndicat")]
+        "SheetCodeValue",
+        [("SheetCodeValue", OCD)],
+        None,
+        [field_("Nature de l'instance qui délivre", "syndicat")],
     ),
     "96-competence-sans-bloc": Case(
-        "SheetCompetenceWithoutBloc", [("SheetCompetenceWithoutBloc", "reading")], None, [comp(1, 0, ""), comp(1, 1, "")]
+        "SheetCompetenceWithoutBloc",
+        [("SheetCompetenceWithoutBloc", "reading")],
+        None,
+        [comp(1, 0, ""), comp(1, 1, "")],
     ),
     "97-ligne-sans-competence": Case(
         "SheetRowWithoutCompetence", [("SheetRowWithoutCompetence", "reading")], None, [comp(3, 3, "")]
     ),
     "98-donnees-hors-section": Case(
-        "SheetDataOutsideSection", [("SheetDataOutsideSection", "reading")], None,
-        [prepend(["Intitulé", "Opérateur de conditionnement"])], xlsx=False,
+        "SheetDataOutsideSection",
+        [("SheetDataOutsideSection", "reading")],
+        None,
+        [prepend(["Intitulé", "Opérateur de conditionnement"])],
+        xlsx=False,
     ),
 }
 
@@ -603,7 +884,10 @@ def edit_csv(text: str, edits: list[Edit]) -> str:
 
 def main() -> None:
     bases = {
-        "valid": ((HERE / "valid.ttl").read_text(encoding="utf-8"), (HERE / "valid.csv").read_text(encoding="utf-8"))
+        "valid": (
+            (HERE / "valid.ttl").read_text(encoding="utf-8"),
+            (HERE / "valid.csv").read_text(encoding="utf-8"),
+        )
     }
     ttl, table = bases["valid"]
     bases["valid-provisoire"] = (edit_turtle(ttl, PROVISOIRE_TTL), edit_csv(table, PROVISOIRE_CSV))
@@ -623,7 +907,9 @@ def main() -> None:
             if case.xlsx:
                 entry["expect"]["xlsx"] = csv_expect
         expected[name] = entry
-    (HERE / "expected.json").write_text(json.dumps(expected, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    (HERE / "expected.json").write_text(
+        json.dumps(expected, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
 
 
 if __name__ == "__main__":
@@ -665,7 +951,9 @@ def ten_mistakes() -> None:
     for row in csv.reader(io.StringIO((HERE / "valid.csv").read_text(encoding="utf-8"))):
         if row and row[0].startswith("["):
             section = row[0].strip("[]")
-        elif section == "Certification" and row and row[0] not in ("Champ", "") and not row[0].startswith("#"):
+        elif (
+            section == "Certification" and row and row[0] not in ("Champ", "") and not row[0].startswith("#")
+        ):
             fields[row[0]] = row[1]
         elif section == "Compétences" and row and row[0] != "Code du bloc" and not row[0].startswith("#"):
             comps.append(row)
@@ -680,7 +968,9 @@ def ten_mistakes() -> None:
         wb[sheet].cell(r, c).value = value
         expected.append([rule, f"{sheet}!{get_column_letter(c)}{r}"])
     wb.save(path)
-    (HERE / "dix-erreurs.json").write_text(json.dumps(expected, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    (HERE / "dix-erreurs.json").write_text(
+        json.dumps(expected, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
 
 
 if __name__ == "__main__":
