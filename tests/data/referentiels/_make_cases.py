@@ -335,17 +335,41 @@ CASES: dict[str, Case] = {
         [("CQPReferentiel", OCD), ("ReferentielOfCertification", "referentiel/OCD")],
         [("    cq:hasReferentiel referentiel:OCD .", "    .")],
     ),
-    "32-sans-referentiel-activites": Case(
+    "32-referentiel-non-decrit": Case(
+        "ReferentielResolves",
+        [("ReferentielResolves", OCD), ("ReferentielOfCertification", "referentiel/OCD")]
+        # The référentiel cited and not described has none of its parts either.
+        + [
+            (r, "referentiel/OCD-v2")
+            for r in ("ReferentielActivities", "ReferentielCompetences", "ReferentielEvaluation")
+        ],
+        [("    cq:hasReferentiel referentiel:OCD .", "    cq:hasReferentiel referentiel:OCD-v2 .")],
+    ),
+    "33-referentiel-orphelin": Case(
+        "ReferentielOfCertification",
+        [("ReferentielOfCertification", "referentiel/OCD-2019")],
+        [
+            (
+                "",
+                "\nreferentiel:OCD-2019 a cq:Referentiel ;\n"
+                '    rdfs:label "Ancien référentiel du CQPI OCD"@fr ;\n'
+                "    cq:activitiesPart referentiel:OCD-activites ;\n"
+                "    cq:competencesPart referentiel:OCD-competences ;\n"
+                "    cq:evaluationPart referentiel:OCD-evaluation .\n",
+            )
+        ],
+    ),
+    "34-sans-referentiel-activites": Case(
         "ReferentielActivities",
         [("ReferentielActivities", "referentiel/OCD")],
         [("    cq:activitiesPart referentiel:OCD-activites ;\n", "")],
     ),
-    "33-sans-referentiel-competences": Case(
+    "35-sans-referentiel-competences": Case(
         "ReferentielCompetences",
         [("ReferentielCompetences", "referentiel/OCD")],
         [("    cq:competencesPart referentiel:OCD-competences ;\n", "")],
     ),
-    "34-resultat-non-enonce": Case(
+    "36-resultat-non-enonce": Case(
         "ExpectedResultText",
         [("ExpectedResultText", "resultat/OCD-1-1")],
         [
@@ -356,18 +380,18 @@ CASES: dict[str, Case] = {
         ],
     ),
     # ------------------------------------------------------------ advice.ttl
-    "35-intitule-sans-francais": Case(
+    "37-intitule-sans-francais": Case(
         "CertificationFrenchLabel",
         [("CertificationFrenchLabel", OCD)],
         [('"Opérateur de conditionnement"@fr', '"Packaging operator"@en')],
     ),
-    "36-sans-metier-rome": Case(
+    "38-sans-metier-rome": Case(
         "CertificationRome",
         [("CertificationRome", OCD)],
         [("    cq:romeJob rome:H3301 ;\n", "")],
         [field_("Métiers ROME", "")],
     ),
-    "37-activites-non-decrites": Case(
+    "39-activites-non-decrites": Case(
         "ActivitiesDescribed",
         [
             ("ActivitiesDescribed", "referentiel/OCD-activites"),
@@ -378,7 +402,7 @@ CASES: dict[str, Case] = {
         [("    cq:hasActivity activite:OCD-1 , activite:OCD-2 .", "    .")],
     ),
     # ------------------------------------------------------------ referentiel.ttl: codes
-    "38-code-rncp-partage": Case(
+    "40-code-rncp-partage": Case(
         "CertificationCodeUnique",
         [("CertificationCodeUnique", OCD), ("CertificationCodeUnique", "cert/RNCP99901")]
         # The other certification, described by its label and code only, lacks the rest.
@@ -400,43 +424,43 @@ CASES: dict[str, Case] = {
             )
         ],
     ),
-    "39-deux-codes-rncp": Case(
+    "41-deux-codes-rncp": Case(
         "CertificationCodeSingle",
         [("CertificationCodeSingle", OCD)],
         [('cq:rncpCode "RNCP99901" ;', 'cq:rncpCode "RNCP99901" , "RNCP99902" ;')],
     ),
-    "40-code-bloc-partage": Case(
+    "42-code-bloc-partage": Case(
         "BlocCodeUnique",
         [("BlocCodeUnique", BC1), ("BlocCodeUnique", BC2)],
         [('cq:rncpCode "RNCP99901BC02"', 'cq:rncpCode "RNCP99901BC01"')],
     ),
-    "41-bloc-deux-codes": Case(
+    "43-bloc-deux-codes": Case(
         "BlocCodeSingle",
         [("BlocCodeSingle", BC1)],
         [('cq:rncpCode "RNCP99901BC01" ;', 'cq:rncpCode "RNCP99901BC01" , "RNCP99901BC03" ;')],
     ),
-    "42-code-provisoire-mal-forme": Case(
+    "44-code-provisoire-mal-forme": Case(
         "ProvisionalCode",
         [("ProvisionalCode", OCD)],
         [('"PROV-OCD" ;', '"PROV_OCD" ;')],
         [field_("Code RNCP", "PROV_OCD")],
         base="valid-provisoire",
     ),
-    "43-code-provisoire-de-bloc-mal-forme": Case(
+    "45-code-provisoire-de-bloc-mal-forme": Case(
         "ProvisionalBlocCode",
         [("ProvisionalBlocCode", "bloc/PROV-OCD-B1")],
         [("PROV-OCD-BC01", "PROV-OCD-B1")],
         [replace_text("PROV-OCD-BC01", "PROV-OCD-B1")],
         base="valid-provisoire",
     ),
-    "44-code-provisoire-d-une-autre-certification": Case(
+    "46-code-provisoire-d-une-autre-certification": Case(
         "BlocProvisionalPrefix",
         [("BlocProvisionalPrefix", "bloc/PROV-ABC-BC01")],
         [("PROV-OCD-BC01", "PROV-ABC-BC01")],
         [replace_text("PROV-OCD-BC01", "PROV-ABC-BC01")],
         base="valid-provisoire",
     ),
-    "45-code-rncp-de-bloc-sans-code-rncp": Case(
+    "47-code-rncp-de-bloc-sans-code-rncp": Case(
         "BlocCodeWithoutCertificationCode",
         [("BlocCodeWithoutCertificationCode", BC1)],
         [
@@ -446,19 +470,19 @@ CASES: dict[str, Case] = {
         [replace_text("PROV-OCD-BC01", "RNCP99901BC01")],
         base="valid-provisoire",
     ),
-    "46-code-provisoire-et-code-rncp": Case(
+    "48-code-provisoire-et-code-rncp": Case(
         "ProvisionalAndOfficialCode",
         [("ProvisionalAndOfficialCode", OCD)],
         [("", '\ncqpi:OCD cq:provisionalCode "PROV-OCD" .\n')],
     ),
-    "47-code-nsf-mal-forme": Case(
+    "49-code-nsf-mal-forme": Case(
         "NsfCode",
         [("NsfCode", "nsf/200")],
         [('skos:notation "200"', 'skos:notation "20"')],
         [field_("Codes NSF", "20")],
         expect_csv=[("NsfCode", "nsf/20")],
     ),
-    "48-formacode-mal-forme": Case(
+    "50-formacode-mal-forme": Case(
         "FormacodeCode",
         [("FormacodeCode", "formacode/3105")],
         [
@@ -470,7 +494,7 @@ CASES: dict[str, Case] = {
         ],
         [field_("Formacodes", "3105")],
     ),
-    "49-idcc-mal-forme": Case(
+    "51-idcc-mal-forme": Case(
         "IdccCode",
         [("IdccCode", "branche/chimie")],
         [("", '\nbranche:chimie cq:idcc "12345" .\n')],
@@ -478,23 +502,23 @@ CASES: dict[str, Case] = {
         expect_csv=[("IdccCode", "idcc/12345")],
     ),
     # ------------------------------------------------------------ type, level
-    "50-type-hors-liste": Case(
+    "52-type-hors-liste": Case(
         "CertificationTypeValue",
         [("CertificationTypeValue", OCD)],
         [("typ:CQPI ;", "typ:CQPX ;")],
         [field_("Type", "CQPX")],
         expect_csv=[("CertificationTypeValue", "cert/RNCP99901")],
     ),
-    "51-type-incoherent": Case(
+    "53-type-incoherent": Case(
         "CertificationTypeClass", [("CertificationTypeClass", OCD)], [("typ:CQPI ;", "typ:TP ;")]
     ),
-    "52-repertoire-specifique-avec-niveau": Case(
+    "54-repertoire-specifique-avec-niveau": Case(
         "RsWithoutLevel",
         [("RsWithoutLevel", OCD)],
         [('cq:rncpCode "RNCP99901" ;', 'cq:rncpCode "RS9901" ;')],
         [field_("Code RNCP", "RS9901")],
     ),
-    "53-habilitation-rs-code-rncp": Case(
+    "55-habilitation-rs-code-rncp": Case(
         "RsTypeCode",
         [("RsTypeCode", OCD)],
         [
@@ -502,12 +526,12 @@ CASES: dict[str, Case] = {
             ("    cq:level niv:3 ;\n", ""),
         ],
     ),
-    "54-niveau-du-diplome": Case(
+    "56-niveau-du-diplome": Case(
         "DiplomaLevel",
         [("DiplomaLevel", OCD)],
         [("cqpi:OCD a cq:CQPI ;", "cqpi:OCD a cq:CQPI , cq:CAP ;"), ("cq:level niv:3 ;", "cq:level niv:4 ;")],
     ),
-    "55-cqp-sans-branche": Case(
+    "57-cqp-sans-branche": Case(
         "CQPBranch",
         [("CQPBranch", OCD)],
         [
@@ -518,7 +542,7 @@ CASES: dict[str, Case] = {
         [field_("Type", "CQP"), field_("Branches", "")],
         expect_csv=[("CQPBranch", "cert/RNCP99901")],
     ),
-    "56-cqp-non-paritaire": Case(
+    "58-cqp-non-paritaire": Case(
         "CQPParitaire",
         [("CQPParitaire", OCD)],
         [
@@ -530,7 +554,7 @@ CASES: dict[str, Case] = {
         expect_csv=[("CQPParitaire", "cert/RNCP99901")],
     ),
     # ------------------------------------------------------------ bodies, branches
-    "57-instance-sans-nom": Case(
+    "59-instance-sans-nom": Case(
         "BodyLabel",
         [("BodyLabel", "org/cpne-ocd")],
         [
@@ -540,13 +564,13 @@ CASES: dict[str, Case] = {
             )
         ],
     ),
-    "58-branche-non-identifiee": Case(
+    "60-branche-non-identifiee": Case(
         "BrancheIdentified",
         [("BrancheIdentified", "branche/chimie")],
         [('branche:chimie a cq:Branche ; rdfs:label "Chimie"@fr .', "branche:chimie a cq:Branche .")],
     ),
     # ------------------------------------------------------------ the référentiel, blocs, capacités
-    "59-partie-mal-typee": Case(
+    "61-partie-mal-typee": Case(
         "ReferentielParts",
         [("ReferentielParts", "referentiel/OCD")],
         [
@@ -556,7 +580,7 @@ CASES: dict[str, Case] = {
             )
         ],
     ),
-    "60-bloc-non-decrit": Case(
+    "62-bloc-non-decrit": Case(
         "BlocResolves",
         [("BlocResolves", OCD)],
         [
@@ -566,7 +590,7 @@ CASES: dict[str, Case] = {
             )
         ],
     ),
-    "61-bloc-orphelin": Case(
+    "63-bloc-orphelin": Case(
         "BlocOfCertification",
         [("BlocOfCertification", "bloc/RNCP99901BC03"), ("CapaciteSingleBloc", "competence/OCD-1")],
         [
@@ -577,12 +601,12 @@ CASES: dict[str, Case] = {
             )
         ],
     ),
-    "62-bloc-de-deux-certifications": Case(
+    "64-bloc-de-deux-certifications": Case(
         "BlocOfOneCertification",
         [("BlocOfOneCertification", BC1)],
         [("", "\n<https://w3id.org/cqpi/id/cqpi/AUTRE> cq:hasBloc bloc:RNCP99901BC01 .\n")],
     ),
-    "63-competence-non-decrite": Case(
+    "65-competence-non-decrite": Case(
         "CapaciteResolves",
         [("CapaciteResolves", BC2)],
         [
@@ -592,7 +616,7 @@ CASES: dict[str, Case] = {
             )
         ],
     ),
-    "64-capacite-sans-intitule": Case(
+    "66-capacite-sans-intitule": Case(
         "CapaciteLabel",
         [("CapaciteLabel", "competence/OCD-1")],
         [
@@ -603,7 +627,7 @@ CASES: dict[str, Case] = {
             )
         ],
     ),
-    "65-capacite-hors-bloc": Case(
+    "67-capacite-hors-bloc": Case(
         "CapaciteInBloc",
         [("CapaciteInBloc", "competence/OCD-4")],
         [
@@ -619,7 +643,7 @@ CASES: dict[str, Case] = {
             ),
         ],
     ),
-    "66-capacite-dans-deux-blocs": Case(
+    "68-capacite-dans-deux-blocs": Case(
         "CapaciteSingleBloc",
         [("CapaciteSingleBloc", "competence/OCD-2")],
         [
@@ -629,7 +653,7 @@ CASES: dict[str, Case] = {
             )
         ],
     ),
-    "67-capacite-hors-referentiel-de-competences": Case(
+    "69-capacite-hors-referentiel-de-competences": Case(
         "CapaciteInCompetencesPart",
         [("CapaciteInCompetencesPart", "competence/OCD-3")],
         [
@@ -639,7 +663,7 @@ CASES: dict[str, Case] = {
             )
         ],
     ),
-    "68-capacite-sans-activite": Case(
+    "70-capacite-sans-activite": Case(
         "CapaciteActivity",
         [("CapaciteActivity", "competence/OCD-1"), ("ActivityCovered", "activite/OCD-1")],
         [("    cq:activity activite:OCD-1 ;\n", "")],
@@ -647,19 +671,19 @@ CASES: dict[str, Case] = {
         # The spreadsheet lists only the activities its rows name: none is left uncovered.
         expect_csv=[("CapaciteActivity", "competence/OCD-1")],
     ),
-    "69-intitules-en-double": Case(
+    "71-intitules-en-double": Case(
         "DuplicateLabel",
         [("DuplicateLabel", "competence/OCD-3"), ("DuplicateLabel", "competence/OCD-2")],
         [('"Contrôler la conformité des produits conditionnés"@fr', '"Régler et mettre en production"@fr')],
         [comp(3, 3, "Régler et mettre en production")],
     ),
     # ------------------------------------------------------------ activities, results, conditions, texts
-    "70-activite-non-decrite": Case(
+    "72-activite-non-decrite": Case(
         "ActivityResolves",
         [("ActivityResolves", "competence/OCD-1"), ("ActivityCovered", "activite/OCD-1")],
         [("    cq:activity activite:OCD-1 ;\n", "    cq:activity activite:OCD-9 ;\n")],
     ),
-    "71-activite-sans-intitule": Case(
+    "73-activite-sans-intitule": Case(
         "ActivityLabel",
         [("ActivityLabel", "activite/OCD-2")],
         [
@@ -669,12 +693,12 @@ CASES: dict[str, Case] = {
             )
         ],
     ),
-    "72-activite-hors-referentiel-d-activites": Case(
+    "74-activite-hors-referentiel-d-activites": Case(
         "ActivityListed",
         [("ActivityListed", "competence/OCD-2"), ("ActivityListed", "competence/OCD-3")],
         [("cq:hasActivity activite:OCD-1 , activite:OCD-2 .", "cq:hasActivity activite:OCD-1 .")],
     ),
-    "73-activite-non-couverte": Case(
+    "75-activite-non-couverte": Case(
         "ActivityCovered",
         [("ActivityCovered", "activite/OCD-3")],
         [
@@ -685,7 +709,7 @@ CASES: dict[str, Case] = {
             ("", '\nactivite:OCD-3 a cq:Activite ; rdfs:label "Nettoyage de la ligne"@fr .\n'),
         ],
     ),
-    "74-resultat-non-decrit": Case(
+    "76-resultat-non-decrit": Case(
         "ExpectedResultResolves",
         [("ExpectedResultResolves", "competence/OCD-1"), ("ExpectedResultText", "resultat/OCD-1-9")],
         [
@@ -695,12 +719,12 @@ CASES: dict[str, Case] = {
             )
         ],
     ),
-    "75-condition-non-decrite": Case(
+    "77-condition-non-decrite": Case(
         "ConditionResolves",
         [("ConditionResolves", "competence/OCD-1"), ("ConditionText", "condition/OCD-9")],
         [("    cq:condition condition:OCD-1 .\n", "    cq:condition condition:OCD-1 , condition:OCD-9 .\n")],
     ),
-    "76-condition-non-enoncee": Case(
+    "78-condition-non-enoncee": Case(
         "ConditionText",
         [("ConditionText", "condition/OCD-1")],
         [
@@ -711,14 +735,14 @@ CASES: dict[str, Case] = {
             )
         ],
     ),
-    "77-texte-a-completer": Case(
+    "79-texte-a-completer": Case(
         "TextSaysSomething",
         [("TextSaysSomething", "resultat/OCD-1-1")],
         [('"Conformité des matières approvisionnées vérifiée ; écarts signalés."@fr', '"à compléter"@fr')],
         [comp(1, 4, "à compléter")],
     ),
     # ------------------------------------------------------------ evaluation, recognitions, dates
-    "78-evaluation-sans-modalite": Case(
+    "80-evaluation-sans-modalite": Case(
         "EvaluationPartMethod",
         [
             ("EvaluationPartMethod", "referentiel/OCD-evaluation"),
@@ -734,7 +758,7 @@ CASES: dict[str, Case] = {
             )
         ],
     ),
-    "79-modalite-hors-referentiel-d-evaluation": Case(
+    "81-modalite-hors-referentiel-d-evaluation": Case(
         "BlocMethodInEvaluationPart",
         [("BlocMethodInEvaluationPart", BC1)],
         [
@@ -744,10 +768,10 @@ CASES: dict[str, Case] = {
             )
         ],
     ),
-    "80-demarche-sans-etape": Case(
+    "82-demarche-sans-etape": Case(
         "EvaluationProcessSteps", [("EvaluationProcessSteps", "processus/OCD")], [("", PROCESS + " .\n")]
     ),
-    "81-etape-suivante-non-decrite": Case(
+    "83-etape-suivante-non-decrite": Case(
         "EvaluationStepNext",
         [("EvaluationStepNext", "etape/OCD-1")],
         [
@@ -760,30 +784,30 @@ CASES: dict[str, Case] = {
             )
         ],
     ),
-    "82-etape-sans-intitule": Case(
+    "84-etape-sans-intitule": Case(
         "EvaluationStepLabel",
         [("EvaluationStepLabel", "etape/OCD-1")],
         [("", PROCESS + " ; cq:step etape:OCD-1 .\netape:OCD-1 a cq:EtapeEvaluation .\n")],
     ),
-    "83-reconnaissance-vers-elle-meme": Case(
+    "85-reconnaissance-vers-elle-meme": Case(
         "RecognitionSelf",
         [("RecognitionSelf", "reco/OCD-CEI")],
         reco("    cq:fromCertification cqpi:OCD ;\n    cq:toCertification cqpi:OCD .\n"),
     ),
-    "84-date-invalide": Case(
+    "86-date-invalide": Case(
         "DateValid",
         [("DateValid", OCD)],
         [('"2025-09-01"^^xsd:date', '"2025-02-31"^^xsd:date')],
         [field_("Date de début de validité", "31/02/2025")],
     ),
-    "85-plus-de-cinq-ans": Case(
+    "87-plus-de-cinq-ans": Case(
         "RegistrationDuration",
         [("RegistrationDuration", OCD)],
         [('"2030-08-31"^^xsd:date', '"2031-09-01"^^xsd:date')],
         [field_("Date de fin de validité", "01/09/2031")],
     ),
     # ------------------------------------------------------------ registries.ttl (--against-store)
-    "86-code-rome-inconnu": Case(
+    "88-code-rome-inconnu": Case(
         "RomeCodeInRegistry",
         [("RomeCodeInRegistry", "rome/N9999")],
         [("H3301", "N9999")],
@@ -791,11 +815,11 @@ CASES: dict[str, Case] = {
         base="valid-provisoire",
         store="full",
     ),
-    "87-code-rncp-inconnu": Case("RncpCodeInRegistry", [("RncpCodeInRegistry", OCD)], [], [], store="full"),
-    "88-codes-non-verifies": Case(
+    "89-code-rncp-inconnu": Case("RncpCodeInRegistry", [("RncpCodeInRegistry", OCD)], [], [], store="full"),
+    "90-codes-non-verifies": Case(
         "CodeNotVerified", UNVERIFIED[2:] + UNVERIFIED[:2], [], [], store="curated"
     ),
-    "89-code-nsf-inconnu": Case(
+    "91-code-nsf-inconnu": Case(
         "NsfCodeInRegistry",
         [("NsfCodeInRegistry", "nsf/999"), ROME_INFO],
         [("nsf:200", "nsf:999"), ('"200"', '"999"')],
@@ -803,7 +827,7 @@ CASES: dict[str, Case] = {
         base="valid-provisoire",
         store="nomenclatures",
     ),
-    "90-formacode-inconnu": Case(
+    "92-formacode-inconnu": Case(
         "FormacodeInRegistry",
         [("FormacodeInRegistry", "formacode/99999"), ROME_INFO],
         [("", "\ncqpi:OCD cq:formacode <https://w3id.org/cqpi/id/formacode/99999> .\n")],
@@ -811,7 +835,7 @@ CASES: dict[str, Case] = {
         base="valid-provisoire",
         store="nomenclatures",
     ),
-    "91-idcc-inconnu": Case(
+    "93-idcc-inconnu": Case(
         "IdccInRegistry",
         [("IdccInRegistry", "idcc/9999"), ROME_INFO],
         [
@@ -826,34 +850,34 @@ CASES: dict[str, Case] = {
         store="nomenclatures",
     ),
     # ------------------------------------------------------------ spreadsheet.ttl (reading rules)
-    "92-feuille-manquante": Case(
+    "94-feuille-manquante": Case(
         "SheetMissing", [("SheetMissing", "reading")], None, [drop_section("Compétences")]
     ),
-    "93-champ-manquant": Case(
+    "95-champ-manquant": Case(
         "SheetMissingField", [("SheetMissingField", "reading")], None, [drop("Certification", "Niveau")]
     ),
-    "94-colonne-manquante": Case(
+    "96-colonne-manquante": Case(
         "SheetMissingColumn",
         [("SheetMissingColumn", "reading")],
         None,
         [replace_text("Conditions de réalisation", "Conditions")],
     ),
-    "95-nature-hors-liste": Case(
+    "97-nature-hors-liste": Case(
         "SheetCodeValue",
         [("SheetCodeValue", OCD)],
         None,
         [field_("Nature de l'instance qui délivre", "syndicat")],
     ),
-    "96-competence-sans-bloc": Case(
+    "98-competence-sans-bloc": Case(
         "SheetCompetenceWithoutBloc",
         [("SheetCompetenceWithoutBloc", "reading")],
         None,
         [comp(1, 0, ""), comp(1, 1, "")],
     ),
-    "97-ligne-sans-competence": Case(
+    "99-ligne-sans-competence": Case(
         "SheetRowWithoutCompetence", [("SheetRowWithoutCompetence", "reading")], None, [comp(3, 3, "")]
     ),
-    "98-donnees-hors-section": Case(
+    "100-donnees-hors-section": Case(
         "SheetDataOutsideSection",
         [("SheetDataOutsideSection", "reading")],
         None,
