@@ -11,10 +11,10 @@ import re
 from collections import Counter
 
 import pytest
+from referentiel_cases import CASES, EXPECTED, ROOT, case_path, local, nomenclature_store
 
 from cqpi_graph.validate import rules, validate_referentiel
 from cqpi_graph.validate.shapes import rule_name
-from referentiel_cases import CASES, EXPECTED, ROOT, case_path, local, nomenclature_store
 
 README = (ROOT / "shapes" / "README.md").read_text(encoding="utf-8")
 # What people read carries no vocabulary term, no IRI of the project, no blank node id.
@@ -67,9 +67,10 @@ def test_engines_agree_on_defective_referentiel(name, request):
     outcomes = []
     for engine in ("sparql", "shacl"):
         report = validate_referentiel(CASES / f"{name}.ttl", against_store=store, engine=engine)
-        outcomes.append(
-            sorted((r.rule, r.focus_term, r.value_term, r.property, r.severity, r.message) for r in report.results)
-        )
+        keys = [
+            (r.rule, r.focus_term, r.value_term, r.property, r.severity, r.message) for r in report.results
+        ]
+        outcomes.append(sorted(keys))
     assert outcomes[0] == outcomes[1]
 
 
