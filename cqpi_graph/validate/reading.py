@@ -98,6 +98,6 @@ def merge(
     if not problems:
         return results
     read = [_result(p, shapes, namer, lang, source) for p in problems]
-    cells = {c.strip() for p in problems for c in p.cell.split(",")}
-    kept = [r for r in results if not r.cell or not ({c.strip() for c in r.cell.split(",")} & cells)]
+    cells = {p.cell for p in problems}
+    kept = [r for r in results if not r.cell or not ({c.strip() for c in r.cell.split(" ; ")} & cells)]
     return read + kept

@@ -293,7 +293,7 @@ class _Converter:
             if not isinstance(o, rdflib.URIRef) or p == CQN.evaluationMethod:
                 key = (s, str(p), o)
                 refs = self.g.cells.get(key)
-                self.g.cells[key] = cell.ref if refs is None or cell.ref in refs else f"{refs}, {cell.ref}"
+                self.g.cells[key] = cell.ref if refs is None or cell.ref in refs else f"{refs} ; {cell.ref}"
 
     def anchor(self, node, cell: Cell) -> None:  # noqa: ANN001
         self.g.cells.setdefault((node, None), cell.ref)
