@@ -217,18 +217,20 @@ class ValidationReport:
                 out.append("      " + t(" ; ", "; ").join(details))
         return "\n".join(out) + "\n"
 
+    # For people first; the machine columns (IRIs, RDF terms) last, named so (iri, rdf).
     COLUMNS = (
         "severity",
         "resource",
-        "property_label",
+        "property",
         "value",
         "expected",
         "message",
         "cell",
-        "rule_name",
-        "focus",
-        "property",
-        "value_term",
+        "rule",
+        "iri",
+        "property_iri",
+        "value_rdf",
+        "rule_iri",
     )
     COLUMNS_FR = (
         "gravité",
@@ -242,6 +244,7 @@ class ValidationReport:
         "iri",
         "iri_propriété",
         "valeur_rdf",
+        "iri_règle",
     )
 
     def to_csv(self) -> str:
@@ -260,10 +263,11 @@ class ValidationReport:
                             r.expected or "",
                             r.message,
                             r.cell or "",
-                            r.rule_name,
+                            r.rule_label,
                             "" if r.focus_is_blank else r.focus,
                             r.property or "",
                             r.value_term or "",
+                            r.rule,
                         ]
                     )
                 )
