@@ -17,7 +17,8 @@ ex:ShortTitle a sh:NodeShape ;
     sh:targetClass cq:CQPI ;
     sh:sparql [ sh:message "l'intitul\xc3\xa9 d\xc3\xa9passe 20 caract\xc3\xa8res"@fr ;
         sh:select \"\"\"SELECT $this ?value WHERE {
-            $this <http://www.w3.org/2000/01/rdf-schema#label> ?value . FILTER (STRLEN(?value) > 20) }\"\"\" ] .
+            $this <http://www.w3.org/2000/01/rdf-schema#label> ?value .
+            FILTER (STRLEN(?value) > 20) }\"\"\" ] .
 """
 RECO = (
     b"\n<https://w3id.org/cqpi/id/reco/OCD-CEI> a cq:EquivalenceTotale ;\n"
