@@ -22,7 +22,11 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 
 TYPE_PATH = f"<{RDF.type}>/<{RDFS.subClassOf}>*"
-SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+SEVERITY_NAMES: dict[rdflib.term.Node, str] = {
+    SH.Violation: "Violation",
+    SH.Warning: "Warning",
+    SH.Info: "Info",
+}
 MAX_QUERY = 200_000  # characters: beyond, a nested shape is better left to pyshacl
 
 # Parameters of a shape that never change what is checked.
@@ -96,7 +100,7 @@ _CASTABLE = {
     )
 }
 _ANY_LEXICAL = {XSD.string, XSD.anyURI, RDF.HTML, RDF.XMLLiteral}
-_NODE_KINDS = {
+_NODE_KINDS: dict[rdflib.term.Node, str] = {
     SH.IRI: "isIRI({v})",
     SH.BlankNode: "isBlank({v})",
     SH.Literal: "isLiteral({v})",
@@ -181,6 +185,13 @@ REASONS = {
 }
 
 
+def severity_name(node: rdflib.term.Node | None) -> str:
+    """Violation, Warning or Info; the IRI of a severity of one's own; Violation by default."""
+    if node is None:
+        return "Violation"
+    return SEVERITY_NAMES.get(node, str(node))
+
+
 class UnsupportedShape(ValueError):
     """A shape (or a shape it refers to) that this compiler does not translate, and why."""
 
@@ -219,7 +230,7 @@ class _Check:
     component: str
     # (focus var, value var) -> the alternative group patterns (a UNION), each with a solution per
     # result; alternatives because a group nested at the top level does not see the focus binding.
-    pattern: Callable[[str, str], list[str]]
+    pattern: Callable[..., list[str]]
     binds_value: bool = True
     binds_path: bool = False  # the pattern binds ?path (sh:closed: the unexpected predicate)
     binds_detail: bool = False
@@ -273,12 +284,13 @@ class Compiler:
         return isinstance(value, rdflib.Literal) and value.toPython() is True
 
     def severity(self, shape: rdflib.term.Node) -> str:
-        sev = self.g.value(shape, SH.severity, default=SH.Violation)
-        return SEVERITY_NAMES.get(sev, str(sev))
+        return severity_name(self.g.value(shape, SH.severity))
 
     # ------------------------------------------------------------ paths and targets
-    def path(self, node: rdflib.term.Node) -> str:
+    def path(self, node: rdflib.term.Node | None) -> str:
         """A SHACL property path as a SPARQL property path."""
+        if node is None:
+            raise UnsupportedShape("path", "sh:path")
         if isinstance(node, rdflib.URIRef):
             return self.iri(node)
         if (node, RDF.first, None) in self.g:
@@ -344,7 +356,7 @@ class Compiler:
         yield from self.pair_checks(shape)
         yield from self.other_checks(shape)
 
-    def per_value(self, shape: rdflib.term.Node, component: str, bad: Callable[[str], str]) -> _Check:
+    def per_value(self, shape: rdflib.term.Node, component: str, bad: Callable[..., str]) -> _Check:
         """A constraint on each value node: a result for each value where ``bad(value)`` holds."""
         return _Check(component, lambda x, v: [f"{self.value_nodes(shape, x, v)} FILTER ({bad(v)})"])
 
@@ -664,10 +676,8 @@ class Compiler:
             yield self.sparql(shape, constraint)
 
     def closed(self, shape: rdflib.term.Node) -> _Check:
-        allowed = {
-            g_path for p in self.g.objects(shape, SH.property) for g_path in [self.g.value(p, SH.path)]
-        }
-        allowed = {a for a in allowed if isinstance(a, rdflib.URIRef)}
+        paths = [self.g.value(p, SH.path) for p in self.g.objects(shape, SH.property)]
+        allowed = {a for a in paths if isinstance(a, rdflib.URIRef)}
         ignored = self.g.value(shape, SH.ignoredProperties)
         if ignored is not None:
             allowed |= {i for i in self.items(ignored) if isinstance(i, rdflib.URIRef)}
@@ -800,7 +810,7 @@ class Compiler:
 def targeted_shapes(g: rdflib.Graph) -> list[rdflib.term.Node]:
     """Every shape with a target (explicit, or implicit: a shape that is also a class), sorted."""
     keys = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
-    found = {s for k in keys for s in g.subjects(k, None)}
+    found = {s for k in keys for s in g.subjects(k, None) if s is not None}
     for kind in (SH.NodeShape, SH.PropertyShape):
         for s in g.subjects(RDF.type, kind):
             if any((s, RDF.type, c) in g for c in (RDFS.Class, OWL.Class)):

@@ -40,7 +40,7 @@ def rewritten_literals(graphs: Sequence[rdflib.Graph]) -> rdflib.URIRef | None:
 @functools.lru_cache(maxsize=1)
 def _vocabulary_quads() -> tuple[ox.Quad, ...]:
     to_ox = sparql_engine.to_ox
-    return tuple(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in shacl_engine.vocabulary())
+    return tuple(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in shacl_engine.vocabulary())  # type: ignore[arg-type]
 
 
 @functools.lru_cache(maxsize=1)
@@ -61,7 +61,7 @@ def memory_store(graphs: Sequence[rdflib.Graph]) -> ox.Store:
     store = ox.Store()
     to_ox = sparql_engine.to_ox
     for g in graphs:
-        store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in g)
+        store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in g)  # type: ignore[arg-type]
     store.extend(_vocabulary_quads())
     return store
 

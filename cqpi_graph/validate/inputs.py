@@ -35,7 +35,8 @@ def _term(t: object) -> rdflib.term.Node:
         return rdflib.Literal(t.value, lang=t.language)
     if isinstance(t, ox.NamedNode):
         return rdflib.URIRef(t.value)
-    return rdflib.BNode(t.value)  # type: ignore[union-attr]
+    assert isinstance(t, ox.BlankNode)
+    return rdflib.BNode(t.value)
 
 
 def parse_rdf(

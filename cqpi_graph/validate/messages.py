@@ -193,8 +193,9 @@ def _params(
         value = g.value(shape, param)
         out["n"] = out["value"] = namer.value(value) if value is not None else ""
     other = _OTHER.get(component)
-    if other is not None:
-        out["other"] = namer.vocab_label(g.value(shape, other))
+    other_prop = g.value(shape, other) if other is not None else None
+    if other_prop is not None:
+        out["other"] = namer.vocab_label(other_prop)
     cls = g.value(shape, SH["class"])
     out["class"] = namer.vocab_label(cls) if cls is not None else ""
     dt = g.value(shape, SH.datatype)
@@ -213,12 +214,12 @@ def _params(
 
 
 def generic(
-    g: rdflib.Graph, shape: rdflib.term.Node, component: str, namer: Namer, lang: str, path: str
+    g: rdflib.Graph, shape: rdflib.term.Node | None, component: str, namer: Namer, lang: str, path: str
 ) -> str:
     """The message of a component for a shape that says nothing itself."""
     key = component.rsplit("#", 1)[-1]
     fr, en = GENERIC.get(key, ("la contrainte n'est pas respectée.", "the constraint is not met."))
-    params = _params(g, shape, key, namer, lang) | {"path": path}
+    params = (_params(g, shape, key, namer, lang) if shape is not None else {}) | {"path": path}
     text = en if lang == "en" else fr
     return text.format_map(_Missing(params))
 
@@ -234,9 +235,9 @@ def expected(g: rdflib.Graph, shape: rdflib.term.Node | None, component: str, na
         return None
     key = component.rsplit("#", 1)[-1]
     if key == "InConstraintComponent":
-        members = g.value(shape, SH["in"])
-        if members is not None:
-            return ", ".join(namer.value(m) for m in Collection(g, members))
+        head = g.value(shape, SH["in"])
+        if head is not None:
+            return ", ".join(namer.value(m) for m in Collection(g, head))
     if key == "ClassConstraintComponent":
         cls = g.value(shape, SH["class"])
         if cls is None:
@@ -276,20 +277,19 @@ def fill(template: str, names: dict[str, str]) -> str:
 def own_message(
     g: rdflib.Graph, shape: rdflib.term.Node | None, lang: str, pyshacl: tuple[tuple[str, str], ...] = ()
 ) -> str | None:
-    """The shape's own sh:message (or pyshacl's result message) in the language, if any."""
-    for wanted in (lang, "fr", ""):
-        for tag, text in pyshacl:
-            if tag == wanted:
-                return text
-    if shape is None:
-        return None
-    nodes = [shape] + list(g.objects(shape, SH.sparql))
+    """The shape's own sh:message in the language (or pyshacl's result message), if any.
+
+    pyshacl drops the language tag of the messages it fills in: its untagged ones come last."""
+    for tag, text in pyshacl:
+        if tag == lang:
+            return text
     found: dict[str, str] = {}
-    for node in nodes:
-        for o in g.objects(node, SH.message):
-            if isinstance(o, rdflib.Literal):
-                found.setdefault(o.language or "", str(o))
+    if shape is not None:
+        for node in [shape, *g.objects(shape, SH.sparql)]:
+            for o in g.objects(node, SH.message):
+                if isinstance(o, rdflib.Literal):
+                    found.setdefault(o.language or "", str(o))
     for wanted in (lang, "", "fr", "en"):
         if wanted in found:
             return found[wanted]
-    return None
+    return pyshacl[0][1] if pyshacl else None

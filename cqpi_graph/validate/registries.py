@@ -142,7 +142,9 @@ def citations(g: rdflib.Graph) -> list[Citation]:
 
 def _query(store: Store | ox.Store, query: str) -> list[str]:
     if isinstance(store, ox.Store):
-        return [s["code"].value for s in store.query(query, use_default_graph_as_union=True)]
+        sols = store.query(query, use_default_graph_as_union=True)
+        assert isinstance(sols, ox.QuerySolutions)
+        return [s["code"].value for s in sols]
     return [str(r["code"]) for r in store.select(query)]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import csv
 import html
 import io
@@ -15,7 +16,7 @@ from rdflib.namespace import RDF, SH, XSD
 
 from ..cells import neutralise_row
 from .compiler import parse_path
-from .shapes import rule_name
+from .shapes import rule_name as _rule_name
 from .shapes import rules as level_rules
 
 FORMATS = ("text", "html", "csv", "json", "turtle")
@@ -56,9 +57,9 @@ class Result:
     engine: str = ""  # sparql (compiled) | pyshacl | lecture (reading a spreadsheet)
     detail: str | None = None  # what tells apart results sharing focus and value
 
-    @property
+    @builtins.property  # (the field « property » hides the builtin in the class body)
     def rule_name(self) -> str:
-        return rule_name(self.rule)
+        return _rule_name(self.rule)
 
 
 @dataclass
@@ -104,7 +105,7 @@ class ValidationReport:
         if not by["pyshacl"]:
             return ""
         names = [
-            self._quote(self.rule_labels.get(r, rule_name(r))) + f" ({self.reasons.get(r, '')})"
+            self._quote(self.rule_labels.get(r, _rule_name(r))) + f" ({self.reasons.get(r, '')})"
             for r in by["pyshacl"]
         ]
         if self.lang == "en":
@@ -164,7 +165,7 @@ class ValidationReport:
 
     # ---------------------------------------------------------------- renderers
     def severity_label(self, severity: str) -> str:
-        return SEVERITY_LABELS[self.lang].get(severity, rule_name(severity))
+        return SEVERITY_LABELS[self.lang].get(severity, _rule_name(severity))
 
     def render(self, fmt: str = "text", *, max_per_rule: int | None = None) -> str:
         if fmt not in FORMATS:
@@ -371,7 +372,8 @@ class ValidationReport:
         )
         triples = [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in ordered]  # type: ignore[arg-type]
         prefixes = {"sh": str(SH), "cqs": "https://w3id.org/cqpi/shapes#", "xsd": str(XSD)}
-        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode("utf-8")
+        data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+        return (data or b"").decode("utf-8")
 
 
 def _from_n3(text: str) -> rdflib.term.Node:
@@ -379,7 +381,7 @@ def _from_n3(text: str) -> rdflib.term.Node:
     from rdflib.util import from_n3
 
     node = from_n3(text)
-    if node is None:
+    if not isinstance(node, rdflib.term.Node):
         raise ValueError(f"terme illisible : {text}")
     if isinstance(node, rdflib.Literal) and node.datatype is not None and "^^" in text:
         lexical = from_n3(text.rsplit("^^", 1)[0])

@@ -12,7 +12,7 @@ from pyshacl import validate as pyshacl_validate
 from rdflib.namespace import OWL, RDF, RDFS, SH
 
 from ..resources import resource_dir
-from .compiler import SEVERITY_NAMES, path_text
+from .compiler import path_text, severity_name
 from .sparql_engine import Hit
 
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
@@ -133,6 +133,8 @@ def _hit(report: rdflib.Graph, r: rdflib.term.Node, owner: dict[rdflib.term.Node
     path = report.value(r, SH.resultPath)
     shape = report.value(r, SH.sourceShape)
     sev = report.value(r, SH.resultSeverity)
+    focus = report.value(r, SH.focusNode)
+    assert shape is not None and focus is not None  # a SHACL result has both
     messages = tuple(
         (m.language or "", str(m))
         for m in report.objects(r, SH.resultMessage)
@@ -140,8 +142,8 @@ def _hit(report: rdflib.Graph, r: rdflib.term.Node, owner: dict[rdflib.term.Node
     )
     return Hit(
         rule=owner.get(shape, str(shape)),
-        severity=SEVERITY_NAMES.get(sev, str(sev)),
-        focus=report.value(r, SH.focusNode),
+        severity=severity_name(sev),
+        focus=focus,
         path=path,
         value=report.value(r, SH.value),
         component=str(report.value(r, SH.sourceConstraintComponent)),

@@ -23,7 +23,7 @@ from rdflib.graph import ReadOnlyGraphAggregate
 from rdflib.namespace import RDF, RDFS, SH
 
 from ..resources import resource_dir
-from .compiler import SEVERITY_NAMES, targeted_shapes
+from .compiler import severity_name, targeted_shapes
 
 LEVELS = ("referentiel", "store")
 SHAPE_FILES = ("consistency.ttl", "completeness.ttl", "advice.ttl")
@@ -92,14 +92,14 @@ def _rule(g: rdflib.Graph, s: rdflib.term.Node, file: str, project: bool) -> Rul
     msg_node = g.value(s, SH.sparql) or s
     label_fr = _text(g, s, RDFS.label, "fr") or _text(g, s, SH.name, "fr")
     label_en = _text(g, s, RDFS.label, "en") or _text(g, s, SH.name, "en")
-    sev = g.value(s, SH.severity, default=SH.Violation)
+    sev = g.value(s, SH.severity)
     return Rule(
         iri=str(s),
         label_fr=label_fr or rule_name(str(s)),
         label_en=label_en or rule_name(str(s)),
         message_fr=_text(g, msg_node, SH.message, "fr"),
         message_en=_text(g, msg_node, SH.message, "en"),
-        severity=SEVERITY_NAMES.get(sev, str(sev)),
+        severity=severity_name(sev),
         file=file,
         project=project,
     )

@@ -96,7 +96,9 @@ def compile_shapes(level: str) -> list[CompiledQuery]:
 def solutions(store: ox.Store, level: str = "store") -> Iterator[tuple[CompiledQuery, ox.QuerySolutions]]:
     """Each compiled query of the level with its solutions (Oxigraph terms, not converted)."""
     for cq in compile_shapes(level):
-        yield cq, store.query(cq.query, use_default_graph_as_union=True)
+        sols = store.query(cq.query, use_default_graph_as_union=True)
+        assert isinstance(sols, ox.QuerySolutions)
+        yield cq, sols
 
 
 def hits(store: ox.Store, queries: Iterable[CompiledQuery]) -> Iterator[Hit]:
@@ -104,7 +106,9 @@ def hits(store: ox.Store, queries: Iterable[CompiledQuery]) -> Iterator[Hit]:
     for n, cq in enumerate(queries):
         sparql = cq.component.endswith("SPARQLConstraintComponent")
         closed = cq.component.endswith("ClosedConstraintComponent")
-        for sol in store.query(cq.query, use_default_graph_as_union=True):
+        sols = store.query(cq.query, use_default_graph_as_union=True)
+        assert isinstance(sols, ox.QuerySolutions)
+        for sol in sols:
             focus = sol["this"]
             if focus is None:
                 continue
@@ -147,7 +151,7 @@ def run(store: ox.Store, level: str = "store") -> Iterator[Hit]:
 def memory_store(graph: rdflib.Graph) -> ox.Store:
     """An in-memory Oxigraph store holding an rdflib graph (blank node ids kept)."""
     store = ox.Store()
-    store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph)
+    store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph)  # type: ignore[arg-type]
     return store
 
 

@@ -20,6 +20,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import rdflib
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
@@ -61,7 +62,7 @@ class SheetGraph(rdflib.Graph):
     """An rdflib graph converted from a spreadsheet, with the cell of every node it produced and
     what could not be read."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.cells: dict[tuple, str] = {}
         self.problems: list[ReadingProblem] = []
@@ -97,7 +98,7 @@ def _text(v: object) -> str:
     if v is None:
         return ""
     if not isinstance(v, str | int | float) and isinstance(getattr(v, "text", None), str):
-        v = v.text  # an array formula: its text, never its result
+        v = getattr(v, "text")  # noqa: B009 - an array formula: its text, never its result
     if isinstance(v, dt.datetime) and v.time() == dt.time(0):
         v = v.date()
     if isinstance(v, dt.date):
@@ -198,9 +199,12 @@ def _values(text: str, *, semicolons: bool = False) -> list[str]:
     return [" ".join(p.split()) for p in parts if p.strip()]
 
 
-def _lookup_tables() -> tuple[dict[str, rdflib.URIRef], dict[str, tuple[rdflib.URIRef, rdflib.URIRef]]]:
+Types = dict[str, tuple[rdflib.term.Node, rdflib.term.Node]]
+
+
+def _lookup_tables() -> tuple[dict[str, rdflib.term.Node], Types]:
     vocab = vocabulary()
-    methods: dict[str, rdflib.URIRef] = {}
+    methods: dict[str, rdflib.term.Node] = {}
     for m in vocab.subjects(RDF.type, CQN.ModaliteEvaluation):
         for p in (SKOS.notation, SKOS.prefLabel, SKOS.altLabel):
             for v in vocab.objects(m, p):
@@ -212,9 +216,9 @@ def _lookup_tables() -> tuple[dict[str, rdflib.URIRef], dict[str, tuple[rdflib.U
         ("controle continu", "controle-continu"),
     ):
         methods.setdefault(_norm(synonym), rdflib.URIRef(ID + "modalite/" + local))
-    types: dict[str, tuple[rdflib.URIRef, rdflib.URIRef]] = {}
+    types: Types = {}
     for t in vocab.subjects(RDF.type, CQN.TypeCertification):
-        cls = vocab.value(t, CQN["class"])
+        cls = vocab.value(t, CQN["class"]) or CQN.Certification
         for v in vocab.objects(t, SKOS.notation):
             types[_norm(str(v))] = (t, cls)
     return methods, types
