@@ -3,7 +3,8 @@
 Two levels (see shapes/README.md):
 - ``referentiel``: a new référentiel submitted for validation; every shape keeps its severity
   (completeness shapes are violations), shapes marked ``cqs:referentielSeverity`` take that
-  severity, and the référentiel-only files (referentiel.ttl, registries.ttl) join;
+  severity, those marked ``cqs:storeOnly`` are left out, and the référentiel-only files
+  (referentiel.ttl, registries.ttl) join;
 - ``store``: the stored graph; the completeness shapes (shapes/completeness.ttl) are reported
   as warnings, because the registries hold certifications whose sources say little.
 
@@ -114,6 +115,10 @@ def _load(level: str) -> ShapeSet:
     origin: dict[rdflib.term.Node, str] = {}
     for name in LEVEL_FILES[level]:
         part = rdflib.Graph().parse(folder / name, format="turtle")
+        if level == "referentiel":  # a shape of the stored graph only: left without targets
+            for s in list(part.subjects(CQS.storeOnly, rdflib.Literal(True))):
+                for key in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf):
+                    part.remove((s, key, None))
         for s in targeted_shapes(part):
             origin[s] = name
         shapes += part

@@ -188,8 +188,8 @@ CASES: dict[str, Case] = {
         [field_("Niveau", "9")],
     ),
     "08-sans-niveau": Case(
-        "CertificationLevel",
-        [("CertificationLevel", OCD)],
+        "CertificationLevelRegistered",
+        [("CertificationLevelRegistered", OCD)],
         [("    cq:level niv:3 ;\n", "")],
         [field_("Niveau", "")],
     ),
@@ -410,7 +410,7 @@ CASES: dict[str, Case] = {
             (r, "cert/RNCP99901")
             for r in (
                 "CertificationType",
-                "CertificationLevel",
+                "CertificationLevelRegistered",
                 "CertificationCertifier",
                 "CertificationBloc",
                 "CertificationRome",
