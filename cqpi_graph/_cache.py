@@ -41,10 +41,16 @@ def _disk_path(store: Store, name: str, extra: tuple) -> Path | None:
     """
     directory = getattr(store, "directory", None)
     location = getattr(store, "location", None)
-    if directory is None or location is None or os.environ.get("CQPI_NO_DISK_CACHE"):
+    if directory is None or location is None:
+        return None
+    return _generation_file(location, Path(directory).name, name, extra)
+
+
+def _generation_file(location: str, generation: str, name: str, extra: tuple) -> Path | None:
+    if os.environ.get("CQPI_NO_DISK_CACHE"):
         return None
     digest = hashlib.sha256(repr(extra).encode()).hexdigest()[:12]
-    return Path(location) / "cache" / Path(directory).name / f"{name}-{digest}.pickle"
+    return Path(location) / "cache" / generation / f"{name}-{digest}.pickle"
 
 
 def _load(path: Path | None) -> object | None:
@@ -68,6 +74,18 @@ def _save(path: Path | None, value: object) -> None:
         os.replace(tmp, path)
     except Exception:  # noqa: BLE001 - read-only store folder, full disk: stay in memory
         return
+
+
+def save_for_generation(store: Store, name: str, value: object, extra: tuple = ()) -> None:
+    """Keep a structure computed by the writer of a generation for that generation's readers.
+
+    The writer's directory is the generation's name plus ``.tmp`` until it is swapped in; the
+    structure must be computed from the generation's final content (the writer's last step).
+    """
+    directory = getattr(store, "directory", None)
+    if directory is None:
+        return
+    _save(_generation_file(store.location, Path(directory).name.removesuffix(".tmp"), name, extra), value)
 
 
 def cached(name: str, store: Store, build: Callable[[Store], T], extra: tuple = ()) -> T:
@@ -119,6 +137,18 @@ def iter_triples(store: Store, predicates: tuple[str, ...] | list[str]):
         for r in store.select(f"SELECT ?s ?o ?g WHERE {{ GRAPH ?g {{ ?s <{p}> ?o }} }}"):
             o = r["o"]
             yield (r["s"].value, p, o.value, o.lang, r["g"].value, o.kind == "uri")
+
+
+def subjects_with(store: Store, predicate: str, obj: str) -> list[str]:
+    """The IRIs that have this IRI as value of this predicate, in any graph (may repeat)."""
+    raw = getattr(store, "raw", None)
+    if raw is not None:
+        import pyoxigraph as ox
+
+        quads = raw.quads_for_pattern(None, ox.NamedNode(predicate), ox.NamedNode(obj), None)
+        return [q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode)]
+    rows = store.select(f"SELECT DISTINCT ?s WHERE {{ ?s <{predicate}> <{obj}> }}")
+    return [r["s"].value for r in rows if r["s"].kind == "uri"]
 
 
 def subjects_of_type(store: Store, classes) -> list[tuple[str, str]]:

@@ -47,6 +47,7 @@ class BuildReport:
     seconds: float = 0.0
     imports: list[object] = field(default_factory=list)
     location: str = ""
+    alignments: object | None = None  # align.AlignReport of the computed alignments
 
     def lines(self) -> list[str]:
         out = [f"{g}\t{n}" for g, n in sorted(self.graphs.items())]
@@ -265,7 +266,8 @@ def build(
     reasoner: str = "rules",
     progress: Progress | None = None,
 ) -> BuildReport:
-    """Build a new store from the project's files (and registry imports), then infer."""
+    """Build a new store from the project's files (and registry imports), then infer, then
+    compute the text model and the competence alignments (align.align_generation)."""
     progress = progress or NullProgress()
     t0 = time.monotonic()
     groups = project_files(extra_data)
@@ -303,6 +305,7 @@ def build(
         for name, path in imports:
             report.imports.append(IMPORTERS[name](store, Path(path), progress))
         report.inferred = run_inference(store, reasoner, progress)
+        report.alignments = align_generation(store, progress)
         for g in store.graphs():
             report.graphs[g] = store.count(g)
         report.location = store.location
@@ -313,3 +316,4 @@ def build(
 
 # Fill IMPORTERS (the importers package registers itself; imported last because it uses IMPORTERS).
 from . import importers as _importers  # noqa: E402,F401
+from .align import align_generation  # noqa: E402

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..align import align_generation
 from ..build import build, run_inference
 from ..errors import StoreNotBuiltError
 from ..namespaces import CQ, DCT, Graphs
@@ -64,10 +65,12 @@ def import_registry(
             files = _unchanged(live, graph, path)
         if files is not None:
             return ImportReport(name, graph, files=files, skipped=True)
-        with store_writer(location, endpoint=endpoint, without={graph, Graphs.INFERRED}) as store:
+        replaced = {graph, Graphs.INFERRED, Graphs.ALIGNMENTS}
+        with store_writer(location, endpoint=endpoint, without=replaced) as store:
             report = SOURCES[name](store, path, progress)
             if not report.skipped:
                 run_inference(store, reasoner, progress)
+                align_generation(store, progress)  # the texts changed: new model, new alignments
         return report
     except StoreNotBuiltError:
         # No graph yet: build one (ontology, code lists, curated data) with this import.
