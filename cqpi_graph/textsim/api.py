@@ -14,7 +14,14 @@ from ..errors import NotFoundError
 from ..store import Store
 from .jobs import CertRef, JobLink, cert_ref, close_jobs, job_link, jobs_of_certification, ranked
 from .model import METHOD, TextModel, fold, load_model
-from .pairs import CertificationMatch, SimilarCertification, match_certifications, similar_certifications
+from .pairs import (
+    CertificationMatch,
+    OverlapGroup,
+    SimilarCertification,
+    match_certifications,
+    overlap_groups,
+    similar_certifications,
+)
 
 KINDS = ("all", "rome", "certification")
 
@@ -112,6 +119,16 @@ def certification_match(store: Store, a: str, b: str, *, threshold: float = 0.5)
     return match_certifications(model, sa.index, sb.index, threshold=threshold)
 
 
+def certifier_overlaps(
+    store: Store, *, min_jaccard: float = 0.3, threshold: float = 0.5
+) -> list[OverlapGroup]:
+    """Groups of certifications of different certifiers whose blocs overlap (computed)."""
+    model = load_model(store)
+    return overlap_groups(
+        model, threshold=threshold, min_jaccard=min_jaccard, org_labels=model.corpus.org_labels
+    )
+
+
 def computed_links(store: Store, iri: str, top: int = 5) -> TextSimilar | None:
     """For the web page of a certification: its computed ROME jobs and closest certifications
     (None when the text model does not know it)."""
@@ -142,6 +159,7 @@ __all__ = [
     "Subject",
     "TextSimilar",
     "certification_match",
+    "certifier_overlaps",
     "computed_links",
     "job_link",
     "resolve",

@@ -10,15 +10,17 @@ the reference competence as evidence. Everything here is computed, never declare
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .jobs import CertRef, cert_ref, ranked
-from .model import REGISTRIES, TextModel
+from .model import REGISTRIES, TextModel, fold
 
 MATCH_THRESHOLD = 0.5  # a bloc pair counts as shared from this score on
+MIN_SHARED = 2  # a group needs at least this many matched blocs per pair (one bloc proves little)
 SIMILAR_MIN = 0.05
 
 
@@ -249,9 +251,9 @@ def _chains(model: TextModel) -> dict[int, int]:
 
 def candidate_pairs(
     model: TextModel, *, threshold: float = MATCH_THRESHOLD, min_jaccard: float = 0.3
-) -> list[tuple[int, int]]:
+) -> list[CertificationMatch]:
     """Pairs of certifications with no certifier in common, not versions of one another, whose
-    units match 1:1 with a Jaccard of at least min_jaccard (from the side index)."""
+    units match 1:1 with a Jaccard of at least min_jaccard and at least MIN_SHARED pairs."""
     cert = REGISTRIES.index("certification")
     owner = np.full(len(model.corpus.units), -1, dtype=np.int64)
     for k, c in enumerate(model.corpus.certs):
@@ -271,16 +273,32 @@ def candidate_pairs(
             links[(min(a, b), max(a, b))].add((r, c) if a < b else (c, r))
     chains = _chains(model)
     certs = model.corpus.certs
+    who = {k: _certifier_keys(model, c.certifiers) for k, c in enumerate(certs)}
     out = []
     for (a, b), pairs in sorted(links.items()):
-        if chains[a] == chains[b] or set(certs[a].certifiers) & set(certs[b].certifiers):
+        if chains[a] == chains[b] or who[a] & who[b]:
             continue
-        if not certs[a].certifiers or not certs[b].certifiers:
+        if not who[a] or not who[b]:
             continue  # unknown certifiers: « different » cannot be told
+        # an upper bound first (each side's matched units), then the 1:1 matching itself
         shared = min(len({p[0] for p in pairs}), len({p[1] for p in pairs}))
         union = len(certs[a].units) + len(certs[b].units) - shared
         if union and shared / union + 1e-9 >= min_jaccard:
-            out.append((a, b))
+            match = match_certifications(model, a, b, threshold=threshold)
+            if match.jaccard + 1e-9 >= min_jaccard and match.shared >= MIN_SHARED:
+                out.append(match)
+    return out
+
+
+def _certifier_keys(model: TextModel, certifiers: list[str]) -> set[str]:
+    """A certifier by IRI and by name (lower case, no accents, no parenthesis): one body under two
+    spellings, with and without SIRET, is one certifier."""
+    out = set(certifiers)
+    for o in certifiers:
+        name = re.sub(r"\([^)]*\)", " ", fold(model.corpus.org_labels.get(o, "")))
+        name = " ".join(re.findall(r"[a-z0-9]+", name))
+        if name:
+            out.add("name:" + name)
     return out
 
 
@@ -292,7 +310,9 @@ def overlap_groups(
     org_labels: dict[str, str] | None = None,
 ) -> list[OverlapGroup]:
     """Groups (connected pairs) of certifications of different certifiers whose blocs overlap."""
-    pairs = candidate_pairs(model, threshold=threshold, min_jaccard=min_jaccard)
+    matches = candidate_pairs(model, threshold=threshold, min_jaccard=min_jaccard)
+    pairs = [(model.cert_index[m.a.iri], model.cert_index[m.b.iri]) for m in matches]
+    by_pair = dict(zip(pairs, matches, strict=True))
     parent: dict[int, int] = {}
 
     def find(x: int) -> int:
@@ -311,7 +331,7 @@ def overlap_groups(
     out = []
     for gp in groups.values():
         members = sorted({x for p in gp for x in p}, key=lambda k: model.corpus.certs[k].code)
-        matches = [match_certifications(model, a, b, threshold=threshold) for a, b in gp]
+        found = [by_pair[p] for p in gp]
         out.append(
             OverlapGroup(
                 [cert_ref(model, k) for k in members],
@@ -319,8 +339,8 @@ def overlap_groups(
                     model.corpus.certs[k].iri: [labels.get(o, o) for o in model.corpus.certs[k].certifiers]
                     for k in members
                 },
-                sorted(matches, key=lambda m: -m.jaccard),
+                sorted(found, key=lambda m: -m.jaccard),
             )
         )
-    out.sort(key=lambda g: (-len(g.members), -g.mean_jaccard, g.members[0].code))
+    out.sort(key=lambda g: (-round(g.mean_jaccard, 4), -sum(p.shared for p in g.pairs), g.members[0].code))
     return out

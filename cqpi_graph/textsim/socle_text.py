@@ -4,7 +4,8 @@ by the text model (textsim/pairs.py), as classes the socle can count.
 A certification's text units are its capacities and the labels of its blocs that list no
 competence (the national export's blocs: their label is the competence statement). Two units of
 two different certifications are joined when their match score (direct cosine, or through a
-ROME / ESCO competence both align with) reaches the threshold.
+ROME / ESCO competence both align with) reaches the threshold, each unit matched at most once
+per other certification (best pairs first).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from ..align import Alignment
 from ..store import Store
 from .model import METHOD, load_model
-from .pairs import match_units
+from .pairs import match_units, one_to_one
 
 
 @dataclass
@@ -44,7 +45,8 @@ def text_classes(store: Store, nodes: list[tuple[str, list[str]]], threshold: fl
     keys = list(per_node)
     for i, a in enumerate(keys):
         for b in keys[i + 1 :]:
-            for m in match_units(model, per_node[a], per_node[b], threshold=threshold):
+            # 1:1 (best pairs first): a generic bloc label must not chain many others together
+            for m in one_to_one(match_units(model, per_node[a], per_node[b], threshold=threshold)):
                 method = (
                     METHOD if m.direct >= m.via_score else f"{METHOD} ; via {m.via.text if m.via else ''}"
                 )
