@@ -206,7 +206,11 @@ def _job_cooc(declared: sp.csr_matrix) -> sp.csr_matrix:
 
 CACHE_NAME = "textsim.model"
 # A pickle written by another layout of the model is never read back.
-CACHE_KEY = (VERSION, *sorted(f.name for f in dataclasses.fields(TextModel)))
+CACHE_KEY = (
+    VERSION,
+    *sorted(f.name for f in dataclasses.fields(TextModel)),
+    *sorted(f.name for f in dataclasses.fields(Corpus)),
+)
 
 
 def load_model(store: Store) -> TextModel:
