@@ -124,7 +124,7 @@ def job_scores(model: TextModel, c: int, hidden: frozenset[int] = frozenset()) -
         weights = sims[top] ** NEIGHBOUR_POWER
         vote = np.asarray(model.declared[top].T @ weights).ravel()
     text = (model.job_docs @ model.cert_docs[c].T).toarray().ravel()
-    return _unit_max(vote) + TEXT_WEIGHT * _unit_max(text)
+    return (_unit_max(vote) + TEXT_WEIGHT * _unit_max(text)) / (1 + TEXT_WEIGHT)  # in [0, 1]
 
 
 def proximity_scores(

@@ -135,6 +135,7 @@ def show_resource(iri: str, fmt: str | None, profile: str | None = None):  # noq
         abort(404, f"profil inconnu « {profile} » (schemaorg, elm)")
     if fmt:
         return rdf_description(iri, fmt)
+    from .computed import computed_view
     from .model import describe
 
     d = describe(iri)
@@ -182,6 +183,7 @@ def show_resource(iri: str, fmt: str | None, profile: str | None = None):  # noq
             alternates=alternates,
             schema_json=schema_json,
             elm_missing=prof["elm_missing"] if prof else None,
+            computed=computed_view(iri) if d["is_cert"] else None,
             sparql_url=url_for("sparql.editor", query=f"DESCRIBE <{iri}>"),
         )
     )
