@@ -1,9 +1,9 @@
 """Competences understood from text (issue 14): quality and speed of the text model on real data.
 
-Run on a store built from ../shared/data (the national RNCP export with ROME 4.0 and ESCO):
+Run on a store built from ../shared/data (the national RNCP export with ROME 4.0 and ESCO);
+--build builds it first, timing each stage of `cqpi build` (wall and CPU) and the peak memory:
 
-    cqpi --store /tmp/nat build --registries ../shared/data
-    python benchmarks/bench_text.py --store /tmp/nat
+    python benchmarks/bench_text.py --store /tmp/nat --build ../shared/data
 
 1. Job proximity (`cqpi similar ROME --kind rome`): recall@10 of France Travail's mobility
    links (rome/mobilite-dev-v460.csv, a development set: half of the source jobs), for every
@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import random
+import resource
 import statistics
 import sys
 import time
@@ -35,6 +37,10 @@ import scipy.sparse as sp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from cqpi_graph.build import build  # noqa: E402
+from cqpi_graph.importers.discover import discover  # noqa: E402
+from cqpi_graph.namespaces import Graphs  # noqa: E402
+from cqpi_graph.progress import NullProgress  # noqa: E402
 from cqpi_graph.socle import socle  # noqa: E402
 from cqpi_graph.store import open_store  # noqa: E402
 from cqpi_graph.textsim import jobs as J  # noqa: E402
@@ -195,8 +201,9 @@ def timings(store, model: TextModel, runs: int) -> list[tuple[str, str]]:  # noq
         return f"p50 {statistics.median(ts):.1f} ms, p95 {ts[int(0.95 * (len(ts) - 1))]:.1f} ms (n={len(ts)})"
 
     socle(store, fiches[:10], computed=True)  # warm the indexes once
-    groups = [rng.sample(fiches, 10) for _ in range(max(3, runs // 10))]
-    pairs = [tuple(rng.sample(range(len(model.corpus.certs)), 2)) for _ in range(runs)]
+    groups = [rng.sample(fiches, 10) for _ in range(max(10, runs // 3))]
+    index = [model.cert_index[c.iri] for c in with_blocs]
+    pairs = [tuple(rng.sample(index, 2)) for _ in range(runs)]
     return [
         (
             "similar FICHE --kind rome --top 10",
@@ -215,6 +222,56 @@ def timings(store, model: TextModel, runs: int) -> list[tuple[str, str]]:  # noq
     ]
 
 
+class StageClock(NullProgress):
+    """Wall and CPU seconds of each stage of a build (the stage names of cqpi_graph.build)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list] = []
+
+    def stage(self, name: str, total: int | None = None) -> None:
+        now = (time.perf_counter(), time.process_time())
+        if self.rows:
+            self.rows[-1][1] = now[0] - self.rows[-1][1]
+            self.rows[-1][2] = now[1] - self.rows[-1][2]
+        self.rows.append([name, now[0], now[1]])
+
+    def close(self) -> None:
+        self.stage("end")
+        self.rows.pop()
+
+
+def timed_build(store: Path, shared: Path) -> None:
+    """Build the national graph: every export of the folder, the largest RNCP CSV export only
+    (two CSV exports of one registry replace each other until they are combined, issue 14 item 1)."""
+    imports = discover(shared)
+    csv_zips = [p for n, p in imports if n == "rncp" and p.suffix == ".zip"]
+    largest = max(csv_zips, key=lambda p: p.stat().st_size) if csv_zips else None
+    imports = [(n, p) for n, p in imports if not (n == "rncp" and p.suffix == ".zip" and p != largest)]
+    print("imports: " + ", ".join(f"{n}={p.name}" for n, p in imports))
+    clock = StageClock()
+    load = os.getloadavg()[0]
+    t0, c0 = time.perf_counter(), time.process_time()
+    report = build(store, imports=imports, progress=clock)
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    groups: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for name, w, c in clock.rows:
+        key = "text model + alignments" if name.startswith("textes") else name.split(" :")[0]
+        key = "inference" if key.startswith("inférence") else key
+        groups[key][0] += w
+        groups[key][1] += c
+    print(f"\n## Build (load average before: {load:.2f})\n")
+    print("| stage | wall s | CPU s |\n|---|---|---|")
+    for key, (w, c) in groups.items():
+        print(f"| {key} | {w:.1f} | {c:.1f} |")
+    print(f"| **total** | **{wall:.1f}** | **{cpu:.1f}** |")
+    print(
+        f"\npeak RSS {peak:.0f} MiB; {sum(report.graphs.values())} quads, computed/alignments "
+        f"{report.graphs.get(Graphs.ALIGNMENTS, 0)}; load average after: {os.getloadavg()[0]:.2f}\n"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--store", type=Path, required=True)
@@ -222,7 +279,10 @@ def main() -> None:
     ap.add_argument("--sample", type=int, default=300)
     ap.add_argument("--runs", type=int, default=50)
     ap.add_argument("--skip", action="append", default=[], choices=["proximity", "hidden", "speed"])
+    ap.add_argument("--build", type=Path, metavar="SHARED", help="build the store first from this folder")
     args = ap.parse_args()
+    if args.build:
+        timed_build(args.store, args.build)
     store = open_store(args.store)
     t0 = time.perf_counter()
     model = load_model(store)

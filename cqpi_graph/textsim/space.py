@@ -95,12 +95,14 @@ def top_matches(
     bt = b.T.tocsr()
     out_r, out_c, out_s = [], [], []
     for start in range(0, a.shape[0], chunk):
-        prod = (a[start : start + chunk] @ bt).tocoo()
-        r, c, s = prod.row + start, prod.col, prod.data
-        keep = s + 1e-6 >= threshold
+        prod = (a[start : start + chunk] @ bt).tocsr()
+        prod.data[prod.data + 1e-6 < threshold] = 0  # most products are small: drop them in C first
+        prod.eliminate_zeros()
+        coo = prod.tocoo()
+        r, c, s = coo.row.astype(np.int64) + start, coo.col.astype(np.int64), coo.data
         if row_group is not None and col_group is not None:
-            keep &= row_group[r] != col_group[c]
-        r, c, s = r[keep], c[keep], s[keep]
+            keep = row_group[r] != col_group[c]
+            r, c, s = r[keep], c[keep], s[keep]
         bucket = col_bucket[c] if col_bucket is not None else np.zeros(len(c), dtype=np.int32)
         order = np.lexsort((c, -s, bucket, r))
         r, c, s, bucket = r[order], c[order], s[order], bucket[order]
