@@ -210,3 +210,20 @@ def test_web_certification_page_shows_computed_links_apart(text_path: Path) -> N
         assert "Z9101" in declared and "Z9101" not in rest.split("</section>", 1)[0]
         english = client.get("/resource/cert/RNCP99102?lang=en").get_data(as_text=True)
         assert "Computed from the texts of the blocs" in english and "computed, score" in english
+
+
+def test_import_recomputes_the_text_model_and_alignments(
+    tmp_path: Path, shared_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cqpi_graph.importers.run import import_registry
+
+    path = tmp_path / "store"
+    build(path, extra_data=[DATA / "text_fixture.ttl"])
+    import_registry(path, "rncp", shared_data / "rncp" / "export-fiches-csv-2024-02-22.zip")
+    _cache.clear()
+    monkeypatch.setattr(text_model, "build_model", lambda *_a: pytest.fail("model rebuilt by a query"))
+    with open_store(path) as st:
+        model = load_model(st)
+        assert "RNCP30271" in {c.code for c in model.corpus.certs}  # the imported fiches have texts
+        assert st.ask(f"ASK {{ GRAPH <{Graphs.ALIGNMENTS}> {{ ?a cq:competenceAlignedWith ?b }} }}")
+        assert [j.code for j in similar_from_text(st, "RNCP99101", 1, kind="rome").jobs] == ["Z9101"]

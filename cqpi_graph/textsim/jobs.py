@@ -165,10 +165,10 @@ def _unit_max(x: np.ndarray) -> np.ndarray:
     return x / m if m > 0 else x
 
 
-def ranked(scores: np.ndarray, top: int, exclude: set[int] = frozenset()) -> list[int]:  # type: ignore[assignment]
+def ranked(scores: np.ndarray, top: int, exclude: set[int] | frozenset[int] = frozenset()) -> list[int]:
     """Indexes of the best scores (positive only), ties broken by index."""
     order = np.lexsort((np.arange(len(scores)), -scores))
-    out = []
+    out: list[int] = []
     for i in order.tolist():
         if len(out) >= top or not scores[i] > 0:
             break
