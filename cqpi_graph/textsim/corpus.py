@@ -156,19 +156,8 @@ def read_corpus(store: Store) -> Corpus:
             contains[h].add(x)
             if p == CQ + "hasBloc":
                 blocs.add(x)
-    for b, _t in _cache.subjects_of_type(store, [CQ + "BlocDeCompetences"]):
-        blocs.add(b)
-    jobs = {j for j, _t in _cache.subjects_of_type(store, [CQ + "MetierROME"])}
-    items: dict[str, list[str]] = defaultdict(list)
-    item_kind: dict[str, str] = {}
-    for j, p, it, _l, _g, is_iri in _triples(store, ROME_ITEMS):
-        if is_iri:
-            items[j].append(it)
-            item_kind.setdefault(it, ROME_ITEMS[p])
-    for j in jobs:
-        for c in sorted(holds.get(j, ())):
-            items[j].append(c)
-            item_kind.setdefault(c, "rome-competence")
+    blocs |= {b for b, _t in _cache.subjects_of_type(store, [CQ + "BlocDeCompetences"])}
+    jobs, items, item_kind = _rome_items(store, holds)
     esco = set(_cache.subjects_with(store, SKOS + "inScheme", ESCO_SKILLS))
     canonical = _certifications(store, blocs)
     certifiers: dict[str, set[str]] = defaultdict(set)
@@ -176,33 +165,17 @@ def read_corpus(store: Store) -> Corpus:
         if is_iri and c in canonical:
             certifiers[canonical[c]].add(o)
     orgs = {o for os_ in certifiers.values() for o in os_}
-    wanted = set(canonical) | blocs | jobs | esco | set(item_kind) | {c for cs in holds.values() for c in cs}
-    wanted |= orgs
-    labels: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
-    alt: dict[str, list[str]] = defaultdict(list)
-    for x, p, lab, lang, _g, is_iri in _triples(store, (*LABELS, SKOS + "altLabel")):
-        if is_iri or x not in wanted:
-            continue
-        if p == SKOS + "altLabel":
-            if x in jobs and (lang or "fr").startswith("fr"):
-                alt[x].append(lab)
-        else:
-            labels[x].append((lab, lang))
-    label = {x: _pick(v) for x, v in labels.items()}
+    wanted = set(canonical) | blocs | jobs | esco | set(item_kind) | orgs
+    wanted |= {c for cs in holds.values() for c in cs}
+    label, alt = _labels(store, wanted, jobs)
     codes: dict[str, dict[str, str]] = defaultdict(dict)
     for x, p, code, _l, _g, _i in _triples(store, CODE_ORDER):
         if x in canonical:
             codes[x].setdefault(p, code)
-
     units, unit_of = _units(label, canonical, contains, holds, blocs, item_kind, esco)
-    certs = _cert_docs(store, canonical, label, codes, contains, holds, unit_of, certifiers)
-    macro: dict[str, str] = {}
-    macro_codes: dict[str, str] = {}
-    for c, _p, m, _l, _g, is_iri in _triples(store, (SKOS + "broader",)):
-        if is_iri and c in item_kind:
-            macro[c] = m
-    for m, _p, code, _l, _g, _i in _triples(store, (CQ + "romeMacroCode",)):
-        macro_codes[m] = code
+    macro = {
+        c: m for c, _p, m, _l, _g, is_iri in _triples(store, (SKOS + "broader",)) if is_iri and c in item_kind
+    }
     parents = {j: p for j, _p, p, _l, _g, is_iri in _triples(store, (CQ + "romeParentJob",)) if is_iri}
     job_docs = [
         JobDoc(
@@ -224,17 +197,48 @@ def read_corpus(store: Store) -> Corpus:
     )
     return Corpus(
         units,
-        certs,
+        _cert_docs(store, canonical, label, codes, contains, holds, unit_of, certifiers),
         job_docs,
         {i: label.get(i, "") for i in item_kind},
         {i: _local(i) for i in item_kind},
         macro,
-        macro_codes,
+        {m: code for m, _p, code, _l, _g, _i in _triples(store, (CQ + "romeMacroCode",))},
         successions,
         canonical,
         {o: label.get(o, "") for o in orgs},
         _declared_same(store, unit_of),
     )
+
+
+def _rome_items(store: Store, holds: dict[str, set[str]]):  # noqa: ANN202
+    """(jobs, job -> items, item -> kind of competence text: "" for a working context)."""
+    jobs = {j for j, _t in _cache.subjects_of_type(store, [CQ + "MetierROME"])}
+    items: dict[str, list[str]] = defaultdict(list)
+    item_kind: dict[str, str] = {}
+    for j, p, it, _l, _g, is_iri in _triples(store, ROME_ITEMS):
+        if is_iri:
+            items[j].append(it)
+            item_kind.setdefault(it, ROME_ITEMS[p])
+    for j in jobs:  # curated ROME jobs state their competences with cq:hasCompetence
+        for c in sorted(holds.get(j, ())):
+            items[j].append(c)
+            item_kind.setdefault(c, "rome-competence")
+    return jobs, items, item_kind
+
+
+def _labels(store: Store, wanted: set[str], jobs: set[str]) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """The label of each wanted resource (French first) and the French appellations of jobs."""
+    labels: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
+    alt: dict[str, list[str]] = defaultdict(list)
+    for x, p, lab, lang, _g, is_iri in _triples(store, (*LABELS, SKOS + "altLabel")):
+        if is_iri or x not in wanted:
+            continue
+        if p == SKOS + "altLabel":
+            if x in jobs and (lang or "fr").startswith("fr"):
+                alt[x].append(lab)
+        else:
+            labels[x].append((lab, lang))
+    return {x: _pick(v) for x, v in labels.items()}, alt
 
 
 def _declared_same(store: Store, unit_of: dict[str, int]) -> dict[str, str]:
