@@ -232,11 +232,12 @@ def jobs_of_certification(model: TextModel, c: int, top: int = 10, evidence: int
         return out
     scores = job_scores(model, c)
     sims = neighbour_scores(model, c)
+    by_job = model.declared.T.tocsr()  # job -> certifications declaring it
     for j in ranked(scores, top - len(out), exclude=set(declared)):
         link = job_link(model, j, "computed", float(scores[j]))
         link.matches = unit_matches(model, units, model.job_units[j], evidence)
-        voters = model.declared[:, j].nonzero()[0]
-        best = sorted(voters.tolist(), key=lambda n: -sims[n])[:evidence]
+        voters = by_job[j].indices
+        best = sorted(voters.tolist(), key=lambda n: (-sims[n], n))[:evidence]
         link.via = [cert_ref(model, n, float(sims[n])) for n in best if sims[n] > 0]
         out.append(link)
     return out
