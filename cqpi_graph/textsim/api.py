@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from ..errors import NotFoundError
 from ..store import Store
 from .jobs import CertRef, JobLink, cert_ref, close_jobs, job_link, jobs_of_certification, ranked
@@ -146,14 +144,6 @@ def computed_links(store: Store, iri: str, top: int = 5) -> TextSimilar | None:
     return out
 
 
-def unit_scores(model: TextModel, text: str) -> np.ndarray:
-    """Cosine of a free text with every competence text (search, tests)."""
-    from .french import normalise
-
-    v = model.unit_space.encode([normalise(text)])
-    return (model.units @ v.T).toarray().ravel()
-
-
 __all__ = [
     "KINDS",
     "Subject",
@@ -164,5 +154,4 @@ __all__ = [
     "job_link",
     "resolve",
     "similar_from_text",
-    "unit_scores",
 ]
