@@ -41,9 +41,16 @@ def _disk_path(store: Store, name: str, extra: tuple) -> Path | None:
     """
     directory = getattr(store, "directory", None)
     location = getattr(store, "location", None)
-    if directory is None or location is None:
+    if not _is_generation(directory, location):
         return None
-    return _generation_file(location, Path(directory).name, name, extra)
+    return _generation_file(location, Path(directory).name, name, extra)  # type: ignore[arg-type]
+
+
+def _is_generation(directory: object, location: object) -> bool:
+    """A generation folder of an embedded store (not the scratch store of a remote write)."""
+    return (
+        directory is not None and location is not None and Path(str(directory)).parent == Path(str(location))
+    )
 
 
 def _generation_file(location: str, generation: str, name: str, extra: tuple) -> Path | None:
@@ -83,7 +90,7 @@ def save_for_generation(store: Store, name: str, value: object, extra: tuple = (
     structure must be computed from the generation's final content (the writer's last step).
     """
     directory = getattr(store, "directory", None)
-    if directory is None:
+    if not _is_generation(directory, store.location):
         return
     _save(_generation_file(store.location, Path(directory).name.removesuffix(".tmp"), name, extra), value)
 

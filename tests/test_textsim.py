@@ -227,3 +227,18 @@ def test_import_recomputes_the_text_model_and_alignments(
         assert "RNCP30271" in {c.code for c in model.corpus.certs}  # the imported fiches have texts
         assert st.ask(f"ASK {{ GRAPH <{Graphs.ALIGNMENTS}> {{ ?a cq:competenceAlignedWith ?b }} }}")
         assert [j.code for j in similar_from_text(st, "RNCP99101", 1, kind="rome").jobs] == ["Z9101"]
+
+
+def test_model_is_kept_only_beside_an_embedded_generation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The scratch store of a remote write has a folder but no generation: nothing is saved."""
+    from types import SimpleNamespace
+
+    monkeypatch.chdir(tmp_path)
+    remote = SimpleNamespace(directory=tmp_path / "cqpi-remote-x", location="http://127.0.0.1:1/query")
+    _cache.save_for_generation(remote, "textsim.model", {"x": 1})  # type: ignore[arg-type]
+    assert not any(tmp_path.rglob("*.pickle"))
+    embedded = SimpleNamespace(directory=tmp_path / "store" / "gen-1.tmp", location=str(tmp_path / "store"))
+    _cache.save_for_generation(embedded, "textsim.model", {"x": 1})  # type: ignore[arg-type]
+    assert [p.parent.name for p in tmp_path.rglob("*.pickle")] == ["gen-1"]
