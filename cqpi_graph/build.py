@@ -6,22 +6,27 @@ generation that becomes live only when the whole build succeeded.
 
 from __future__ import annotations
 
+import hashlib
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
 
-from .errors import InputError
+from .align import align_generation
+from .catalog.derive import SamenessReport, derive_sameness
+from .errors import InputError, StoreNotBuiltError
+from .importers import SOURCES, ImportReport, Source
+from .importers.registry import source
 from .inference import active_predicates, infer
 from .namespaces import CQ, OWL, RDF, RDFS, Graphs
 from .progress import NullProgress, Progress
-from .provenance import GraphRecord, SourceFile, now_iso, record_graph
+from .provenance import GraphRecord, SourceFile, now_iso, record_graph, sha256_file, source_node
 from .resources import turtle_files
 from .rules import UnsupportedAxiom, compile_tbox
-from .store import Store, store_writer
+from .store import Store, open_store, store_writer
 from .terms import to_rdflib
 
 # The asserted graphs built from the repository's own files.
@@ -35,9 +40,7 @@ PROJECT_GRAPHS: list[tuple[str, str, str, str]] = [
 # (so that a computed alignment can never be turned into a declared fact).
 NOT_REASONED = {Graphs.INFERRED, Graphs.META, Graphs.ALIGNMENTS}
 
-# Importers register here (name -> function(store, path, progress) -> report with .summary()).
-Importer = Callable[[Store, Path, Progress], object]
-IMPORTERS: dict[str, Importer] = {}
+ImportSpec = tuple[str, Path | Sequence[Path]]
 
 
 @dataclass
@@ -45,9 +48,10 @@ class BuildReport:
     graphs: dict[str, int] = field(default_factory=dict)
     inferred: int = 0
     seconds: float = 0.0
-    imports: list[object] = field(default_factory=list)
+    imports: list[ImportReport] = field(default_factory=list)
     location: str = ""
-    alignments: object | None = None  # align.AlignReport of the computed alignments
+    sameness: SamenessReport | None = None
+    skipped: bool = False  # the live graph was built from exactly these inputs: nothing to do
 
     def lines(self) -> list[str]:
         out = [f"{g}\t{n}" for g, n in sorted(self.graphs.items())]
@@ -102,10 +106,11 @@ def asserted_triples(store: Store) -> list[tuple]:
     vocab = (OWL, RDFS, RDF + "first", RDF + "rest")
     graphs = [g for g in store.graphs() if g not in NOT_REASONED]
     tbox_graphs = {Graphs.ONTOLOGY, Graphs.CODELISTS}
-    tbox, rest = [], []
+    tbox: list[tuple] = []
+    rest: list[tuple] = []
     for g in graphs:
         for q in store.quads(g):
-            if isinstance(q.subject, ox.Triple):
+            if isinstance(q.subject, ox.Triple) or isinstance(q.object, ox.Triple):
                 continue
             t = (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
             is_schema = q.predicate.value.startswith(vocab) or (
@@ -257,17 +262,101 @@ def run_inference(store: Store, engine: str = "rules", progress: Progress | None
     return n
 
 
+def record_subjects(store: Store, graph: str, files: Sequence[Path]) -> None:
+    """Which file describes which subject (meta graph, cq:describes), so that a check on the
+    stored graph can name the file a bad statement comes from."""
+    quads = []
+    for i, f in enumerate(files):
+        node = f"<{source_node(graph, i)}>"
+        subjects = {t.subject for t in ox.parse(path=str(f), format=ox.RdfFormat.TURTLE)}
+        for sub in subjects:
+            if isinstance(sub, ox.NamedNode):
+                quads.append((node, f"<{CQ}describes>", str(sub), Graphs.META))
+    store.add_quads(quads)
+
+
+def group_imports(imports: Sequence[ImportSpec]) -> list[tuple[Source, list[Path]]]:
+    """The imports to run, one per source, in the order sources first appear: the files of a
+    source that combines several (RNCP/RS exports) are gathered; any other source given twice
+    is an error. Paths are checked to exist."""
+    out: dict[str, list[Path]] = {}
+    for name, paths in imports:
+        src = source(name)
+        for path in [paths] if isinstance(paths, str | Path) else paths:
+            if not Path(path).exists():
+                raise InputError("fichier ou dossier introuvable", file=str(path), field="--with")
+            files = out.setdefault(src.name, [])
+            if files and not src.several:
+                raise InputError(
+                    f"la source « {name} » est donnée deux fois", field="--with", expected="un seul fichier"
+                )
+            files.append(Path(path))
+    return [(SOURCES[name], files) for name, files in out.items()]
+
+
+def derive(store: Store, reasoner: str = "rules", progress: Progress | None = None) -> SamenessReport:
+    """What is computed from the asserted graphs after every build or import: the catalog's
+    sameness decisions, then OWL 2 RL inference, then the text model and the computed
+    alignments (align.align_generation)."""
+    progress = progress or NullProgress()
+    progress.stage("catalogue : correspondances d'identifiants")
+    report = derive_sameness(store)
+    run_inference(store, reasoner, progress)
+    align_generation(store, progress)  # the text model and the computed alignments (issue 14)
+    return report
+
+
+BUILD_NODE = Graphs.META + "#build"
+
+
+def inputs_digest(
+    groups: Sequence[tuple[str, list[Path], str]], jobs: Sequence[tuple[Source, list[Path]]], reasoner: str
+) -> str:
+    """What a build is made of: this program's code, its own files, the registry files, the
+    reasoner. Two builds with the same digest give the same graph."""
+    h = hashlib.sha256(f"{reasoner}\n".encode())
+    code = sorted(Path(__file__).resolve().parent.rglob("*.py"))
+    for f in [*code, *(f for _, files, _ in groups for f in files)]:
+        h.update(f"{f.name}:{sha256_file(f)}\n".encode())
+    for src, paths in jobs:
+        for p in paths:
+            files = sorted(x for x in p.rglob("*") if x.is_file()) if p.is_dir() else [p]
+            for f in files:
+                h.update(f"{src.name}:{f.name}:{sha256_file(f)}\n".encode())
+    return h.hexdigest()
+
+
+def forget_build_inputs(store: Store) -> None:
+    """The graph no longer is what its build's inputs give (an import changed it)."""
+    store.update(f"DELETE WHERE {{ GRAPH <{Graphs.META}> {{ <{BUILD_NODE}> <{CQ}inputsDigest> ?d }} }}")
+
+
+def _live_build(location: Path | str | None, endpoint: str | None) -> tuple[str, dict[str, int]] | None:
+    """The inputs digest of the live graph and its graphs' sizes (None: no graph yet)."""
+    query = f"SELECT ?d WHERE {{ GRAPH <{Graphs.META}> {{ <{BUILD_NODE}> <{CQ}inputsDigest> ?d }} }}"
+    try:
+        with open_store(location, endpoint=endpoint) as live:
+            values = live.values(query)
+            return (values[0], {g: live.count(g) for g in live.graphs()}) if values else None
+    except StoreNotBuiltError:
+        return None
+
+
 def build(
     location: Path | str | None = None,
     *,
     endpoint: str | None = None,
-    imports: Sequence[tuple[str, Path]] = (),
+    imports: Sequence[ImportSpec] = (),
     extra_data: Sequence[Path] = (),
     reasoner: str = "rules",
     progress: Progress | None = None,
+    force: bool = False,
 ) -> BuildReport:
-    """Build a new store from the project's files (and registry imports), then infer, then
-    compute the text model and the competence alignments (align.align_generation)."""
+    """Build a new store from the project's files (and registry imports), then infer.
+
+    Skipped (report.skipped) when the live graph was built from exactly the same inputs, unless
+    `force`.
+    """
     progress = progress or NullProgress()
     t0 = time.monotonic()
     groups = project_files(extra_data)
@@ -276,12 +365,11 @@ def build(
         for f in files:
             check_turtle(f)
             progress.advance()
-    for name, path in imports:
-        if name not in IMPORTERS:
-            known = ", ".join(sorted(IMPORTERS)) or "aucun"
-            raise InputError(f"source inconnue « {name} » (connues : {known})", field="--with")
-        if not Path(path).exists():
-            raise InputError("fichier ou dossier introuvable", file=str(path), field="--with")
+    jobs = group_imports(imports)
+    digest = inputs_digest(groups, jobs, reasoner)
+    live = None if force else _live_build(location, endpoint)
+    if live is not None and live[0] == digest:
+        return BuildReport(graphs=live[1], skipped=True, seconds=time.monotonic() - t0)
     report = BuildReport()
     with store_writer(location, endpoint=endpoint, fresh=True) as store:
         for graph, files, title in groups:
@@ -302,18 +390,16 @@ def build(
                     started=started,
                 ),
             )
-        for name, path in imports:
-            report.imports.append(IMPORTERS[name](store, Path(path), progress))
-        report.inferred = run_inference(store, reasoner, progress)
-        report.alignments = align_generation(store, progress)
+            if graph == Graphs.CURATED:
+                record_subjects(store, graph, files)
+        for src, paths in jobs:
+            report.imports.append(src.run(store, paths, progress))
+        report.sameness = derive(store, reasoner, progress)
+        store.add_quads([(f"<{BUILD_NODE}>", f"<{CQ}inputsDigest>", f'"{digest}"', Graphs.META)])
+        report.inferred = store.count(Graphs.INFERRED)
         for g in store.graphs():
             report.graphs[g] = store.count(g)
         report.location = store.location
     progress.close()
     report.seconds = time.monotonic() - t0
     return report
-
-
-# Fill IMPORTERS (the importers package registers itself; imported last because it uses IMPORTERS).
-from . import importers as _importers  # noqa: E402,F401
-from .align import align_generation  # noqa: E402

@@ -215,7 +215,7 @@ def test_web_certification_page_shows_computed_links_apart(text_path: Path) -> N
 def test_import_recomputes_the_text_model_and_alignments(
     tmp_path: Path, shared_data: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from cqpi_graph.importers.run import import_registry
+    from cqpi_graph.imports import import_registry
 
     path = tmp_path / "store"
     build(path, extra_data=[DATA / "text_fixture.ttl"])

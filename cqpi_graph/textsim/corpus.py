@@ -1,8 +1,7 @@
 """The texts the graph holds, read once per store generation: competences, certifications, jobs.
 
-What is a certification, how its members group (cq:sameCertification) and which code and label
-it shows are decided in `_certifications` and `_display`, the one place to switch to the
-catalog module when it lands.
+What is a certification, how its members group and which codes and label it shows come from the
+catalog (cqpi_graph.catalog); this module only reads the texts.
 """
 
 from __future__ import annotations
@@ -12,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .. import _cache
+from ..catalog import Catalog, load_catalog
 from ..namespaces import CQ, ID, OWL, RDFS, SKOS
 from ..store import Store
 
@@ -28,7 +28,6 @@ ROME_ITEMS = {
     CQ + "romeSavoir": "rome-savoir",
     CQ + "romeWorkContext": "",  # a working condition, not a competence: described, never aligned
 }
-CODE_ORDER = (CQ + "rncpCode", CQ + "bcnCode", CQ + "abbreviation")
 UNIT_KINDS = (
     "bloc",
     "competence",
@@ -59,7 +58,7 @@ class Unit:
 class CertDoc:
     """One certification (a cq:sameCertification group) and its texts."""
 
-    iri: str  # node IRI: the smallest member IRI, as paths.py names nodes
+    iri: str  # the catalog's group IRI
     members: list[str]
     code: str
     label: str
@@ -106,41 +105,8 @@ def _triples(store: Store, predicates: Iterable[str]):
     return _cache.iter_triples(store, tuple(predicates))
 
 
-def _certification_classes(store: Store) -> list[str]:
-    rows = store.select("SELECT DISTINCT ?t WHERE { ?t rdfs:subClassOf* cq:Certification }")
-    return sorted({r["t"].value for r in rows} | {CQ + "Certification", CQ + "FicheRegistre"})
-
-
-def _certifications(store: Store, blocs: set[str]) -> dict[str, str]:
-    """member IRI -> node IRI, for every certification (catalog: which classes, how they group)."""
-    members = {c for c, _t in _cache.subjects_of_type(store, _certification_classes(store))} - blocs
-    parent = {c: c for c in members}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, _p, b, _l, _g, is_iri in _triples(store, (CQ + "sameCertification",)):
-        if is_iri and a in parent and b in parent:
-            ra, rb = find(a), find(b)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
-    return {m: find(m) for m in members}
-
-
 def _local(iri: str) -> str:
     return iri.rstrip("/").rsplit("/", 1)[-1]
-
-
-def _display(codes: dict[str, dict[str, str]], members: list[str]) -> str:
-    """The code a certification shows: an RNCP code first, then BCN, then any notation."""
-    for p in CODE_ORDER:
-        for m in members:
-            if p in codes.get(m, {}):
-                return codes[m][p]
-    return _local(members[0])
 
 
 def read_corpus(store: Store) -> Corpus:
@@ -159,7 +125,8 @@ def read_corpus(store: Store) -> Corpus:
     blocs |= {b for b, _t in _cache.subjects_of_type(store, [CQ + "BlocDeCompetences"])}
     jobs, items, item_kind = _rome_items(store, holds)
     esco = set(_cache.subjects_with(store, SKOS + "inScheme", ESCO_SKILLS))
-    canonical = _certifications(store, blocs)
+    cat = load_catalog(store)
+    canonical = dict(cat.canonical)
     certifiers: dict[str, set[str]] = defaultdict(set)
     for c, _p, o, _l, _g, is_iri in _triples(store, (CQ + "certifier",)):
         if is_iri and c in canonical:
@@ -168,10 +135,6 @@ def read_corpus(store: Store) -> Corpus:
     wanted = set(canonical) | blocs | jobs | esco | set(item_kind) | orgs
     wanted |= {c for cs in holds.values() for c in cs}
     label, alt = _labels(store, wanted, jobs)
-    codes: dict[str, dict[str, str]] = defaultdict(dict)
-    for x, p, code, _l, _g, _i in _triples(store, CODE_ORDER):
-        if x in canonical:
-            codes[x].setdefault(p, code)
     units, unit_of = _units(label, canonical, contains, holds, blocs, item_kind, esco)
     macro = {
         c: m for c, _p, m, _l, _g, is_iri in _triples(store, (SKOS + "broader",)) if is_iri and c in item_kind
@@ -197,7 +160,7 @@ def read_corpus(store: Store) -> Corpus:
     )
     return Corpus(
         units,
-        _cert_docs(store, canonical, label, codes, contains, holds, unit_of, certifiers),
+        _cert_docs(store, cat, contains, holds, unit_of, certifiers),
         job_docs,
         {i: label.get(i, "") for i in item_kind},
         {i: _local(i) for i in item_kind},
@@ -307,30 +270,25 @@ def _units(label, canonical, contains, holds, blocs, item_kind, esco) -> tuple[l
     return units, unit_of
 
 
-def _cert_docs(store, canonical, label, codes, contains, holds, unit_of, certifiers) -> list[CertDoc]:
-    groups: dict[str, list[str]] = defaultdict(list)
-    for m, node in canonical.items():
-        groups[node].append(m)
+def _cert_docs(store, cat: Catalog, contains, holds, unit_of, certifiers) -> list[CertDoc]:  # noqa: ANN001
     jobs: dict[str, list[str]] = defaultdict(list)
     for c, _p, j, _l, _g, is_iri in _triples(store, (CQ + "romeJob",)):
-        if is_iri and c in canonical and j not in jobs[canonical[c]]:
-            jobs[canonical[c]].append(j)
+        node = cat.canonical.get(c)
+        if is_iri and node and j not in jobs[node]:
+            jobs[node].append(j)
     docs = []
-    for node in sorted(groups):
-        members = sorted(groups[node])
-        titles = [label[m] for m in members if label.get(m)]
+    for node in sorted(cat.groups()):
+        cert = cat.certification(node)
         units: list[int] = []
-        for m in members:
-            units += [
-                unit_of[x] for x in _held(m, contains, holds) if x in unit_of and unit_of[x] not in units
-            ]
+        for m in cert.members:
+            units += [unit_of[x] for x in _held(m, contains, holds) if x in unit_of and unit_of[x] not in units]
         docs.append(
             CertDoc(
                 node,
-                members,
-                _display(codes, members),
-                titles[0] if titles else "",
-                sorted({c for m in members for c in codes.get(m, {}).values()}),
+                list(cert.members),
+                cert.code,
+                cert.label,
+                list(cert.codes),
                 units,
                 sorted(jobs.get(node, [])),
                 sorted(certifiers.get(node, ())),

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import csv
-import inspect
 import io
 import os
 import tempfile
@@ -16,9 +15,9 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
 from cqpi_graph.cells import neutralise
+from cqpi_graph.validate import validate_referentiel, write_template
 
 from ..i18n import gettext as _
-from ..optional import function, module, plain
 
 bp = Blueprint("validate", __name__, template_folder="templates")
 
@@ -83,32 +82,6 @@ def parse_rdf(data: bytes, fmt: str) -> int:
         raise UploadRefused(400, _("Erreur"), f"fichier illisible ({fmt}) : {exc}") from None
 
 
-def _call_validator(fn, data: bytes, fmt: str, filename: str, lang: str):  # noqa: ANN001, ANN202
-    """Call the validation library with bytes if it takes them, else with a private temporary file
-    (a name we choose, in a fresh private directory, removed at once)."""
-    params = inspect.signature(fn).parameters
-    kwargs = {k: v for k, v in (("lang", lang), ("fmt", fmt), ("format", fmt)) if k in params}
-    first = next(iter(params), "")
-    if first in ("data", "content", "raw"):
-        return fn(data, **kwargs)
-    with tempfile.TemporaryDirectory(prefix="cqpi-upload-") as tmp:
-        ext = os.path.splitext(filename)[1].lower()
-        path = os.path.join(tmp, "upload" + ext)
-        with open(path, "wb") as fh:
-            fh.write(data)
-        return fn(path, **kwargs)
-
-
-def report_rows(report) -> list[dict]:  # noqa: ANN001
-    data = plain(report)
-    items = data.get("results", []) if isinstance(data, dict) else data
-    rows = []
-    for r in items or []:
-        if isinstance(r, dict):
-            rows.append({k: ("" if v is None else v if isinstance(v, str) else str(v)) for k, v in r.items()})
-    return rows
-
-
 def to_csv(rows: list[dict]) -> str:
     out = io.StringIO()
     keys = list(dict.fromkeys(k for r in rows for k in r)) or ["message"]
@@ -123,7 +96,7 @@ def data_url(mime: str, text: str) -> str:
     return f"data:{mime};charset=utf-8;base64," + base64.b64encode(text.encode("utf-8")).decode("ascii")
 
 
-def run_validation(fn, data: bytes, filename: str) -> dict:  # noqa: ANN001
+def run_validation(data: bytes, filename: str) -> dict:
     """cqpi_graph.validate.validate_referentiel on the upload, which it reads from a file: a name we
     choose, in a fresh private directory, removed as soon as the report is made."""
     from pathlib import Path
@@ -135,7 +108,7 @@ def run_validation(fn, data: bytes, filename: str) -> dict:  # noqa: ANN001
         path = Path(tmp) / ("referentiel" + ext)
         path.write_bytes(data)
         try:
-            report = fn([path], lang=lang())
+            report = validate_referentiel([path], lang=lang())
         except Exception as exc:  # noqa: BLE001 - the library's clear input errors (cell, line)
             from cqpi_graph.errors import CqpiError
 
@@ -163,10 +136,8 @@ def run_validation(fn, data: bytes, filename: str) -> dict:  # noqa: ANN001
 
 @bp.get("/validate")
 def page():  # noqa: ANN201
-    mod = module("validate")
     return render_template(
         "validate/validate.html",
-        available=mod is not None,
         report=None,
         max_mb=current_app.config["UPLOAD_MAX_BYTES"] / 1e6,
     )
@@ -175,8 +146,7 @@ def page():  # noqa: ANN201
 @bp.post("/validate")
 def upload():  # noqa: ANN201
     cap = current_app.config["UPLOAD_MAX_BYTES"]
-    mod = module("validate")
-    ctx: dict = {"available": mod is not None, "report": None, "max_mb": cap / 1e6, "filename": None}
+    ctx: dict = {"report": None, "max_mb": cap / 1e6, "filename": None}
     f = request.files.get("file")
     try:
         if f is None or not f.filename:
@@ -188,12 +158,8 @@ def upload():  # noqa: ANN201
         ctx["filename"] = name
         fmt = check_upload(name, data)
         triples = parse_rdf(data, fmt) if fmt in OX_FORMAT else None
-        fn = function(mod, "validate_referentiel")
-        if fn is None:
-            ctx["report"] = {"conforms": None, "triples": triples, "rows": [], "summary": None}
-        else:
-            ctx["report"] = run_validation(fn, data, name)
-            ctx["report"]["triples"] = triples
+        ctx["report"] = run_validation(data, name)
+        ctx["report"]["triples"] = triples
     except UploadRefused as exc:
         ctx["error"] = {"title": exc.title, "message": exc.message}
         return render_template("validate/validate.html", **ctx), exc.status
@@ -204,20 +170,11 @@ def upload():  # noqa: ANN201
 def template_file(ext: str):  # noqa: ANN201
     if ext not in ("xlsx", "csv"):
         abort(404)
-    mod = module("validate")
-    fn = function(mod, "template_bytes", "make_template", "write_template")
-    if fn is None:
-        return render_template("unavailable.html", title=_("Télécharger le modèle vide")), 503
-    if "path" in inspect.signature(fn).parameters or fn.__name__ == "write_template":
-        with tempfile.TemporaryDirectory(prefix="cqpi-template-") as tmp:
-            path = os.path.join(tmp, f"modele.{ext}")
-            fn(path, ext) if len(inspect.signature(fn).parameters) > 1 else fn(path)
-            with open(path, "rb") as fh:
-                payload = fh.read()
-    else:
-        payload = fn(ext)
-        if isinstance(payload, str):
-            payload = payload.encode("utf-8")
+    with tempfile.TemporaryDirectory(prefix="cqpi-template-") as tmp:
+        path = os.path.join(tmp, f"modele.{ext}")
+        write_template(path, ext)
+        with open(path, "rb") as fh:
+            payload = fh.read()
     mime = (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         if ext == "xlsx"
