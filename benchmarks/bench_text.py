@@ -242,12 +242,8 @@ class StageClock(NullProgress):
 
 
 def timed_build(store: Path, shared: Path) -> None:
-    """Build the national graph: every export of the folder, the largest RNCP CSV export only
-    (two CSV exports of one registry replace each other until they are combined, issue 14 item 1)."""
+    """Build the national graph as the quick start does (`cqpi build --registries SHARED`)."""
     imports = discover(shared)
-    csv_zips = [p for n, p in imports if n == "rncp" and p.suffix == ".zip"]
-    largest = max(csv_zips, key=lambda p: p.stat().st_size) if csv_zips else None
-    imports = [(n, p) for n, p in imports if not (n == "rncp" and p.suffix == ".zip" and p != largest)]
     print("imports: " + ", ".join(f"{n}={p.name}" for n, p in imports))
     clock = StageClock()
     load = os.getloadavg()[0]
