@@ -51,7 +51,9 @@ def _disk_path(store: Store, name: str, extra: tuple) -> Path | None:
 
 def _is_generation(directory: object, location: object) -> bool:
     """A generation folder of an embedded store (not the scratch store of a remote write)."""
-    return directory is not None and location is not None and Path(str(directory)).parent == Path(str(location))
+    if directory is None or location is None:
+        return False
+    return Path(str(directory)).parent == Path(str(location))
 
 
 def _generation_file(location: str, generation: str, name: str, extra: tuple) -> Path | None:
@@ -91,7 +93,7 @@ def save_for_generation(store: Store, name: str, value: object, extra: tuple = (
     structure must be computed from the generation's final content (the writer's last step).
     """
     directory = getattr(store, "directory", None)
-    if not _is_generation(directory, store.location):
+    if directory is None or not _is_generation(directory, store.location):
         return
     _save(_generation_file(store.location, Path(directory).name.removesuffix(".tmp"), name, extra), value)
 
@@ -138,7 +140,8 @@ def iter_triples(store: Store, predicates: tuple[str, ...] | list[str]) -> Itera
 
 def subjects_with(store: Store, predicate: str, obj: str) -> list[str]:
     """The IRIs that have this IRI as value of this predicate, in any named graph (may repeat)."""
-    return [q.subject for q in store.quads_for_pattern(None, predicate, obj, None) if not q.subject.startswith("_:")]
+    quads = store.quads_for_pattern(None, predicate, obj, None)
+    return [q.subject for q in quads if not q.subject.startswith("_:")]
 
 
 def subjects_of_type(store: Store, classes: Iterable[str]) -> list[tuple[str, str]]:

@@ -281,7 +281,8 @@ def _cert_docs(store, cat: Catalog, contains, holds, unit_of, certifiers) -> lis
         cert = cat.certification(node)
         units: list[int] = []
         for m in cert.members:
-            units += [unit_of[x] for x in _held(m, contains, holds) if x in unit_of and unit_of[x] not in units]
+            held = [unit_of[x] for x in _held(m, contains, holds) if x in unit_of]
+            units += [u for u in held if u not in units]
         docs.append(
             CertDoc(
                 node,
