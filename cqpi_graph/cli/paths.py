@@ -383,11 +383,11 @@ def similar_lines(res: TextSimilar, evidence: int) -> list[str]:
         if j.shared and evidence:
             lines.append("      · en commun : " + " ; ".join(c.label for c in j.shared[:evidence]))
     if s.kind == "job" and res.declared_certifications:
-        lines += ["", "Certifications qui déclarent ce métier (déclaré) :"]
+        lines += ["", "Certifications qui déclarent ce métier (déclaré) :"][lines[-1] == "" :]
         for i, c in enumerate(res.declared_certifications, 1):
             lines.append(f"{i:>2}. {c.code} {c.label}")
     if res.certifications:
-        lines += ["", "Certifications proches (calculé d'après les titres et les blocs) :"]
+        lines += ["", "Certifications proches (calculé d'après les titres et les blocs) :"][lines[-1] == "" :]
         for i, c in enumerate(res.certifications, 1):
             lines.append(f"{i:>2}. {c.cert.code} {c.cert.label} — calculé, similarité {c.similarity:.2f}")
             for m in c.matches[:evidence]:
