@@ -42,11 +42,14 @@ def _to_ox(t: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 
 
 class GraphView:
-    """Properties of one resource over the union of the named graphs, duplicates removed."""
+    """Properties of one resource over the union of the named graphs (or over one named graph,
+    `graph`), duplicates removed."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, graph: str | None = None) -> None:
         self.store = store
         self.raw: ox.Store | None = getattr(store, "raw", None)
+        self.graph = graph
+        self._graph_node = ox.NamedNode(graph) if graph else None
         self._cache: dict[str, dict[str, list]] = {}
 
     def props(self, node: Node | str) -> dict[str, list]:
@@ -54,14 +57,17 @@ class GraphView:
             node = ox.NamedNode(node)
         out: dict[str, list] = {}
         if self.raw is not None:
-            for q in self.raw.quads_for_pattern(node, None, None, None):
+            for q in self.raw.quads_for_pattern(node, None, None, self._graph_node):
                 values = out.setdefault(q.predicate.value, [])
                 if q.object not in values:
                     values.append(q.object)
             return out
         if isinstance(node, ox.BlankNode):
             return out
-        for row in self.store.select(f"SELECT DISTINCT ?p ?o WHERE {{ <{node.value}> ?p ?o }}"):
+        pattern = f"<{node.value}> ?p ?o"
+        if self.graph:
+            pattern = f"GRAPH <{self.graph}> {{ {pattern} }}"
+        for row in self.store.select(f"SELECT DISTINCT ?p ?o WHERE {{ {pattern} }}"):
             out.setdefault(row["p"].value, []).append(_to_ox(row["o"]))
         return out
 
@@ -231,12 +237,18 @@ class Certification:
 
 def certification_groups(store: Store, only: Iterable[str] | None = None) -> list[list[str]]:
     """Certifications as the catalog groups them; each group's members, its IRI first."""
+    return [members for members, _ in _catalog_groups(store, only)]
+
+
+def _catalog_groups(store: Store, only: Iterable[str] | None) -> list[tuple[list[str], bool | None]]:
+    """(members, active) of each certification, as the catalog groups them and states their status."""
     cat = load_catalog(store)
-    if only is None:
-        groups = {cat.certification(g).members for g in cat.groups()}
-    else:
-        groups = {cat.certification(i).members for i in only if i in cat}
-    return sorted((list(g) for g in groups), key=lambda g: g[0])
+    keys = cat.groups() if only is None else (i for i in only if i in cat)
+    found = {}
+    for key in keys:
+        c = cat.certification(key)
+        found[c.members] = c.status.active
+    return sorted(((list(m), a) for m, a in found.items()), key=lambda g: g[0][0])
 
 
 # ---------------------------------------------------------------- reading one record
@@ -358,5 +370,7 @@ def read_certification(view: GraphView, group: list[str]) -> Certification:
 def iter_certifications(store: Store, only: Iterable[str] | None = None) -> Iterator[Certification]:
     """Certification records, one per group, in IRI order; `only` restricts to these IRIs."""
     view = GraphView(store)
-    for group in certification_groups(store, only):
-        yield read_certification(view, group)
+    for group, active in _catalog_groups(store, only):
+        rec = read_certification(view, group)
+        rec.active = active  # the catalog's status: the RNCP export first, then curated data, the kit
+        yield rec
