@@ -6,6 +6,7 @@ generation that becomes live only when the whole build succeeded.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -15,16 +16,16 @@ import pyoxigraph as ox
 import rdflib
 
 from .catalog.derive import SamenessReport, derive_sameness
-from .errors import InputError
+from .errors import InputError, StoreNotBuiltError
 from .importers import SOURCES, ImportReport, Source
 from .importers.registry import source
 from .inference import active_predicates, infer
 from .namespaces import CQ, OWL, RDF, RDFS, Graphs
 from .progress import NullProgress, Progress
-from .provenance import GraphRecord, SourceFile, now_iso, record_graph, source_node
+from .provenance import GraphRecord, SourceFile, now_iso, record_graph, sha256_file, source_node
 from .resources import turtle_files
 from .rules import UnsupportedAxiom, compile_tbox
-from .store import Store, store_writer
+from .store import Store, open_store, store_writer
 from .terms import to_rdflib
 
 # The asserted graphs built from the repository's own files.
@@ -49,6 +50,7 @@ class BuildReport:
     imports: list[ImportReport] = field(default_factory=list)
     location: str = ""
     sameness: SamenessReport | None = None
+    skipped: bool = False  # the live graph was built from exactly these inputs: nothing to do
 
     def lines(self) -> list[str]:
         out = [f"{g}\t{n}" for g, n in sorted(self.graphs.items())]
@@ -103,10 +105,11 @@ def asserted_triples(store: Store) -> list[tuple]:
     vocab = (OWL, RDFS, RDF + "first", RDF + "rest")
     graphs = [g for g in store.graphs() if g not in NOT_REASONED]
     tbox_graphs = {Graphs.ONTOLOGY, Graphs.CODELISTS}
-    tbox, rest = [], []
+    tbox: list[tuple] = []
+    rest: list[tuple] = []
     for g in graphs:
         for q in store.quads(g):
-            if isinstance(q.subject, ox.Triple):
+            if isinstance(q.subject, ox.Triple) or isinstance(q.object, ox.Triple):
                 continue
             t = (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
             is_schema = q.predicate.value.startswith(vocab) or (
@@ -300,6 +303,42 @@ def derive(store: Store, reasoner: str = "rules", progress: Progress | None = No
     return report
 
 
+BUILD_NODE = Graphs.META + "#build"
+
+
+def inputs_digest(
+    groups: Sequence[tuple[str, list[Path], str]], jobs: Sequence[tuple[Source, list[Path]]], reasoner: str
+) -> str:
+    """What a build is made of: this program's code, its own files, the registry files, the
+    reasoner. Two builds with the same digest give the same graph."""
+    h = hashlib.sha256(f"{reasoner}\n".encode())
+    code = sorted(Path(__file__).resolve().parent.rglob("*.py"))
+    for f in [*code, *(f for _, files, _ in groups for f in files)]:
+        h.update(f"{f.name}:{sha256_file(f)}\n".encode())
+    for src, paths in jobs:
+        for p in paths:
+            files = sorted(x for x in p.rglob("*") if x.is_file()) if p.is_dir() else [p]
+            for f in files:
+                h.update(f"{src.name}:{f.name}:{sha256_file(f)}\n".encode())
+    return h.hexdigest()
+
+
+def forget_build_inputs(store: Store) -> None:
+    """The graph no longer is what its build's inputs give (an import changed it)."""
+    store.update(f"DELETE WHERE {{ GRAPH <{Graphs.META}> {{ <{BUILD_NODE}> <{CQ}inputsDigest> ?d }} }}")
+
+
+def _live_build(location: Path | str | None, endpoint: str | None) -> tuple[str, dict[str, int]] | None:
+    """The inputs digest of the live graph and its graphs' sizes (None: no graph yet)."""
+    query = f"SELECT ?d WHERE {{ GRAPH <{Graphs.META}> {{ <{BUILD_NODE}> <{CQ}inputsDigest> ?d }} }}"
+    try:
+        with open_store(location, endpoint=endpoint) as live:
+            values = live.values(query)
+            return (values[0], {g: live.count(g) for g in live.graphs()}) if values else None
+    except StoreNotBuiltError:
+        return None
+
+
 def build(
     location: Path | str | None = None,
     *,
@@ -308,8 +347,13 @@ def build(
     extra_data: Sequence[Path] = (),
     reasoner: str = "rules",
     progress: Progress | None = None,
+    force: bool = False,
 ) -> BuildReport:
-    """Build a new store from the project's files (and registry imports), then infer."""
+    """Build a new store from the project's files (and registry imports), then infer.
+
+    Skipped (report.skipped) when the live graph was built from exactly the same inputs, unless
+    `force`.
+    """
     progress = progress or NullProgress()
     t0 = time.monotonic()
     groups = project_files(extra_data)
@@ -319,6 +363,10 @@ def build(
             check_turtle(f)
             progress.advance()
     jobs = group_imports(imports)
+    digest = inputs_digest(groups, jobs, reasoner)
+    live = None if force else _live_build(location, endpoint)
+    if live is not None and live[0] == digest:
+        return BuildReport(graphs=live[1], skipped=True, seconds=time.monotonic() - t0)
     report = BuildReport()
     with store_writer(location, endpoint=endpoint, fresh=True) as store:
         for graph, files, title in groups:
@@ -344,6 +392,7 @@ def build(
         for src, paths in jobs:
             report.imports.append(src.run(store, paths, progress))
         report.sameness = derive(store, reasoner, progress)
+        store.add_quads([(f"<{BUILD_NODE}>", f"<{CQ}inputsDigest>", f'"{digest}"', Graphs.META)])
         report.inferred = store.count(Graphs.INFERRED)
         for g in store.graphs():
             report.graphs[g] = store.count(g)

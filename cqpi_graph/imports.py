@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from .build import build, derive
+from .build import build, derive, forget_build_inputs
 from .errors import StoreNotBuiltError
 from .importers import ImportReport
 from .importers.registry import source
@@ -67,6 +67,7 @@ def import_registry(
         with store_writer(location, endpoint=endpoint, without=replaced) as store:
             report = src.run(store, files, progress)
             derive(store, reasoner, progress)
+            forget_build_inputs(store)
         return report
     except StoreNotBuiltError:
         # No graph yet: build one (ontology, code lists, curated data) with this import.

@@ -58,9 +58,12 @@ def _short_graph(g: str) -> str:
     show_default=True,
     help="Moteur d'inférence OWL 2 RL.",
 )
+@click.option(
+    "--force", is_flag=True, help="Reconstruire même si rien n'a changé depuis la dernière construction."
+)
 @click.pass_obj
 def build_cmd(
-    obj, with_: tuple[str, ...], registries: Path | None, data: tuple[Path, ...], reasoner: str
+    obj, with_: tuple[str, ...], registries: Path | None, data: tuple[Path, ...], reasoner: str, force: bool
 ) -> None:
     """Construire le graphe : ontologie, listes de codes, données, imports, inférence.
 
@@ -81,7 +84,14 @@ def build_cmd(
         extra_data=data,
         reasoner=reasoner,
         progress=Progress(),
+        force=force,
     )
+    if report.skipped:
+        click.echo(
+            "graphe déjà à jour : construit avec exactement ces fichiers et ce programme "
+            "(rien à refaire ; --force pour reconstruire)"
+        )
+        return
     for imp in report.imports:
         summary = getattr(imp, "summary", None)
         click.echo(summary() if callable(summary) else str(imp))
