@@ -27,6 +27,11 @@ DEFAULTS: dict[str, Any] = {
     "UPLOAD_MAX_BYTES": 5_000_000,  # validation uploads
     "DOWNLOADS_DIR": None,  # folder of dumps/exports offered on /downloads
     "PUBLIC_URL": None,  # public root of the site for /.well-known/void (default: the request's)
+    # Who publishes the dataset, in /.well-known/void (DCAT-AP); default: the site itself.
+    "PUBLISHER_NAME": None,
+    "PUBLISHER_URL": None,
+    "PUBLISHER_TYPE": None,  # ADMS publisher type, e.g. NonProfitOrganisation
+    "CONTACT_EMAIL": None,
 }
 
 
