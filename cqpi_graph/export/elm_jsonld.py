@@ -112,12 +112,14 @@ def node_object(subject: str, triples: list[ox.Triple]) -> dict[str, Any]:
     obj: dict[str, Any] = {"@id": subject}
     for t in triples:
         pred, value = t.predicate.value, t.object
+        if isinstance(value, ox.Triple):  # RDF 1.2 triple terms: not in ELM
+            continue
         if pred == RDF_TYPE and isinstance(value, ox.NamedNode):
             obj.setdefault("@type", []).append(_CLASS_TERMS.get(value.value) or _compact(value.value))
             continue
         term, definition = _TERMS.get(pred, (None, None))
         if term is not None and definition is not None and _fits(value, definition):
-            if definition.get("@container") == "@language":
+            if isinstance(value, ox.Literal) and definition.get("@container") == "@language":
                 obj.setdefault(term, {}).setdefault(value.language, []).append(value.value)
             else:
                 obj.setdefault(term, []).append(value.value)
@@ -144,6 +146,8 @@ def write_jsonld(chunks: Iterable[list[ox.Triple]], out: BinaryIO) -> None:
         by_subject: dict[str, list[ox.Triple]] = {}
         for t in chunk:
             s = t.subject
+            if isinstance(s, ox.Triple):
+                continue
             key = s.value if isinstance(s, ox.NamedNode) else f"_:{s.value}"
             by_subject.setdefault(key, []).append(t)
         for subject, triples in by_subject.items():

@@ -63,7 +63,7 @@ def _shapes_by_class(shapes: rdflib.Graph) -> dict[rdflib.term.Node, list[rdflib
     """The active shapes (sh:deactivated ones are skipped, as validators do) of each class."""
     out: dict[rdflib.term.Node, list[rdflib.term.Node]] = {}
     for shape, cls in shapes.subject_objects(SH.targetClass):
-        if (shape, SH.deactivated, rdflib.Literal(True)) not in shapes:
+        if cls is not None and (shape, SH.deactivated, rdflib.Literal(True)) not in shapes:
             out.setdefault(cls, []).append(shape)
     return out
 
@@ -73,7 +73,8 @@ def _paths(shapes: rdflib.Graph, shape: rdflib.term.Node, mandatory: bool) -> se
     for prop in shapes.objects(shape, SH.property):
         path = shapes.value(prop, SH.path)
         count = shapes.value(prop, SH.minCount)
-        if isinstance(path, rdflib.URIRef) and (not mandatory or (count is not None and int(count) >= 1)):
+        required = isinstance(count, rdflib.Literal) and int(count.toPython()) >= 1
+        if isinstance(path, rdflib.URIRef) and (not mandatory or required):
             out.add(str(path))
     return out
 
@@ -92,7 +93,7 @@ def closed_shape_conflicts(shapes: rdflib.Graph, ontology: rdflib.Graph) -> list
     by_class = _shapes_by_class(shapes)
     out = set()
     for cls in by_class:
-        supers = [c for c in ontology.transitive_objects(cls, RDFS.subClassOf) if c != cls]
+        supers = [c for c in ontology.transitive_objects(cls, RDFS.subClassOf) if c is not None and c != cls]
         # An instance of cls must meet the shapes of cls and of each of its superclasses.
         required = set().union(
             *(_paths(shapes, s, mandatory=True) for c in [cls, *supers] for s in by_class.get(c, []))

@@ -99,14 +99,19 @@ class _Description:
         self.base = base
         for k, v in PREFIXES.items():
             self.g.bind(k, v)
-        for k, v in (("void", VOID), ("dcat", DCAT), ("vcard", VCARD), ("dcatap", DCATAP)):
-            self.g.bind(k, str(v))
+        for prefix, ns in (
+            ("void", str(VOID)),
+            ("dcat", str(DCAT)),
+            ("vcard", str(VCARD)),
+            ("dcatap", str(DCATAP)),
+        ):
+            self.g.bind(prefix, ns)
 
     def node(self, fragment: str) -> rdflib.URIRef:
         return rdflib.URIRef(f"{self.base}/.well-known/void#{fragment}")
 
     def add(self, s: Term, p: rdflib.URIRef, o: Term) -> None:
-        self.g.add((s, p, o))  # type: ignore[arg-type]
+        self.g.add((s, p, o))
 
     def texts(self, s: Term, p: rdflib.URIRef, fr: str, en: str) -> None:
         self.add(s, p, rdflib.Literal(fr, lang="fr"))
@@ -151,13 +156,16 @@ def _meta(d: _Description, store: Store) -> None:
     if data:
         g.parse(data=data, format="nt")
     g.remove((None, VOID.triples, None))  # recomputed below: the meta graph's may predate changes
-    for s, p, o in g:
+    for s, p, o in g.triples((None, None, None)):
+        if not isinstance(s, rdflib.URIRef | rdflib.BNode) or not isinstance(p, rdflib.URIRef):
+            continue
         if p == PROV.wasAssociatedWith and isinstance(o, rdflib.Literal):
             agent = d.node("software")
             d.add(agent, RDF.type, PROV.SoftwareAgent)
             d.add(agent, RDFS.label, o)
             o = agent
-        d.add(s, p, o)
+        if isinstance(o, rdflib.URIRef | rdflib.BNode | rdflib.Literal):
+            d.add(s, p, o)
 
 
 def _agents(d: _Description, publisher: Publisher) -> tuple[rdflib.URIRef, rdflib.URIRef]:
