@@ -299,7 +299,7 @@ def elm_chunks(
     view = GraphView(store)
     w = _Writer()
     unmapped: dict[str, int] = {}
-    for rec in iter_certifications(store, iris_):
+    for rec in iter_certifications(store, iris_, links=False):
         base = bool(rec.active and rec.blocs and rec.certifiers)
         if base:
             report.count(ACTIVE_BASE)
