@@ -60,12 +60,14 @@ def execute(
     named_graphs: list[str],
 ) -> Outcome:
     """Run one query on an open store (embedded fast path with the cap, else the facade)."""
+    from cqpi_graph.export.service import QUERY_BASE_IRI
+
     raw = getattr(store, "raw", None)
     if raw is None:
         try:
-            kind, data = store.query_serialized(query, result_fmt)
+            kind, data = store.query_serialized(query, result_fmt, base_iri=QUERY_BASE_IRI)
             if kind == "graph":
-                kind, data = store.query_serialized(query, graph_fmt)
+                kind, data = store.query_serialized(query, graph_fmt, base_iri=QUERY_BASE_IRI)
         except SyntaxError as exc:  # pragma: no cover - remote stores raise QuerySyntaxError
             return Outcome("syntax", message=str(exc))
         except Exception as exc:  # noqa: BLE001
@@ -79,7 +81,7 @@ def execute(
     from cqpi_graph.namespaces import PREFIXES
     from cqpi_graph.store.embedded import RDF_FORMAT, RESULT_FORMAT
 
-    kwargs: dict = {"prefixes": PREFIXES}
+    kwargs: dict = {"prefixes": PREFIXES, "base_iri": QUERY_BASE_IRI}
     if default_graphs:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
     else:
