@@ -268,7 +268,7 @@ def _sparql(d: _Description, ds: rdflib.URIRef, parts: dict[str, rdflib.URIRef])
     d.add(svc, RDF.type, DCAT.DataService)
     d.texts(svc, DCTERMS.title, "Point d'accès SPARQL 1.1 de cqpi-graph", "cqpi-graph SPARQL 1.1 endpoint")
     d.add(svc, DCAT.endpointURL, sparql)
-    d.add(svc, DCAT.endpointDescription, rdflib.URIRef(f"{d.base}/.well-known/void"))
+    d.add(svc, DCAT.endpointDescription, sparql)  # GET /sparql without a query: its service description
     d.add(svc, DCAT.servesDataset, ds)
     d.add(svc, DCTERMS.conformsTo, protocol)
     for key in ("publisher", "contact", "theme"):
