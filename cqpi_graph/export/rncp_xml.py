@@ -122,9 +122,10 @@ class FicheReader:
         return first_literal(p, SKOS + "notation", CQ + "code"), label(p)
 
     def name(self, iri: str) -> str | None:
-        """An organisation's name as the registry gives it (rdfs:label), else its label."""
-        p = self.union.cached(iri)
-        return first_literal(p, RDFS_LABEL) or label(p)
+        """An organisation's name as the registry gives it (its rdfs:label in the RNCP graph),
+        else its label in the union of the graphs."""
+        given = first_literal(self.rncp.cached(iri), RDFS_LABEL) if self.rncp is not None else None
+        return given or label(self.union.cached(iri))
 
     def mentions(self, view: GraphView, p: dict[str, list]) -> dict[tuple[str, str], dict[str, list]]:
         """The fiche's mentions by (kind, target IRI)."""
