@@ -223,7 +223,7 @@ def test_nsf_table_lookup() -> None:
 
 def test_nsf_table_agrees_with_the_official_bcn_assignments(shared_data: Path) -> None:
     """The DEPP assigns an ISCED-F field to each BCN diploma beside its NSF group and letter: the
-    curated table gives the same broad field for most of them (89 % on the shared BCN file)."""
+    curated table gives the same broad field for most of them (91 % on the shared BCN file)."""
     with open(shared_data / "bcn" / "N_FORMATION_DIPLOME.csv", encoding="latin-1") as fh:
         rows = list(csv.DictReader(fh, delimiter=";"))
     same = total = 0
