@@ -105,5 +105,7 @@ def default_report_path(store: object, profile: str) -> Path:
     (STORE/reports/, like the import reports), else in the temporary folder."""
     stamp = time.strftime("%Y%m%dT%H%M%S")
     location = getattr(store, "location", None) if getattr(store, "directory", None) is not None else None
+    if location and "://" in str(location):  # a remote store (or its write buffer): no folder of its own
+        location = None
     folder = Path(location) / "reports" if location else Path(tempfile.gettempdir()) / "cqpi-reports"
     return folder / f"export-{profile}-{stamp}-{os.getpid()}.tsv"
