@@ -96,9 +96,15 @@ def data_url(mime: str, text: str) -> str:
     return f"data:{mime};charset=utf-8;base64," + base64.b64encode(text.encode("utf-8")).decode("ascii")
 
 
-def run_validation(data: bytes, filename: str) -> dict:
-    """cqpi_graph.validate.validate_referentiel on the upload, which it reads from a file: a name we
-    choose, in a fresh private directory, removed as soon as the report is made."""
+def run_validation(
+    data: bytes,
+    filename: str,
+    shapes: tuple[str, bytes] | None = None,
+    against_store=None,  # noqa: ANN001
+) -> dict:
+    """cqpi_graph.validate.validate_referentiel on the upload (and a shapes file the user adds), which
+    it reads from files: names we choose, in a fresh private directory, removed as soon as the report
+    is made. ``against_store``: the site's graph, to resolve the references and look the codes up."""
     from pathlib import Path
 
     from ..graph import lang
@@ -107,14 +113,26 @@ def run_validation(data: bytes, filename: str) -> dict:
     with tempfile.TemporaryDirectory(prefix="cqpi-upload-") as tmp:
         path = Path(tmp) / ("referentiel" + ext)
         path.write_bytes(data)
+        kwargs: dict = {"lang": lang()}
+        names = {str(path): filename}
+        if shapes is not None:
+            shapes_path = Path(tmp) / ("formes" + os.path.splitext(shapes[0])[1].lower())
+            shapes_path.write_bytes(shapes[1])
+            kwargs["shapes"] = [shapes_path]
+            names[str(shapes_path)] = shapes[0]
+        if against_store is not None:
+            kwargs["against_store"] = against_store
         try:
-            report = validate_referentiel([path], lang=lang())
+            report = validate_referentiel([path], **kwargs)
         except Exception as exc:  # noqa: BLE001 - the library's clear input errors (cell, line)
             from cqpi_graph.errors import CqpiError
 
             if not isinstance(exc, CqpiError):
                 raise
-            raise UploadRefused(400, _("Erreur"), str(exc).replace(str(path), filename)) from None
+            message = str(exc)
+            for tmp_name, shown in names.items():
+                message = message.replace(tmp_name, shown)
+            raise UploadRefused(400, _("Erreur"), message) from None
     csv_text = report.render("csv")
     # the machine columns (IRIs, RDF terms) stay in the downloads, not in the page
     rows = [
@@ -125,6 +143,8 @@ def run_validation(data: bytes, filename: str) -> dict:
     return {
         "conforms": bool(report.conforms),
         "summary": summary.replace(str(path), filename) if summary else summary,
+        "notes": list(getattr(report, "notes", []) or []),
+        "engines": report.engine_summary() if hasattr(report, "engine_summary") else "",
         "rows": rows,
         "downloads": [
             ("HTML", "rapport.html", data_url("text/html", report.render("html"))),
@@ -132,6 +152,22 @@ def run_validation(data: bytes, filename: str) -> dict:
             ("Turtle", "rapport.ttl", data_url("text/turtle", report.render("turtle"))),
         ],
     }
+
+
+def read_shapes_upload(cap: int) -> tuple[str, bytes] | None:
+    """The optional shapes file of the form (RDF text only), size-capped."""
+    f = request.files.get("shapes")
+    if f is None or not f.filename:
+        return None
+    data = f.stream.read(cap + 1)
+    if len(data) > cap:
+        raise UploadRefused(413, _("Fichier trop volumineux"), f"au plus {cap / 1e6:g} Mo")
+    name = os.path.basename(f.filename.replace("\\", "/"))[:200]
+    fmt = check_upload(name, data)
+    if fmt not in OX_FORMAT:
+        raise UploadRefused(415, _("Type de fichier refusé"), f"« {name} » : formes SHACL en RDF attendues")
+    parse_rdf(data, fmt)
+    return name, data
 
 
 @bp.get("/validate")
@@ -158,7 +194,13 @@ def upload():  # noqa: ANN201
         ctx["filename"] = name
         fmt = check_upload(name, data)
         triples = parse_rdf(data, fmt) if fmt in OX_FORMAT else None
-        ctx["report"] = run_validation(data, name)
+        shapes = read_shapes_upload(cap)
+        against = None
+        if request.form.get("against_store"):
+            from ..graph import store
+
+            against = store()
+        ctx["report"] = run_validation(data, name, shapes, against)
         ctx["report"]["triples"] = triples
     except UploadRefused as exc:
         ctx["error"] = {"title": exc.title, "message": exc.message}
