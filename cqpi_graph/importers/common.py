@@ -551,7 +551,7 @@ def problems_path(store: Store, source: str) -> Path:
     (STORE/reports/), else in the temporary folder."""
     stamp = time.strftime("%Y%m%dT%H%M%S")
     local = getattr(store, "directory", None) is not None and "://" not in str(store.location)
-    location = Path(store.location) if local else None  # a remote store's write buffer: not here
+    location = Path(store.location) if local else None
     folder = location / "reports" if location is not None else Path(tempfile.gettempdir()) / "cqpi-reports"
     return folder / f"import-{source}-{stamp}-{os.getpid()}.tsv"
 
