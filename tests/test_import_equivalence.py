@@ -18,7 +18,8 @@ from import_digest import import_digests  # noqa: E402
 
 G = "https://w3id.org/cqpi/graph/"
 REFERENCE = {
-    G + "import/rncp": (761, "de8733a3ff65f2969d612487ddea0dccb2b43ed4ad14d428349eb7a147a42523"),
+    # issue 17: what each fiche states as it states it (mentions, registry dates, ROME labels)
+    G + "import/rncp": (941, "a67b63438fe16bcbe1aab63e567eb02b7b776ee968b3ee47d482299fce2e4a9a"),
     G + "import/bcn": (63311, "3795f67ee9514444b885c9d4ce0fd9fa968acf35b18812d84e09e2205fd5c62b"),
     G + "import/kit": (91389, "7a6474b50e93a56758abbd92597b1c68de021a90f1db8ed144a787b119a9568d"),
     # + cq:romeParentJob (1,052) and cq:romeMacroCode (507), issue 14; without them the graph's
