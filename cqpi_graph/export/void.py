@@ -148,7 +148,8 @@ def _licence(graph: str, project_licence: str | None) -> str | None:
 
 
 def _meta(d: _Description, store: Store) -> None:
-    """The meta graph; a literal agent of an activity becomes a software agent node."""
+    """The meta graph (a literal agent of an activity, in a graph written by an older version,
+    becomes a software agent node)."""
     data = store.construct(
         f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{Graphs.META}> {{ ?s ?p ?o }} }}", "ntriples"
     )
