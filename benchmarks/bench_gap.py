@@ -45,7 +45,7 @@ from cqpi_graph.textsim.french import normalise  # noqa: E402
 from cqpi_graph.textsim.model import TextModel, load_model  # noqa: E402
 
 SEED = 20261128
-THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7, 0.8)
+THRESHOLDS = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7, 0.8)
 Pair = tuple[str, str]
 
 
@@ -169,6 +169,16 @@ def coverage(
     return (covered / total if total else float("nan")), total
 
 
+def per_pair(rows: list[list[tuple[list[float], bool]]], t: float) -> tuple[float, float]:
+    """Mean share of a pair's blocs covered, and share of pairs with every bloc covered."""
+    shares = []
+    for pair in rows:
+        if pair:
+            ok = [sum(s + 1e-6 >= t for s in sc) >= MIN_SHARE * len(sc) - 1e-9 for sc, _r in pair]
+            shares.append(sum(ok) / len(ok))
+    return statistics.mean(shares), sum(x == 1.0 for x in shares) / len(shares)
+
+
 def table(name: str, rows: list, thresholds: tuple[float, ...]) -> list[str]:
     lines = []
     for label, rew in (("all blocs", False), ("reworded blocs", True)):
@@ -276,6 +286,19 @@ def main() -> None:
             for t in THRESHOLDS
         ),
     )
+    ratio = [
+        coverage(rows["control"], t, True)[0] / coverage(rows["versions"], t, True)[0] for t in THRESHOLDS
+    ]
+    print(
+        "control / versions, reworded blocs:",
+        ", ".join(f"{t}: {r:.3f}" for t, r in zip(THRESHOLDS, ratio, strict=True)),
+    )
+    for name in rows:
+        mean, full = per_pair(rows[name], THRESHOLD)
+        print(
+            f"{name} at {THRESHOLD}: mean share of blocs covered per pair {mean:.3f}, "
+            f"pairs fully covered {full:.3f}"
+        )
     print(f"\n## The seed's proximity (threshold {THRESHOLD})\n")
     print("| pair | blocs | statuses | notes |\n|---|---|---|---|")
     print("\n".join(seed_lines(store)))

@@ -295,14 +295,14 @@ def gap_cmd(
     with obj.open() as store:
         if as_plan:
             p = plan(store, sources, target, threshold=threshold, min_share=min_share, lang=lang)
-            out = p.to_dict() if fmt == "json" else plan_lines(p, max(evidence, 1))
+            data, lines = p.to_dict, lambda: plan_lines(p, max(evidence, 1))
         else:
             res = gap(store, sources, target, threshold=threshold, min_share=min_share, lang=lang)
-            out = res.to_dict() if fmt == "json" else gap_lines(res, evidence)
+            data, lines = res.to_dict, lambda: gap_lines(res, evidence)
     if fmt == "json":
-        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(data(), ensure_ascii=False, indent=2))
     else:
-        click.echo("\n".join(out).rstrip())  # type: ignore[arg-type]
+        click.echo("\n".join(lines()).rstrip())
 
 
 def register(group: click.Group) -> None:
