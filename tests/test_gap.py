@@ -235,6 +235,19 @@ def test_estimated_never_declared_and_declared_cost_never_counts_it(g, data) -> 
         assert sp.path.cost is None or sp.path.cost >= 0
 
 
+def test_every_pair_of_the_fixture_keeps_declared_and_estimated_apart(gs: Store) -> None:
+    codes = ["RNCP99101", "RNCP99102", "RNCP99104", "RNCP99201", "RNCP99202", "RNCP99203", "RNCP99204"]
+    codes += ["RNCP99205", "RNCP99206"]
+    for a in codes:
+        for b in codes:
+            res = gap(gs, [a], b)
+            for item in res.blocs:
+                assert (item.status == COVERED) == bool(item.declared), (a, b, item.bloc.code)
+                assert not (item.declared and item.matches)
+            left = sum(1 for i in res.blocs if i.status != COVERED)
+            assert res.declared.cost is None or res.declared.cost >= left, (a, b)
+
+
 # ---------------------------------------------------------------- reach --estimated
 
 
