@@ -180,7 +180,13 @@ def path_cmd(obj, a: str, b: str, alternatives: int, fmt: str, lang: str) -> Non
 )
 @click.option("--branch", help="Certifications d'une branche (IDCC, identifiant ou libellé).")
 @click.option("--rome", help="Certifications qui déclarent ce métier ROME (code ou IRI).")
-@click.option("--threshold", type=click.FloatRange(0, 1), default=GAP_THRESHOLD, show_default=True)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1),
+    default=GAP_THRESHOLD,
+    show_default=True,
+    help="Avec --estimated : score minimal d'une correspondance de textes (voir cqpi gap).",
+)
 @click.option("--evidence", type=click.IntRange(0), default=0, show_default=True, help="Preuves par bloc.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
