@@ -177,6 +177,20 @@ def test_same_socle_and_similar(parity_stores):
     assert similar(remote, "RNCP30271", 5).to_dict() == similar(embedded, "RNCP30271", 5).to_dict()
 
 
+def test_same_gap_and_estimated_reach(parity_stores):
+    """Issue 21 on a server: the text model built in memory gives the same gaps."""
+    from cqpi_graph.gap import gap, reach_estimated
+
+    remote, embedded, _ = parity_stores
+    _cache.clear()
+    on_server = gap(remote, ["CEI", "RNCP30271"], "RNCP509").to_dict()
+    assert on_server == gap(embedded, ["CEI", "RNCP30271"], "RNCP509").to_dict()
+    assert len(on_server["blocs"]) == 6 and on_server["declared_cost"]["cost"] == 6
+    far = reach_estimated(remote, ["CEI"], top=5, status="any").to_dict()
+    assert far == reach_estimated(embedded, ["CEI"], top=5, status="any").to_dict()
+    assert far["considered"] > 0
+
+
 def test_cli_path_output(request, parity_server, parity_stores):
     differs_on_virtuoso(request, parity_server, "label-order")
     _, _, path = parity_stores

@@ -421,17 +421,19 @@ def test_path_explorer_page(client) -> None:  # noqa: ANN001
     # each step says what it is, what it gives and what is left, escaped like the rest of the page
     assert 'class="step reconnaissance"' in body and "Conduire la ligne" in body
     assert 'href="/resource/cqpi/TWEB"' in body
-    # the JSON twin is the library's result, as it is
+    # the JSON twin is the library's result, as it is: the declared paths, then the estimate apart
     data = client.get(
         "/paths", query_string={"from": ID + "cqpm/TWEBM", "to": TWEB, "format": "json"}
     ).get_json()
+    from cqpi_graph.gap.explore import explore_path
     from cqpi_graph.paths import find_paths
 
     with client.application.app_context():
         from web.graph import store
 
-        expected = find_paths(store(), ID + "cqpm/TWEBM", TWEB).to_dict()
-    assert data == expected and data["paths"][0]["remaining_blocs"]
+        expected = explore_path(store(), [ID + "cqpm/TWEBM"], TWEB).to_dict()
+        assert expected["declared"][0] == find_paths(store(), ID + "cqpm/TWEBM", TWEB).to_dict()
+    assert data == expected and data["declared"][0]["paths"][0]["remaining_blocs"]
     # codes typed by a person, without picking a suggestion
     assert client.get("/paths", query_string={"from": "TWEBM", "to": "TWEB"}).status_code == 200
     reach = text(client.get("/paths", query_string={"from": ID + "cqpm/TWEBM"}))

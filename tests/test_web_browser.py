@@ -197,6 +197,34 @@ def test_hostile_labels_never_run_in_the_browser(server: str, page) -> None:  # 
     assert page.errors == []
 
 
+def test_estimated_gap_apart_from_declared_paths_and_the_plan_prints(server: str, page) -> None:  # noqa: ANN001
+    """Issue 21: declared paths first, then the estimate, dashed, each bloc opening on its evidence."""
+    page.goto(server + "/paths?from=TWEBM,RNCP99666&to=TWEB")
+    estimated = page.locator("#estimated")
+    estimated.wait_for(timeout=10_000)
+    first_path = page.locator("section.path").first.bounding_box()
+    assert first_path and estimated.bounding_box()["y"] > first_path["y"]  # declared paths come first
+    assert estimated.evaluate("e => getComputedStyle(e).borderTopStyle") == "dashed"
+    covered = page.locator("li.bloc-gap.status-covered", has_text="TWEBBC01")
+    assert covered.evaluate("e => getComputedStyle(e).borderTopStyle") == "solid"
+    acquire = page.locator("li.bloc-gap.status-acquire", has_text="TWEBBC02")
+    assert acquire.evaluate("e => getComputedStyle(e).borderTopStyle") == "dashed"
+    evidence = covered.locator("ul.evidence")
+    assert not evidence.is_visible()
+    covered.locator("summary").click()  # expandable to the declared statement and its source
+    assert evidence.is_visible() and "Dispense" in evidence.inner_text()
+    shot(page, "07-gap")
+    page.click("a.plan-link")
+    page.wait_for_url("**/paths/plan?**")
+    assert page.locator("#print-plan").is_visible()
+    assert "Acquis par reconnaissance déclarée (1)" in page.locator("#plan").inner_text()
+    page.emulate_media(media="print")
+    assert not page.locator("header.top").is_visible() and not page.locator("#print-plan").is_visible()
+    shot(page, "08-plan-print")
+    page.emulate_media(media="screen")
+    assert page.errors == []
+
+
 # ---------------------------------------------------------------- another site using /sparql (CORS)
 
 OTHER_SITE_PAGE = """<!doctype html>

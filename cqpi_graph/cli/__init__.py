@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "web",
     "importers",
     "paths",
+    "gap",
     "validate",
     "export",
     "fetch",

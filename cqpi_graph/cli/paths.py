@@ -16,11 +16,14 @@ import click
 from ..align import DEFAULT_THRESHOLD, run_align
 from ..catalog import Certification
 from ..cells import neutralise_row
+from ..gap import THRESHOLD as GAP_THRESHOLD
+from ..gap import reach_estimated
 from ..paths import SUCCESSION, Path, PathResult, Step, find_paths, reach
 from ..query import compact
 from ..socle import cqpi_candidates, similar, socle
 from ..textsim.api import TextSimilar, certifier_overlaps, similar_from_text
 from ..textsim.pairs import one_to_one
+from .gap import reach_lines
 
 EXIT_NO_PATH = 3
 
@@ -155,22 +158,65 @@ def path_cmd(obj, a: str, b: str, alternatives: int, fmt: str, lang: str) -> Non
 
 
 @click.command("reach")
-@click.argument("a")
+@click.argument("codes", nargs=-1, required=True, metavar="A...")
 @click.option(
     "--max-cost", type=click.IntRange(0), help="Seulement ce qui laisse au plus N blocs connus à passer."
 )
 @click.option("--limit", type=click.IntRange(1), help="Au plus N certifications.")
+@click.option(
+    "--estimated",
+    is_flag=True,
+    help="Les certifications les plus proches d'être obtenues d'après les compétences (calculé).",
+)
+@click.option("--top", type=click.IntRange(1), default=10, show_default=True, help="Avec --estimated.")
+@click.option("--level", "levels", type=click.IntRange(1, 8), multiple=True, help="Niveau (répétable).")
+@click.option("--kind", "kinds", multiple=True, help="Type de certification (CAP, BTS…), répétable.")
+@click.option(
+    "--status",
+    type=click.Choice(["active", "obtainable", "any"]),
+    default="obtainable",
+    show_default=True,
+    help="active : déclarées actives ; obtainable : sauf celles déclarées inactives ; any : toutes.",
+)
+@click.option("--branch", help="Certifications d'une branche (IDCC, identifiant ou libellé).")
+@click.option("--rome", help="Certifications qui déclarent ce métier ROME (code ou IRI).")
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1),
+    default=GAP_THRESHOLD,
+    show_default=True,
+    help="Avec --estimated : score minimal d'une correspondance de textes (voir cqpi gap).",
+)
+@click.option("--evidence", type=click.IntRange(0), default=0, show_default=True, help="Preuves par bloc.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
 @click.pass_obj
-def reach_cmd(obj, a: str, max_cost: int | None, limit: int | None, fmt: str, lang: str) -> None:
+def reach_cmd(
+    obj,
+    codes: tuple[str, ...],
+    max_cost: int | None,
+    limit: int | None,
+    estimated: bool,
+    fmt: str,
+    lang: str,
+    **estimate: object,
+) -> None:
     """Toutes les certifications accessibles depuis A, classées par ce qui reste à passer
     (coût inconnu en dernier).
 
-    Exemple : cqpi reach 50022003
+    Avec --estimated (A : une ou plusieurs certifications d'une personne) : les --top
+    certifications avec le moins de blocs à acquérir d'après les compétences, chacune avec son
+    écart (voir cqpi gap) ; filtres --level, --kind, --status, --branch, --rome.
+
+    Exemple : cqpi reach 50022003 ; cqpi reach RNCP14868 --estimated --top 10 --level 4
     """
+    if estimated:
+        _reach_estimated(obj, codes, fmt, lang, **estimate)
+        return
+    if len(codes) > 1:
+        raise click.UsageError("plusieurs certifications : seulement avec --estimated")
     with obj.open() as store:
-        res = reach(store, a, max_cost=max_cost, limit=limit, lang=lang)
+        res = reach(store, codes[0], max_cost=max_cost, limit=limit, lang=lang)
     if fmt == "json":
         _dump(res.to_dict())
         return
@@ -185,6 +231,26 @@ def reach_cmd(obj, a: str, max_cost: int | None, limit: int | None, fmt: str, la
         lines.append(f"{cost}\t{len(r.path.steps)}\t{r.node.display()}\t{via}")
     prox = _proximity_lines(res.proximity)
     click.echo("\n".join(lines + ([""] + prox if prox else [])))
+
+
+def _reach_estimated(obj, codes: tuple[str, ...], fmt: str, lang: str, **o) -> None:  # noqa: ANN001, ANN003
+    with obj.open() as store:
+        res = reach_estimated(
+            store,
+            list(codes),
+            top=o["top"],
+            levels=o["levels"],
+            kinds=o["kinds"],
+            status=o["status"],
+            branch=o["branch"],
+            rome=o["rome"],
+            threshold=o["threshold"],
+            lang=lang,
+        )
+    if fmt == "json":
+        _dump(res.to_dict())
+    else:
+        click.echo("\n".join(reach_lines(res, o["evidence"])).rstrip())
 
 
 def _name(nodes: list[Certification], iri: str) -> str:

@@ -66,7 +66,7 @@ def _merge(a: Held, b: Held) -> Held:
     if a.whole or b.whole:
         return WHOLE
     all_but = a.all_but if b.all_but is None else b.all_but if a.all_but is None else a.all_but & b.all_but
-    return Held(False, a.blocs | b.blocs, all_but, a.scope_known or b.scope_known)
+    return Held(False, a.blocs | b.blocs, all_but, a.scope_known and b.scope_known)
 
 
 def _missing(held: Held, blocs: tuple[str, ...]) -> tuple[frozenset[str], bool]:
