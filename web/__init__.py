@@ -25,6 +25,9 @@ DEFAULTS: dict[str, Any] = {
     "SPARQL_QUEUE_WAIT": 5.0,  # seconds a request waits for a free worker before a 503
     "SPARQL_ALLOW_SERVICE": False,  # federated queries (requests to hosts a caller chooses)
     "UPLOAD_MAX_BYTES": 5_000_000,  # validation uploads
+    "UPLOAD_CPU_SECONDS": 30.0,  # CPU time of the child that reads and validates an upload
+    "UPLOAD_MEMORY_BYTES": 512 * 2**20,  # memory that child may use
+    "UPLOAD_MAX_UNPACKED_BYTES": 50_000_000,  # an XLSX upload once unpacked
     "DOWNLOADS_DIR": None,  # folder of dumps/exports offered on /downloads
     "PUBLIC_URL": None,  # public root of the site for /.well-known/void (default: the request's)
 }

@@ -16,6 +16,8 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,9 +25,11 @@ from pathlib import Path
 import rdflib
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
+from .. import sandbox
 from ..cells import looks_like_formula, neutralise_row
 from ..errors import InputError
 from ..namespaces import CQ, ID
+from ..untrusted import check_archive, check_xml
 from .shacl_engine import vocabulary
 
 CQN = rdflib.Namespace(CQ)
@@ -216,26 +220,46 @@ def _text(v: object) -> str:
     return str(v).strip()
 
 
-def _read_xlsx(path: Path) -> dict[str, list[list[Cell]]]:
-    from openpyxl import load_workbook
-
+def _check_workbook(path: Path) -> None:
+    """Before openpyxl reads it: the unpacked size and ratio, and no entity in any XML part."""
     try:
-        # data_only=False: a formula cell is read as its text (=HYPERLINK(…)), never as a result
-        # (neither computed here nor the value a spreadsheet cached in the file).
-        wb = load_workbook(path, read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises many kinds (zipfile, KeyError, InvalidFileException)
+        with zipfile.ZipFile(path) as zf:
+            check_archive(zf, str(path))
+            for info in zf.infolist():
+                if not info.is_dir() and info.filename.lower().endswith((".xml", ".rels", ".vml")):
+                    with zf.open(info) as fh:
+                        check_xml(fh, f"{path} ({info.filename})", prolog_only=True, entities=False)
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
         raise InputError(
             f"classeur XLSX illisible : {exc}",
             file=str(path),
             expected="un classeur XLSX du modèle (cqpi template --format xlsx)",
         ) from None
+
+
+def _read_xlsx(path: Path) -> dict[str, list[list[Cell]]]:
+    from openpyxl import load_workbook
+
+    _check_workbook(path)
     sheets: dict[str, list[list[Cell]]] = {}
-    for ws in wb.worksheets:
-        rows = []
-        for r, row in enumerate(ws.iter_rows(values_only=True), 1):
-            rows.append([Cell(_text(v), f"{ws.title}!{_col_letter(c)}{r}") for c, v in enumerate(row)])
-        sheets[ws.title] = rows
-    wb.close()
+    try:
+        # data_only=False: a formula cell is read as its text (=HYPERLINK(…)), never as a result
+        # (neither computed here nor the value a spreadsheet cached in the file).
+        wb = load_workbook(path, read_only=True, data_only=False)
+        for ws in wb.worksheets:
+            rows = []
+            for r, row in enumerate(ws.iter_rows(values_only=True), 1):
+                rows.append([Cell(_text(v), f"{ws.title}!{_col_letter(c)}{r}") for c, v in enumerate(row)])
+            sheets[ws.title] = rows
+        wb.close()
+    except (MemoryError, RecursionError):
+        raise
+    except Exception as exc:  # openpyxl and the XML parser raise many kinds (ParseError, KeyError…)
+        raise InputError(
+            f"classeur XLSX illisible : {type(exc).__name__}: {exc}",
+            file=str(path),
+            expected="un classeur XLSX du modèle (cqpi template --format xlsx)",
+        ) from None
     return sheets
 
 
@@ -325,8 +349,35 @@ def _lookup_tables() -> tuple[dict[str, rdflib.URIRef], dict[str, tuple[rdflib.U
 
 
 def convert_spreadsheet(path: Path | str) -> SheetGraph:
-    """A filled template (XLSX or CSV) as RDF; anything unreadable raises InputError with its cell."""
+    """A filled template (XLSX or CSV) as RDF; anything unreadable raises InputError with its cell.
+
+    The file is read in a child process under limits (cqpi_graph.sandbox); the graph and the
+    cells of its nodes come back to this one.
+    """
     path = Path(path)
+    if sandbox.in_child():
+        return _convert(path)
+    triples, cells = sandbox.call(_convert_for_parent, path, name=str(path))
+    g = SheetGraph()
+    _bind(g)
+    g.source = str(path)
+    for t in triples:
+        g.add(t)
+    g.cells = cells
+    return g
+
+
+def _convert_for_parent(path: Path) -> tuple[list[tuple], dict]:
+    g = _convert(path)
+    return list(g), dict(g.cells)
+
+
+def _bind(g: rdflib.Graph) -> None:
+    for prefix, ns in (("cq", CQ), ("rdfs", str(RDFS)), ("skos", str(SKOS)), ("dct", str(DCTERMS))):
+        g.bind(prefix, ns)
+
+
+def _convert(path: Path) -> SheetGraph:
     ext = path.suffix.lower()
     if ext == ".xlsx":
         sheets = _read_xlsx(path)
@@ -346,8 +397,7 @@ class _Converter:
         self.g = SheetGraph()
         self.g.source = str(path)
         self.methods, self.types = _lookup_tables()
-        for prefix, ns in (("cq", CQ), ("rdfs", str(RDFS)), ("skos", str(SKOS)), ("dct", str(DCTERMS))):
-            self.g.bind(prefix, ns)
+        _bind(self.g)
 
     def error(
         self, message: str, cell: Cell | None = None, expected: str | None = None, field: str | None = None

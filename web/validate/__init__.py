@@ -1,6 +1,8 @@
 """Validation page: upload a référentiel (RDF or the spreadsheet template), read the report in the
 page, download it (HTML/CSV/Turtle), download the empty template. Uploads are size-capped,
-type-checked, kept in memory only and never written to disk. Uses cqpi_graph.validate."""
+type-checked, kept in memory, and parsed and validated in a child process under CPU, memory and
+output limits (cqpi_graph.sandbox): a hostile file costs a 413 or a 422, never this process.
+Uses cqpi_graph.validate."""
 
 from __future__ import annotations
 
@@ -15,7 +17,10 @@ from urllib.parse import quote
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
+from cqpi_graph import sandbox
 from cqpi_graph.cells import neutralise
+from cqpi_graph.errors import CqpiError, InputError
+from cqpi_graph.sandbox import LimitExceeded, Limits
 
 from ..i18n import gettext as _
 from ..optional import function, module, plain
@@ -76,11 +81,37 @@ def check_upload(filename: str, data: bytes) -> str:
     return fmt
 
 
-def parse_rdf(data: bytes, fmt: str) -> int:
-    try:
-        return sum(1 for _ in ox.parse(data, format=OX_FORMAT[fmt], base_iri="https://w3id.org/cqpi/upload/"))
-    except SyntaxError as exc:
-        raise UploadRefused(400, _("Erreur"), f"fichier illisible ({fmt}) : {exc}") from None
+def upload_limits() -> Limits:
+    """The limits of the child that reads and validates an upload (UPLOAD_* settings)."""
+    cfg = current_app.config
+    return Limits(
+        cpu_seconds=float(cfg["UPLOAD_CPU_SECONDS"]),
+        memory_bytes=int(cfg["UPLOAD_MEMORY_BYTES"]),
+        output_bytes=64 << 20,  # the report (or the graph) that comes back
+        unpacked_bytes=int(cfg["UPLOAD_MAX_UNPACKED_BYTES"]),
+    )
+
+
+def refused(exc: LimitExceeded, path: str, filename: str) -> UploadRefused:
+    title = _("Fichier trop volumineux") if exc.http_status == 413 else _("Fichier refusé")
+    return UploadRefused(exc.http_status, title, str(exc).replace(path, filename))
+
+
+def count_triples(data: bytes, ext: str, filename: str) -> int | None:
+    """Without the validation library: the triples of an RDF upload, read in a child."""
+    from cqpi_graph.validate.inputs import load
+
+    with tempfile.TemporaryDirectory(prefix="cqpi-upload-") as tmp:
+        path = os.path.join(tmp, "referentiel" + ext)
+        with open(path, "wb") as fh:
+            fh.write(data)
+        try:
+            with sandbox.limits(upload_limits()):
+                return len(load(path))
+        except LimitExceeded as exc:
+            raise refused(exc, path, filename) from None
+        except InputError as exc:
+            raise UploadRefused(400, _("Erreur"), str(exc).replace(path, filename)) from None
 
 
 def _call_validator(fn, data: bytes, fmt: str, filename: str, lang: str):  # noqa: ANN001, ANN202
@@ -135,12 +166,11 @@ def run_validation(fn, data: bytes, filename: str) -> dict:  # noqa: ANN001
         path = Path(tmp) / ("referentiel" + ext)
         path.write_bytes(data)
         try:
-            report = fn([path], lang=lang())
-        except Exception as exc:  # noqa: BLE001 - the library's clear input errors (cell, line)
-            from cqpi_graph.errors import CqpiError
-
-            if not isinstance(exc, CqpiError):
-                raise
+            # The whole validation runs in the child: this process never holds the upload's graph.
+            report = sandbox.call(fn, [path], name=filename, lim=upload_limits(), lang=lang())
+        except LimitExceeded as exc:
+            raise refused(exc, str(path), filename) from None
+        except CqpiError as exc:  # the library's clear input errors (cell, line)
             raise UploadRefused(400, _("Erreur"), str(exc).replace(str(path), filename)) from None
     csv_text = report.render("csv")
     # the machine columns (IRIs, RDF terms) stay in the downloads, not in the page
@@ -150,6 +180,7 @@ def run_validation(fn, data: bytes, filename: str) -> dict:  # noqa: ANN001
     ]
     summary = report.summary_line() if hasattr(report, "summary_line") else ""
     return {
+        "triples": getattr(report, "triples", None),
         "conforms": bool(report.conforms),
         "summary": summary.replace(str(path), filename) if summary else summary,
         "rows": rows,
@@ -187,13 +218,14 @@ def upload():  # noqa: ANN201
         name = os.path.basename(f.filename.replace("\\", "/"))[:200]
         ctx["filename"] = name
         fmt = check_upload(name, data)
-        triples = parse_rdf(data, fmt) if fmt in OX_FORMAT else None
         fn = function(mod, "validate_referentiel")
         if fn is None:
+            triples = (
+                count_triples(data, os.path.splitext(name)[1].lower(), name) if fmt in OX_FORMAT else None
+            )
             ctx["report"] = {"conforms": None, "triples": triples, "rows": [], "summary": None}
         else:
             ctx["report"] = run_validation(fn, data, name)
-            ctx["report"]["triples"] = triples
     except UploadRefused as exc:
         ctx["error"] = {"title": exc.title, "message": exc.message}
         return render_template("validate/validate.html", **ctx), exc.status
