@@ -256,6 +256,19 @@ def run_inference(store: Store, engine: str = "rules", progress: Progress | None
     return n
 
 
+def _previous_imports(location: Path | str | None, endpoint: str | None) -> dict:
+    """What the live store (the one a build replaces) recorded of its imports; {} if none."""
+    from .errors import StoreError
+    from .importers.guard import previous_imports
+    from .store import open_store
+
+    try:
+        with open_store(location, endpoint=endpoint) as live:
+            return previous_imports(live)
+    except StoreError:
+        return {}
+
+
 def build(
     location: Path | str | None = None,
     *,
@@ -264,8 +277,13 @@ def build(
     extra_data: Sequence[Path] = (),
     reasoner: str = "rules",
     progress: Progress | None = None,
+    allow_shrink: bool = False,
 ) -> BuildReport:
-    """Build a new store from the project's files (and registry imports), then infer."""
+    """Build a new store from the project's files (and registry imports), then infer.
+
+    Each import is compared with the same source's import in the store being replaced: one
+    that would shrink its graph raises ShrinkRefused (exit code 2) unless allow_shrink.
+    """
     progress = progress or NullProgress()
     t0 = time.monotonic()
     groups = project_files(extra_data)
@@ -281,7 +299,14 @@ def build(
         if not Path(path).exists():
             raise InputError("fichier ou dossier introuvable", file=str(path), field="--with")
     report = BuildReport()
-    with store_writer(location, endpoint=endpoint, fresh=True) as store:
+    from .importers import guard
+
+    previous = _previous_imports(location, endpoint) if imports else None
+    with (
+        guard.baseline(previous),
+        guard.allow_shrink(allow_shrink),
+        store_writer(location, endpoint=endpoint, fresh=True) as store,
+    ):
         for graph, files, title in groups:
             started = now_iso()
             progress.stage(f"chargement {Path(graph).name}", total=len(files))

@@ -8,8 +8,8 @@ send back (output bytes); a wall-clock deadline covers a child that sleeps or bl
 hit is a `LimitExceeded` — an `InputError` (exit code 2) that also says which HTTP status fits
 (413 for sizes, 422 for structures the parser refused) — never a dead caller.
 
-`call(fn, *args)` returns what `fn(*args)` returns; `stream(fn, *args)` yields what the
-generator `fn(*args)` yields, in batches. The child is forked (cheap: the modules are already
+`call(fn, *args)` returns what `fn(*args)` returns; `stream(fn, *args)` yields the items of
+the batches the generator `fn(*args)` yields. The child is forked (cheap: the modules are already
 imported); in a process with several Python threads (a threaded web server) it comes from a
 fork server instead, since forking a multi-threaded process can copy a lock another thread
 holds. `stream` always forks: it is for the importers, which run in `cqpi`'s own process.
@@ -39,8 +39,6 @@ MiB = 1 << 20
 # Exit codes of a child that stopped itself on a limit it could see coming.
 EXIT_MEMORY = 86
 EXIT_NESTING = 87
-BATCH_ITEMS = 2000  # items a streaming child sends at once
-BATCH_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -160,13 +158,30 @@ def _apply_limits(lim: Limits) -> None:
 
 
 def _exception_state(exc: BaseException) -> tuple:
-    """An exception as (type, args, attributes): InputError's keyword fields survive the pipe."""
+    """An exception as it can cross the pipe: pickled whole when it comes back equal (ParseError
+    keeps its message and position), else as (type, args, attributes) (InputError's keyword
+    fields survive), else as text."""
+    with contextlib.suppress(Exception):
+        data = pickle.dumps(exc)
+        back = pickle.loads(data)  # noqa: S301 - what this process just pickled
+        if str(back) == str(exc):
+            return (data,)
     state = (type(exc), exc.args, dict(vars(exc)))
     try:
         pickle.dumps(state)
     except Exception:  # noqa: BLE001 - an exception that does not pickle is sent as text
         return (RuntimeError, (f"{type(exc).__name__}: {exc}",), {})
     return state
+
+
+def _rebuild(state: tuple) -> BaseException:
+    if len(state) == 1:
+        return pickle.loads(state[0])  # noqa: S301 - our own child, over a private pipe
+    cls, args, attrs = state
+    exc = cls.__new__(cls)
+    exc.args = args
+    vars(exc).update(attrs)
+    return exc
 
 
 def _send(conn, message: tuple) -> None:  # noqa: ANN001
@@ -179,15 +194,8 @@ def _child(conn, fn: Callable, args: tuple, kwargs: dict, lim: Limits, streaming
         if not streaming:
             _send(conn, ("ok", fn(*args, **kwargs)))
         else:
-            batch: list = []
-            size = 0
-            for item in fn(*args, **kwargs):
-                batch.append(item)
-                size += _weight(item)
-                if len(batch) >= BATCH_ITEMS or size >= BATCH_BYTES:
-                    _send(conn, ("items", batch))
-                    batch, size = [], 0
-            _send(conn, ("items", batch))
+            for batch in fn(*args, **kwargs):
+                _send(conn, ("items", batch))
             _send(conn, ("end", None))
     except MemoryError:
         os._exit(EXIT_MEMORY)
@@ -200,13 +208,6 @@ def _child(conn, fn: Callable, args: tuple, kwargs: dict, lim: Limits, streaming
             os._exit(EXIT_MEMORY)
     finally:
         conn.close()
-
-
-def _weight(item: object) -> int:
-    """A cheap estimate of an item's size (rows are tuples of strings)."""
-    if isinstance(item, tuple | list):
-        return sum(len(x) if isinstance(x, str | bytes) else 16 for x in item) + 16
-    return len(item) if isinstance(item, str | bytes) else 64
 
 
 # ---------------------------------------------------------------- in the parent
@@ -252,12 +253,8 @@ class _Child:
             self.fail("output")
         message = pickle.loads(data)  # noqa: S301 - our own child, over a private pipe
         if message[0] == "raise":
-            cls, args, attrs = message[1]
-            exc = cls.__new__(cls)
-            exc.args = args
-            vars(exc).update(attrs)
             self.close()
-            raise exc
+            raise _rebuild(message[1])
         return message
 
     def _death(self) -> str:
@@ -299,8 +296,14 @@ def call(fn: Callable[..., T], *args: Any, name: str, lim: Limits | None = None,
     return message[1]
 
 
-def stream(fn: Callable[..., Iterator[T]], *args: Any, name: str, lim: Limits | None = None) -> Iterator[T]:
-    """The items of the generator fn(*args), produced in a child under limits."""
+def stream(
+    fn: Callable[..., Iterator[list[T]]], *args: Any, name: str, lim: Limits | None = None
+) -> Iterator[T]:
+    """The items of the generator fn(*args), produced in a child under limits.
+
+    fn yields lists of items (batches): each list is one message on the pipe, so the child
+    decides how big a message may be (a few hundred kilobytes is right).
+    """
     child = _Child(fn, args, {}, lim or current_limits(), name, streaming=True)
     try:
         while True:

@@ -138,11 +138,17 @@ def check_xml(
         return
 
 
+# XML 1.0 refuses C0 controls but lets DEL and C1 through: no registry means them.
+_C1 = re.compile("[\x7f-\x9f]")
+_C1_UTF8 = re.compile(b"\x7f|\xc2[\x80-\x9f]")
+
+
 def xml_records(path: Path, record: str, *, max_depth: int = MAX_XML_DEPTH) -> Iterator[tuple[str, object]]:
     """Stream an XML file (for sandbox.stream): ("root", tag), ("text", tag, text) for the root's
     direct children that are not records, ("record", bytes) for each `record` element.
 
-    The prolog is checked first (entities); nesting deeper than max_depth is refused.
+    The prolog is checked first (entities); nesting deeper than max_depth is refused; DEL and C1
+    control characters are removed.
     """
     import xml.etree.ElementTree as ET
 
@@ -164,11 +170,24 @@ def xml_records(path: Path, record: str, *, max_depth: int = MAX_XML_DEPTH) -> I
                 continue
             depth -= 1
             if el.tag == record and depth == 1:
-                yield ("record", ET.tostring(el))
+                yield ("record", _C1_UTF8.sub(b"", ET.tostring(el, encoding="utf-8")))
                 root.clear()
             elif depth == 1:
-                yield ("text", el.tag, el.text or "")
+                yield ("text", el.tag, _C1.sub("", el.text or ""))
                 root.clear()
+
+
+def xml_record_batches(path: Path, record: str) -> Iterator[list]:
+    """xml_records in batches of about 512 KB, for sandbox.stream."""
+    batch: list = []
+    size = 0
+    for item in xml_records(path, record):
+        batch.append(item)
+        size += len(item[-1]) + 64
+        if size >= 1 << 19:
+            yield batch
+            batch, size = [], 0
+    yield batch
 
 
 # ---------------------------------------------------------------- JSON
@@ -213,5 +232,6 @@ __all__ = [
     "check_archive",
     "check_json",
     "check_xml",
+    "xml_record_batches",
     "xml_records",
 ]

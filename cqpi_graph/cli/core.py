@@ -58,9 +58,19 @@ def _short_graph(g: str) -> str:
     show_default=True,
     help="Moteur d'inférence OWL 2 RL.",
 )
+@click.option(
+    "--allow-shrink",
+    is_flag=True,
+    help="Accepter un import plus court que celui du graphe remplacé (sinon refusé, code 2).",
+)
 @click.pass_obj
 def build_cmd(
-    obj, with_: tuple[str, ...], registries: Path | None, data: tuple[Path, ...], reasoner: str
+    obj,
+    with_: tuple[str, ...],
+    registries: Path | None,
+    data: tuple[Path, ...],
+    reasoner: str,
+    allow_shrink: bool,
 ) -> None:
     """Construire le graphe : ontologie, listes de codes, données, imports, inférence.
 
@@ -81,6 +91,7 @@ def build_cmd(
         extra_data=data,
         reasoner=reasoner,
         progress=Progress(),
+        allow_shrink=allow_shrink,
     )
     for imp in report.imports:
         summary = getattr(imp, "summary", None)

@@ -72,6 +72,8 @@ def _fill(path: Path, codes: CodeLists):
                     "8 caractères (chiffres et lettres)",
                 )
                 continue
+            if not report.first(name, row, "FORMATION_DIPLOME", code, r):
+                continue
             progress.advance()
             known.add(code)
             report.entities["diplome"] += 1

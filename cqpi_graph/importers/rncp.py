@@ -23,6 +23,7 @@ from ..errors import InputError
 from ..namespaces import DCT, RDFS, SKOS, Graphs
 from ..progress import Progress
 from ..store.base import Store
+from ..untrusted import check_archive
 from .common import (
     FALSE,
     TRUE,
@@ -37,6 +38,7 @@ from .common import (
     date_lit,
     fr,
     iri,
+    iterparse_untrusted,
     level_concepts,
     lit,
     named,
@@ -507,6 +509,8 @@ def _csv_row(w: RncpWriter, part: str, r: dict[str, str], name: str, row: int) -
         return
     g = r.get
     if part == "standard":
+        if not w.report.first(name, row, "Numero_Fiche", code, r):
+            return
         w.fiche(
             code,
             {
@@ -582,7 +586,7 @@ def _fill_xml(path: Path, codes: CodeLists) -> Callable[[QuadSink, ImportReport,
         version = None
         with open(path, "rb") as fh:
             try:
-                for event, el in ET.iterparse(fh, events=("start", "end")):
+                for event, el in iterparse_untrusted(path, "FICHE"):
                     if root is None:
                         root = el
                         if el.tag != "FICHES":
@@ -632,7 +636,7 @@ def _xml_fiche(w: RncpWriter, f: ET.Element, name: str, n: int) -> None:
         w.report.error(name, n, "NUMERO_FICHE", f"fiche n° {n} sans numéro", "RNCP… ou RS…")
         return
     code = w.fiche_code(raw, name, n, "NUMERO_FICHE")
-    if code is None:
+    if code is None or not w.report.first(name, n, "NUMERO_FICHE", code, {"FICHE": ET.tostring(f)}):
         return
     w.fiche(
         code,
@@ -758,6 +762,7 @@ def import_rncp(store: Store, path: Path, progress: Progress | None = None) -> I
             expected="l'archive ZIP complète de l'export CSV",
         ) from None
     with zf:
+        check_archive(zf, str(path))
         export_date = date_from_name(path.name)
         if export_date is None:
             export_date = next((d for d in (date_from_name(i.filename) for i in zf.infolist()) if d), None)

@@ -17,7 +17,7 @@ from ..namespaces import CQ, DCT, Graphs
 from ..progress import NullProgress, Progress
 from ..provenance import sha256_file
 from ..store import Store, open_store, store_writer
-from . import SOURCES, bcn, esco, kit, rncp, rome
+from . import SOURCES, bcn, esco, guard, kit, rncp, rome
 from .common import ImportReport
 
 
@@ -54,8 +54,13 @@ def import_registry(
     endpoint: str | None = None,
     reasoner: str = "rules",
     progress: Progress | None = None,
+    allow_shrink: bool = False,
 ) -> ImportReport:
-    """Import one export into the store at location (or endpoint), then rerun inference."""
+    """Import one export into the store at location (or endpoint), then rerun inference.
+
+    An import that would shrink the source's graph (a truncated file, far fewer rows than the
+    previous import) raises ShrinkRefused and changes nothing, unless allow_shrink.
+    """
     progress = progress or NullProgress()
     path = Path(path)
     graph = target_graph(name, path)
@@ -64,7 +69,10 @@ def import_registry(
             files = _unchanged(live, graph, path)
         if files is not None:
             return ImportReport(name, graph, files=files, skipped=True)
-        with store_writer(location, endpoint=endpoint, without={graph, Graphs.INFERRED}) as store:
+        with (
+            guard.allow_shrink(allow_shrink),
+            store_writer(location, endpoint=endpoint, without={graph, Graphs.INFERRED}) as store,
+        ):
             report = SOURCES[name](store, path, progress)
             if not report.skipped:
                 run_inference(store, reasoner, progress)
@@ -72,6 +80,11 @@ def import_registry(
     except StoreNotBuiltError:
         # No graph yet: build one (ontology, code lists, curated data) with this import.
         built = build(
-            location, endpoint=endpoint, imports=[(name, path)], reasoner=reasoner, progress=progress
+            location,
+            endpoint=endpoint,
+            imports=[(name, path)],
+            reasoner=reasoner,
+            progress=progress,
+            allow_shrink=allow_shrink,
         )
         return built.imports[0]
