@@ -18,8 +18,10 @@ from flask import Flask, Request
 DEFAULTS: dict[str, Any] = {
     "CQPI_STORE": None,  # embedded store location (default: $CQPI_STORE or ~/.local/share/…)
     "CQPI_ENDPOINT": None,  # remote SPARQL endpoint instead of the embedded store
-    "SPARQL_TIMEOUT": 10.0,  # seconds per query on /sparql
+    "SPARQL_TIMEOUT": 10.0,  # seconds for a whole answer on /sparql (evaluation and sending)
     "SPARQL_MAX_RESULTS": 10_000,  # rows (SELECT) or triples (CONSTRUCT/DESCRIBE)
+    "SPARQL_MAX_RESPONSE_BYTES": 32 * 2**20,  # bytes of one serialised answer
+    "SPARQL_WORKER_MEMORY": 1024 * 2**20,  # memory a query worker may add to what it holds idle
     "SPARQL_MAX_QUERY_BYTES": 64 * 1024,  # size of a query
     "SPARQL_WORKERS": 2,  # query worker processes per web process
     "SPARQL_QUEUE_WAIT": 5.0,  # seconds a request waits for a free worker before a 503
