@@ -32,7 +32,8 @@ from rdflib.plugins.sparql.processor import SPARQLResult
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cqpi_graph.build import IMPORTERS, project_files  # noqa: E402
+from cqpi_graph.build import project_files
+from cqpi_graph.importers import SOURCES  # noqa: E402
 from cqpi_graph.inference import _is_trivial  # noqa: E402
 from cqpi_graph.namespaces import PREFIXES, Graphs  # noqa: E402
 from cqpi_graph.progress import NullProgress  # noqa: E402
@@ -168,7 +169,7 @@ def naive_build(imports: Sequence[tuple[str, Path]], *, log=print) -> tuple[Naiv
         for f in files:
             store.ds.graph(rdflib.URIRef(graph)).parse(str(f), format="turtle")
     for name, path in imports:
-        IMPORTERS[name](store, Path(path), NullProgress())
+        SOURCES[name].run(store, [Path(path)], NullProgress())
     times["import"] = time.perf_counter() - t
     log(f"  naive import: {times['import']:.1f} s, {store.count()} quads")
 

@@ -12,14 +12,17 @@ import os
 import pickle
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TypeVar
+
+import pyoxigraph as ox
 
 from .namespaces import Graphs
 from .store import Store
 
 T = TypeVar("T")
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _MAX_ENTRIES = 4
 _caches: dict[str, OrderedDict[tuple, object]] = {}
 _lock = threading.Lock()
@@ -96,48 +99,25 @@ def clear() -> None:
         _caches.clear()
 
 
-def iter_triples(store: Store, predicates: tuple[str, ...] | list[str]):
+def iter_triples(store: Store, predicates: tuple[str, ...] | list[str]) -> Iterator[tuple]:
     """(subject, predicate, object, object language, graph, object is an IRI) of every quad with
-    one of the predicates, in any graph; duplicates across graphs are kept (the graph differs).
+    one of the predicates, in any named graph; duplicates across graphs are kept (the graph differs).
 
-    On the embedded store this reads Oxigraph's index directly (a SPARQL SELECT over the union
-    graph is about fifty times slower for bulk reads); elsewhere it falls back to SPARQL.
+    Reads through `Store.quads_for_pattern`: Oxigraph's indexes on the embedded store (a SPARQL
+    SELECT over the union graph is about fifty times slower for bulk reads), SPARQL on a server.
     """
-    raw = getattr(store, "raw", None)
-    if raw is not None:
-        import pyoxigraph as ox
-
-        for p in predicates:
-            for q in raw.quads_for_pattern(None, ox.NamedNode(p), None, None):
-                s, o, g = q.subject, q.object, q.graph_name
-                if isinstance(s, ox.Triple):
-                    continue
-                lang = o.language if isinstance(o, ox.Literal) else None
-                yield (s.value, p, o.value, lang, getattr(g, "value", ""), isinstance(o, ox.NamedNode))
-        return
     for p in predicates:
-        for r in store.select(f"SELECT ?s ?o ?g WHERE {{ GRAPH ?g {{ ?s <{p}> ?o }} }}"):
-            o = r["o"]
-            yield (r["s"].value, p, o.value, o.lang, r["g"].value, o.kind == "uri")
+        for q in store.quads_for_pattern(None, p, None, None):
+            o = q.object
+            lang = o.language if isinstance(o, ox.Literal) else None
+            yield (q.subject, p, o.value, lang, q.graph, isinstance(o, ox.NamedNode))
 
 
-def subjects_of_type(store: Store, classes) -> list[tuple[str, str]]:
-    """(resource IRI, class) for every rdf:type of one of the classes, in any graph."""
-    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-    raw = getattr(store, "raw", None)
+def subjects_of_type(store: Store, classes: Iterable[str]) -> list[tuple[str, str]]:
+    """(resource IRI, class) for every rdf:type of one of the classes, in any named graph."""
     out: list[tuple[str, str]] = []
-    if raw is not None:
-        import pyoxigraph as ox
-
-        for c in classes:
-            for q in raw.quads_for_pattern(None, ox.NamedNode(rdf_type), ox.NamedNode(c), None):
-                if isinstance(q.subject, ox.NamedNode):
-                    out.append((q.subject.value, c))
-        return out
     for c in classes:
-        out += [
-            (r["s"].value, c)
-            for r in store.select(f"SELECT DISTINCT ?s WHERE {{ ?s a <{c}> }}")
-            if r["s"].kind == "uri"
-        ]
+        for q in store.quads_for_pattern(None, RDF_TYPE, c, None):
+            if not q.subject.startswith("_:"):
+                out.append((q.subject, c))
     return out

@@ -6,22 +6,26 @@ generation that becomes live only when the whole build succeeded.
 
 from __future__ import annotations
 
+import hashlib
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
 
-from .errors import InputError
+from .catalog.derive import SamenessReport, derive_sameness
+from .errors import InputError, StoreNotBuiltError
+from .importers import SOURCES, ImportReport, Source
+from .importers.registry import source
 from .inference import active_predicates, infer
 from .namespaces import CQ, OWL, RDF, RDFS, Graphs
 from .progress import NullProgress, Progress
-from .provenance import GraphRecord, SourceFile, now_iso, record_graph
+from .provenance import GraphRecord, SourceFile, now_iso, record_graph, sha256_file, source_node
 from .resources import turtle_files
 from .rules import UnsupportedAxiom, compile_tbox
-from .store import Store, store_writer
+from .store import Store, open_store, store_writer
 from .terms import to_rdflib
 
 # The asserted graphs built from the repository's own files.
@@ -35,9 +39,7 @@ PROJECT_GRAPHS: list[tuple[str, str, str, str]] = [
 # (so that a computed alignment can never be turned into a declared fact).
 NOT_REASONED = {Graphs.INFERRED, Graphs.META, Graphs.ALIGNMENTS}
 
-# Importers register here (name -> function(store, path, progress) -> report with .summary()).
-Importer = Callable[[Store, Path, Progress], object]
-IMPORTERS: dict[str, Importer] = {}
+ImportSpec = tuple[str, Path | Sequence[Path]]
 
 
 @dataclass
@@ -45,8 +47,10 @@ class BuildReport:
     graphs: dict[str, int] = field(default_factory=dict)
     inferred: int = 0
     seconds: float = 0.0
-    imports: list[object] = field(default_factory=list)
+    imports: list[ImportReport] = field(default_factory=list)
     location: str = ""
+    sameness: SamenessReport | None = None
+    skipped: bool = False  # the live graph was built from exactly these inputs: nothing to do
 
     def lines(self) -> list[str]:
         out = [f"{g}\t{n}" for g, n in sorted(self.graphs.items())]
@@ -269,20 +273,100 @@ def _previous_imports(location: Path | str | None, endpoint: str | None) -> dict
         return {}
 
 
+def record_subjects(store: Store, graph: str, files: Sequence[Path]) -> None:
+    """Which file describes which subject (meta graph, cq:describes), so that a check on the
+    stored graph can name the file a bad statement comes from."""
+    quads = []
+    for i, f in enumerate(files):
+        node = f"<{source_node(graph, i)}>"
+        subjects = {t.subject for t in ox.parse(path=str(f), format=ox.RdfFormat.TURTLE)}
+        for sub in subjects:
+            if isinstance(sub, ox.NamedNode):
+                quads.append((node, f"<{CQ}describes>", str(sub), Graphs.META))
+    store.add_quads(quads)
+
+
+def group_imports(imports: Sequence[ImportSpec]) -> list[tuple[Source, list[Path]]]:
+    """The imports to run, one per source, in the order sources first appear: the files of a
+    source that combines several (RNCP/RS exports) are gathered; any other source given twice
+    is an error. Paths are checked to exist."""
+    out: dict[str, list[Path]] = {}
+    for name, paths in imports:
+        src = source(name)
+        for path in [paths] if isinstance(paths, str | Path) else paths:
+            if not Path(path).exists():
+                raise InputError("fichier ou dossier introuvable", file=str(path), field="--with")
+            files = out.setdefault(src.name, [])
+            if files and not src.several:
+                raise InputError(
+                    f"la source « {name} » est donnée deux fois", field="--with", expected="un seul fichier"
+                )
+            files.append(Path(path))
+    return [(SOURCES[name], files) for name, files in out.items()]
+
+
+def derive(store: Store, reasoner: str = "rules", progress: Progress | None = None) -> SamenessReport:
+    """What is computed from the asserted graphs after every build or import: the catalog's
+    sameness decisions, then OWL 2 RL inference."""
+    progress = progress or NullProgress()
+    progress.stage("catalogue : correspondances d'identifiants")
+    report = derive_sameness(store)
+    run_inference(store, reasoner, progress)
+    return report
+
+
+BUILD_NODE = Graphs.META + "#build"
+
+
+def inputs_digest(
+    groups: Sequence[tuple[str, list[Path], str]], jobs: Sequence[tuple[Source, list[Path]]], reasoner: str
+) -> str:
+    """What a build is made of: this program's code, its own files, the registry files, the
+    reasoner. Two builds with the same digest give the same graph."""
+    h = hashlib.sha256(f"{reasoner}\n".encode())
+    code = sorted(Path(__file__).resolve().parent.rglob("*.py"))
+    for f in [*code, *(f for _, files, _ in groups for f in files)]:
+        h.update(f"{f.name}:{sha256_file(f)}\n".encode())
+    for src, paths in jobs:
+        for p in paths:
+            files = sorted(x for x in p.rglob("*") if x.is_file()) if p.is_dir() else [p]
+            for f in files:
+                h.update(f"{src.name}:{f.name}:{sha256_file(f)}\n".encode())
+    return h.hexdigest()
+
+
+def forget_build_inputs(store: Store) -> None:
+    """The graph no longer is what its build's inputs give (an import changed it)."""
+    store.update(f"DELETE WHERE {{ GRAPH <{Graphs.META}> {{ <{BUILD_NODE}> <{CQ}inputsDigest> ?d }} }}")
+
+
+def _live_build(location: Path | str | None, endpoint: str | None) -> tuple[str, dict[str, int]] | None:
+    """The inputs digest of the live graph and its graphs' sizes (None: no graph yet)."""
+    query = f"SELECT ?d WHERE {{ GRAPH <{Graphs.META}> {{ <{BUILD_NODE}> <{CQ}inputsDigest> ?d }} }}"
+    try:
+        with open_store(location, endpoint=endpoint) as live:
+            values = live.values(query)
+            return (values[0], {g: live.count(g) for g in live.graphs()}) if values else None
+    except StoreNotBuiltError:
+        return None
+
+
 def build(
     location: Path | str | None = None,
     *,
     endpoint: str | None = None,
-    imports: Sequence[tuple[str, Path]] = (),
+    imports: Sequence[ImportSpec] = (),
     extra_data: Sequence[Path] = (),
     reasoner: str = "rules",
     progress: Progress | None = None,
+    force: bool = False,
     allow_shrink: bool = False,
 ) -> BuildReport:
     """Build a new store from the project's files (and registry imports), then infer.
 
-    Each import is compared with the same source's import in the store being replaced: one
-    that would shrink its graph raises ShrinkRefused (exit code 2) unless allow_shrink.
+    Skipped (report.skipped) when the live graph was built from exactly the same inputs, unless
+    `force`. Each import is compared with the same source's import in the store being replaced:
+    one that would shrink its graph raises ShrinkRefused (exit code 2) unless allow_shrink.
     """
     progress = progress or NullProgress()
     t0 = time.monotonic()
@@ -292,12 +376,11 @@ def build(
         for f in files:
             check_turtle(f)
             progress.advance()
-    for name, path in imports:
-        if name not in IMPORTERS:
-            known = ", ".join(sorted(IMPORTERS)) or "aucun"
-            raise InputError(f"source inconnue « {name} » (connues : {known})", field="--with")
-        if not Path(path).exists():
-            raise InputError("fichier ou dossier introuvable", file=str(path), field="--with")
+    jobs = group_imports(imports)
+    digest = inputs_digest(groups, jobs, reasoner)
+    live = None if force else _live_build(location, endpoint)
+    if live is not None and live[0] == digest:
+        return BuildReport(graphs=live[1], skipped=True, seconds=time.monotonic() - t0)
     report = BuildReport()
     from .importers import guard
 
@@ -325,16 +408,16 @@ def build(
                     started=started,
                 ),
             )
-        for name, path in imports:
-            report.imports.append(IMPORTERS[name](store, Path(path), progress))
-        report.inferred = run_inference(store, reasoner, progress)
+            if graph == Graphs.CURATED:
+                record_subjects(store, graph, files)
+        for src, paths in jobs:
+            report.imports.append(src.run(store, paths, progress))
+        report.sameness = derive(store, reasoner, progress)
+        store.add_quads([(f"<{BUILD_NODE}>", f"<{CQ}inputsDigest>", f'"{digest}"', Graphs.META)])
+        report.inferred = store.count(Graphs.INFERRED)
         for g in store.graphs():
             report.graphs[g] = store.count(g)
         report.location = store.location
     progress.close()
     report.seconds = time.monotonic() - t0
     return report
-
-
-# Fill IMPORTERS (the importers package registers itself; imported last because it uses IMPORTERS).
-from . import importers as _importers  # noqa: E402,F401

@@ -101,3 +101,16 @@ class NotFoundError(CqpiError):
         if self.suggestions:
             text += " — proches : " + ", ".join(self.suggestions)
         super().__init__(text)
+
+
+class FetchError(CqpiError):
+    """An official export could not be downloaded or was refused (network, HTTP, checksum, content).
+
+    Carries the URL and the HTTP status (None when the server did not answer); the previous
+    files of the source are always kept.
+    """
+
+    def __init__(self, message: str, *, url: str = "", status: int | None = None) -> None:
+        self.url = url
+        self.status = status
+        super().__init__(message)

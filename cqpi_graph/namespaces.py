@@ -51,6 +51,8 @@ class Graphs:
     INFERRED = GRAPH + "inferred"
     META = GRAPH + "meta"
     ALIGNMENTS = GRAPH + "computed/alignments"
+    # Decisions of the catalog over declared data: which identifiers are one certification.
+    CATALOG = GRAPH + "catalog"
 
     @staticmethod
     def imported(source: str) -> str:

@@ -53,6 +53,11 @@ class GraphRecord:
     extra: dict[str, str] = field(default_factory=dict)  # predicate IRI -> N-Triples object
 
 
+def source_node(graph: str, index: int) -> str:
+    """The IRI of a graph's index-th source file in the meta graph (file name, checksum, date)."""
+    return f"{graph}#source-{index}"
+
+
 def _lit(value: str, datatype: str | None = None, lang: str | None = None) -> str:
     return Term("literal", value, lang=lang, datatype=datatype).n3()
 
@@ -87,7 +92,7 @@ def record_graph(store: Store, rec: GraphRecord) -> None:
     add(activity, PROV + "endedAtTime", _lit(rec.ended, XSD + "dateTime"))
     add(activity, PROV + "wasAssociatedWith", _lit(f"cqpi-graph {__version__}"))
     for i, src in enumerate(rec.sources):
-        node = f"{g}#source-{i}"
+        node = source_node(g, i)
         add(g, DCT + "source", f"<{node}>")
         add(g, PROV + "wasDerivedFrom", f"<{node}>")
         add(activity, PROV + "used", f"<{node}>")

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 
 from . import _cache
 from .align import DEFAULT_THRESHOLD, Alignment, load_alignments
+from .catalog import Catalog, Certification, LabelCandidate, choose_label, fold, load_catalog, local_name
 from .errors import InputError, NotFoundError
 from .namespaces import CQ, ID, OWL, RDFS, SKOS
-from .paths import NodeInfo, _local, _pick_label, fold, load_graph
 from .store import Store
 
 ROME_JOB = ID + "rome/"
@@ -101,7 +101,7 @@ class PairOverlap:
 
 @dataclass
 class SocleResult:
-    nodes: list[NodeInfo]
+    nodes: list[Certification]
     sizes: dict[str, int]
     min_share: int
     shared: list[SharedCompetence]
@@ -131,7 +131,7 @@ class SocleResult:
 
 @dataclass
 class SimilarItem:
-    node: NodeInfo
+    node: Certification
     shared: int
     size: int
     jaccard: float
@@ -149,7 +149,7 @@ class SimilarItem:
 
 @dataclass
 class SimilarResult:
-    subject: NodeInfo
+    subject: Certification
     size: int
     items: list[SimilarItem]
     computed: bool
@@ -167,7 +167,7 @@ class SimilarResult:
 
 @dataclass
 class CandidateGroup:
-    members: list[NodeInfo]
+    members: list[Certification]
     branches: dict[str, list[str]]  # node -> branch labels
     core: list[SharedCompetence]
     specific: dict[str, list[CompetenceRef]]
@@ -195,10 +195,7 @@ class CompetenceIndex:
         self.labels: dict[str, str] = {}
         self.codes: dict[str, str] = {}
         self.declared: dict[str, str] = {}  # competence -> declared class (exactMatch, sameAs)
-        self.branches: dict[str, set[str]] = defaultdict(set)  # certification member -> branches
-        self.branch_keys: dict[str, str] = {}  # folded IDCC / slug / label / IRI -> branch
-        self.branch_labels: dict[str, str] = {}
-        self.job_nodes: dict[str, NodeInfo] = {}
+        self.job_nodes: dict[str, Certification] = {}
         self.alignments: list[Alignment] = []
         self._memo: dict[tuple, object] = {}
 
@@ -244,7 +241,7 @@ class CompetenceIndex:
             frontier = nxt
         return out
 
-    def node_competences(self, node: NodeInfo) -> dict[str, str]:
+    def node_competences(self, node: Certification) -> dict[str, str]:
         key = ("node", node.iri)
         if key not in self._memo:
             out: dict[str, str] = {}
@@ -268,8 +265,7 @@ def load_index(store: Store) -> CompetenceIndex:
 
 def _build_index(store: Store) -> CompetenceIndex:
     ix = CompetenceIndex()
-    sel = store.select
-    rg = load_graph(store)
+    cat = load_catalog(store)
     it = _cache.iter_triples
     for h, _p, c, _l, _g, is_iri in it(store, COMPETENCE_PROPERTIES):
         if is_iri:
@@ -280,7 +276,7 @@ def _build_index(store: Store) -> CompetenceIndex:
     for c, _p, j, _l, _g, is_iri in it(store, (CQ + "romeJob",)):
         if is_iri:
             ix.jobs[c].add(j)
-            ix.job_certs[j].add(rg.canonical.get(c, c))
+            ix.job_certs[j].add(cat.canonical.get(c, c))
     competences = {c for cs in ix.has.values() for c in cs}
     # declared equivalence classes (union-find: a class is undirected by nature)
     parent: dict[str, str] = {}
@@ -304,31 +300,20 @@ def _build_index(store: Store) -> CompetenceIndex:
     for c in competences:
         ix.declared.setdefault(c, c)
     wanted = competences | set(ix.declared.values()) | set(ix.job_certs) | set(ix.has)
-    labels: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
-    for x, _p, lab, lang, _g, is_iri in it(store, (RDFS + "label", SKOS + "prefLabel")):
+    labels: dict[str, list[LabelCandidate]] = defaultdict(list)
+    for x, p, lab, lang, _g, is_iri in it(store, (SKOS + "prefLabel", RDFS + "label")):
         if x in wanted and not is_iri:
-            labels[x].append((lab, lang))
+            labels[x].append(LabelCandidate(lab, lang, 0 if p == SKOS + "prefLabel" else 1))
     for x, ls in labels.items():
-        ix.labels[x] = _pick_label(ls)
+        ix.labels[x] = choose_label(ls)
     for x, _p, code, _l, _g, _i in it(store, (SKOS + "notation", CQ + "ogrCode")):
         if x in competences:
             ix.codes.setdefault(x, code)
-    # branches: cq:branch (cq:adoptedBy is a sub-property of it, materialised by inference)
-    for r in sel("""SELECT ?c ?b ?idcc ?l WHERE { ?c cq:branch|cq:adoptedBy ?b .
-                     OPTIONAL { ?b cq:idcc ?idcc }
-                     OPTIONAL { ?b rdfs:label ?l FILTER(LANG(?l) = "fr") } }"""):
-        c, b = r["c"].value, r["b"].value
-        ix.branches[c].add(b)
-        label = r["l"].value if "l" in r else _local(b)
-        ix.branch_labels[b] = label
-        for k in (b, _local(b), label, r["idcc"].value if "idcc" in r else None):
-            if k:
-                ix.branch_keys[fold(k)] = b
     # ROME jobs as nodes of their own (for `similar`)
     jobs = set(ix.job_certs) | {h for h in ix.has if h.startswith(ROME_JOB) and "/" not in h[len(ROME_JOB) :]}
     for j in jobs:
-        code = _local(j)
-        ix.job_nodes[j] = NodeInfo(j, ix.labels.get(j, ""), [code], "MetierROME", [j])
+        code = local_name(j)
+        ix.job_nodes[j] = Certification(j, ix.labels.get(j, ""), (code,), "MetierROME", (j,))
     ix.alignments = load_alignments(store)
     for al in ix.alignments:
         al.a_label = ix.labels.get(al.a, "")
@@ -345,15 +330,15 @@ def competence_texts(store: Store, scope: str = "certifications") -> tuple[dict,
     if scope not in ("certifications", "all"):
         raise InputError(f"périmètre inconnu « {scope} »", field="--scope", expected="certifications, all")
     ix = load_index(store)
-    rg = load_graph(store)
+    cat = load_catalog(store)
     owners: dict[str, set[str]] = defaultdict(set)
-    for member, node in rg.canonical.items():
+    for member, node in cat.canonical.items():
         for c in ix.holder_competences(member):
             owners[c].add(node)
     if scope == "all":
         for h, cs in ix.has.items():
             for c in cs:
-                owners[c].add(rg.canonical.get(h, h))
+                owners[c].add(cat.canonical.get(h, h))
     texts = {c: ix.labels[c] for c in owners if ix.labels.get(c)}
     return texts, dict(owners), ix.declared
 
@@ -361,43 +346,42 @@ def competence_texts(store: Store, scope: str = "certifications") -> tuple[dict,
 # ---------------------------------------------------------------- resolution
 
 
-def resolve_subject(store: Store, text: str) -> NodeInfo:
+def resolve_subject(store: Store, text: str) -> Certification:
     """A certification (code, sigle, IRI) or a ROME job (code such as H2102, or IRI)."""
-    rg = load_graph(store)
+    cat = load_catalog(store)
     ix = load_index(store)
     key = text.strip().strip("<>")
     for cand in (key, ROME_JOB + key.upper()):
         if cand in ix.job_nodes:
             return ix.job_nodes[cand]
     try:
-        return rg.resolve(text)
+        return cat.resolve(text)
     except NotFoundError as exc:
-        near = [n.display() for j, n in ix.job_nodes.items() if fold(_local(j)).startswith(fold(key)[:3])]
+        near = [n.display() for j, n in ix.job_nodes.items() if fold(local_name(j)).startswith(fold(key)[:3])]
         raise NotFoundError(str(exc).split(" — ")[0], exc.suggestions + near[:3]) from None
 
 
-def branch_members(store: Store, branch: str) -> tuple[str, list[NodeInfo]]:
+def branch_members(store: Store, branch: str) -> tuple[str, list[Certification]]:
     """The certifications of a branch given by IDCC, slug, label or IRI."""
-    ix = load_index(store)
-    rg = load_graph(store)
-    b = ix.branch_keys.get(fold(branch.strip("<>")))
+    cat = load_catalog(store)
+    b = cat.resolve_branch(branch)
     if b is None:
         near = sorted(
             {
-                f"{_local(x)} ({ix.branch_labels[x]})"
-                for k, x in ix.branch_keys.items()
+                f"{local_name(x)} ({cat.branch(x).label})"
+                for k, x in cat.branch_keys.items()
                 if fold(branch) in k or k.startswith(fold(branch)[:3])
             }
         )
         raise NotFoundError(f"aucune branche « {branch} » (IDCC, identifiant ou libellé)", near[:6])
-    nodes = sorted({rg.canonical.get(c, c) for c, bs in ix.branches.items() if b in bs})
-    return b, [rg.nodes[n] for n in nodes if n in rg.nodes]
+    nodes = sorted(g for g, bs in cat.adopted_by.items() if b in bs)
+    return b, [cat.certification(n) for n in nodes]
 
 
 # ---------------------------------------------------------------- socle
 
 
-def _class_members(ix: CompetenceIndex, node: NodeInfo, classes: dict[str, str]) -> dict[str, list[str]]:
+def _class_members(ix: CompetenceIndex, node: Certification, classes: dict[str, str]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = defaultdict(list)
     for c in ix.node_competences(node):
         out[classes.get(c, c)].append(c)
@@ -443,7 +427,8 @@ def socle(
 ) -> SocleResult:
     """The competences the given certifications share (all of them, or at least min_share)."""
     ix = load_index(store)
-    nodes: list[NodeInfo] = []
+    cat = load_catalog(store)
+    nodes: list[Certification] = []
     for x in items:
         n = resolve_subject(store, x)
         if n.iri not in {m.iri for m in nodes}:
@@ -455,7 +440,7 @@ def socle(
         for n in members:
             if n.iri not in {m.iri for m in nodes}:
                 nodes.append(n)
-        notes.append(f"branche {ix.branch_labels.get(branch_iri, branch)} : {len(members)} certification(s)")
+        notes.append(f"branche {cat.branch(branch_iri).label} : {len(members)} certification(s)")
     if not nodes:
         raise InputError("donnez au moins une certification ou --branch", field="socle")
     default = len(nodes) if not branch or items else min(2, len(nodes))
@@ -493,16 +478,7 @@ def socle(
             notes.append(f"{n.code} : aucune compétence connue dans le graphe")
     if computed and not ix.alignments:
         notes.append("aucun alignement calculé dans le graphe : lancez `cqpi align`")
-    branches = {
-        n.iri: sorted(
-            {
-                ix.branch_labels.get(b, _local(b))
-                for m in (n.members or [n.iri])
-                for b in ix.branches.get(m, ())
-            }
-        )
-        for n in nodes
-    }
+    branches = {n.iri: _branch_labels(cat, n.iri) for n in nodes}
     if len(nodes) == 1 and nodes[0].kind == "CQPI":
         adopters = branches.get(nodes[0].iri) or []
         notes.append(
@@ -538,7 +514,7 @@ def similar(
 ) -> SimilarResult:
     """The `top` certifications or ROME jobs sharing the most competences with x."""
     ix = load_index(store)
-    rg = load_graph(store)
+    cat = load_catalog(store)
     subject = resolve_subject(store, x)
     classes = ix.classes(computed, threshold)
     own = ix.node_competences(subject)
@@ -555,7 +531,7 @@ def similar(
             shared_sets[j] |= ov
             for cert in ix.job_certs.get(j, ()):
                 shared_sets[cert] |= ov
-    direct = _direct_inverted(ix, rg, classes)
+    direct = _direct_inverted(ix, cat, classes)
     for k in own_set:
         for cert in direct.get(k, ()):
             shared_sets[cert].add(k)
@@ -573,7 +549,7 @@ def similar(
     for n_shared, cand in wanted:
         if n_shared < cut:
             break
-        node = ix.job_nodes.get(cand) or rg.nodes.get(cand)
+        node = ix.job_nodes.get(cand) or cat.get(cand)
         if node is None:
             continue
         size = len({classes.get(c, c) for c in ix.node_competences(node)})
@@ -584,12 +560,16 @@ def similar(
     return SimilarResult(subject, len(own_classes), items[:top], computed, threshold if computed else None)
 
 
-def _direct_inverted(ix: CompetenceIndex, rg, classes: dict[str, str]) -> dict[str, set[str]]:
+def _branch_labels(cat: Catalog, node: str) -> list[str]:
+    return sorted({cat.branch(b).label for b in cat.adopted_by.get(node, ())})
+
+
+def _direct_inverted(ix: CompetenceIndex, cat: Catalog, classes: dict[str, str]) -> dict[str, set[str]]:
     """competence class -> certification nodes holding it themselves (not through a ROME job)."""
     key = ("direct-inverted", id(classes))
     if key not in ix._memo:
         inv: dict[str, set[str]] = defaultdict(set)
-        for member, node in rg.canonical.items():
+        for member, node in cat.canonical.items():
             if member in ix.has or member in ix.containers:
                 for c in ix.holder_competences(member):
                     inv[classes.get(c, c)].add(node)
@@ -610,14 +590,14 @@ def cqpi_candidates(
 ) -> list[CandidateGroup]:
     """Groups of CQP of at least `min_branches` branches whose competences overlap (Jaccard)."""
     ix = load_index(store)
-    rg = load_graph(store)
+    cat = load_catalog(store)
     classes = ix.classes(computed, threshold)
-    cqps = [n for n in rg.nodes.values() if n.kind in CQP_KINDS]
+    cqps = [c for g in cat.groups() if (c := cat.certification(g)).kind in CQP_KINDS]
     sets: dict[str, set[str]] = {}
     branch_of: dict[str, set[str]] = {}
     for n in cqps:
         comps = {classes.get(c, c) for c in ix.node_competences(n)}
-        bs = {b for m in (n.members or [n.iri]) for b in ix.branches.get(m, ())}
+        bs = set(cat.adopted_by.get(n.iri, ()))
         if comps and bs:
             sets[n.iri], branch_of[n.iri] = comps, bs
     inv: dict[str, set[str]] = defaultdict(set)
@@ -654,7 +634,7 @@ def cqpi_candidates(
         bs = set().union(*(branch_of[m] for m in members))
         if len(bs) < min_branches:
             continue
-        res = socle(store, [rg.nodes[m].iri for m in sorted(members)], computed=computed, threshold=threshold)
+        res = socle(store, sorted(members), computed=computed, threshold=threshold)
         js = [j for (a, b), j in jaccards.items() if a in members and b in members]
         out.append(
             CandidateGroup(

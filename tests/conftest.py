@@ -71,7 +71,7 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 # Registry files of ../shared/data imported by `full_store_path` (source name, relative path).
-# The importers register themselves in cqpi_graph.build.IMPORTERS.
+# The importers register themselves in cqpi_graph.importers.SOURCES.
 SHARED_IMPORTS = [
     ("rncp", "rncp/export-fiches-csv-2024-02-22.zip"),
     ("rncp", "rncp/export-fiches-rncp-v4-1-extract.xml"),
@@ -85,9 +85,9 @@ SHARED_IMPORTS = [
 @pytest.fixture(scope="session")
 def full_store_path(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Path:
     """A store built with every registry file of ../shared/data imported (built once)."""
-    from cqpi_graph.build import IMPORTERS
+    from cqpi_graph.importers import SOURCES
 
-    wanted = [(name, shared_data / rel) for name, rel in SHARED_IMPORTS if name in IMPORTERS]
+    wanted = [(name, shared_data / rel) for name, rel in SHARED_IMPORTS if name in SOURCES]
     path = tmp_path_factory.mktemp("full") / "store"
     build(path, imports=wanted)
     return path

@@ -292,10 +292,31 @@ def test_registries_folder_is_discovered(shared_data: Path) -> None:
     from cqpi_graph.importers.discover import discover
 
     found = [(name, path.relative_to(shared_data).as_posix()) for name, path in discover(shared_data)]
-    assert sorted(found) == sorted(SHARED_IMPORTS)
+    assert set(SHARED_IMPORTS) <= set(found)
+    # Every RNCP export of the folder (the national 2021 one too), and nothing else.
+    rncp = (shared_data / "rncp").iterdir()
+    exports = {p.relative_to(shared_data).as_posix() for p in rncp if p.suffix in (".zip", ".xml")}
+    assert {p for n, p in found if n == "rncp"} == exports
+    assert [n for n, _ in found if n != "rncp"] == ["bcn", "kit", "rome", "esco"]
 
 
 def test_registries_folder_without_exports_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("rien", encoding="utf-8")
     code, _, err = cli("--store", str(tmp_path / "s"), "build", "--registries", str(tmp_path))
     assert code == 2 and "aucun export de registre reconnu" in err
+
+
+def test_a_second_build_of_unchanged_inputs_is_skipped(tmp_path: Path, shared_data: Path) -> None:
+    loc = tmp_path / "store"
+    kit = shared_data / "kit/kit-apprentissage-rncp-v3.0.csv"
+    first = build(loc, imports=[("kit", kit)])
+    assert not first.skipped
+    again = build(loc, imports=[("kit", kit)])
+    assert again.skipped and again.graphs == first.graphs
+    assert not build(loc).skipped  # other inputs: a new build
+    from cqpi_graph.imports import import_registry
+
+    import_registry(loc, "kit", kit)  # the graph is no longer what `build(loc)` alone gives
+    assert not build(loc).skipped
+    code, out, _ = cli("--store", str(loc), "build")
+    assert code == 0 and "déjà à jour" in out

@@ -12,7 +12,7 @@ from cqpi_graph.build import build
 from cqpi_graph.cli import main
 from cqpi_graph.errors import InputError
 from cqpi_graph.importers import import_bcn, import_kit, import_rncp
-from cqpi_graph.importers.rncp import GRAPH_CSV
+from cqpi_graph.importers.rncp import GRAPH as GRAPH_CSV
 from cqpi_graph.store import open_store, store_writer
 
 ZIP = "rncp/export-fiches-csv-2024-02-22.zip"
@@ -254,5 +254,6 @@ def test_kit_seven_digit_codes_and_unregistered(tmp_path: Path) -> None:
         rep = import_kit(store, f)
     assert rep.warning_count == 1 and rep.warnings[0].field == "FicheRNCP"
     with open_store(loc) as store:
-        assert store.ask("""ASK { <https://w3id.org/cqpi/id/bcn/01022001> cq:sameCertification
-            <https://w3id.org/cqpi/id/cert/RNCP955> }""")
+        assert store.ask("""ASK { <https://w3id.org/cqpi/id/bcn/01022001> cq:identifierCorrespondsTo
+            <https://w3id.org/cqpi/id/cert/RNCP955> .
+            ?s cq:fromCertification <https://w3id.org/cqpi/id/bcn/01022001> ; cq:sourceRow 2 }""")

@@ -20,7 +20,7 @@ from reliability import answers, live, record
 
 from cqpi_graph.build import build
 from cqpi_graph.importers.guard import ShrinkRefused, allow_shrink, find_cycles
-from cqpi_graph.importers.run import import_registry
+from cqpi_graph.imports import import_registry
 from cqpi_graph.store import open_store
 
 pytestmark = pytest.mark.reliability

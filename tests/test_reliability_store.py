@@ -69,7 +69,7 @@ def test_sigkill_during_build_keeps_previous_store(tmp_path: Path) -> None:
             expected = now
     record("data lost", 0)
     # The next successful build cleans the leftovers of killed ones.
-    build(store)
+    build(store, force=True)
     assert not list(store.glob("gen-*.tmp"))
 
 
@@ -107,7 +107,11 @@ def test_waiting_writer_gets_the_lock_after_the_first(tmp_path: Path) -> None:
     env = dict(os.environ, CQPI_LOCK_TIMEOUT="120")
     procs = [
         subprocess.Popen(
-            _cqpi(store, "build"), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+            _cqpi(store, "build", "--force"),
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         for _ in range(2)
     ]

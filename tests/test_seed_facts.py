@@ -193,9 +193,18 @@ def test_branch_adhesion_status(sparql):
 
 
 def test_cqpi_adoption_only_where_sourced(sparql):
-    # the only per-CQPI branch link the seeds support: CEI / Métallurgie (UIMM 35-56, table ronde)
+    # adoptions come from the arrêté of 20 January 2014, one sourced statement each
     rows = sparql(f"SELECT ?c ?b WHERE {{ GRAPH <{CURATED}> {{ ?c a cq:CQPI ; cq:adoptedBy ?b }} }}")
-    assert [(r["c"], r["b"]) for r in rows] == [(ID + "cqpi/CEI", ID + "branche/metallurgie")]
+    stated = sparql(f"""SELECT ?c ?b WHERE {{ GRAPH <{CURATED}> {{ ?a a cq:Adoption ;
+        cq:adoptedCertification ?c ; cq:adoptingBranch ?b ; cq:deliveringBody ?o ;
+        dct:source <{ID}source/jorf-arrete-2014-01-20> }} }}""")
+    assert {(r["c"], r["b"]) for r in rows} == {(r["c"], r["b"]) for r in stated}
+    assert len({r["c"] for r in rows}) == 9
+    # the round table's CEI / Métallurgie is a hint with its caveat, not an adoption
+    assert (ID + "cqpi/CEI", ID + "branche/metallurgie") not in {(r["c"], r["b"]) for r in rows}
+    hint = sparql(f"""SELECT ?caveat WHERE {{ GRAPH <{CURATED}> {{ ?h a rdf:Statement ;
+        rdf:subject <{ID}cqpi/CEI> ; rdf:object <{ID}branche/metallurgie> ; cq:caveat ?caveat }} }}""")
+    assert any("ne dit pas" in h["caveat"] for h in hint)
 
 
 # ----------------------------------------------------------------------------- 3. charter, ANI, tools

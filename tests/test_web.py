@@ -418,22 +418,28 @@ def test_path_explorer_page(client) -> None:  # noqa: ANN001
     assert r.status_code == 200
     body = text(r)
     assert 'id="path-form"' in body and "CQPM de test de conduite" in body
-    from web.optional import module
-
-    if module("paths") is None:
-        assert "pas encore disponible" in body
-        return
-    # the path drawn as SVG, with what remains to pass, escaped like the rest of the page
-    assert '<svg class="path-diagram"' in body and "Conduire la ligne" in body
+    # each step says what it is, what it gives and what is left, escaped like the rest of the page
+    assert 'class="step reconnaissance"' in body and "Conduire la ligne" in body
     assert 'href="/resource/cqpi/TWEB"' in body
+    # the JSON twin is the library's result, as it is
     data = client.get(
         "/paths", query_string={"from": ID + "cqpm/TWEBM", "to": TWEB, "format": "json"}
     ).get_json()
-    assert data["paths"] and data["paths"][0]["steps"][0]["remaining_labels"]
+    from cqpi_graph.paths import find_paths
+
+    with client.application.app_context():
+        from web.graph import store
+
+        expected = find_paths(store(), ID + "cqpm/TWEBM", TWEB).to_dict()
+    assert data == expected and data["paths"][0]["remaining_blocs"]
+    # codes typed by a person, without picking a suggestion
+    assert client.get("/paths", query_string={"from": "TWEBM", "to": "TWEB"}).status_code == 200
     reach = text(client.get("/paths", query_string={"from": ID + "cqpm/TWEBM"}))
     assert 'id="reach"' in reach and "Conducteur de tests web" in reach
-    unknown = text(client.get("/paths", query_string={"from": "RNCP00000000", "to": TWEB}))
-    assert 'class="error-message"' in unknown
+    unknown = client.get("/paths", query_string={"from": "RNCP00000000", "to": TWEB})
+    assert unknown.status_code == 404 and 'class="error-message"' in text(unknown)
+    twin = client.get("/paths", query_string={"from": "RNCP00000000", "to": TWEB, "format": "json"})
+    assert twin.status_code == 404 and "suggestions" in twin.get_json()
 
 
 def test_socle_explorer_shared_competences_and_heatmap(client) -> None:  # noqa: ANN001
@@ -444,9 +450,12 @@ def test_socle_explorer_shared_competences_and_heatmap(client) -> None:  # noqa:
     data = client.get(
         "/socle", query_string=[("cert", TWEB), ("cert", ID + "cqpm/TWEBM"), ("format", "json")]
     ).get_json()
-    assert ID + "competence/TWEB-1" in data["shared"] and data["pairs"][0]["shared"] == 1
+    assert ID + "competence/TWEB-1" in {s["key"] for s in data["shared"]} and data["pairs"][0]["shared"] == 1
+    # codes as typed, one field
+    assert client.get("/socle", query_string={"cert": "TWEB TWEBM"}).status_code == 200
     r = client.get("/socle", query_string={"branch": ID + "branche/test-chaussure"})
     assert "CQPM de test de conduite" in text(r)
+    assert client.get("/socle", query_string={"cert": "RNCP00000000"}).status_code == 404
 
 
 def test_validation_upload_checks(client) -> None:  # noqa: ANN001
@@ -508,12 +517,7 @@ def test_uploads_are_never_written_to_disk(app, monkeypatch: pytest.MonkeyPatch)
 
 def test_template_download(client) -> None:  # noqa: ANN001
     r = client.get("/validate/template.xlsx")
-    from web.optional import module
-
-    if module("validate") is None:
-        assert r.status_code == 503 and "pas encore disponible" in text(r)
-    else:
-        assert r.status_code == 200 and r.get_data().startswith(b"PK")
+    assert r.status_code == 200 and r.get_data().startswith(b"PK")
     assert client.get("/validate/template.exe").status_code == 404
 
 

@@ -1,5 +1,5 @@
 """The graph as the web view reads it: one read-only store per process, reopened on a new build,
-and the one label function every page uses (fr → en → code, or en → fr → code in English)."""
+and the one label function every page uses (the catalog's names and label rule)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 
 from flask import Flask, current_app, g
 
+from cqpi_graph.catalog import LabelCandidate, choose_label, load_catalog
 from cqpi_graph.errors import StoreNotBuiltError
 from cqpi_graph.namespaces import ID, PREFIXES
 from cqpi_graph.store import Row, Store, Term, default_location, open_store
@@ -108,13 +109,18 @@ def lang() -> str:
 
 
 def labels(iris: Iterable[str]) -> dict[str, str]:
-    """Label of each IRI in the interface language: that language, then the other of fr/en,
-    then an untagged label, then a code (sigle, notation), then the IRI's last segment."""
+    """Label of each IRI in the interface language. Certifications, blocs and branches are named
+    by the catalog (the same name as in the CLI and the exports); other resources by the same
+    rule (`catalog.choose_label`) over their labels, then a code, then the IRI's last segment."""
     wanted = sorted({i for i in iris if iri_ok(i)})
     cache: dict[str, str] = g.setdefault("labels", {}) if _has_g() else {}
+    cat = load_catalog(store())
+    for i in wanted:
+        if i not in cache:
+            known = cat.label(i, lang())
+            if known:
+                cache[i] = known
     todo = [i for i in wanted if i not in cache]
-    first = lang()
-    order = {first: 0, ("en" if first == "fr" else "fr"): 1, "": 2}
     for start in range(0, len(todo), 200):
         chunk = todo[start : start + 200]
         values = " ".join(f"<{i}>" for i in chunk)
@@ -123,23 +129,18 @@ def labels(iris: Iterable[str]) -> dict[str, str]:
             f"{{ ?s {'|'.join(LABEL_PROPS)} ?l BIND(0 AS ?kind) }} UNION "
             f"{{ ?s {'|'.join(CODE_PROPS)} ?l BIND(1 AS ?kind) }} }}"
         )
-        best: dict[str, tuple[int, str]] = {}
+        found: dict[str, list[LabelCandidate]] = {}
+        codes: dict[str, str] = {}
         for r in rows:
             term = r["l"]
             if term.kind != "literal":
                 continue
             if r["kind"].value == "0":
-                rank = order.get((term.lang or "").split("-")[0].lower(), 2)
-                if term.lang and rank == 2:
-                    rank = 3  # a label in a third language, before codes
+                found.setdefault(r["s"].value, []).append(LabelCandidate(term.value, term.lang))
             else:
-                rank = 4
-            cur = best.get(r["s"].value)
-            key = (rank, term.value)
-            if cur is None or key < cur:
-                best[r["s"].value] = key
+                codes[r["s"].value] = min(codes.get(r["s"].value, term.value), term.value)
         for i in chunk:
-            cache[i] = best[i][1] if i in best else _fallback(i)
+            cache[i] = choose_label(found.get(i, []), lang()) or codes.get(i) or _fallback(i)
     return {i: cache.get(i, _fallback(i)) for i in iris}
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Flask, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from cqpi_graph.errors import StoreError, StoreNotBuiltError
+from cqpi_graph.errors import InputError, NotFoundError, StoreError, StoreNotBuiltError
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
@@ -24,14 +24,21 @@ def wants_json() -> bool:
     )
 
 
-def error_response(status: int, title: str, message: str):  # noqa: ANN201
+def error_response(status: int, title: str, message: str, suggestions: list[str] | None = None):  # noqa: ANN201
     from .i18n import gettext as _
 
-    if wants_json() or request.path.startswith("/sparql") and request.method == "POST":
-        resp = jsonify({"error": _(title), "message": message, "status": status})
+    json_twin = request.args.get("format") == "json"
+    if json_twin or wants_json() or request.path.startswith("/sparql") and request.method == "POST":
+        body = {"error": _(title), "message": message, "status": status}
+        if suggestions is not None:
+            body["suggestions"] = suggestions
+        resp = jsonify(body)
         resp.status_code = status
         return resp
-    return render_template("error.html", status=status, title=_(title), message=message), status
+    page = render_template(
+        "error.html", status=status, title=_(title), message=message, suggestions=suggestions or []
+    )
+    return page, status
 
 
 def init_app(app: Flask) -> None:
@@ -55,6 +62,16 @@ def init_app(app: Flask) -> None:
             if g.get("lang", "fr") == "fr"
             else "The graph is not built yet: run `cqpi build`.",
         )
+
+    # Library errors, in one place: an unknown code is a 404 with its near matches, bad input a 400.
+    @app.errorhandler(NotFoundError)
+    def _not_found(exc: NotFoundError):  # noqa: ANN202
+        message = str(exc).split(" — ")[0]
+        return error_response(404, "Ressource introuvable", message, exc.suggestions)
+
+    @app.errorhandler(InputError)
+    def _bad_input(exc: InputError):  # noqa: ANN202
+        return error_response(400, "Requête invalide", str(exc))
 
     @app.errorhandler(StoreError)
     def _store_error(exc: StoreError):  # noqa: ANN202

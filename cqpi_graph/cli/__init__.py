@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "paths",
     "validate",
     "export",
+    "fetch",
 ]
 
 

@@ -59,6 +59,9 @@ def _short_graph(g: str) -> str:
     help="Moteur d'inférence OWL 2 RL.",
 )
 @click.option(
+    "--force", is_flag=True, help="Reconstruire même si rien n'a changé depuis la dernière construction."
+)
+@click.option(
     "--allow-shrink",
     is_flag=True,
     help="Accepter un import plus court que celui du graphe remplacé (sinon refusé, code 2).",
@@ -70,6 +73,7 @@ def build_cmd(
     registries: Path | None,
     data: tuple[Path, ...],
     reasoner: str,
+    force: bool,
     allow_shrink: bool,
 ) -> None:
     """Construire le graphe : ontologie, listes de codes, données, imports, inférence.
@@ -91,8 +95,15 @@ def build_cmd(
         extra_data=data,
         reasoner=reasoner,
         progress=Progress(),
+        force=force,
         allow_shrink=allow_shrink,
     )
+    if report.skipped:
+        click.echo(
+            "graphe déjà à jour : construit avec exactement ces fichiers et ce programme "
+            "(rien à refaire ; --force pour reconstruire)"
+        )
+        return
     for imp in report.imports:
         summary = getattr(imp, "summary", None)
         click.echo(summary() if callable(summary) else str(imp))

@@ -8,32 +8,8 @@ import click
 
 from ..errors import InputError
 from ..importers import SOURCES
-from ..importers.run import import_registry
+from ..imports import import_registry
 from ..progress import Progress
-
-HELP = {
-    "rncp": (
-        "Importer un export RNCP/RS : l'archive ZIP des CSV ou le flux XML v4.1 "
-        "(détecté d'après le contenu).",
-        "cqpi import rncp ../shared/data/rncp/export-fiches-csv-2024-02-22.zip",
-    ),
-    "bcn": (
-        "Importer les diplômes de la BCN (N_FORMATION_DIPLOME.csv, Latin-1).",
-        "cqpi import bcn ../shared/data/bcn/N_FORMATION_DIPLOME.csv",
-    ),
-    "kit": (
-        "Importer la correspondance diplômes BCN - fiches RNCP (kit apprentissage).",
-        "cqpi import kit ../shared/data/kit/kit-apprentissage-rncp-v3.0.csv",
-    ),
-    "rome": (
-        "Importer le ROME 4.0 (dossier des fichiers unix_*_utf8.csv).",
-        "cqpi import rome ../shared/data/rome",
-    ),
-    "esco": (
-        "Importer ESCO en français (dossier des CSV : skills_fr.csv, occupations_fr.csv…).",
-        "cqpi import esco ../shared/data/esco",
-    ),
-}
 
 
 @click.group("import")
@@ -47,10 +23,10 @@ def import_group() -> None:
 
 
 def _make(name: str) -> click.Command:
-    text, example = HELP[name]
+    src = SOURCES[name]
 
-    @click.command(name, help=f"{text}\n\nExemple : {example}")
-    @click.argument("path", type=click.Path(path_type=Path))
+    @click.command(name, help=f"{src.help}\n\nExemple : {src.example}")
+    @click.argument("paths", nargs=-1 if src.several else 1, required=True, type=click.Path(path_type=Path))
     @click.option(
         "--reasoner",
         type=click.Choice(["rules", "reasonable", "owlrl"]),
@@ -65,14 +41,16 @@ def _make(name: str) -> click.Command:
         "l'import précédent) ; sans cette option, il est refusé (code de sortie 2).",
     )
     @click.pass_obj
-    def cmd(obj, path: Path, reasoner: str, allow_shrink: bool) -> None:
-        if not path.exists():
-            raise InputError("fichier ou dossier introuvable", file=str(path))
+    def cmd(obj, paths: Path | tuple[Path, ...], reasoner: str, allow_shrink: bool) -> None:
+        files = [paths] if isinstance(paths, Path) else list(paths)
+        for path in files:
+            if not path.exists():
+                raise InputError("fichier ou dossier introuvable", file=str(path))
         progress = Progress()
         report = import_registry(
             obj.store_path,
             name,
-            path,
+            files,
             endpoint=obj.endpoint,
             reasoner=reasoner,
             progress=progress,

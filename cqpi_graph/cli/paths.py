@@ -14,8 +14,9 @@ import sys
 import click
 
 from ..align import DEFAULT_THRESHOLD, run_align
+from ..catalog import Certification
 from ..cells import neutralise_row
-from ..paths import NodeInfo, Path, PathResult, Proximity, Step, find_paths, reach
+from ..paths import SUCCESSION, Path, PathResult, Step, find_paths, reach
 from ..query import compact
 from ..socle import cqpi_candidates, similar, socle
 
@@ -26,59 +27,82 @@ def _dump(data: object) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def _refs(refs) -> str:
+def _refs(refs) -> str:  # noqa: ANN001
     return " ; ".join(f"{r.label} <{r.iri}>" if r.label else f"<{r.iri}>" for r in refs)
 
 
-def _short_graph(g: str) -> str:
-    return g.rsplit("/graph/", 1)[-1]
+def _blocs(blocs) -> str:  # noqa: ANN001
+    return ", ".join(b.display() for b in blocs)
 
 
 def _step_lines(i: int, st: Step) -> list[str]:
     out = [f"  {i}. {st.source.display()}", f"     → {st.target.display()}"]
-    how = f"{st.relation_label} ({st.relation})"
-    if st.inferred or st.derivation:
-        how += f" — {'déduit' if st.inferred else 'établi'} : {st.derivation or 'inférence OWL 2 RL'}"
-    out.append(f"     relation : {how}")
-    out.append(f"     base juridique : {_refs(st.legal_basis) or 'non précisée'}")
-    src = _refs(st.sources)
-    graphs = ", ".join(_short_graph(g) for g in st.graphs)
-    out.append(f"     source : {src or 'aucune dct:source'}" + (f" (graphe {graphs})" if graphs else ""))
+    if st.kind == SUCCESSION:
+        out.append("     relation : nouvelle version (succession) — historique, ne vaut pas reconnaissance")
+    else:
+        how = f"{st.relation_label} ({st.relation})"
+        out.append(f"     relation : {how}" + (f" — {st.derivation}" if st.derivation else ""))
+        out.append(f"     base juridique : {_refs(st.legal_basis) or 'non précisée'}")
+    if st.sources:
+        out.append(f"     source : {_refs(st.sources)}")
+    for o in st.origins:
+        out.append(f"     source : {o.display()}")
+    if not st.sources and not st.origins:
+        out.append("     source : le graphe ne dit pas d'où vient ce lien")
     if st.statements:
         out.append(f"     énoncé : {', '.join(compact(s) for s in st.statements)}")
-    if st.granted:
-        out.append(f"     blocs accordés : {', '.join(b.display() for b in st.granted)}")
-    if st.remaining_known:
-        rest = ", ".join(b.display() for b in st.remaining) or "rien"
-        out.append(f"     reste à passer ({len(st.remaining)}) : {rest}")
-    else:
-        rest = ", ".join(b.display() for b in st.remaining)
-        out.append(
-            "     reste à passer : "
-            + (rest + " — " if rest else "")
-            + "périmètre non précisé par la source (compté 1)"
-        )
+    if st.completed or not st.completion_known:
+        rest = _blocs(st.completed) or "blocs non publiés"
+        out.append(f"     à passer d'abord (l'énoncé vaut pour qui détient toute l'origine) : {rest}")
+    if st.whole:
+        out.append("     accordé : toute la certification visée")
+    elif st.granted:
+        out.append(f"     blocs accordés : {_blocs(st.granted)}")
+    elif st.kind == SUCCESSION:
+        out.append("     blocs accordés : aucun (aucune correspondance de blocs déclarée entre les versions)")
     for n in st.notes:
         out.append(f"     note : {n}")
     return out
 
 
+def cost_text(p: Path) -> str:
+    """What is left to pass, in words."""
+    if p.cost is None:
+        return "reste à passer : inconnu (la source ne précise pas le périmètre ou les blocs)"
+    if p.cost == 0:
+        return "reste à passer : rien, selon les énoncés déclarés cités"
+    return f"reste à passer : {p.cost} bloc(s) ou module(s)"
+
+
 def _path_lines(n: int, p: Path, best: bool) -> list[str]:
     head = "Meilleur chemin" if best else f"Variante {n}"
-    cost = f"{p.cost} bloc(s) ou module(s) à passer" + ("" if p.cost_known else " au moins")
-    out = [f"{head} : {len(p.steps)} étape(s), {cost}"]
+    out = [f"{head} : {len(p.steps)} étape(s), {cost_text(p)}"]
     for i, st in enumerate(p.steps, 1):
         out += _step_lines(i, st)
+    if p.remaining:
+        out.append(f"  reste à passer pour obtenir la cible : {_blocs(p.remaining)}")
+    for f in p.flags:
+        out.append(f"  attention : {f}")
     return out
 
 
-def _proximity_lines(prox: list[Proximity]) -> list[str]:
+def _proximity_lines(prox) -> list[str]:  # noqa: ANN001
     if not prox:
         return []
     out = ["Proximité de contenu (cq:closeTo — n'est pas une reconnaissance, jamais comptée) :"]
     for p in prox:
         src = f" — source : {_refs(p.sources)}" if p.sources else ""
         out.append(f"  {p.a.display()} ~ {p.b.display()}{src}")
+    return out
+
+
+def _link_lines(res: PathResult) -> list[str]:
+    if not res.identifier_links:
+        return []
+    out = ["Correspondances d'identifiants (table de passage — ni reconnaissance ni étape) :"]
+    for c in res.identifier_links:
+        where = f" — {c.origins[0].display()}" if c.origins else ""
+        out.append(f"  {c.source.display()} ↔ {c.target.display()} : {c.note}{where}")
     return out
 
 
@@ -94,32 +118,35 @@ def _proximity_lines(prox: list[Proximity]) -> list[str]:
     help="Nombre de chemins de rechange après le meilleur.",
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
 @click.pass_obj
-def path_cmd(obj, a: str, b: str, alternatives: int, fmt: str) -> None:
+def path_cmd(obj, a: str, b: str, alternatives: int, fmt: str, lang: str) -> None:
     """Chemin de reconnaissances de la certification A vers B, et ce qui reste à passer.
 
     A et B : code RNCP/RS (RNCP36429), code BCN (50022003), sigle (CEI) ou IRI. Pour un CQPI,
     B peut être une branche (IDCC, identifiant ou libellé) : le CQP de cette branche.
-    Le coût d'un chemin est le nombre de blocs ou modules restant à passer.
+    Une succession (nouvelle version) n'est jamais une reconnaissance ; le coût est ce qui reste
+    à passer, « inconnu » quand les sources ne le disent pas.
     Codes de sortie : 0 chemin trouvé, 1 code inconnu, 3 aucun chemin.
 
-    Exemple : cqpi path 50022003 50020101
+    Exemple : cqpi path RNCP1197 RNCP30271
     """
     with obj.open() as store:
-        res: PathResult = find_paths(store, a, b, alternatives=alternatives)
+        res: PathResult = find_paths(store, a, b, alternatives=alternatives, lang=lang)
     if fmt == "json":
         _dump(res.to_dict())
     else:
         lines = [f"De : {res.origin.display()}", f"Vers : {res.target.display()}", ""]
         if res.same_certification:
-            lines.append("Même certification (cq:sameCertification) : rien à passer.")
+            lines.append("Même certification (les codes désignent une seule certification).")
         elif not res.paths:
             lines.append("Aucun chemin de reconnaissance de A vers B dans le graphe.")
+        lines += [f"Note : {n}" for n in res.notes]
         for n, p in enumerate(res.paths):
             lines += _path_lines(n, p, n == 0) + [""]
-        prox = _proximity_lines(res.proximity)
-        if prox:
-            lines += [""] + prox if not res.paths else prox
+        for block in (_link_lines(res), _proximity_lines(res.proximity)):
+            if block:
+                lines += [""] + block
         click.echo("\n".join(lines).rstrip())
     if not res.found:
         sys.exit(EXIT_NO_PATH)
@@ -127,34 +154,38 @@ def path_cmd(obj, a: str, b: str, alternatives: int, fmt: str) -> None:
 
 @click.command("reach")
 @click.argument("a")
-@click.option("--max-cost", type=click.IntRange(0), help="Seulement ce qui laisse au plus N blocs à passer.")
+@click.option(
+    "--max-cost", type=click.IntRange(0), help="Seulement ce qui laisse au plus N blocs connus à passer."
+)
 @click.option("--limit", type=click.IntRange(1), help="Au plus N certifications.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
 @click.pass_obj
-def reach_cmd(obj, a: str, max_cost: int | None, limit: int | None, fmt: str) -> None:
-    """Toutes les certifications accessibles depuis A, classées par ce qui reste à passer.
+def reach_cmd(obj, a: str, max_cost: int | None, limit: int | None, fmt: str, lang: str) -> None:
+    """Toutes les certifications accessibles depuis A, classées par ce qui reste à passer
+    (coût inconnu en dernier).
 
     Exemple : cqpi reach 50022003
     """
     with obj.open() as store:
-        res = reach(store, a, max_cost=max_cost, limit=limit)
+        res = reach(store, a, max_cost=max_cost, limit=limit, lang=lang)
     if fmt == "json":
         _dump(res.to_dict())
         return
     lines = [f"Depuis : {res.origin.display()}", ""]
     if not res.items:
-        lines.append("Aucune certification accessible par une reconnaissance.")
+        lines.append("Aucune certification accessible par une reconnaissance ou une nouvelle version.")
     else:
         lines.append("reste\tétapes\tcertification\tpar")
     for r in res.items:
-        via = " → ".join(f"{s.relation}" for s in r.path.steps)
-        cost = f"{r.cost}" + ("" if r.path.cost_known else "+")
+        via = " → ".join("nouvelle version" if s.kind == SUCCESSION else s.relation for s in r.path.steps)
+        cost = "inconnu" if r.path.cost is None else str(r.path.cost)
         lines.append(f"{cost}\t{len(r.path.steps)}\t{r.node.display()}\t{via}")
     prox = _proximity_lines(res.proximity)
     click.echo("\n".join(lines + ([""] + prox if prox else [])))
 
 
-def _name(nodes: list[NodeInfo], iri: str) -> str:
+def _name(nodes: list[Certification], iri: str) -> str:
     for n in nodes:
         if n.iri == iri:
             return n.code

@@ -11,20 +11,20 @@ small SELECT queries.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ..namespaces import CQ, DCT, EQF, FOAF, ID, RDF, RDFS, SCHEMA, SKOS
+from ..catalog import LabelCandidate, choose_label, load_catalog
+from ..catalog.labels import LABEL_PROPERTIES
+from ..namespaces import CQ, DCT, EQF, ID, RDF, SCHEMA, SKOS
 from ..store import Store, Term
 
-LABEL_PREDICATES = (SKOS + "prefLabel", RDFS + "label", DCT + "title", SCHEMA + "name", FOAF + "name")
+LABEL_PREDICATES = LABEL_PROPERTIES
 DESCRIPTION_PREDICATES = (DCT + "description", SCHEMA + "description", CQ + "purpose")
 ISCED_F = "http://data.europa.eu/snb/isced-f/"
 CODE_PREDICATES = (CQ + "rncpCode", CQ + "bcnCode", CQ + "code", SKOS + "notation")
-_RNCP_CODE = re.compile(r"^(RNCP|RS)\d+$")
 
 Node = ox.NamedNode | ox.BlankNode
 
@@ -112,22 +112,26 @@ def nodes(props: dict[str, list], *preds: str) -> list[Node]:
 
 
 def lang_map(props: dict[str, list], preds: Iterable[str], default_lang: str = "fr") -> dict[str, str]:
-    """One value per language from the first predicate that has any; untagged counts as French
-    (every registry read here publishes in French)."""
-    for p in preds:
-        vals = [v for v in props.get(p, []) if isinstance(v, ox.Literal) and v.value.strip()]
-        if not vals:
-            continue
-        out: dict[str, str] = {}
-        for v in sorted(vals, key=lambda v: (v.language or "", v.value)):
-            out.setdefault(v.language or default_lang, v.value.strip())
-        return out
-    return {}
+    """One value per language (the catalog's label rule over the given predicates, preferred
+    first); an untagged value counts as French (every registry read here publishes in French)."""
+    candidates = [
+        LabelCandidate(v.value, v.language or default_lang, rank)
+        for rank, p in enumerate(preds)
+        for v in props.get(p, [])
+        if isinstance(v, ox.Literal) and v.value.strip()
+    ]
+    langs = sorted({c.lang for c in candidates if c.lang})
+    out: dict[str, str] = {}
+    for lang in langs:
+        best = choose_label([c for c in candidates if c.lang == lang], lang)
+        if best:
+            out[lang] = best
+    return out
 
 
 def label(props: dict[str, list], lang: str = "fr") -> str | None:
     m = lang_map(props, LABEL_PREDICATES)
-    return m.get(lang) or next(iter(m.values()), None)
+    return m.get(lang) or m.get("fr") or next(iter(m.values()), None)
 
 
 def boolean(props: dict[str, list], pred: str) -> bool | None:
@@ -225,65 +229,14 @@ class Certification:
 # ---------------------------------------------------------------- listing and grouping
 
 
-def certification_iris(store: Store) -> list[str]:
-    """Every resource typed cq:Certification or one of its subclasses (sorted)."""
-    rows = store.select(
-        "SELECT DISTINCT ?c WHERE { ?t rdfs:subClassOf* cq:Certification . ?c a ?t . FILTER(isIRI(?c)) }"
-    )
-    return sorted({r["c"].value for r in rows})
-
-
-def _groups_of(store: Store, only: Iterable[str]) -> list[list[str]]:
-    """The groups of a few certifications, read directly (a web page asks for one).
-
-    cq:sameCertification is symmetric and transitive in the ontology and its closure is in the
-    inferred graph, so one step from each requested IRI reaches its whole group.
-    """
-    wanted = sorted(set(only))
-    if not wanted:
-        return []
-    values = " ".join(f"<{i}>" for i in wanted)
-    rows = store.select(f"""SELECT DISTINCT ?a ?c WHERE {{ VALUES ?a {{ {values} }}
-        ?a cq:sameCertification? ?c .
-        ?t rdfs:subClassOf* cq:Certification . ?c a ?t . FILTER(isIRI(?c)) }}""")
-    members: dict[str, set[str]] = {}
-    for r in rows:
-        members.setdefault(r["a"].value, set()).add(r["c"].value)
-    groups = {tuple(sorted(m, key=_primary_key)) for m in members.values()}
-    return sorted((list(g) for g in groups), key=lambda g: g[0])
-
-
-def _primary_key(iri: str) -> tuple:
-    code = iri.rsplit("/", 1)[-1]
-    return (0 if iri.startswith(ID + "cert/") and _RNCP_CODE.match(code) else 1, iri)
-
-
 def certification_groups(store: Store, only: Iterable[str] | None = None) -> list[list[str]]:
-    """Certifications grouped by cq:sameCertification; each group sorted, primary first."""
-    if only is not None:
-        return _groups_of(store, only)
-    all_certs = certification_iris(store)
-    known = set(all_certs)
-    parent = {c: c for c in all_certs}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for row in store.select("SELECT DISTINCT ?a ?b WHERE { ?a cq:sameCertification ?b }"):
-        a, b = row["a"].value, row["b"].value
-        if a in known and b in known:
-            ra, rb = find(a), find(b)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
-    groups: dict[str, list[str]] = {}
-    for c in all_certs:
-        groups.setdefault(find(c), []).append(c)
-
-    out = [sorted(g, key=_primary_key) for g in groups.values()]
-    return sorted(out, key=lambda g: g[0])
+    """Certifications as the catalog groups them; each group's members, its IRI first."""
+    cat = load_catalog(store)
+    if only is None:
+        groups = {cat.certification(g).members for g in cat.groups()}
+    else:
+        groups = {cat.certification(i).members for i in only if i in cat}
+    return sorted((list(g) for g in groups), key=lambda g: g[0])
 
 
 # ---------------------------------------------------------------- reading one record

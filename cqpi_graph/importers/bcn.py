@@ -27,10 +27,12 @@ from .common import (
     level_concepts,
     lit,
     named,
+    origin,
     parse_date,
     path_opener,
     write_succession,
 )
+from .registry import Source, register, single
 from .vocab import CodeLists
 
 GRAPH = Graphs.imported("bcn")
@@ -50,12 +52,47 @@ def bcn_code(value: str) -> str | None:
     return v if BCN_CODE.match(v) else None
 
 
-def _fill(path: Path, codes: CodeLists):
+LEVELS_FILE = "N_NIVEAU_FORMATION_DIPLOME.csv"
+LEVEL_REQUIRED = ["NIVEAU_FORMATION_DIPLOME", "NIVEAU_QUALIFICATION_RNCP"]
+
+
+def _level_table(sink: QuadSink, report: ImportReport, path: Path) -> None:
+    """The diploma-level nomenclature: each level code (the first three characters of a BCN
+    code: 500 CAP, 400 bac pro…) with its RNCP level, so that a diploma the main file lacks
+    still has a level."""
+    for row, r in CsvRows(path_opener(path), path.name, report, delimiter=";", required=LEVEL_REQUIRED):
+        code = r["NIVEAU_FORMATION_DIPLOME"].strip().upper()
+        lvl = r["NIVEAU_QUALIFICATION_RNCP"].strip()
+        if not re.match(r"^[0-9A-Z]{3}$", code):
+            report.warn(
+                path.name,
+                row,
+                "NIVEAU_FORMATION_DIPLOME",
+                f"code de niveau invalide « {code} »",
+                "3 caractères",
+            )
+            continue
+        node = iri(f"bcn-niveau/{code}")
+        sink.add(node, A, named(f"{SKOS}Concept"))
+        sink.add(node, named(f"{SKOS}notation"), lit(code))
+        sink.add(node, named(f"{SKOS}inScheme"), iri("scheme/bcn-niveau"))
+        label = clean(r.get("LIBELLE_100", ""))
+        if label:
+            sink.add(node, named(f"{SKOS}prefLabel"), fr(label))
+        if lvl.isdigit() and 1 <= int(lvl) <= 8:
+            sink.add(node, cq("level"), level_concepts(int(lvl))[0])
+        report.entities["niveau"] += 1
+
+
+def _fill(path: Path, codes: CodeLists, levels: Path | None = None):
     name = path.name
 
     def fill(sink: QuadSink, report: ImportReport, progress: Progress) -> None:
         rows = CsvRows(path_opener(path), name, report, delimiter=";", required=REQUIRED)
         progress.stage("import BCN")
+        where = origin(GRAPH, 0, name)
+        if levels is not None:
+            _level_table(sink, report, levels)
         known: set[str] = set()
         refs: list[tuple[str, int, str]] = []
         groups: set[str] = set()
@@ -167,6 +204,8 @@ def _fill(path: Path, codes: CodeLists):
                         iri(f"bcn/{old}"),
                         iri(f"bcn/{new}"),
                         iri(f"reco/succession-bcn-{old}-bcn-{new}"),
+                        f"le diplôme {new} remplace le diplôme {old} (nouvelle version)",
+                        where.at(row, fld),
                     )
                     refs.append((other, row, fld))
                     pairs.add((old, new))
@@ -199,4 +238,19 @@ def import_bcn(store: Store, path: Path, progress: Progress | None = None) -> Im
         [path],
         publisher="DEPP / Éducation nationale",
     )
-    return job.run(store, _fill(path, CodeLists.load(store)), progress)
+    levels = path.with_name(LEVELS_FILE)
+    if levels.is_file():
+        job.files.append(levels)
+    return job.run(store, _fill(path, CodeLists.load(store), levels if levels.is_file() else None), progress)
+
+
+register(
+    Source(
+        "bcn",
+        GRAPH,
+        lambda store, paths, progress: import_bcn(store, single("bcn", paths), progress),
+        "Importer les diplômes de la BCN (N_FORMATION_DIPLOME.csv ; N_NIVEAU_FORMATION_DIPLOME.csv "
+        "à côté donne le niveau de chaque code).",
+        "cqpi import bcn ../shared/data/bcn/N_FORMATION_DIPLOME.csv",
+    )
+)

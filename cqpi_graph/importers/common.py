@@ -12,7 +12,9 @@ Rules (issue 3):
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import tempfile
 import time
 import xml.etree.ElementTree as ET
 from collections import Counter
@@ -25,9 +27,9 @@ from urllib.parse import quote
 
 from .. import sandbox
 from ..errors import InputError
-from ..namespaces import CQ, ID, RDF, RDFS, XSD, Graphs
+from ..namespaces import CQ, ID, PROV, RDF, RDFS, XSD, Graphs
 from ..progress import NullProgress, Progress
-from ..provenance import GraphRecord, SourceFile, graph_checksums, now_iso, record_graph
+from ..provenance import GraphRecord, SourceFile, graph_checksums, now_iso, record_graph, source_node
 from ..store.base import Store
 from ..untrusted import xml_record_batches
 from . import guard
@@ -63,9 +65,38 @@ class RowProblem:
         return text
 
 
+_QUOTED = re.compile(r"«[^»]*»")
+_DIGITS = re.compile(r"\b(RNCP|RS)?\d+(BC\d+)?\b")
+
+
+def problem_kind(severity: str, fld: str | None, message: str) -> tuple[str, str, str]:
+    """What groups problems of the same kind: severity, field, and the message without the
+    values it quotes (« … ») or the codes it names."""
+    return severity, fld or "", _DIGITS.sub("…", _QUOTED.sub("« … »", message))
+
+
+@dataclass
+class ProblemGroup:
+    """Problems of one kind: how many, and the first one as an example."""
+
+    severity: str  # "erreur" or "avertissement"
+    example: RowProblem
+    count: int = 0
+
+    def line(self) -> str:
+        ex = self.example
+        where = f"{ex.unit} {ex.row}" if ex.row is not None else ex.file
+        field_part = f" (champ « {ex.field} »)" if ex.field else ""
+        return f"{self.count} × {self.severity}{field_part} : {ex.message} — ex. {ex.file}, {where}"
+
+
 @dataclass
 class ImportReport:
-    """What an import did: rows read, entities created, warnings and row errors."""
+    """What an import did: rows read, entities created, warnings and row errors.
+
+    Problems are counted by kind (`groups`, for a summary a person can act on) and every one of
+    them is written to `problems_file` (TSV) when the import names one.
+    """
 
     source: str
     graph: str
@@ -85,20 +116,52 @@ class ImportReport:
     truncated: list[str] = field(default_factory=list)  # files that end in the middle of a row
     previous_rows: int | None = None  # rows of the previous import of this source, if recorded
     _keys: dict = field(default_factory=dict, repr=False)  # (file, field) -> code -> (row, hashes)
+    groups: dict[tuple[str, str, str], ProblemGroup] = field(default_factory=dict)
+    problems_file: Path | None = None
+    _log: IO[str] | None = field(default=None, repr=False)
+
+    def _record(self, severity: str, problem: RowProblem) -> None:
+        key = problem_kind(severity, problem.field, problem.message)
+        group = self.groups.get(key)
+        if group is None:
+            group = self.groups[key] = ProblemGroup(severity, problem)
+        group.count += 1
+        if self._log is not None:
+            cells = (severity, problem.file, problem.row, problem.field, problem.message, problem.expected)
+            self._log.write("\t".join("" if c is None else str(c).replace("\t", " ") for c in cells) + "\n")
+
+    def open_log(self, path: Path) -> None:
+        """Write every problem, as it is found, to a TSV file at path."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.problems_file = path
+        self._log = open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed by close_log
+        self._log.write("gravité\tfichier\tligne\tchamp\tproblème\tattendu\n")
+
+    def close_log(self) -> None:
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+        if self.problems_file is not None and not self.groups:
+            self.problems_file.unlink(missing_ok=True)
+            self.problems_file = None
 
     def warn(
         self, file: str, row: int | None, fld: str | None, message: str, expected: str | None = None
     ) -> None:
         self.warning_count += 1
+        problem = RowProblem(file, row, fld, message, expected, self.row_unit)
         if len(self.warnings) < MAX_LISTED:
-            self.warnings.append(RowProblem(file, row, fld, message, expected, self.row_unit))
+            self.warnings.append(problem)
+        self._record("avertissement", problem)
 
     def error(
         self, file: str, row: int | None, fld: str | None, message: str, expected: str | None = None
     ) -> None:
         self.error_count += 1
+        problem = RowProblem(file, row, fld, message, expected, self.row_unit)
         if len(self.errors) < MAX_LISTED:
-            self.errors.append(RowProblem(file, row, fld, message, expected, self.row_unit))
+            self.errors.append(problem)
+        self._record("erreur", problem)
 
     def first(self, file: str, row: int | None, fld: str, code: str, values: dict | None = None) -> bool:
         """True the first time a code is read in a file. A later row with the same code is
@@ -129,7 +192,7 @@ class ImportReport:
     def entities_created(self) -> int:
         return sum(self.entities.values())
 
-    def summary(self, details: int = 10) -> str:
+    def summary(self, details: int = 12) -> str:
         head = f"import {self.source} ({', '.join(self.files)}) -> {self.graph}"
         if self.skipped:
             return head + "\n  déjà importé (même somme SHA-256) : rien n'a changé"
@@ -143,14 +206,13 @@ class ImportReport:
             f"  erreurs : {self.error_count}",
         ]
         lines += [f"  note : {n}" for n in self.notes]
-        for label, items, total in (
-            ("avertissement", self.warnings, self.warning_count),
-            ("erreur", self.errors, self.error_count),
-        ):
-            for p in items[:details]:
-                lines.append(f"  {label} : {p}")
-            if total > details:
-                lines.append(f"  … {total - details} {label}(s) de plus")
+        groups = sorted(self.groups.values(), key=lambda g: (g.severity != "erreur", -g.count))
+        for g in groups[:details]:
+            lines.append(f"  {g.line()}")
+        if len(groups) > details:
+            lines.append(f"  … {len(groups) - details} autre(s) sorte(s) de problème")
+        if self.problems_file is not None:
+            lines.append(f"  liste complète des problèmes : {self.problems_file}")
         return "\n".join(lines)
 
 
@@ -426,10 +488,45 @@ def _nt_integer(n: int) -> str:
     return f'"{n}"^^<{XSD}integer>'
 
 
+@dataclass(frozen=True)
+class Origin:
+    """Where an imported statement comes from: the export (a source node of the meta graph,
+    which holds its file name, checksum and export date), the file inside it, the row, the field."""
+
+    source: str  # IRI of the source file node, N-Triples form
+    file: str
+    row: int | None = None
+    field: str | None = None
+
+    def at(self, row: int | None, fld: str | None = None) -> Origin:
+        return Origin(self.source, self.file, row, fld)
+
+
+def origin(graph: str, index: int, file: str) -> Origin:
+    """The origin of the statements read from the index-th file of an import into `graph`."""
+    return Origin(f"<{source_node(graph, index)}>", file)
+
+
+def write_origin(add: Callable[[str, str, str], None], statement: str, where: Origin) -> None:
+    """prov:wasDerivedFrom the export, cq:sourceFile, cq:sourceRow and cq:sourceField."""
+    add(statement, named(f"{PROV}wasDerivedFrom"), where.source)
+    add(statement, cq("sourceFile"), lit(where.file))
+    if where.row is not None:
+        add(statement, cq("sourceRow"), _nt_integer(where.row))
+    if where.field:
+        add(statement, cq("sourceField"), lit(where.field))
+
+
 def write_succession(
-    add: Callable[[str, str, str], None], old: str, new: str, statement: str, label: str | None = None
+    add: Callable[[str, str, str], None],
+    old: str,
+    new: str,
+    statement: str,
+    label: str | None = None,
+    where: Origin | None = None,
 ) -> None:
-    """old is replaced by new (IRIs): the direct links and the cq:Succession statement."""
+    """old is replaced by new (IRIs): the direct links and the cq:Succession statement (history,
+    never a recognition), with where it was read."""
     add(old, cq("replacedBy"), new)
     add(new, cq("replaces"), old)
     add(statement, A, cq("Succession"))
@@ -438,6 +535,17 @@ def write_succession(
     add(statement, cq("direction"), fr("unidirectionnel"))
     if label:
         add(statement, named(f"{RDFS}label"), fr(label))
+    if where is not None:
+        write_origin(add, statement, where)
+
+
+def problems_path(store: Store, source: str) -> Path:
+    """Where an import writes the full list of its problems: beside an embedded store
+    (STORE/reports/), else in the temporary folder."""
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    location = Path(store.location) if getattr(store, "directory", None) is not None else None
+    folder = location / "reports" if location is not None else Path(tempfile.gettempdir()) / "cqpi-reports"
+    return folder / f"import-{source}-{stamp}-{os.getpid()}.tsv"
 
 
 @dataclass
@@ -452,6 +560,7 @@ class ImportJob:
     files: list[Path]
     export_date: str | None = None
     publisher: str | None = None
+    export_dates: list[str | None] | None = None  # one per file, when they differ
 
     def run(
         self,
@@ -462,7 +571,11 @@ class ImportJob:
         progress = progress or NullProgress()
         t0 = time.monotonic()
         report = ImportReport(self.source, self.graph, files=[f.name for f in self.files])
-        sources = [SourceFile(f, export_date=self.export_date, publisher=self.publisher) for f in self.files]
+        dates = self.export_dates or [self.export_date] * len(self.files)
+        sources = [
+            SourceFile(f, export_date=d, publisher=self.publisher)
+            for f, d in zip(self.files, dates, strict=True)
+        ]
         if graph_checksums(store, self.graph) == sorted(s.sha256 for s in sources) and store.count(
             self.graph
         ):
@@ -475,9 +588,13 @@ class ImportJob:
         previous = guard.previous_import(store, self.graph)
         store.clear_graph(self.graph)
         sink = QuadSink(store, self.graph, report)
-        fill(sink, report, progress)
-        sink.flush()
-        guard.report_cycles(store, self.graph, report, report.files[0] if report.files else self.source)
+        report.open_log(problems_path(store, self.source))
+        try:
+            fill(sink, report, progress)
+            sink.flush()
+            guard.report_cycles(store, self.graph, report, report.files[0] if report.files else self.source)
+        finally:
+            report.close_log()
         guard.check_shrink(report, previous, self.files)
         report.triples = store.count(self.graph)
         record_graph(

@@ -3,6 +3,7 @@
 A user downloads the exports (RNCP/RS zip or XML, BCN, the BCN↔RNCP kit, ROME, ESCO) into one
 folder, as ../shared/data holds them; `cqpi build --registries DIR` imports each one it
 recognises, by content for the RNCP files and by the publishers' file names for the others.
+`cqpi fetch` fills such a folder; hidden folders (its work folder `.cqpi-fetch`) are skipped.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ def discover(directory: Path) -> list[tuple[str, Path]]:
         )
     found: dict[str, list[Path]] = {name: [] for name in ORDER}
     for path in sorted(root.rglob("*")):
+        if any(part.startswith(".") for part in path.relative_to(root).parts):
+            continue  # hidden: `cqpi fetch`'s partial downloads and staging folders, .git…
         name = path.name
         if path.is_file():
             if name.lower().endswith((".zip", ".xml")) and _is_rncp(path):

@@ -13,6 +13,7 @@ from ..namespaces import SKOS, Graphs
 from ..progress import Progress
 from ..store.base import Store
 from .common import A, CsvRows, ImportJob, ImportReport, QuadSink, clean, ext, fr, named, path_opener
+from .registry import Source, register, single
 
 GRAPH = Graphs.imported("esco")
 ESCO = "http://data.europa.eu/esco/model#"
@@ -35,6 +36,9 @@ def find_files(folder: Path) -> dict[str, Path]:
     if not folder.is_dir():
         raise InputError("un dossier était attendu", file=str(folder), expected="le dossier des CSV ESCO")
     found = {k: folder / f for k, f in FILES.items() if (folder / f).is_file()}
+    # The current releases (v1.1 on) name this file with its language, as the others.
+    if "broader" not in found and (folder / "broaderRelationsSkillPillar_fr.csv").is_file():
+        found["broader"] = folder / "broaderRelationsSkillPillar_fr.csv"
     if "skills" not in found:
         raise InputError("skills_fr.csv absent", file=str(folder), expected=", ".join(FILES.values()))
     return found
@@ -137,3 +141,14 @@ def import_esco(store: Store, path: Path, progress: Progress | None = None) -> I
         publisher="Commission européenne",
     )
     return job.run(store, _fill(files), progress)
+
+
+register(
+    Source(
+        "esco",
+        GRAPH,
+        lambda store, paths, progress: import_esco(store, single("esco", paths), progress),
+        "Importer ESCO en français (dossier des CSV : skills_fr.csv, occupations_fr.csv…).",
+        "cqpi import esco ../shared/data/esco",
+    )
+)

@@ -15,12 +15,13 @@ import unicodedata
 import xml.etree.ElementTree as ET
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
 from ..errors import InputError
-from ..namespaces import DCT, RDFS, SKOS, Graphs
+from ..namespaces import DCT, PROV, RDFS, SKOS, Graphs
 from ..progress import Progress
 from ..store.base import Store
 from ..untrusted import check_archive
@@ -31,6 +32,7 @@ from .common import (
     CsvRows,
     ImportJob,
     ImportReport,
+    Origin,
     QuadSink,
     clean,
     cq,
@@ -42,13 +44,14 @@ from .common import (
     level_concepts,
     lit,
     named,
+    origin,
     parse_date,
     write_succession,
 )
+from .registry import Source, register
 from .vocab import CodeLists
 
-GRAPH_CSV = Graphs.imported("rncp")
-GRAPH_XML = Graphs.imported("rncp-xml")
+GRAPH = Graphs.imported("rncp")
 PUBLISHER = "France compétences"
 
 FICHE_CODE = re.compile(r"^(RNCP|RS)\d+$")
@@ -56,7 +59,8 @@ BLOC_CODE = re.compile(r"^(RNCP|RS)\d+BC\d+$")
 ROME_CODE = re.compile(r"^[A-N]\d{4}$")
 SIRET = re.compile(r"^\d{14}$")
 LEVEL = re.compile(r"^NIV([1-8])$")
-NSF_CODE = re.compile(r"^\d{3}[a-z]?$")
+# NSF: sub-domains (2 digits, « 31 »), specialty groups (3 digits), fields (a letter after them).
+NSF_CODE = re.compile(r"^\d{2,3}[a-z]?$")
 FORMACODE = re.compile(r"^\d{5}$")
 _WS = re.compile(r"\s")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -120,14 +124,39 @@ def split_competences(text: str) -> list[tuple[str, bool]]:
     return out
 
 
+@dataclass
+class FicheValues:
+    """What the Standard file (or a <FICHE> of the XML flow) says of one fiche."""
+
+    title: str = ""
+    abbr: str = ""
+    level: str = ""
+    level_label: str = ""
+    level_field: str = "Nomenclature_Europe_Niveau"
+    start_candidates: list[tuple[str, str]] = field(default_factory=list)  # (field, dd/mm/yyyy)
+    end_candidates: list[tuple[str, str]] = field(default_factory=list)
+    active: str = ""
+    active_field: str = "Actif"
+    registration: str = ""
+    partial: str = ""
+    id: str = ""
+
+
 class RncpWriter:
-    """Turns the values of one fiche into triples; shared by the CSV and the XML readers."""
+    """Turns the values of one fiche into triples; shared by the CSV and the XML readers.
+
+    Several exports combine: they are read newest first, and a fiche an export describes is
+    skipped in every older one (`skip`), so that each fiche takes its facts from the most recent
+    export that contains it. `where` is the export (and file in it) being read.
+    """
 
     def __init__(self, sink: QuadSink, report: ImportReport, codes: CodeLists) -> None:
         self.sink = sink
         self.add = sink.add  # (s, p, o): one call less per triple than a method that forwards
         self.report = report
         self.codes = codes
+        self.where = Origin("", "")
+        self.skip: frozenset[str] = frozenset()  # fiches described by a newer export
         self.fiches: set[str] = set()
         self.references: list[tuple[str, str, int | None, str]] = []  # code, file, row, field
         self.orgs: set[str] = set()
@@ -152,7 +181,7 @@ class RncpWriter:
 
     def check_references(self) -> None:
         """Dangling references are kept (as links to …/cert/CODE) and reported as warnings."""
-        seen: set[str] = set()
+        seen: set[tuple[str, str]] = set()
         for code, file, row, fld in self.references:
             if code not in self.fiches and (code, fld) not in seen:
                 seen.add((code, fld))
@@ -171,53 +200,60 @@ class RncpWriter:
         return node
 
     # -- a fiche
-    def fiche(self, code: str, values: dict[str, str], file: str, row: int | None) -> str:
+    def fiche(self, code: str, values: FicheValues, file: str, row: int | None) -> str:
         s = iri(f"cert/{code}")
         if code not in self.fiches:
             self.fiches.add(code)
             self._count("certification")
         self.add(s, A, cq("Certification"))
         self.add(s, cq("rncpCode"), lit(code))
-        title = clean(values.get("title"))
+        self.add(s, named(f"{PROV}wasDerivedFrom"), self.where.source)
+        title = clean(values.title)
         if title:
             self.add(s, LABEL, fr(title))
-        abbr = clean(values.get("abbr"))
-        typ = None
+        abbr = clean(values.abbr)
         if abbr:
             self.add(s, cq("abbreviation"), lit(abbr))
-            typ = self.codes.type_for(abbr)
-        elif code.startswith("RS"):
-            typ = self.codes.type_for("RS")
-        else:
-            first = title.split(" ", 1)[0].upper() if title else ""
-            if first in PREFIX_TYPES:
-                typ = self.codes.type_for(first)
-        if typ is None and code.startswith("RS"):
-            typ = self.codes.type_for("RS")
+        typ = self.certification_type(code, abbr, title)
         if typ:
             self.add(s, cq("certificationType"), named(typ[0]))
             self.add(s, A, named(typ[1]))
-        level = clean(values.get("level")).upper()
-        if level:
-            m = LEVEL.match(level)
-            if m:
-                niv, eqf = level_concepts(int(m.group(1)))
-                self.add(s, cq("level"), niv)
-                self.add(s, cq("eqfLevel"), eqf)
-            elif level in ("REPRISE", "SANS NIVEAU", "NR"):
-                label = clean(values.get("level_label"))
-                if label:
-                    self.add(s, cq("qualificationLevelName"), fr(label))
-            else:
-                self.report.warn(
-                    file,
-                    row,
-                    values.get("level_field", "Nomenclature_Europe_Niveau"),
-                    f"niveau inconnu « {level} » : ignoré",
-                    "NIV1 à NIV8, REPRISE ou vide",
-                )
-        for key, prop in (("start", "startDate"), ("end", "endDate")):
-            for fld, raw in values.get(key + "_candidates", []):
+        self._level(s, values, file, row)
+        self._dates(s, values, file, row)
+        self._status(s, values, file, row)
+        reg = clean(values.registration)
+        if reg:
+            self.add(s, cq("registrationType"), fr(reg))
+        ident = clean(values.id)
+        if ident:
+            self.add(s, named(f"{DCT}identifier"), lit(ident))
+        return s
+
+    def _level(self, s: str, values: FicheValues, file: str, row: int | None) -> None:
+        level = clean(values.level).upper()
+        if not level:
+            return
+        m = LEVEL.match(level)
+        if m:
+            niv, eqf = level_concepts(int(m.group(1)))
+            self.add(s, cq("level"), niv)
+            self.add(s, cq("eqfLevel"), eqf)
+        elif level in ("REPRISE", "SANS NIVEAU", "NR"):
+            label = clean(values.level_label)
+            if label:
+                self.add(s, cq("qualificationLevelName"), fr(label))
+        else:
+            self.report.warn(
+                file,
+                row,
+                values.level_field,
+                f"niveau inconnu « {level} » : ignoré",
+                "NIV1 à NIV8, REPRISE ou vide",
+            )
+
+    def _dates(self, s: str, values: FicheValues, file: str, row: int | None) -> None:
+        for candidates, prop in ((values.start_candidates, "startDate"), (values.end_candidates, "endDate")):
+            for fld, raw in candidates:
                 if not raw.strip():
                     continue
                 iso = parse_date(raw)
@@ -226,26 +262,36 @@ class RncpWriter:
                     continue
                 self.add(s, cq(prop), date_lit(iso))
                 break
-        active = clean(values.get("active")).upper()
+
+    def _status(self, s: str, values: FicheValues, file: str, row: int | None) -> None:
+        active = clean(values.active).upper()
         if active in ("ACTIVE", "OUI", "ACTIF"):
             self.add(s, cq("active"), TRUE)
         elif active in ("INACTIVE", "NON", "INACTIF"):
             self.add(s, cq("active"), FALSE)
         elif active:
             self.report.warn(
-                file,
-                row,
-                values.get("active_field", "Actif"),
-                f"état inconnu « {active} »",
-                "ACTIVE ou INACTIVE",
+                file, row, values.active_field, f"état inconnu « {active} »", "ACTIVE ou INACTIVE"
             )
-        reg = clean(values.get("registration"))
-        if reg:
-            self.add(s, cq("registrationType"), fr(reg))
-        ident = clean(values.get("id"))
-        if ident:
-            self.add(s, named(f"{DCT}identifier"), lit(ident))
-        return s
+        partial = clean(values.partial).upper()
+        if partial in ("OUI", "NON"):
+            self.add(s, cq("partialValidation"), TRUE if partial == "OUI" else FALSE)
+        elif partial:
+            self.report.warn(
+                file, row, "Validation_Partielle", f"valeur inconnue « {partial} »", "Oui ou Non"
+            )
+
+    def certification_type(self, code: str, abbr: str, title: str) -> tuple[str, str] | None:
+        """The typ: concept and class: by abbreviation, else a CQP by its title (CQP, CQPM, CQPI
+        are CQP whichever répertoire registered them), else RS for a fiche of the RS."""
+        typ = self.codes.type_for(abbr) if abbr else None
+        if typ is None:
+            first = title.split(" ", 1)[0].upper() if title else ""
+            if first in PREFIX_TYPES:
+                typ = self.codes.type_for(first)
+        if typ is None and code.startswith("RS"):
+            typ = self.codes.type_for("RS")
+        return typ
 
     def organisation(
         self, siret_raw: str, name: str, cls: str, file: str, row: int | None, fld: str
@@ -260,8 +306,12 @@ class RncpWriter:
         elif name:
             node = iri("org/" + _NON_ALNUM.sub("-", _key_spaced(name)).strip("-"))
         else:
-            self.report.error(
-                file, row, fld, "organisme sans SIRET ni nom", "un SIRET de 14 chiffres ou un nom"
+            self.report.warn(
+                file,
+                row,
+                fld,
+                "organisme non renseigné (ni SIRET ni nom) : ligne ignorée",
+                "un SIRET ou un nom",
             )
             return None
         self.add(node, A, cq(cls))
@@ -377,7 +427,7 @@ class RncpWriter:
         competences: str | None = None,
         evaluation: str | None = None,
     ) -> None:
-        bloc = bloc.strip().upper()
+        bloc = self.repair_bloc_code(code, bloc.strip().upper(), file, row)
         if not BLOC_CODE.match(bloc):
             self.report.error(
                 file,
@@ -412,6 +462,20 @@ class RncpWriter:
                 self._count("competence")
         self.refer(code, file, row, "Numero_Fiche")
 
+    def repair_bloc_code(self, code: str, bloc: str, file: str, row: int | None) -> str:
+        """A bloc code with its fiche code repeated (RNCP35035BCRNCP35035BC01) is repaired."""
+        doubled = f"{code}BC{code}BC"
+        if bloc.startswith(doubled) and BLOC_CODE.match(code + "BC" + bloc[len(doubled) :]):
+            repaired = code + "BC" + bloc[len(doubled) :]
+            self.report.warn(
+                file,
+                row,
+                "Bloc_Competences_Code",
+                f"code de bloc « {bloc} » réparé en « {repaired} » (code de fiche répété)",
+            )
+            return repaired
+        return bloc
+
     def succession(self, old: str, new: str, file: str, row: int | None, fld: str) -> None:
         if old == new:
             self.report.warn(file, row, fld, f"{old} se succède à elle-même : ignoré")
@@ -421,7 +485,8 @@ class RncpWriter:
             iri(f"cert/{old}"),
             iri(f"cert/{new}"),
             iri(f"reco/succession-{old}-{new}"),
-            f"{new} remplace {old}",
+            f"{new} remplace {old} (nouvelle version)",
+            self.where.at(row, fld),
         )
         self.report.entities["succession"] += 1
         self.refer(old, file, row, fld)
@@ -440,9 +505,9 @@ def _codes_in(cell: str) -> list[str]:
 # ---------------------------------------------------------------- CSV zip
 
 
-def _fill_csv(zf: zipfile.ZipFile, codes: CodeLists) -> Callable[[QuadSink, ImportReport, Progress], None]:
-    members: dict[str, zipfile.ZipInfo] = {}
-    names: dict[str, str] = {}
+def _csv_members(zf: zipfile.ZipFile) -> dict[str, tuple[zipfile.ZipInfo, str]]:
+    """The files of the export by part (standard, blocs…): their zip entry and their name."""
+    members: dict[str, tuple[zipfile.ZipInfo, str]] = {}
     for info in zf.infolist():
         if info.is_dir() or not info.filename.lower().endswith(".csv"):
             continue
@@ -453,40 +518,38 @@ def _fill_csv(zf: zipfile.ZipFile, codes: CodeLists) -> Callable[[QuadSink, Impo
         k = _key(Path(fname).name)
         for part, frag in CSV_PARTS:
             if frag in k and part not in members:
-                members[part] = info
-                names[part] = Path(fname).name
+                members[part] = (info, Path(fname).name)
     if "standard" not in members:
         raise InputError(
             "l'archive ne contient pas le fichier Standard de l'export RNCP",
             file=zf.filename,
             expected="export_fiches_CSV_Standard_AAAA_MM_JJ.csv",
         )
+    return members
 
-    def fill(sink: QuadSink, report: ImportReport, progress: Progress) -> None:
-        w = RncpWriter(sink, report, codes)
-        for part, _ in CSV_PARTS:
-            if part not in members:
-                report.notes.append(f"fichier « {part} » absent de l'archive")
-        total = sum(i.file_size for i in members.values())
-        progress.stage("import RNCP (CSV)", total=total)
-        for part, _ in CSV_PARTS:
-            info = members.get(part)
-            if info is None:
-                continue
-            name = names[part]
 
-            def opener(info: zipfile.ZipInfo = info) -> IO[bytes]:
-                return zf.open(info)
+def _read_csv(w: RncpWriter, zf: zipfile.ZipFile, export: Export, progress: Progress) -> None:
+    members = _csv_members(zf)
+    for part, _ in CSV_PARTS:
+        if part not in members:
+            w.report.notes.append(f"{export.path.name} : fichier « {part} » absent de l'archive")
+    progress.stage(
+        f"import RNCP (CSV {export.path.name})", total=sum(i.file_size for i, _ in members.values())
+    )
+    for part, _ in CSV_PARTS:
+        if part not in members:
+            continue
+        info, name = members[part]
+        w.where = origin(GRAPH, export.index, name)
 
-            rows = CsvRows(opener, name, report, required=REQUIRED[part])
-            for row, r in rows:
-                _csv_row(w, part, r, name, row)
-                if row % 2000 == 0:
-                    progress.advance(0)
-            progress.advance(info.file_size)
-        w.check_references()
+        def opener(info: zipfile.ZipInfo = info) -> IO[bytes]:
+            return zf.open(info)
 
-    return fill
+        for row, r in CsvRows(opener, name, w.report, required=REQUIRED[part]):
+            _csv_row(w, part, r, name, row)
+            if row % 2000 == 0:
+                progress.advance(0)
+        progress.advance(info.file_size)
 
 
 REQUIRED = {
@@ -505,30 +568,25 @@ REQUIRED = {
 
 def _csv_row(w: RncpWriter, part: str, r: dict[str, str], name: str, row: int) -> None:
     code = w.fiche_code(r["Numero_Fiche"], name, row, "Numero_Fiche")
-    if code is None:
+    if code is None or code in w.skip:
         return
     g = r.get
     if part == "standard":
+        values = FicheValues(
+            title=g("Intitule", ""),
+            abbr=g("Abrege_Libelle", ""),
+            level=g("Nomenclature_Europe_Niveau", ""),
+            level_label=g("Nomenclature_Europe_Intitule", ""),
+            start_candidates=[(f, g(f, "")) for f in ("Date_Effet", "Date_Decision", "Date_dernier_jo")],
+            end_candidates=[("Date_Fin_Enregistrement", g("Date_Fin_Enregistrement", ""))],
+            active=g("Actif", ""),
+            registration=g("Type_Enregistrement", ""),
+            partial=g("Validation_Partielle", ""),
+            id=g("Id_Fiche", ""),
+        )
         if not w.report.first(name, row, "Numero_Fiche", code, r):
             return
-        w.fiche(
-            code,
-            {
-                "title": g("Intitule", ""),
-                "abbr": g("Abrege_Libelle", ""),
-                "level": g("Nomenclature_Europe_Niveau", ""),
-                "level_label": g("Nomenclature_Europe_Intitule", ""),
-                "start_candidates": [
-                    (f, g(f, "")) for f in ("Date_Effet", "Date_Decision", "Date_dernier_jo")
-                ],
-                "end_candidates": [("Date_Fin_Enregistrement", g("Date_Fin_Enregistrement", ""))],
-                "active": g("Actif", ""),
-                "registration": g("Type_Enregistrement", ""),
-                "id": g("Id_Fiche", ""),
-            },
-            name,
-            row,
-        )
+        w.fiche(code, values, name, row)
     elif part == "blocs":
         w.bloc(code, r["Bloc_Competences_Code"], r["Bloc_Competences_Libelle"], name, row)
     elif part == "certificateurs":
@@ -574,60 +632,56 @@ def _text(el: ET.Element | None, path: str) -> str:
     return (found.text or "") if found is not None else ""
 
 
-def _fill_xml(path: Path, codes: CodeLists) -> Callable[[QuadSink, ImportReport, Progress], None]:
-    name = path.name
-
-    def fill(sink: QuadSink, report: ImportReport, progress: Progress) -> None:
-        w = RncpWriter(sink, report, codes)
-        report.row_unit = "fiche n°"
-        progress.stage("import RNCP (XML)", total=path.stat().st_size)
-        n = 0
-        root: ET.Element | None = None
-        version = None
-        with open(path, "rb") as fh:
-            try:
-                for event, el in iterparse_untrusted(path, "FICHE"):
-                    if root is None:
-                        root = el
-                        if el.tag != "FICHES":
-                            raise InputError(
-                                f"élément racine <{el.tag}>",
-                                file=name,
-                                line=1,
-                                expected="<FICHES> (flux XML RNCP v4)",
-                            )
-                        continue
-                    if event != "end":
-                        continue
-                    if el.tag == "VERSION_FLUX":
-                        version = (el.text or "").strip()
-                        if not version.startswith("4"):
-                            report.notes.append(f"version de flux {version} (attendue : 4.1)")
-                    elif el.tag == "FICHE":
-                        n += 1
-                        report.rows_read += 1
-                        _xml_fiche(w, el, name, n)
-                        root.clear()
+def _read_xml(w: RncpWriter, export: Export, progress: Progress) -> None:
+    path, name = export.path, export.path.name
+    report = w.report
+    report.row_unit = "fiche n°"
+    w.where = origin(GRAPH, export.index, name)
+    progress.stage(f"import RNCP (XML {name})", total=path.stat().st_size)
+    n = 0
+    root: ET.Element | None = None
+    version = None
+    with open(path, "rb") as fh:
+        try:
+            for event, el in iterparse_untrusted(path, "FICHE"):
+                if root is None:
+                    root = el
+                    if el.tag != "FICHES":
+                        raise InputError(
+                            f"élément racine <{el.tag}>",
+                            file=name,
+                            line=1,
+                            expected="<FICHES> (flux XML RNCP v4)",
+                        )
+                    continue
+                if event != "end":
+                    continue
+                if el.tag == "VERSION_FLUX":
+                    version = (el.text or "").strip()
+                    if not version.startswith("4"):
+                        report.notes.append(f"{name} : version de flux {version} (attendue : 4.1)")
+                elif el.tag == "FICHE":
+                    n += 1
+                    report.rows_read += 1
+                    _xml_fiche(w, el, name, n)
+                    root.clear()
+                    if n % 500 == 0:
+                        progress.done = fh.tell()
                         progress.advance(0)
-                        if n % 500 == 0:
-                            progress.done = fh.tell()
-                            progress.advance(0)
-            except ET.ParseError as exc:
-                line, col = exc.position if exc.position else (None, None)
-                raise InputError(
-                    f"XML illisible : {exc}",
-                    file=name,
-                    line=line,
-                    column=col,
-                    expected="un flux XML RNCP v4.1 complet",
-                ) from None
-        if root is None:
-            raise InputError("fichier vide", file=name, expected="<FICHES>")
-        if version is None:
-            report.notes.append("pas d'élément VERSION_FLUX")
-        w.check_references()
-
-    return fill
+        except ET.ParseError as exc:
+            line, col = exc.position if exc.position else (None, None)
+            raise InputError(
+                f"XML illisible : {exc}",
+                file=name,
+                line=line,
+                column=col,
+                expected="un flux XML RNCP v4.1 complet",
+            ) from None
+    if root is None:
+        raise InputError("fichier vide", file=name, expected="<FICHES>")
+    if version is None:
+        report.notes.append(f"{name} : pas d'élément VERSION_FLUX")
+    report.row_unit = "ligne"
 
 
 def _xml_fiche(w: RncpWriter, f: ET.Element, name: str, n: int) -> None:
@@ -636,26 +690,25 @@ def _xml_fiche(w: RncpWriter, f: ET.Element, name: str, n: int) -> None:
         w.report.error(name, n, "NUMERO_FICHE", f"fiche n° {n} sans numéro", "RNCP… ou RS…")
         return
     code = w.fiche_code(raw, name, n, "NUMERO_FICHE")
-    if code is None or not w.report.first(name, n, "NUMERO_FICHE", code, {"FICHE": ET.tostring(f)}):
+    if code is None or code in w.skip:
         return
-    w.fiche(
-        code,
-        {
-            "title": _text(f, "INTITULE"),
-            "abbr": _text(f, "ABREGE/CODE"),
-            "level": _text(f, "NOMENCLATURE_EUROPE/NIVEAU"),
-            "level_label": _text(f, "NOMENCLATURE_EUROPE/LIBELLE"),
-            "level_field": "NOMENCLATURE_EUROPE/NIVEAU",
-            "start_candidates": [(k, _text(f, k)) for k in ("DATE_EFFET", "DATE_DE_PUBLICATION")],
-            "end_candidates": [("DATE_FIN_ENREGISTREMENT", _text(f, "DATE_FIN_ENREGISTREMENT"))],
-            "active": _text(f, "ACTIF"),
-            "active_field": "ACTIF",
-            "registration": _text(f, "TYPE_ENREGISTREMENT"),
-            "id": _text(f, "ID_FICHE"),
-        },
-        name,
-        n,
+    if not w.report.first(name, n, "NUMERO_FICHE", code, {"FICHE": ET.tostring(f)}):
+        return
+    values = FicheValues(
+        title=_text(f, "INTITULE"),
+        abbr=_text(f, "ABREGE/CODE"),
+        level=_text(f, "NOMENCLATURE_EUROPE/NIVEAU"),
+        level_label=_text(f, "NOMENCLATURE_EUROPE/LIBELLE"),
+        level_field="NOMENCLATURE_EUROPE/NIVEAU",
+        start_candidates=[(k, _text(f, k)) for k in ("DATE_EFFET", "DATE_DE_PUBLICATION")],
+        end_candidates=[("DATE_FIN_ENREGISTREMENT", _text(f, "DATE_FIN_ENREGISTREMENT"))],
+        active=_text(f, "ACTIF"),
+        active_field="ACTIF",
+        registration=_text(f, "TYPE_ENREGISTREMENT"),
+        partial=_text(f, "VALIDATION_PARTIELLE"),
+        id=_text(f, "ID_FICHE"),
     )
+    w.fiche(code, values, name, n)
     s = iri(f"cert/{code}")
     for tag, prop in (
         ("ACTIVITES_VISEES", "activitiesText"),
@@ -736,51 +789,122 @@ def detect_kind(path: Path) -> str:
     )
 
 
-def import_rncp(store: Store, path: Path, progress: Progress | None = None) -> ImportReport:
-    """Import an RNCP/RS export (CSV zip or XML flow) into its named graph."""
-    path = Path(path)
-    kind = detect_kind(path)
-    codes = CodeLists.load(store)
-    if kind == "xml":
-        job = ImportJob(
-            "rncp",
-            GRAPH_XML,
-            "Export RNCP/RS (flux XML)",
-            "RNCP/RS export (XML flow)",
-            "import RNCP flux XML v4.1 (cqpi_graph.importers.rncp)",
-            [path],
-            export_date=date_from_name(path.name),
-            publisher=PUBLISHER,
-        )
-        return job.run(store, _fill_xml(path, codes), progress)
+@dataclass(frozen=True)
+class Export:
+    """One RNCP/RS export file of an import: its kind, its date and its rank among the files."""
+
+    path: Path
+    kind: str  # "csv-zip" or "xml"
+    date: str | None
+    index: int
+
+
+_XML_DATE = re.compile(rb"<(?:DATE_DERNIERE_MODIFICATION_ETAT|DATE_DE_PUBLICATION)>(\d{2})/(\d{2})/(\d{4})<")
+
+
+def _xml_content_date(path: Path) -> str | None:
+    """The latest publication or state-change date of the fiches of an XML flow (a lower bound
+    of its export date), read in chunks."""
+    best: str | None = None
+    tail = b""
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 22), b""):
+            data = tail + chunk
+            for d, m, y in _XML_DATE.findall(data):
+                iso = f"{y.decode()}-{m.decode()}-{d.decode()}"
+                best = iso if best is None or iso > best else best
+            tail = data[-64:]
+    return best
+
+
+def export_date(path: Path, kind: str) -> str | None:
+    """From the file name (export-fiches-csv-2024-02-22.zip), else from the names of the files
+    in the zip, else from the content of an XML flow."""
+    found = date_from_name(path.name)
+    if found or not path.is_file():
+        return found
+    if kind == "csv-zip":
+        with contextlib.suppress(zipfile.BadZipFile, OSError), zipfile.ZipFile(path) as zf:
+            return next((d for d in (date_from_name(i.filename) for i in zf.infolist()) if d), None)
+        return None
+    return _xml_content_date(path)
+
+
+def _read_export(w: RncpWriter, export: Export, progress: Progress) -> None:
+    if export.kind == "xml":
+        _read_xml(w, export, progress)
+        return
     try:
-        zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        with zipfile.ZipFile(export.path) as zf:
+            check_archive(zf, str(export.path))
+            _read_csv(w, zf, export, progress)
+    except (zipfile.BadZipFile, EOFError, zlib.error, OSError) as exc:
         raise InputError(
             f"archive ZIP illisible (tronquée ?) : {exc}",
-            file=str(path),
+            file=str(export.path),
             expected="l'archive ZIP complète de l'export CSV",
         ) from None
-    with zf:
-        check_archive(zf, str(path))
-        export_date = date_from_name(path.name)
-        if export_date is None:
-            export_date = next((d for d in (date_from_name(i.filename) for i in zf.infolist()) if d), None)
-        job = ImportJob(
-            "rncp",
-            GRAPH_CSV,
-            "Export RNCP/RS (CSV)",
-            "RNCP/RS export (CSV)",
-            "import RNCP export CSV (cqpi_graph.importers.rncp)",
-            [path],
-            export_date=export_date,
-            publisher=PUBLISHER,
-        )
-        try:
-            return job.run(store, _fill_csv(zf, codes), progress)
-        except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
-            raise InputError(
-                f"archive ZIP illisible (tronquée ?) : {exc}",
-                file=str(path),
-                expected="l'archive ZIP complète de l'export CSV",
-            ) from None
+
+
+def _fill(exports: list[Export], codes: CodeLists) -> Callable[[QuadSink, ImportReport, Progress], None]:
+    def fill(sink: QuadSink, report: ImportReport, progress: Progress) -> None:
+        w = RncpWriter(sink, report, codes)
+        taken: set[str] = set()
+        for export in newest_first(exports):
+            w.skip = frozenset(taken)
+            before = set(w.fiches)
+            _read_export(w, export, progress)
+            described = w.fiches - before
+            if len(exports) > 1:
+                report.notes.append(
+                    f"{export.path.name} (export du {export.date or 'date inconnue'}) : "
+                    f"{len(described)} fiche(s) prises de cet export"
+                )
+            taken |= described
+        w.check_references()
+
+    return fill
+
+
+def newest_first(exports: list[Export]) -> list[Export]:
+    """Most recent export first; an export of unknown date counts as the oldest."""
+    return sorted(exports, key=lambda e: (e.date is not None, e.date or "", -e.index), reverse=True)
+
+
+def import_rncp(store: Store, paths: Path | Sequence[Path], progress: Progress | None = None) -> ImportReport:
+    """Import RNCP/RS exports (CSV zips and XML flows) into the RNCP graph.
+
+    Several exports combine: each fiche takes its facts from the most recent export that
+    contains it (export date from the file name, the zip's file names or the XML content), so
+    that an RS export and an RNCP export, or a partial extract and a full export, live together.
+    The import replaces the graph: the files given are the whole of what it holds.
+    """
+    files = [Path(paths)] if isinstance(paths, str | Path) else [Path(p) for p in paths]
+    exports = []
+    for i, path in enumerate(files):
+        kind = detect_kind(path)
+        exports.append(Export(path, kind, export_date(path, kind), i))
+    job = ImportJob(
+        "rncp",
+        GRAPH,
+        "Exports RNCP/RS",
+        "RNCP/RS exports",
+        "import des exports RNCP/RS, CSV et XML (cqpi_graph.importers.rncp)",
+        files,
+        export_dates=[e.date for e in exports],
+        publisher=PUBLISHER,
+    )
+    return job.run(store, _fill(exports, CodeLists.load(store)), progress)
+
+
+register(
+    Source(
+        "rncp",
+        GRAPH,
+        import_rncp,
+        "Importer des exports RNCP/RS : archives ZIP des CSV ou flux XML v4.1 (d'après le contenu). "
+        "Plusieurs exports se combinent : chaque fiche vient de l'export le plus récent qui la contient.",
+        "cqpi import rncp ../shared/data/rncp/export-fiches-csv-2024-02-22.zip",
+        several=True,
+    )
+)

@@ -33,6 +33,7 @@ from .common import (
     named,
     path_opener,
 )
+from .registry import Source, register, single
 
 GRAPH = Graphs.imported("rome")
 PUBLISHER = "France Travail"
@@ -275,3 +276,14 @@ def import_rome(store: Store, path: Path, progress: Progress | None = None) -> I
         publisher=PUBLISHER,
     )
     return job.run(store, _fill(files), progress)
+
+
+register(
+    Source(
+        "rome",
+        GRAPH,
+        lambda store, paths, progress: import_rome(store, single("rome", paths), progress),
+        "Importer le ROME 4.0 (dossier des fichiers unix_*_utf8.csv).",
+        "cqpi import rome ../shared/data/rome",
+    )
+)

@@ -44,6 +44,30 @@ class Term:
 
 
 Row = dict[str, Term]
+Object = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+@dataclass(frozen=True, slots=True)
+class QuadRef:
+    """One quad of a named graph, as the bulk readers use it: plain strings but for the object."""
+
+    subject: str  # an IRI, or "_:" and a blank node id
+    predicate: str
+    object: Object
+    graph: str
+
+
+def to_ox(t: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """A result term as a pyoxigraph term."""
+    if t.kind == "uri":
+        return ox.NamedNode(t.value)
+    if t.kind == "bnode":
+        return ox.BlankNode(t.value)
+    if t.lang:
+        return ox.Literal(t.value, language=t.lang)
+    if t.datatype:
+        return ox.Literal(t.value, datatype=ox.NamedNode(t.datatype))
+    return ox.Literal(t.value)
 
 
 def with_prefixes(query: str, prefixes: dict[str, str] | None = None) -> str:
@@ -107,6 +131,30 @@ class Store(abc.ABC):
             node = ox.NamedNode(g)
             for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES):
                 yield ox.Quad(q.subject, q.predicate, q.object, node)
+
+    def quads_for_pattern(
+        self,
+        subject: str | None = None,
+        predicate: str | None = None,
+        obj: Object | str | None = None,
+        graph: str | None = None,
+    ) -> Iterator[QuadRef]:
+        """Quads of named graphs matching a pattern (IRIs as strings, None for any).
+
+        The bulk read the in-process indexes (catalog, paths, socle) are built from. The embedded
+        store reads Oxigraph's indexes directly; this default asks a SPARQL SELECT, so that a
+        remote server gives the same quads.
+        """
+        binds = []
+        for var, value in (("s", subject), ("p", predicate), ("o", obj), ("g", graph)):
+            if value is not None:
+                binds.append(f"VALUES ?{var} {{ {f'<{value}>' if isinstance(value, str) else value} }}")
+        query = f"SELECT ?s ?p ?o ?g WHERE {{ {' '.join(binds)} GRAPH ?g {{ ?s ?p ?o }} }}"
+        for row in self.select(query):
+            s, p, o, g = row["s"], row["p"], row["o"], row["g"]
+            if s.kind == "triple" or o.kind == "triple":
+                continue
+            yield QuadRef(s.value if s.kind == "uri" else "_:" + s.value, p.value, to_ox(o), g.value)
 
     # -- writing
     @abc.abstractmethod

@@ -23,7 +23,7 @@ import pyoxigraph as ox
 
 from ..errors import QuerySyntaxError, StoreError, StoreLockedError, StoreNotBuiltError
 from ..namespaces import PREFIXES
-from .base import Row, Store, Term
+from .base import Object, QuadRef, Row, Store, Term
 
 RDF_FORMAT = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -175,6 +175,25 @@ class EmbeddedStore(Store):
         """Raw Oxigraph quads (fast path for in-process consumers such as inference)."""
         g = ox.NamedNode(graph) if graph else None
         return self._store.quads_for_pattern(None, None, None, g)
+
+    def quads_for_pattern(
+        self,
+        subject: str | None = None,
+        predicate: str | None = None,
+        obj: Object | str | None = None,
+        graph: str | None = None,
+    ) -> Iterator[QuadRef]:
+        """Quads of named graphs from Oxigraph's indexes (the default graph is never used)."""
+        s = ox.NamedNode(subject) if subject is not None else None
+        p = ox.NamedNode(predicate) if predicate is not None else None
+        o = ox.NamedNode(obj) if isinstance(obj, str) else obj
+        g = ox.NamedNode(graph) if graph is not None else None
+        for q in self._store.quads_for_pattern(s, p, o, g):
+            sub, obj_, gn = q.subject, q.object, q.graph_name
+            if isinstance(sub, ox.Triple) or isinstance(obj_, ox.Triple) or isinstance(gn, ox.DefaultGraph):
+                continue
+            name = sub.value if isinstance(sub, ox.NamedNode) else "_:" + sub.value
+            yield QuadRef(name, q.predicate.value, obj_, gn.value)
 
     @property
     def raw(self) -> ox.Store:

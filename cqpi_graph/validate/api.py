@@ -351,6 +351,37 @@ def validate_referentiel(
     )
 
 
+def identity_results(store: Store, lang: str) -> list[Result]:
+    """The catalog's and the paths' checks (crosswalk, sameness, version chains, recognitions)."""
+    from ..catalog import load_catalog
+    from ..paths.checks import store_findings
+
+    cat = load_catalog(store)
+    out = []
+    for f in store_findings(store):
+        known = cat.get(f.focus, lang)
+        resource = known.display() if known else f.focus.rsplit("/", 1)[-1]
+        message = f.rule.message_en if lang == "en" else f.rule.message_fr
+        out.append(
+            Result(
+                f.rule.iri,
+                f.rule.label_en if lang == "en" else f.rule.label_fr,
+                f.rule.severity,
+                f.focus,
+                resource,
+                None,
+                None,
+                f.value,
+                None,
+                f"{resource} : {message}",
+                f.rule.message_fr,
+                f.rule.message_en,
+                "https://w3id.org/cqpi/def#CatalogCheck",
+            )
+        )
+    return out
+
+
 def validate_store(store: Store | ox.Store, *, lang: str = "fr") -> ValidationReport:
     """Check the whole stored graph (imports included) with the SPARQL engine.
 
@@ -364,6 +395,8 @@ def validate_store(store: Store | ox.Store, *, lang: str = "fr") -> ValidationRe
         raw = ox.Store()
         raw.bulk_extend(store.quads())  # type: ignore[union-attr]
     results = store_results(raw, "store", lang)
+    if isinstance(store, Store):
+        results += identity_results(store, lang)
     location = getattr(store, "location", "")
     return ValidationReport(
         results,

@@ -8,6 +8,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
+from ..catalog import LabelCandidate, choose_label
 from ..namespaces import CQ, ID
 from .sparql_engine import to_ox, to_rdflib
 
@@ -57,13 +58,9 @@ def compact(iri: str) -> str:
 
 
 def _pick(values: list[rdflib.term.Node], lang: str) -> str | None:
-    """The literal in the wanted language, else French, else untagged, else any."""
-    lits = [v for v in values if isinstance(v, rdflib.Literal)]
-    for wanted in (lang, "fr", None):
-        for v in lits:
-            if (v.language or None) == wanted:
-                return str(v)
-    return str(lits[0]) if lits else None
+    """The literal to show in `lang`, by the catalog's label rule."""
+    candidates = [LabelCandidate(str(v), v.language) for v in values if isinstance(v, rdflib.Literal)]
+    return choose_label(candidates, lang) or None
 
 
 def _shorten(text: str) -> str:
@@ -238,16 +235,6 @@ def _lexical(lit: ox.Literal) -> str:
 
 
 def _pick_ox(values: list, lang: str) -> str | None:
-    """_pick on Oxigraph terms (through rdflib for a language tag not in lower case)."""
-    lits = [v for v in values if isinstance(v, ox.Literal)]
-    if any(v.language and v.language != v.language.lower() for v in lits):
-        return _pick([to_rdflib(v) for v in lits], lang)
-    return _pick_plain(lits, lang)
-
-
-def _pick_plain(lits: list[ox.Literal], lang: str) -> str | None:
-    for wanted in (lang, "fr", None):
-        for v in lits:
-            if (v.language or None) == wanted:
-                return _lexical(v)
-    return _lexical(lits[0]) if lits else None
+    """_pick on Oxigraph terms (the catalog's label rule)."""
+    candidates = [LabelCandidate(_lexical(v), v.language) for v in values if isinstance(v, ox.Literal)]
+    return choose_label(candidates, lang) or None

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import csv
-import inspect
 import io
 import os
 import tempfile
@@ -19,11 +18,11 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from cqpi_graph import sandbox
 from cqpi_graph.cells import neutralise
-from cqpi_graph.errors import CqpiError, InputError
+from cqpi_graph.errors import CqpiError
 from cqpi_graph.sandbox import LimitExceeded, Limits
+from cqpi_graph.validate import validate_referentiel, write_template
 
 from ..i18n import gettext as _
-from ..optional import function, module, plain
 
 bp = Blueprint("validate", __name__, template_folder="templates")
 
@@ -87,7 +86,7 @@ def upload_limits() -> Limits:
     return Limits(
         cpu_seconds=float(cfg["UPLOAD_CPU_SECONDS"]),
         memory_bytes=int(cfg["UPLOAD_MEMORY_BYTES"]),
-        output_bytes=64 << 20,  # the report (or the graph) that comes back
+        output_bytes=64 << 20,  # the report that comes back
         unpacked_bytes=int(cfg["UPLOAD_MAX_UNPACKED_BYTES"]),
     )
 
@@ -95,49 +94,6 @@ def upload_limits() -> Limits:
 def refused(exc: LimitExceeded, path: str, filename: str) -> UploadRefused:
     title = _("Fichier trop volumineux") if exc.http_status == 413 else _("Fichier refusé")
     return UploadRefused(exc.http_status, title, str(exc).replace(path, filename))
-
-
-def count_triples(data: bytes, ext: str, filename: str) -> int | None:
-    """Without the validation library: the triples of an RDF upload, read in a child."""
-    from cqpi_graph.validate.inputs import load
-
-    with tempfile.TemporaryDirectory(prefix="cqpi-upload-") as tmp:
-        path = os.path.join(tmp, "referentiel" + ext)
-        with open(path, "wb") as fh:
-            fh.write(data)
-        try:
-            with sandbox.limits(upload_limits()):
-                return len(load(path))
-        except LimitExceeded as exc:
-            raise refused(exc, path, filename) from None
-        except InputError as exc:
-            raise UploadRefused(400, _("Erreur"), str(exc).replace(path, filename)) from None
-
-
-def _call_validator(fn, data: bytes, fmt: str, filename: str, lang: str):  # noqa: ANN001, ANN202
-    """Call the validation library with bytes if it takes them, else with a private temporary file
-    (a name we choose, in a fresh private directory, removed at once)."""
-    params = inspect.signature(fn).parameters
-    kwargs = {k: v for k, v in (("lang", lang), ("fmt", fmt), ("format", fmt)) if k in params}
-    first = next(iter(params), "")
-    if first in ("data", "content", "raw"):
-        return fn(data, **kwargs)
-    with tempfile.TemporaryDirectory(prefix="cqpi-upload-") as tmp:
-        ext = os.path.splitext(filename)[1].lower()
-        path = os.path.join(tmp, "upload" + ext)
-        with open(path, "wb") as fh:
-            fh.write(data)
-        return fn(path, **kwargs)
-
-
-def report_rows(report) -> list[dict]:  # noqa: ANN001
-    data = plain(report)
-    items = data.get("results", []) if isinstance(data, dict) else data
-    rows = []
-    for r in items or []:
-        if isinstance(r, dict):
-            rows.append({k: ("" if v is None else v if isinstance(v, str) else str(v)) for k, v in r.items()})
-    return rows
 
 
 def to_csv(rows: list[dict]) -> str:
@@ -154,7 +110,7 @@ def data_url(mime: str, text: str) -> str:
     return f"data:{mime};charset=utf-8;base64," + base64.b64encode(text.encode("utf-8")).decode("ascii")
 
 
-def run_validation(fn, data: bytes, filename: str) -> dict:  # noqa: ANN001
+def run_validation(data: bytes, filename: str) -> dict:
     """cqpi_graph.validate.validate_referentiel on the upload, which it reads from a file: a name we
     choose, in a fresh private directory, removed as soon as the report is made."""
     from pathlib import Path
@@ -167,7 +123,9 @@ def run_validation(fn, data: bytes, filename: str) -> dict:  # noqa: ANN001
         path.write_bytes(data)
         try:
             # The whole validation runs in the child: this process never holds the upload's graph.
-            report = sandbox.call(fn, [path], name=filename, lim=upload_limits(), lang=lang())
+            report = sandbox.call(
+                validate_referentiel, [path], name=filename, lim=upload_limits(), lang=lang()
+            )
         except LimitExceeded as exc:
             raise refused(exc, str(path), filename) from None
         except CqpiError as exc:  # the library's clear input errors (cell, line)
@@ -180,7 +138,7 @@ def run_validation(fn, data: bytes, filename: str) -> dict:  # noqa: ANN001
     ]
     summary = report.summary_line() if hasattr(report, "summary_line") else ""
     return {
-        "triples": getattr(report, "triples", None),
+        "triples": report.triples,
         "conforms": bool(report.conforms),
         "summary": summary.replace(str(path), filename) if summary else summary,
         "rows": rows,
@@ -194,10 +152,8 @@ def run_validation(fn, data: bytes, filename: str) -> dict:  # noqa: ANN001
 
 @bp.get("/validate")
 def page():  # noqa: ANN201
-    mod = module("validate")
     return render_template(
         "validate/validate.html",
-        available=mod is not None,
         report=None,
         max_mb=current_app.config["UPLOAD_MAX_BYTES"] / 1e6,
     )
@@ -206,8 +162,7 @@ def page():  # noqa: ANN201
 @bp.post("/validate")
 def upload():  # noqa: ANN201
     cap = current_app.config["UPLOAD_MAX_BYTES"]
-    mod = module("validate")
-    ctx: dict = {"available": mod is not None, "report": None, "max_mb": cap / 1e6, "filename": None}
+    ctx: dict = {"report": None, "max_mb": cap / 1e6, "filename": None}
     f = request.files.get("file")
     try:
         if f is None or not f.filename:
@@ -217,15 +172,8 @@ def upload():  # noqa: ANN201
             raise UploadRefused(413, _("Fichier trop volumineux"), f"au plus {cap / 1e6:g} Mo")
         name = os.path.basename(f.filename.replace("\\", "/"))[:200]
         ctx["filename"] = name
-        fmt = check_upload(name, data)
-        fn = function(mod, "validate_referentiel")
-        if fn is None:
-            triples = (
-                count_triples(data, os.path.splitext(name)[1].lower(), name) if fmt in OX_FORMAT else None
-            )
-            ctx["report"] = {"conforms": None, "triples": triples, "rows": [], "summary": None}
-        else:
-            ctx["report"] = run_validation(fn, data, name)
+        check_upload(name, data)
+        ctx["report"] = run_validation(data, name)
     except UploadRefused as exc:
         ctx["error"] = {"title": exc.title, "message": exc.message}
         return render_template("validate/validate.html", **ctx), exc.status
@@ -236,20 +184,11 @@ def upload():  # noqa: ANN201
 def template_file(ext: str):  # noqa: ANN201
     if ext not in ("xlsx", "csv"):
         abort(404)
-    mod = module("validate")
-    fn = function(mod, "template_bytes", "make_template", "write_template")
-    if fn is None:
-        return render_template("unavailable.html", title=_("Télécharger le modèle vide")), 503
-    if "path" in inspect.signature(fn).parameters or fn.__name__ == "write_template":
-        with tempfile.TemporaryDirectory(prefix="cqpi-template-") as tmp:
-            path = os.path.join(tmp, f"modele.{ext}")
-            fn(path, ext) if len(inspect.signature(fn).parameters) > 1 else fn(path)
-            with open(path, "rb") as fh:
-                payload = fh.read()
-    else:
-        payload = fn(ext)
-        if isinstance(payload, str):
-            payload = payload.encode("utf-8")
+    with tempfile.TemporaryDirectory(prefix="cqpi-template-") as tmp:
+        path = os.path.join(tmp, f"modele.{ext}")
+        write_template(path, ext)
+        with open(path, "rb") as fh:
+            payload = fh.read()
     mime = (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         if ext == "xlsx"

@@ -1,6 +1,7 @@
 // Autocomplete for every <input class="autocomplete" data-suggest="URL">.
-// With data-target="ID", choosing a suggestion fills the element ID with the resource's IRI
-// (forms such as the path explorer); otherwise it opens the resource page.
+// With data-fill="code", choosing a suggestion puts its code in the field itself (forms that take
+// what a person types, such as the path explorer); with data-target="ID" it fills the element ID
+// with the resource's IRI; otherwise it opens the resource page.
 // Text is inserted with textContent only, never as HTML.
 (function () {
   "use strict";
@@ -19,7 +20,10 @@
 
     function close() { list.hidden = true; active = -1; }
     function choose(item) {
-      if (target) {
+      if (input.dataset.fill) {
+        input.value = item[input.dataset.fill] || item.iri;
+        close();
+      } else if (target) {
         target.value = item.iri;
         input.value = item.label;
         close();

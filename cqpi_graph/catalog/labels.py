@@ -1,0 +1,78 @@
+"""How a resource is named: the one rule that picks a label per language, and how codes are folded.
+
+Every page, command and export names a resource through `choose_label`; nothing else decides
+which of several labels is shown.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..namespaces import CQ, DCT, FOAF, RDFS, SCHEMA, SKOS
+
+# Label properties, preferred first: the curated wording (skos:prefLabel) before a registry title.
+LABEL_PROPERTIES = (SKOS + "prefLabel", RDFS + "label", DCT + "title", SCHEMA + "name", FOAF + "name")
+# Official codes, preferred first; a sigle (cq:abbreviation) names only what has no official code.
+CODE_PROPERTIES = (CQ + "rncpCode", CQ + "bcnCode", CQ + "idcc", CQ + "siret", CQ + "code", SKOS + "notation")
+ABBREVIATION = CQ + "abbreviation"
+
+
+@dataclass(frozen=True, slots=True)
+class LabelCandidate:
+    """One label a resource carries, with how much it is preferred apart from its language."""
+
+    value: str
+    lang: str | None = None
+    rank: int = 0  # lower first: property order, then the member's order within a certification
+
+
+def fold(text: str) -> str:
+    """Lower case without accents and with single spaces: how codes and labels are compared."""
+    nfkd = unicodedata.normalize("NFKD", text.casefold().replace("\u2019", "'"))
+    return " ".join("".join(c for c in nfkd if not unicodedata.combining(c)).split())
+
+
+def _language_rank(lang: str | None, wanted: str) -> int:
+    base = (lang or "").split("-")[0].lower()
+    other = "en" if wanted == "fr" else "fr"
+    if base == wanted:
+        return 0
+    if base == other:
+        return 1
+    if not base:
+        return 2
+    return 3
+
+
+def choose_label(candidates: Iterable[LabelCandidate], lang: str = "fr") -> str:
+    """The label to show in `lang`: that language, then the other of fr/en, then an untagged
+    label, then any other language; within a language the lowest rank, then the shortest text
+    (registries repeat a title with qualifiers), then alphabetical order. "" when there is none."""
+    best: tuple[int, int, int, str] | None = None
+    for c in candidates:
+        text = " ".join(c.value.split())
+        if not text:
+            continue
+        key = (_language_rank(c.lang, lang), c.rank, len(text), text)
+        if best is None or key < best:
+            best = key
+    return best[3] if best else ""
+
+
+def property_rank(prop: str) -> int:
+    """Rank of a label property in LABEL_PROPERTIES (unknown properties last)."""
+    try:
+        return LABEL_PROPERTIES.index(prop)
+    except ValueError:
+        return len(LABEL_PROPERTIES)
+
+
+def local_name(iri: str) -> str:
+    """The last segment of an IRI (after # or /)."""
+    tail = iri.rstrip("/#")
+    for sep in ("#", "/"):
+        if sep in tail:
+            tail = tail.rsplit(sep, 1)[1]
+    return tail or iri
