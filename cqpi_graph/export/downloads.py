@@ -112,16 +112,22 @@ def read_checksums(directory: Path) -> dict[str, str]:
 
 @contextlib.contextmanager
 def _target(path: Path, compress: bool) -> Iterator[BinaryIO]:
-    """A binary stream to `path` in the staging folder (gzipped if asked)."""
-    with open(path, "wb") as raw:
-        if compress:
-            # mtime=0: the same content gives the same bytes (and the same checksum)
-            with gzip.GzipFile(filename=path.name[:-3], mode="wb", fileobj=raw, mtime=0) as gz:
-                yield gz  # type: ignore[misc]
-        else:
-            yield raw
-        raw.flush()
-        os.fsync(raw.fileno())
+    """A binary stream to `path` in the staging folder (gzipped if asked). A failed write (a
+    full disk) names the file it was writing, which the system's error does not."""
+    try:
+        with open(path, "wb") as raw:
+            if compress:
+                # mtime=0: the same content gives the same bytes (and the same checksum)
+                with gzip.GzipFile(filename=path.name[:-3], mode="wb", fileobj=raw, mtime=0) as gz:
+                    yield gz  # type: ignore[misc]
+            else:
+                yield raw
+            raw.flush()
+            os.fsync(raw.fileno())
+    except OSError as exc:
+        if exc.filename or exc.errno is None:
+            raise
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
 
 
 def write_downloads(
