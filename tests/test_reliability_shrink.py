@@ -27,6 +27,7 @@ pytestmark = pytest.mark.reliability
 
 ROOT = Path(__file__).resolve().parent.parent
 BCN_GRAPH = "https://w3id.org/cqpi/graph/import/bcn"
+LEVELS = "N_NIVEAU_FORMATION_DIPLOME.csv"  # read with the diplomas when it sits beside them
 RNCP_GRAPH = "https://w3id.org/cqpi/graph/import/rncp"
 # C0 controls but tab, LF, CR; DEL; C1 controls.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -85,6 +86,7 @@ def test_truncated_bcn_leaves_the_live_graph_unchanged(
         f = tmp_path / how.replace(" ", "-") / "N_FORMATION_DIPLOME.csv"
         f.parent.mkdir()
         f.write_bytes(content)
+        shutil.copy(shared_data / "bcn" / LEVELS, f.parent / LEVELS)  # the other file, whole
         proc = cqpi(store, "import", "bcn", str(f))
         record("truncated or short imports tried")
         assert proc.returncode == 2, (how, proc.returncode, proc.stdout, proc.stderr)
@@ -100,7 +102,7 @@ def test_truncated_bcn_leaves_the_live_graph_unchanged(
         store, "import", "bcn", "--allow-shrink", str(tmp_path / "line-boundary" / "N_FORMATION_DIPLOME.csv")
     )
     assert proc.returncode == 0, proc.stderr
-    assert re.search(r"lignes lues : [\d ]+ \(import précédent : 3 923 lignes\)", proc.stdout), proc.stdout
+    assert re.search(r"lignes lues : [\d ]+ \(import précédent : 4 129 lignes\)", proc.stdout), proc.stdout
     assert "réduction acceptée" in proc.stdout
     assert bcn_count(store) < triples
     record("data lost", 0)
@@ -110,12 +112,14 @@ def test_the_summary_compares_with_the_previous_import(
     bcn_store: Path, shared_data: Path, tmp_path: Path
 ) -> None:
     store = copy_store(bcn_store, tmp_path / "store")
-    # the same content under another name (not skipped as already imported): same rows, accepted
+    # the same content, one more blank line (not skipped as already imported): same rows, accepted
     f = tmp_path / "N_FORMATION_DIPLOME.csv"
     f.write_bytes((shared_data / "bcn" / "N_FORMATION_DIPLOME.csv").read_bytes() + b"\n")
+    shutil.copy(shared_data / "bcn" / LEVELS, tmp_path / LEVELS)
     proc = cqpi(store, "import", "bcn", str(f))
     assert proc.returncode == 0, proc.stderr
-    assert "lignes lues : 3 923 (import précédent : 3 923 lignes)" in proc.stdout, proc.stdout
+    # both files of the BCN: 3 923 diplomas and 206 levels
+    assert "lignes lues : 4 129 (import précédent : 4 129 lignes)" in proc.stdout, proc.stdout
     assert "encodage Windows-1252" in proc.stdout
     # the meta graph keeps the rows read per file, for the next comparison
     with open_store(store) as s:
@@ -123,7 +127,8 @@ def test_the_summary_compares_with_the_previous_import(
             f"""SELECT ?f ?n WHERE {{ GRAPH <https://w3id.org/cqpi/graph/meta> {{
             <{BCN_GRAPH}> cq:fileRowCount ?c . ?c cq:fileName ?f ; cq:rowsRead ?n }} }}"""
         )
-    assert [(r["f"].value, r["n"].value) for r in rows] == [("N_FORMATION_DIPLOME.csv", "3923")]
+    counts = sorted((r["f"].value, r["n"].value) for r in rows)
+    assert counts == [("N_FORMATION_DIPLOME.csv", "3923"), (LEVELS, "206")], counts
 
 
 def test_a_missing_zip_member_is_a_shrink(tmp_path: Path, shared_data: Path) -> None:

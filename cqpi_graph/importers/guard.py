@@ -8,7 +8,8 @@ generation discarded so the live graph is untouched — when
 
 - a file ends in the middle of a row (the reader noticed: `ImportReport.truncated`);
 - a file of the previous import is missing, or
-- the rows read fall below SHRINK_RATIO of the previous import's, in total or in one file,
+- the rows read fall below SHRINK_RATIO of the previous import's (and by SHRINK_MIN_ROWS rows
+  at least), in total or in one file,
 
 unless the caller allows it (`cqpi import --allow-shrink`, `allow_shrink()`). A build compares
 with the live store it replaces (`baseline()`), since it writes into an empty one.
@@ -31,7 +32,11 @@ from ..errors import InputError
 from ..namespaces import CQ, XSD, Graphs
 from ..store.base import Store
 
-SHRINK_RATIO = float(os.environ.get("CQPI_SHRINK_RATIO") or 0.9)
+# Below this share of the previous import's rows, an import is refused: the threshold of
+# `cqpi fetch` too (a download more than 20 % shorter than the installed file).
+SHRINK_RATIO = float(os.environ.get("CQPI_SHRINK_RATIO") or 0.8)
+# ... and by at least this many rows: a small file that loses a few rows has not been cut.
+SHRINK_MIN_ROWS = int(os.environ.get("CQPI_SHRINK_MIN_ROWS") or 50)
 
 
 class ShrinkRefused(InputError):
@@ -142,12 +147,16 @@ def _n(value: int) -> str:
     return f"{value:,}".replace(",", " ")
 
 
+def _shrinks(now: int, before: int) -> bool:
+    return now < before * SHRINK_RATIO and before - now >= SHRINK_MIN_ROWS
+
+
 def shrink_problems(report, previous: PreviousImport | None) -> list[str]:  # noqa: ANN001 - ImportReport
     """Why this import would shrink its source's graph (empty: it would not)."""
     problems = list(report.truncated)
     if previous is None or previous.rows is None:
         return problems
-    if report.rows_read < previous.rows * SHRINK_RATIO:
+    if _shrinks(report.rows_read, previous.rows):
         problems.append(
             f"{_n(report.rows_read)} lignes lues, contre {_n(previous.rows)} à l'import précédent "
             f"({report.rows_read / max(1, previous.rows):.0%})"
@@ -157,7 +166,7 @@ def shrink_problems(report, previous: PreviousImport | None) -> list[str]:  # no
         now = counts.get(file_key(name))
         if now is None and before and report.rows_by_file:
             problems.append(f"fichier {name} absent (il avait {_n(before)} lignes à l'import précédent)")
-        elif now is not None and now < before * SHRINK_RATIO:
+        elif now is not None and _shrinks(now, before):
             problems.append(f"{name} : {_n(now)} lignes, contre {_n(before)} à l'import précédent")
     return problems
 
