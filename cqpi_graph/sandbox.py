@@ -191,6 +191,7 @@ def _send(conn, message: tuple) -> None:  # noqa: ANN001
 def _child(conn, fn: Callable, args: tuple, kwargs: dict, lim: Limits, streaming: bool) -> None:  # noqa: ANN001
     try:
         _apply_limits(lim)
+        _current.set(lim)  # the checks in the child (unpacked sizes) read the same limits
         if not streaming:
             _send(conn, ("ok", fn(*args, **kwargs)))
         else:
@@ -213,7 +214,7 @@ def _child(conn, fn: Callable, args: tuple, kwargs: dict, lim: Limits, streaming
 # ---------------------------------------------------------------- in the parent
 
 
-def _context(streaming: bool) -> multiprocessing.context.BaseContext:
+def _context(streaming: bool) -> Any:  # a multiprocessing context (fork or forkserver)
     if streaming or threading.active_count() == 1:
         return multiprocessing.get_context("fork")
     ctx = multiprocessing.get_context("forkserver")

@@ -143,7 +143,7 @@ _C1 = re.compile("[\x7f-\x9f]")
 _C1_UTF8 = re.compile(b"\x7f|\xc2[\x80-\x9f]")
 
 
-def xml_records(path: Path, record: str, *, max_depth: int = MAX_XML_DEPTH) -> Iterator[tuple[str, object]]:
+def xml_records(path: Path, record: str, *, max_depth: int = MAX_XML_DEPTH) -> Iterator[tuple]:
     """Stream an XML file (for sandbox.stream): ("root", tag), ("text", tag, text) for the root's
     direct children that are not records, ("record", bytes) for each `record` element.
 
@@ -156,7 +156,7 @@ def xml_records(path: Path, record: str, *, max_depth: int = MAX_XML_DEPTH) -> I
         check_xml(fh, path.name, prolog_only=True)
         fh.seek(0)
         depth = 0
-        root = None
+        root: ET.Element | None = None
         for event, el in ET.iterparse(fh, events=("start", "end")):
             if event == "start":
                 depth += 1
@@ -169,12 +169,13 @@ def xml_records(path: Path, record: str, *, max_depth: int = MAX_XML_DEPTH) -> I
                     yield ("root", el.tag)
                 continue
             depth -= 1
-            if el.tag == record and depth == 1:
+            if depth != 1 or root is None:
+                continue
+            if el.tag == record:
                 yield ("record", _C1_UTF8.sub(b"", ET.tostring(el, encoding="utf-8")))
-                root.clear()
-            elif depth == 1:
+            else:
                 yield ("text", el.tag, _C1.sub("", el.text or ""))
-                root.clear()
+            root.clear()
 
 
 def xml_record_batches(path: Path, record: str) -> Iterator[list]:
@@ -183,7 +184,7 @@ def xml_record_batches(path: Path, record: str) -> Iterator[list]:
     size = 0
     for item in xml_records(path, record):
         batch.append(item)
-        size += len(item[-1]) + 64
+        size += len(item[-1]) + 64 if isinstance(item[-1], str | bytes) else 64
         if size >= 1 << 19:
             yield batch
             batch, size = [], 0

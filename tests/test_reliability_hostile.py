@@ -200,3 +200,22 @@ def test_checks_before_parsing() -> None:
     with zipfile.ZipFile(buf) as zf, pytest.raises(LimitExceeded) as exc:
         check_archive(zf, "a.zip")
     assert "×" in str(exc.value) and "a.csv" in str(exc.value)
+
+
+def test_the_limits_reach_the_checks_in_the_child(tmp_path: Path) -> None:
+    """An XLSX of 30 MB once unpacked, packed about 8 to 1 (under the ratio): refused by the
+    upload's own unpacked cap (UPLOAD_MAX_UNPACKED_BYTES), which the child must apply."""
+    import random as rnd
+
+    f = tmp_path / "gros.xlsx"
+    rng = rnd.Random(7)
+    ab = bytes(b"ab"[i % 2] for i in range(256))
+    with zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", b"<Types/>")
+        with zf.open("xl/sharedStrings.xml", "w") as fh:
+            for _ in range(30):
+                fh.write(rng.randbytes(1 << 20).translate(ab))
+    lim = Limits(unpacked_bytes=20 << 20)
+    with pytest.raises(LimitExceeded) as exc:
+        sandbox.call(load_input, f, name=str(f), lim=lim)
+    assert exc.value.kind == "unpacked" and exc.value.http_status == 413

@@ -65,13 +65,15 @@ class GraphHolder:
                 store = open_store(self.location, endpoint=self.endpoint)
                 # open_store may have found a newer generation than the one read above
                 actual = getattr(store, "directory", None)
-                self._current = Handle(store, actual.name if actual is not None else gen)
+                new = Handle(store, actual.name if actual is not None else gen)
+                self._current = new
                 if cur is not None:
                     cur.retired = True
                     if cur.users == 0:
                         cur.store.close()
-            self._current.users += 1
-            return self._current
+                cur = new
+            cur.users += 1
+            return cur
 
     def release(self, handle: Handle) -> None:
         with self._lock:

@@ -157,7 +157,7 @@ def execute(
     try:
         result = raw.query(query, **kwargs)
         if isinstance(result, ox.QueryBoolean):
-            _stream_bytes(send, "ask", result.serialize(format=RESULT_FORMAT[result_fmt]), max_bytes)
+            _stream_bytes(send, "ask", result.serialize(format=RESULT_FORMAT[result_fmt]) or b"", max_bytes)
             return
         for n, _ in enumerate(result, 1):
             if n > cap:
@@ -310,7 +310,8 @@ class _Worker:
 
     def wait_ready(self, timeout: float = 60.0) -> bool:
         if not self.ready and self.conn.poll(timeout):
-            self.ready = self.conn.recv()[0] == "ready"
+            message = self.conn.recv()
+            self.ready = isinstance(message, tuple) and message[0] == "ready"
         return self.ready
 
     def alive(self) -> bool:
@@ -408,7 +409,8 @@ class QueryPool:
         remaining = deadline - time.monotonic()
         if remaining <= 0 or not w.conn.poll(remaining):
             return None
-        return w.conn.recv()
+        message = w.conn.recv()
+        return message if isinstance(message, tuple) else ("error", "", b"", "message inattendu")
 
     def _dead(self, w: _Worker, exc: BaseException) -> Outcome:
         """A worker that stopped mid-query: its memory cap, most likely (or a crash)."""

@@ -39,7 +39,6 @@ from ..errors import InputError
 # LINE_CAP is skipped as an error: what bounds the reader's memory (a few times LINE_CAP).
 FIELD_CAP = int(os.environ.get("CQPI_MAX_FIELD_CHARS") or 100_000)
 LINE_CAP = max(int(os.environ.get("CQPI_MAX_LINE_CHARS") or 32_000_000), FIELD_CAP)
-ENCODINGS = ("UTF-8", "Latin-1")  # what the messages call acceptable
 # C0 controls but tab, LF and CR; DEL; C1 controls.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "cp1252": "Windows-1252", "latin-1": "Latin-1"}
