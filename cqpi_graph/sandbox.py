@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import ctypes
 import dataclasses
 import multiprocessing
 import os
@@ -142,6 +143,18 @@ def _data_in_use() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """A child outlives a killed parent otherwise — holding what it inherited, such as the
+    store's writer lock (a forked child shares the parent's open files)."""
+    with contextlib.suppress(Exception):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+
+
 def _apply_limits(lim: Limits) -> None:
     cpu = max(1, int(lim.cpu_seconds + 0.999))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 2))
@@ -188,8 +201,9 @@ def _send(conn, message: tuple) -> None:  # noqa: ANN001
     conn.send_bytes(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def _child(conn, fn: Callable, args: tuple, kwargs: dict, lim: Limits, streaming: bool) -> None:  # noqa: ANN001
+def _child(conn, fn: Callable, args: tuple, kwargs: dict, lim: Limits, streaming: bool, parent: int) -> None:  # noqa: ANN001
     try:
+        _die_with_parent(parent)
         _apply_limits(lim)
         _current.set(lim)  # the checks in the child (unpacked sizes) read the same limits
         if not streaming:
@@ -214,6 +228,17 @@ def _child(conn, fn: Callable, args: tuple, kwargs: dict, lim: Limits, streaming
 # ---------------------------------------------------------------- in the parent
 
 
+def _parent_pid(ctx: Any) -> int:
+    """The pid the child's parent has: this process when forked, else the fork server's (whose
+    own end, when this process dies, ends its children)."""
+    if ctx.get_start_method() == "fork":
+        return os.getpid()
+    from multiprocessing import forkserver
+
+    forkserver.ensure_running()
+    return forkserver._forkserver._forkserver_pid or 0  # type: ignore[attr-defined]
+
+
 def _context(streaming: bool) -> Any:  # a multiprocessing context (fork or forkserver)
     if streaming or threading.active_count() == 1:
         return multiprocessing.get_context("fork")
@@ -229,8 +254,12 @@ class _Child:
         self.lim, self.name = lim, name
         ctx = _context(streaming)
         self.reader, writer = ctx.Pipe(duplex=False)
+        parent = _parent_pid(ctx)
         self.proc = ctx.Process(
-            target=_child, args=(writer, fn, args, kwargs, lim, streaming), daemon=True, name="cqpi-parse"
+            target=_child,
+            args=(writer, fn, args, kwargs, lim, streaming, parent),
+            daemon=True,
+            name="cqpi-parse",
         )
         self.proc.start()
         writer.close()
