@@ -31,7 +31,7 @@ SHARED_IMPORTS = [
     ("rome", "rome"),
     ("esco", "esco"),
 ]
-SOURCES = ("rncp", "rncp-xml", "bcn", "kit", "rome", "esco")
+SOURCES = ("rncp", "bcn", "kit", "rome", "esco")
 
 
 def graph_digest(store: Store, graph: str) -> tuple[int, str]:
@@ -43,7 +43,7 @@ def graph_digest(store: Store, graph: str) -> tuple[int, str]:
 
 def import_digests(store: Store) -> dict[str, list[object]]:
     """{graph IRI: [triples, sha256]} for the import graphs and the inferred graph."""
-    graphs = [Graphs.imported(s) for s in SOURCES] + [Graphs.INFERRED]
+    graphs = [Graphs.imported(s) for s in SOURCES] + [Graphs.CATALOG, Graphs.INFERRED]
     return {g: list(graph_digest(store, g)) for g in graphs}
 
 

@@ -92,9 +92,9 @@ def cached(name: str, store: Store, build: Callable[[Store], T], extra: tuple = 
             if key in cache:
                 return cache[key]  # type: ignore[return-value]
         disk = _disk_path(store, name, extra)
-        value = _load(disk)
-        if value is None:
-            value = build(store)
+        loaded = _load(disk)
+        value: T = build(store) if loaded is None else loaded  # type: ignore[assignment]
+        if loaded is None:
             _save(disk, value)
         with _lock:
             cache[key] = value

@@ -105,10 +105,11 @@ def asserted_triples(store: Store) -> list[tuple]:
     vocab = (OWL, RDFS, RDF + "first", RDF + "rest")
     graphs = [g for g in store.graphs() if g not in NOT_REASONED]
     tbox_graphs = {Graphs.ONTOLOGY, Graphs.CODELISTS}
-    tbox, rest = [], []
+    tbox: list[tuple] = []
+    rest: list[tuple] = []
     for g in graphs:
         for q in store.quads(g):
-            if isinstance(q.subject, ox.Triple):
+            if isinstance(q.subject, ox.Triple) or isinstance(q.object, ox.Triple):
                 continue
             t = (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
             is_schema = q.predicate.value.startswith(vocab) or (

@@ -125,8 +125,9 @@ def test_catalog_merges_only_one_to_one_rows_that_agree(full_store: Store) -> No
     assert "la fiche correspond à 4 codes" in notes["32032610"]  # BTS SIO option A
     merged = full_store.select(f"SELECT ?a ?b WHERE {{ GRAPH <{catalog}> {{ ?a cq:sameCertification ?b }} }}")
     assert merged and all(r["a"].value.startswith((BCN, CERT)) for r in merged)
+    # CAP Agent vérificateur d'appareils extincteurs: one row each way, titles and levels agree
     assert full_store.ask(f"""ASK {{ GRAPH <{catalog}> {{
-        <{BCN}32022003> cq:sameCertification <{CERT}RNCP34830> }} }}""")  # BTS Pilotage des procédés
+        <{BCN}50025133> cq:sameCertification <{CERT}RNCP509> }} }}""")
 
 
 # ---------------------------------------------------------------- ROME

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from flask import Flask, current_app, g, has_app_context
 
-from cqpi_graph.catalog import LabelCandidate, choose_label, load_catalog
+from cqpi_graph.catalog import LabelCandidate, choose_label, load_catalog, local_name
 from cqpi_graph.errors import StoreNotBuiltError
 from cqpi_graph.namespaces import ID, PREFIXES
 from cqpi_graph.store import Row, Store, Term, default_location, open_store
@@ -198,11 +198,7 @@ def label(iri: str | Term) -> str:
 
 
 def _fallback(iri: str) -> str:
-    tail = iri.rstrip("/#")
-    for sep in ("#", "/"):
-        if sep in tail:
-            tail = tail.rsplit(sep, 1)[1]
-    return tail or iri
+    return local_name(iri)
 
 
 def _has_g() -> bool:

@@ -19,7 +19,8 @@ import pyoxigraph as ox
 from ..catalog import LabelCandidate, choose_label, load_catalog
 from ..catalog.labels import LABEL_PROPERTIES
 from ..namespaces import CQ, DCT, EQF, ID, RDF, SCHEMA, SKOS
-from ..store import Store, Term
+from ..store import Store
+from ..store.base import to_ox
 
 LABEL_PREDICATES = LABEL_PROPERTIES
 DESCRIPTION_PREDICATES = (DCT + "description", SCHEMA + "description", CQ + "purpose")
@@ -27,18 +28,6 @@ ISCED_F = "http://data.europa.eu/snb/isced-f/"
 CODE_PREDICATES = (CQ + "rncpCode", CQ + "bcnCode", CQ + "code", SKOS + "notation")
 
 Node = ox.NamedNode | ox.BlankNode
-
-
-def _to_ox(t: Term) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    if t.kind == "uri":
-        return ox.NamedNode(t.value)
-    if t.kind == "bnode":
-        return ox.BlankNode(t.value)
-    if t.lang:
-        return ox.Literal(t.value, language=t.lang)
-    if t.datatype:
-        return ox.Literal(t.value, datatype=ox.NamedNode(t.datatype))
-    return ox.Literal(t.value)
 
 
 class GraphView:
@@ -62,7 +51,7 @@ class GraphView:
         if isinstance(node, ox.BlankNode):
             return out
         for row in self.store.select(f"SELECT DISTINCT ?p ?o WHERE {{ <{node.value}> ?p ?o }}"):
-            out.setdefault(row["p"].value, []).append(_to_ox(row["o"]))
+            out.setdefault(row["p"].value, []).append(to_ox(row["o"]))
         return out
 
     def cached(self, iri: str) -> dict[str, list]:

@@ -155,7 +155,7 @@ def _curated_files(store: Store) -> dict[str, str]:
     names = {
         q.subject: q.object.value for q in store.quads_for_pattern(None, CQ + "fileName", None, Graphs.META)
     }
-    out = {}
+    out: dict[str, str] = {}
     for q in store.quads_for_pattern(None, CQ + "describes", None, Graphs.META):
         if q.subject in names:
             out.setdefault(q.object.value, names[q.subject])

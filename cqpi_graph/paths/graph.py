@@ -74,7 +74,9 @@ class RecognitionGraph:
         u = self.catalog.group_of(st.frm)
         if u is None:
             return
-        targets = [self.catalog.group_of(st.to)] if st.to else self._virtual_targets(u, st)
+        targets: list[str | None] = (
+            [self.catalog.group_of(st.to)] if st.to else [*self._virtual_targets(u, st)]
+        )
         for v in targets:
             if v is None or v == u:
                 continue
@@ -88,7 +90,9 @@ class RecognitionGraph:
             self.edge(u, v).successions.append(st)
 
     def _virtual_targets(self, cqpi: str, st: Statement) -> list[str]:
-        branches = [st.to_branch] if st.to_branch else sorted(self.catalog.adopted_by.get(cqpi, ()))
+        branches: list[str | None] = (
+            [st.to_branch] if st.to_branch else [*sorted(self.catalog.adopted_by.get(cqpi, ()))]
+        )
         out = []
         for branch in branches or [None]:
             slug = local_name(branch) if branch else "branche-adherente"

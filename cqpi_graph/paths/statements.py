@@ -153,7 +153,7 @@ def _attributes(store: Store, statements: dict[str, Statement]) -> None:
                 setattr(st, _SINGLE[prop], value)
 
 
-def _bare_successions(store: Store, stated: set[tuple[str, str]]) -> list[Statement]:
+def _bare_successions(store: Store, stated: set[tuple[str, str | None]]) -> list[Statement]:
     """cq:replacedBy triples that no statement backs (curated or user data): history too."""
     out = []
     for q in store.quads_for_pattern(None, CQ + "replacedBy", None, None):
@@ -196,8 +196,8 @@ def read_statements(store: Store) -> StatementSet:
     for st in sorted(found.values(), key=lambda s: s.iri):
         by_class[st.cls].append(st)
     successions = by_class[SUCCESSION_CLASS]
-    stated = {(s.frm, s.to) for s in successions if s.to}
-    successions += _bare_successions(store, stated)  # type: ignore[arg-type]
+    stated: set[tuple[str, str | None]] = {(s.frm, s.to) for s in successions if s.to}
+    successions += _bare_successions(store, stated)
     proximities = by_class[PROXIMITY_CLASS]
     proximities += _bare_proximities(store, {frozenset((s.frm, s.to or "")) for s in proximities})
     recognitions = [s for c in sorted(RECOGNITION_CLASSES) for s in by_class[c]]
