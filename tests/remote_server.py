@@ -8,6 +8,9 @@ Imported by conftest.py, so every test module can use these fixtures:
 - `oxigraph_factory` (function): start more servers (each stopped after the test), e.g. an
   empty one a test may write to: `server = oxigraph_factory()`.
 
+`VirtuosoServer` runs OpenLink Virtuoso (Debian's `virtuoso-opensource-7-bin`, `virtuoso-t`) the
+same way, for the parity tests against a second kind of server.
+
 Helpers: `graph_counts`, `select_answers`, `construct_answers`, `assert_same_answers`.
 Mark remote tests with `@pytest.mark.remote`; they are skipped when the `oxigraph` binary
 (the `oxigraph` package on PyPI) is not installed.
@@ -15,10 +18,12 @@ Mark remote tests with `@pytest.mark.remote`; they are skipped when the `oxigrap
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import subprocess
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -28,9 +33,12 @@ import requests
 from cqpi_graph.store import Store
 
 OXIGRAPH = shutil.which("oxigraph")
+VIRTUOSO = shutil.which("virtuoso-t")
+VIRTUOSO_ISQL = shutil.which("isql-vt") or shutil.which("isql-v")
 
 __all__ = [
     "OxigraphServer",
+    "VirtuosoServer",
     "assert_same_answers",
     "construct_answers",
     "graph_counts",
@@ -135,6 +143,133 @@ class OxigraphServer:
         self.stop()
 
 
+VIRTUOSO_INI = """[Database]
+DatabaseFile = {dir}/virtuoso.db
+ErrorLogFile = {dir}/virtuoso.log
+LockFile = {dir}/virtuoso.lck
+TransactionFile = {dir}/virtuoso.trx
+xa_persistent_file = {dir}/virtuoso.pxa
+ErrorLogLevel = 7
+FileExtend = 200
+MaxCheckpointRemap = 2000
+Striping = 0
+TempStorage = TempDatabase
+
+[TempDatabase]
+DatabaseFile = {dir}/virtuoso-temp.db
+TransactionFile = {dir}/virtuoso-temp.trx
+MaxCheckpointRemap = 2000
+Striping = 0
+
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+ServerThreads = 10
+CheckpointInterval = 60
+NumberOfBuffers = 40000
+MaxDirtyBuffers = 30000
+DirsAllowed = {dir}
+ThreadsPerQuery = 2
+
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {dir}
+ServerThreads = 10
+MaxKeepAlives = 10
+KeepAliveTimeout = 10
+Charset = UTF-8
+
+[SPARQL]
+ResultSetMaxRows = 10000000
+MaxQueryExecutionTime = 600
+"""
+
+
+class VirtuosoServer:
+    """`virtuoso-t` in the foreground on free 127.0.0.1 ports, with its own database directory.
+
+    Its SPARQL endpoint is `/sparql` and its Graph Store Protocol `/sparql-graph-crud`; the
+    anonymous SPARQL user is granted SPARQL_UPDATE (Virtuoso refuses updates by default).
+    """
+
+    def __init__(self, location: Path) -> None:
+        self.location = location
+        self.port = 0
+        self.sql_port = 0
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log = location.parent / f"{location.name}.log"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/sparql"
+
+    query_url = update_url = url
+
+    @property
+    def store_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/sparql-graph-crud"
+
+    def start(self, timeout: float = 60.0) -> VirtuosoServer:
+        if VIRTUOSO is None or VIRTUOSO_ISQL is None:
+            pytest.skip("Virtuoso is not installed (apt-get install virtuoso-opensource-7-bin)")
+        for _attempt in range(3):
+            self.location.mkdir(parents=True, exist_ok=True)
+            self.port, self.sql_port = _free_port(), _free_port()
+            ini = self.location / "virtuoso.ini"
+            ini.write_text(
+                VIRTUOSO_INI.format(dir=self.location, sql_port=self.sql_port, http_port=self.port)
+            )
+            with open(self.log, "ab") as log:
+                self.process = subprocess.Popen(
+                    [VIRTUOSO, "-f", "-c", str(ini)], cwd=self.location, stdout=log, stderr=subprocess.STDOUT
+                )
+            if self._wait(timeout):
+                self._grant_updates()
+                return self
+            self.stop()
+        raise RuntimeError(f"virtuoso-t did not start; see {self.log}:\n{self.log.read_text()}")
+
+    def _wait(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self.process is not None and self.process.poll() is None:
+            try:
+                if requests.get(self.url, params={"query": "ASK {}"}, timeout=2).status_code == 200:
+                    return True
+            except requests.RequestException:
+                pass
+            time.sleep(0.1)
+        return False
+
+    def _grant_updates(self) -> None:
+        grant = 'GRANT SPARQL_UPDATE TO "SPARQL";'
+        subprocess.run(
+            [VIRTUOSO_ISQL, f"127.0.0.1:{self.sql_port}", "dba", "dba", f"exec={grant}"],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+
+    def stop(self) -> None:
+        proc, self.process = self.process, None
+        if proc is None or proc.poll() is not None:
+            return
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+    def update(self, update: str) -> None:
+        requests.post(self.update_url, data={"update": update}, timeout=60).raise_for_status()
+
+    def __enter__(self) -> VirtuosoServer:
+        return self.start() if self.process is None else self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
 @pytest.fixture
 def oxigraph_factory(tmp_path: Path) -> Iterator[Callable[..., OxigraphServer]]:
     """Start servers (extra `oxigraph serve` arguments allowed); all stopped after the test."""
@@ -188,11 +323,18 @@ def _cell(term: object) -> str:
     return "_:b" if n3.startswith("_:") else n3  # blank node labels differ between stores
 
 
-def select_answers(store: Store, query: str) -> list[tuple[str, ...]]:
-    """A SELECT's rows as sorted tuples of N-Triples terms ("" for unbound)."""
+# `SAMPLE(?x) AS ?v`: any value of the group is a right answer, so ?v is left out of comparisons.
+_SAMPLED = re.compile(r"SAMPLE\s*\(\s*(?:DISTINCT\s+)?[?$]\w+\s*\)\s*AS\s*[?$](\w+)", re.I)
+
+
+def select_answers(store: Store, query: str, *, distinct: bool = False) -> list[tuple[str, ...]]:
+    """A SELECT's rows as sorted tuples of N-Triples terms ("" for unbound), without the
+    variables a SAMPLE binds; distinct=True: each row once."""
     rows = store.select(query)
-    names = sorted({k for r in rows for k in r})
-    return sorted(tuple(_cell(r[n]) if n in r else "" for n in names) for r in rows)
+    sampled = set(_SAMPLED.findall(query))
+    names = sorted({k for r in rows for k in r} - sampled)
+    out = [tuple(_cell(r[n]) if n in r else "" for n in names) for r in rows]
+    return sorted(set(out) if distinct else out)
 
 
 def construct_answers(store: Store, query: str) -> object:
@@ -205,8 +347,28 @@ def construct_answers(store: Store, query: str) -> object:
     return to_isomorphic(g)
 
 
-def assert_same_answers(a: Store, b: Store, queries: list[str]) -> None:
-    """Every query (SELECT, ASK or CONSTRUCT) gives the same answer on both stores."""
+# A top-level `ORDER BY … LIMIT n` at the end of a query: rows tied at the cut are chosen freely.
+_TRAILING_LIMIT = re.compile(r"\bLIMIT\s+(\d+)\s*(?:OFFSET\s+\d+\s*)?$", re.I)
+
+
+def _same_rows(a: Store, b: Store, q: str, distinct: bool) -> None:
+    m = _TRAILING_LIMIT.search(q.strip())
+    if m is None or "order by" not in q.lower() or "offset" in m.group(0).lower():
+        assert select_answers(a, q, distinct=distinct) == select_answers(b, q, distinct=distinct), q
+        return
+    # The whole ordered answer must be the same; each store's first n rows must be n of them.
+    whole = q.strip()[: m.start()]
+    full = select_answers(a, whole, distinct=distinct)
+    assert full == select_answers(b, whole, distinct=distinct), whole
+    for store in (a, b):
+        rows = select_answers(store, q, distinct=distinct)
+        assert len(rows) == min(int(m.group(1)), len(full)) and not Counter(rows) - Counter(full), q
+
+
+def assert_same_answers(a: Store, b: Store, queries: list[str], *, distinct: bool = False) -> None:
+    """Every query (SELECT, ASK or CONSTRUCT) gives the same answer on both stores (distinct=True:
+    the same rows, each counted once; `ORDER BY … LIMIT n`: the same answer without the LIMIT, and
+    n of its rows with it, since rows tied at the cut may be either)."""
     from cqpi_graph.store.remote import query_form
 
     for q in queries:
@@ -217,4 +379,4 @@ def assert_same_answers(a: Store, b: Store, queries: list[str]) -> None:
         elif form == "ask":
             assert a.ask(q) == b.ask(q), q
         else:
-            assert select_answers(a, q) == select_answers(b, q), q
+            _same_rows(a, b, q, distinct)

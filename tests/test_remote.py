@@ -134,7 +134,7 @@ def _snapshot(server) -> set[bytes]:
 
 def _marked(server) -> set[bytes]:
     """Build, then mark the live graph so that any swap, even to equal data, would show."""
-    build(endpoint=server.query_url)
+    build(endpoint=server.query_url, force=True)
     server.update(f'INSERT DATA {{ GRAPH <{Graphs.CURATED}> {{ <urn:x:marker> <urn:x:p> "v" }} }}')
     return _snapshot(server)
 
@@ -148,7 +148,7 @@ def test_failed_build_leaves_previous_graphs(oxigraph_factory, monkeypatch):
 
     monkeypatch.setattr(build_mod, "run_inference", boom)
     with pytest.raises(RuntimeError, match="reasoner crashed"):
-        build(endpoint=server.query_url)
+        build(endpoint=server.query_url, force=True)
     assert _snapshot(server) == before
 
 
@@ -166,7 +166,7 @@ def test_failed_upload_drops_staging(oxigraph_factory, monkeypatch):
 
     monkeypatch.setattr(RemoteStore, "_upload", flaky)
     with pytest.raises(RemoteStoreError, match="connection reset"):
-        build(endpoint=server.query_url)
+        build(endpoint=server.query_url, force=True)
     assert len(calls) == 3
     assert _snapshot(server) == before  # no staging graph left either
 
@@ -183,14 +183,14 @@ def test_failed_swap_is_atomic(oxigraph_factory, monkeypatch):
 
     monkeypatch.setattr(RemoteStore, "_upload", skip_last)
     with pytest.raises(RemoteStoreError) as err:
-        build(endpoint=server.query_url)
+        build(endpoint=server.query_url, force=True)
     assert err.value.status == 500
     assert _snapshot(server) == before
 
 
 def test_import_writer_updates_only_what_changed(oxigraph_factory, monkeypatch):
     server = oxigraph_factory()
-    build(endpoint=server.query_url)
+    build(endpoint=server.query_url, force=True)
     store = RemoteStore(server.query_url)
     uploaded = []
     real_upload = RemoteStore._upload
@@ -236,7 +236,7 @@ def test_import_writer_needs_a_built_server(oxigraph_factory):
 def test_union_modes_and_staging_graphs(oxigraph_factory, curated_store):
     """`dataset` (portable) and `server` modes; staging graphs stay out of sight and get swept."""
     server = oxigraph_factory("--union-default-graph")
-    build(endpoint=server.query_url)
+    build(endpoint=server.query_url, force=True)
     stale = f"{STAGING}1-deadbeef/0"
     server.update(f"INSERT DATA {{ GRAPH <{stale}> {{ <urn:x:s> a <{OWL}Class> }} }}")
     q = "SELECT (COUNT(*) AS ?n) WHERE { ?c a owl:Class }"
@@ -244,7 +244,7 @@ def test_union_modes_and_staging_graphs(oxigraph_factory, curated_store):
     dataset = RemoteStore(server.query_url, union="dataset")
     assert stale not in dataset.graphs()
     assert select_answers(dataset, q) == expected
-    build(endpoint=server.url)  # the next write sweeps the stale staging graph
+    build(endpoint=server.url, force=True)  # the next write sweeps the stale staging graph
     assert stale not in dataset._all_graphs()
     # a server whose default graph is the union (the staging graph would show there)
     assert_same_answers(RemoteStore(server.url, union="server"), curated_store, QUERIES)
@@ -311,7 +311,7 @@ def test_without_graph_store_protocol(oxigraph_factory, curated_store, monkeypat
     """SPARQL only (CQPI_GRAPH_STORE=none): INSERT DATA to load, CONSTRUCT to read."""
     server = oxigraph_factory()
     monkeypatch.setenv("CQPI_GRAPH_STORE", "none")
-    build(endpoint=server.query_url)
+    build(endpoint=server.query_url, force=True)
     store = open_store(endpoint=server.query_url)
     assert store.graph_store_url is None
     assert graph_counts(store) == graph_counts(curated_store)

@@ -1,22 +1,24 @@
-"""Remote mode parity (issue 8): the same `cqpi` commands on an Oxigraph server and on the embedded
-store give the same graphs, query answers, paths and web pages.
+"""Remote mode parity (issues 8 and 18): the same `cqpi` commands on a SPARQL server and on the
+embedded store give the same graphs, query answers, paths and web pages.
 
 Both sides are built the same way, through the command line: `cqpi build`, then
 `cqpi import rncp <zip>` and `cqpi import bcn <csv>` (each import reruns inference), once with
-`--endpoint URL` on a real `oxigraph serve` started on 127.0.0.1 for this module, once with
-`--store PATH`.
+`--store PATH`, and once with `--endpoint URL` on each real server started on 127.0.0.1 for this
+module: `oxigraph serve`, and Virtuoso (`virtuoso-t`, skipped when it is not installed). The
+module's tests run once per server.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 import rdflib
 from click.testing import CliRunner
 from rdflib.compare import to_isomorphic
-from remote_server import OxigraphServer, assert_same_answers, graph_counts, select_answers
+from remote_server import OxigraphServer, VirtuosoServer, assert_same_answers, graph_counts, select_answers
 
 from cqpi_graph import _cache
 from cqpi_graph.cli import main
@@ -55,21 +57,74 @@ def _build_and_import(target: list[str], shared: Path) -> None:
     _cli(*target, "import", "bcn", str(shared / BCN))
 
 
+SERVERS = {"oxigraph": OxigraphServer, "virtuoso": VirtuosoServer}
+
+
+# Where Virtuoso 7.2 (Debian's 7.2.5) answers differently, and why (README, remote section). Each
+# is an expected failure on Virtuoso: strict where the server is wrong, so that a fix shows.
+VIRTUOSO_DIFFERS = {
+    "division": (
+        "COUNT(…) / COUNT(…) is an integer division on Virtuoso (SPARQL 1.1: an xsd:decimal)",
+        True,
+    ),
+    "values-path": (
+        "Virtuoso ignores a VALUES block joined with a `?`/`*` property path from its variable, so the "
+        "page of one certification reads the groups of every certification (certs._groups_of) and "
+        "embeds all of them in its schema.org JSON-LD",
+        True,
+    ),
+    "duration": (
+        'Virtuoso stores an xsd:duration as a number of months or seconds ("P5Y" comes back as '
+        '"60", not a valid xsd:duration) and refuses one in INSERT DATA',
+        True,
+    ),
+    "label-order": (
+        "where there are several values, paths and search keep the first row the store returns "
+        "(the label among several French ones, the provenance record of a link, the order of "
+        "results of equal score): Virtuoso returns rows in another order",
+        False,
+    ),
+}
+
+
+def differs_on_virtuoso(
+    request: pytest.FixtureRequest, server: object, key: str, *, run: bool = True
+) -> None:
+    """Mark this test as an expected failure on Virtuoso (run=False: do not even run it)."""
+    if not isinstance(server, VirtuosoServer):
+        return
+    reason, strict = VIRTUOSO_DIFFERS[key]
+    if not run:
+        pytest.xfail(reason)
+    request.node.add_marker(pytest.mark.xfail(reason=reason, strict=strict))
+
+
+def distinct_rows(server: object) -> bool:
+    """Virtuoso 7.2 gives the end node of a `+`/`*` property path once per path that reaches it
+    (SPARQL 1.1: once): its answers are compared as sets of rows (README, remote section)."""
+    return isinstance(server, VirtuosoServer)
+
+
 @pytest.fixture(scope="module")
-def parity_server(tmp_path_factory: pytest.TempPathFactory):
-    with OxigraphServer(tmp_path_factory.mktemp("parity") / "data") as server:
+def embedded_path(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("parity-embedded") / "store"
+    _build_and_import(["--store", str(path)], shared_data)
+    return path
+
+
+@pytest.fixture(scope="module", params=list(SERVERS))
+def parity_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    with SERVERS[request.param](tmp_path_factory.mktemp(f"parity-{request.param}") / "data") as server:
         yield server
 
 
 @pytest.fixture(scope="module")
-def parity_stores(parity_server, shared_data: Path, tmp_path_factory: pytest.TempPathFactory):
+def parity_stores(parity_server, embedded_path: Path, shared_data: Path):
     """(remote store, embedded store, embedded location), both built by the CLI the same way."""
-    path = tmp_path_factory.mktemp("parity-embedded") / "store"
     _build_and_import(["--endpoint", parity_server.url], shared_data)
-    _build_and_import(["--store", str(path)], shared_data)
     remote = RemoteStore(parity_server.query_url)
-    embedded = open_store(path)
-    yield remote, embedded, path
+    embedded = open_store(embedded_path)
+    yield remote, embedded, embedded_path
     remote.close()
     embedded.close()
 
@@ -83,19 +138,23 @@ def test_same_graphs(parity_stores):
     assert not [g for g in remote.graphs() if g.startswith("urn:x-cqpi:staging:")]
 
 
-def test_same_query_answers(parity_stores):
+def test_same_query_answers(parity_server, parity_stores):
     remote, embedded, _ = parity_stores
     assert select_answers(remote, QUERIES[0]), "the succession chain of RNCP1197 is imported"
-    assert_same_answers(remote, embedded, QUERIES)
+    assert_same_answers(remote, embedded, QUERIES, distinct=distinct_rows(parity_server))
 
 
 @pytest.mark.parametrize("path", BENCH_QUERIES, ids=lambda p: p.stem)
-def test_same_benchmark_query_answers(parity_stores, path):
+def test_same_benchmark_query_answers(request, parity_server, parity_stores, path):
     remote, embedded, _ = parity_stores
-    assert_same_answers(remote, embedded, [path.read_text(encoding="utf-8")])
+    query = path.read_text(encoding="utf-8")
+    if re.search(r"COUNT\([^)]*\)\s*\)?\s*/", query, re.I):
+        differs_on_virtuoso(request, parity_server, "division")
+    assert_same_answers(remote, embedded, [query], distinct=distinct_rows(parity_server))
 
 
-def test_same_paths(parity_stores):
+def test_same_paths(request, parity_server, parity_stores):
+    differs_on_virtuoso(request, parity_server, "label-order")
     from cqpi_graph.paths import find_paths, reach
 
     remote, embedded, _ = parity_stores
@@ -118,7 +177,8 @@ def test_same_socle_and_similar(parity_stores):
     assert similar(remote, "RNCP30271", 5).to_dict() == similar(embedded, "RNCP30271", 5).to_dict()
 
 
-def test_cli_path_output(parity_server, parity_stores):
+def test_cli_path_output(request, parity_server, parity_stores):
+    differs_on_virtuoso(request, parity_server, "label-order")
     _, _, path = parity_stores
     runner = CliRunner()
     for a, b in PATHS:
@@ -185,29 +245,34 @@ def clients(parity_server, parity_stores):
     return remote.test_client(), local.test_client()
 
 
+XSD_DURATION = rdflib.XSD.duration
 RESOURCES = ["cert/RNCP1197", "cert/RNCP30271", "bcn/50022003", "cqpi/CEI", "cqpm/CSPA"]
 
 
 @pytest.mark.parametrize("resource", RESOURCES)
-def test_same_turtle_twin(clients, resource):
+def test_same_turtle_twin(request, parity_server, clients, resource):
     answers = []
     for client in clients:
         r = client.get(f"/resource/{resource}", headers={"Accept": "text/turtle"})
         assert r.status_code == 200, (resource, r.status_code)
         answers.append(to_isomorphic(rdflib.Graph().parse(data=r.data, format="turtle")))
     assert len(answers[0]) > 0
+    if any(getattr(o, "datatype", None) == XSD_DURATION for o in answers[1].objects()):
+        differs_on_virtuoso(request, parity_server, "duration")
     assert answers[0] == answers[1]
 
 
 @pytest.mark.parametrize("resource", RESOURCES)
-def test_same_certification_page(clients, resource):
+def test_same_certification_page(request, parity_server, clients, resource):
+    differs_on_virtuoso(request, parity_server, "values-path", run=False)  # minutes per page there
     pages = [c.get(f"/resource/{resource}", headers={"Accept": "text/html"}) for c in clients]
     assert pages[0].status_code == pages[1].status_code == 200
     _same_text(pages[0].get_data(as_text=True), pages[1].get_data(as_text=True))
 
 
 @pytest.mark.parametrize("q", ["conduite", "RNCP1197", "50022003", "CEI"])
-def test_same_search_json(clients, q):
+def test_same_search_json(request, parity_server, clients, q):
+    differs_on_virtuoso(request, parity_server, "label-order")
     json_ = {"Accept": "application/json"}
     answers = [c.get("/search", query_string={"q": q}, headers=json_) for c in clients]
     assert answers[0].status_code == answers[1].status_code == 200
@@ -226,7 +291,8 @@ def test_same_sparql_endpoint_answers(clients):
     assert rows[0] == rows[1] and rows[0]
 
 
-def test_same_path_page(clients):
+def test_same_path_page(request, parity_server, clients):
+    differs_on_virtuoso(request, parity_server, "label-order")
     pages = [c.get("/paths", query_string={"from": "50022003", "to": "50020101"}) for c in clients]
     assert pages[0].status_code == pages[1].status_code == 200
     assert pages[0].data == pages[1].data

@@ -195,3 +195,93 @@ def test_hostile_labels_never_run_in_the_browser(server: str, page) -> None:  # 
     page.locator(".ac-list li").first.wait_for(timeout=10_000)
     shot(page, "06-escaping")
     assert page.errors == []
+
+
+# ---------------------------------------------------------------- another site using /sparql (CORS)
+
+OTHER_SITE_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Another site</title>
+<link rel="stylesheet" href="{server}/static/vendor/yasgui/yasgui.min.css">
+<script src="{server}/static/vendor/yasgui/yasgui.min.js"></script></head>
+<body><div id="yasgui"></div>
+<script>
+window.otherYasgui = new Yasgui(document.getElementById("yasgui"), {{
+  requestConfig: {{ endpoint: "{server}/sparql", method: "POST" }},
+  persistenceId: null, copyEndpointOnNewTab: false, populateFromUrl: false
+}});
+</script></body></html>
+"""
+
+
+@pytest.fixture(scope="module")
+def other_site(server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A second local web server (another origin: another port) whose page runs YASGUI on /sparql."""
+    import functools
+    import http.server
+    import threading
+
+    root = tmp_path_factory.mktemp("other-site")
+    (root / "index.html").write_text(OTHER_SITE_PAGE.format(server=server), encoding="utf-8")
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(root))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://localhost:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        thread.join(10)
+
+
+def test_yasgui_on_another_origin(server: str, other_site: str, page) -> None:  # noqa: ANN001
+    if urllib.request.urlopen(server + "/static/vendor/yasgui/yasgui.min.js", timeout=5).status != 200:
+        pytest.skip("YASGUI is not installed (npm ci --prefix web)")
+    page.goto(other_site + "/index.html")
+    page.locator(".yasqe .CodeMirror").wait_for(timeout=15_000)
+    # 1. a syntax error: the endpoint's message, readable across origins (not « Failed to fetch »)
+    page.evaluate("() => { window.otherYasgui.getTab().setQuery('SELECT * WHERE { ?s ?p }'); }")
+    page.locator(".yasqe_queryButton").click()
+    error = page.locator(".yasr .errorResult")
+    error.wait_for(timeout=15_000)
+    text = error.inner_text()
+    assert "syntaxe" in text and "Failed to fetch" not in text, text
+    shot(page, "07-cors-yasgui-syntax-error")
+    # 2. a query that runs, in YASGUI (form POST)
+    page.evaluate(
+        "() => { window.otherYasgui.getTab().setQuery("
+        "'SELECT ?label WHERE { <"
+        + ID
+        + "cqpi/TWEB> <http://www.w3.org/2000/01/rdf-schema#label> ?label }'); }"
+    )
+    page.locator(".yasqe_queryButton").click()
+    page.locator(".yasr", has_text="Conducteur de tests web").wait_for(timeout=15_000)
+    shot(page, "08-cors-yasgui-result")
+    # 3. POST application/sparql-query from that page: a preflighted request
+    answer = page.evaluate(
+        """async (endpoint) => {
+            const r = await fetch(endpoint, {method: "POST",
+                headers: {"Content-Type": "application/sparql-query",
+                          "Accept": "application/sparql-results+json"},
+                body: "ASK { ?s ?p ?o }"});
+            return {status: r.status, type: r.headers.get("Content-Type"), body: await r.json()};
+        }""",
+        server + "/sparql",
+    )
+    assert answer["status"] == 200 and answer["body"]["boolean"] is True, answer
+    assert answer["type"].startswith("application/sparql-results+json")
+    # 4. and a resource from the same page, following the 303 of /id/…
+    turtle = page.evaluate(
+        """async (url) => {
+            const r = await fetch(url, {headers: {"Accept": "text/turtle"}});
+            return {status: r.status, link: r.headers.get("Link"), text: await r.text()};
+        }""",
+        server + "/id/cqpi/TWEB",
+    )
+    assert turtle["status"] == 200 and "Conducteur de tests web" in turtle["text"]
+    assert 'rel="alternate"' in turtle["link"]
+    assert page.errors == []

@@ -192,6 +192,8 @@ def test_void_turtle_by_default_with_counts_and_endpoint(client, web_store: Path
         ({"path": "/.well-known/void.jsonld"}, "application/ld+json", "json-ld"),
         ({"path": "/.well-known/void.nt"}, "application/n-triples", "nt"),
         ({"path": "/.well-known/void.ttl"}, "text/turtle", "turtle"),
+        ({"path": "/.well-known/void.rdf"}, "application/rdf+xml", "xml"),
+        ({"headers": {"Accept": "application/rdf+xml"}}, "application/rdf+xml", "xml"),
     ],
 )
 def test_void_formats(client, how: dict, mime: str, fmt: str) -> None:  # noqa: ANN001
@@ -203,6 +205,14 @@ def test_void_formats(client, how: dict, mime: str, fmt: str) -> None:  # noqa: 
         VOID.sparqlEndpoint,
         rdflib.URIRef("http://localhost/sparql"),
     ) in g
+
+
+def test_void_406_and_linked_data_headers(client) -> None:  # noqa: ANN001
+    r = client.get("/.well-known/void", headers={"Accept": "image/png"})
+    assert r.status_code == 406 and "text/turtle" in r.get_data(as_text=True)
+    r = client.get("/.well-known/void", headers={"Accept": "application/ld+json"})
+    assert r.headers["Content-Location"] == "/.well-known/void.jsonld" and "Accept" in r.headers["Vary"]
+    assert '</.well-known/void.rdf>; rel="alternate"; type="application/rdf+xml"' in r.headers["Link"]
 
 
 def test_void_lists_the_dumps_of_the_downloads_folder(client, written: list[Path]) -> None:  # noqa: ANN001

@@ -32,6 +32,7 @@ DEFAULTS: dict[str, Any] = {
     "UPLOAD_MAX_UNPACKED_BYTES": 50_000_000,  # an XLSX upload once unpacked
     "DOWNLOADS_DIR": None,  # folder of dumps/exports offered on /downloads
     "PUBLIC_URL": None,  # public root of the site for /.well-known/void (default: the request's)
+    "CORS_ORIGINS": "*",  # origins allowed to read /sparql, resources, downloads ("" = none; see web/cors.py)
 }
 
 
@@ -66,7 +67,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """The application factory (also the gunicorn entry point: ``'web:create_app()'``)."""
     import importlib
 
-    from . import graph, i18n, security
+    from . import cors, graph, i18n, negotiation, security
 
     app = Flask(__name__, static_folder="static", template_folder="templates")
     app.request_class = MemoryRequest
@@ -83,6 +84,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     graph.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    negotiation.init_app(app)
+    cors.init_app(app)
     for name in BLUEPRINTS:
         module = importlib.import_module(f"{__name__}.{name}")
         app.register_blueprint(module.bp)

@@ -114,6 +114,12 @@ EN: dict[str, str] = {
     "Type de fichier refusé": "File type refused",
     "Aucun fichier n'a été envoyé.": "No file was sent.",
     "Rien n'est conservé sur le serveur.": "Nothing is kept on the server.",
+    "Formes SHACL à ajouter (facultatif : le profil de votre branche, en Turtle ou autre RDF)": (
+        "SHACL shapes to add (optional: your branch's profile, in Turtle or other RDF)"
+    ),
+    "Vérifier aussi avec le graphe : certifications citées, codes ROME, NSF, Formacode, IDCC et RNCP": (
+        "Also check against the graph: cited certifications, ROME, NSF, Formacode, IDCC and RNCP codes"
+    ),
     "Aucun fichier à télécharger pour l'instant.": "No file to download yet.",
     "fichier": "file",
     "format": "format",

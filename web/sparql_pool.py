@@ -126,12 +126,14 @@ def execute(
     """Run one query on an open store and send its outcome: one ("status", kind, data, message)
     message for an error, or ("head", kind), ("chunk", bytes)…, then ("end", "") or
     ("cut", why, "toobig" | "error")."""
+    from cqpi_graph.export.service import QUERY_BASE_IRI
+
     raw = getattr(store, "raw", None)
     if raw is None:
         try:
-            kind, data = store.query_serialized(query, result_fmt)
+            kind, data = store.query_serialized(query, result_fmt, base_iri=QUERY_BASE_IRI)
             if kind == "graph":
-                kind, data = store.query_serialized(query, graph_fmt)
+                kind, data = store.query_serialized(query, graph_fmt, base_iri=QUERY_BASE_IRI)
         except Exception as exc:  # noqa: BLE001
             from cqpi_graph.errors import QuerySyntaxError
 
@@ -146,7 +148,7 @@ def execute(
     from cqpi_graph.namespaces import PREFIXES
     from cqpi_graph.store.embedded import RDF_FORMAT, RESULT_FORMAT
 
-    kwargs: dict = {"prefixes": PREFIXES}
+    kwargs: dict = {"prefixes": PREFIXES, "base_iri": QUERY_BASE_IRI}
     if default_graphs:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
     else:

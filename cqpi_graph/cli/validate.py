@@ -38,8 +38,17 @@ def _emit(text: str, output: Path | None) -> None:
 @click.option(
     "--against-store",
     is_flag=True,
-    help="Valider le fichier avec ce que le graphe dit des ressources qu'il cite "
-    "(branches, certifications…).",
+    help="Valider le fichier avec ce que le graphe dit des ressources qu'il cite (branches, "
+    "certifications…) et chercher ses codes (ROME, NSF, Formacode, IDCC, RNCP) dans les répertoires "
+    "du graphe ; un code d'un répertoire que le graphe ne contient pas est signalé non vérifié.",
+)
+@click.option(
+    "--shapes",
+    "shape_files",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Ajouter les formes SHACL d'un fichier (Turtle, JSON-LD, RDF/XML, N-Triples) à celles du "
+    "projet ; répétable. Toute forme SHACL Core est vérifiée (pyshacl pour ce qui ne se compile pas).",
 )
 @click.option(
     "--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True, help="Langue du rapport."
@@ -63,7 +72,8 @@ def _emit(text: str, output: Path | None) -> None:
     type=click.Choice(["sparql", "shacl"]),
     default="sparql",
     show_default=True,
-    help="Moteur pour un fichier : formes compilées en SPARQL (Oxigraph) ou pyshacl (référence).",
+    help="Moteur pour un fichier : formes compilées en SPARQL (Oxigraph, pyshacl pour ce qui ne se "
+    "compile pas) ou pyshacl pour toutes (référence).",
 )
 @click.pass_obj
 def validate_cmd(
@@ -75,16 +85,20 @@ def validate_cmd(
     fmt: str,
     output: Path | None,
     engine: str,
+    shape_files: tuple[Path, ...],
 ) -> None:
     """Valider un référentiel (Turtle, JSON-LD, RDF/XML, N-Triples, XLSX, CSV) ou tout le graphe.
 
     Validate a new référentiel, or the whole stored graph with --store.
     Codes de sortie : 0 conforme (avertissements permis), 1 violations, 2 entrée illisible.
 
-    Exemples : cqpi validate referentiel.xlsx ; cqpi validate --store
+    Exemples : cqpi validate referentiel.xlsx ; cqpi validate --shapes profil.ttl referentiel.ttl ;
+    cqpi validate --store
     """
     if whole_store and files:
         raise click.UsageError("--store vérifie tout le graphe : ne donnez pas de fichier avec --store")
+    if whole_store and shape_files:
+        raise click.UsageError("--shapes s'applique à la validation d'un fichier, pas à --store")
     if not whole_store and not files:
         raise click.UsageError("donnez au moins un fichier, ou --store")
     if whole_store:
@@ -92,9 +106,11 @@ def validate_cmd(
             report = validate_store(store, lang=lang)
     elif against_store:
         with obj.open() as store:
-            report = validate_referentiel(list(files), against_store=store, lang=lang, engine=engine)
+            report = validate_referentiel(
+                list(files), against_store=store, lang=lang, engine=engine, shapes=list(shape_files)
+            )
     else:
-        report = validate_referentiel(list(files), lang=lang, engine=engine)
+        report = validate_referentiel(list(files), lang=lang, engine=engine, shapes=list(shape_files))
     _emit(report.render(fmt), output)
     sys.exit(report.exit_code)
 

@@ -100,10 +100,11 @@ class Store(abc.ABC):
         """Run a CONSTRUCT or DESCRIBE query and serialise the triples."""
 
     @abc.abstractmethod
-    def query_serialized(self, query: str, fmt: str) -> tuple[str, bytes]:
+    def query_serialized(self, query: str, fmt: str, *, base_iri: str | None = None) -> tuple[str, bytes]:
         """Run any query; return its kind ("select", "ask", "graph") and the serialised result.
 
-        fmt is one of RESULT_FORMATS for SELECT/ASK and RDF_FORMATS for CONSTRUCT/DESCRIBE.
+        fmt is one of RESULT_FORMATS for SELECT/ASK and RDF_FORMATS for CONSTRUCT/DESCRIBE;
+        base_iri, when given, resolves the query's relative IRIs (unless it declares its own BASE).
         """
 
     @abc.abstractmethod

@@ -75,9 +75,11 @@ class EmbeddedStore(Store):
         self._lease = lease  # descriptor of the generation's readers file, shared-locked
 
     # -- reading
-    def _query(self, query: str) -> object:
+    def _query(self, query: str, base_iri: str | None = None) -> object:
         try:
-            return self._store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
+            return self._store.query(
+                query, prefixes=PREFIXES, use_default_graph_as_union=True, base_iri=base_iri
+            )
         except SyntaxError as exc:
             raise _syntax_error(exc, "requête SPARQL") from None
         except OSError as exc:
@@ -110,8 +112,8 @@ class EmbeddedStore(Store):
             raise QuerySyntaxError("une requête CONSTRUCT ou DESCRIBE était attendue")
         return result.serialize(format=RDF_FORMAT[fmt])
 
-    def query_serialized(self, query: str, fmt: str) -> tuple[str, bytes]:
-        result = self._query(query)
+    def query_serialized(self, query: str, fmt: str, *, base_iri: str | None = None) -> tuple[str, bytes]:
+        result = self._query(query, base_iri)
         if isinstance(result, ox.QueryTriples):
             return "graph", result.serialize(format=RDF_FORMAT.get(fmt, ox.RdfFormat.TURTLE))
         kind = "ask" if isinstance(result, ox.QueryBoolean) else "select"

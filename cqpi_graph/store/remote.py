@@ -24,7 +24,13 @@ embedded store). How that is obtained is the union mode:
   `tdb2:unionDefaultGraph true`; Virtuoso, GraphDB and Neptune do it by default);
 - `dataset`: portable SPARQL Protocol: list the named graphs and pass them all as
   `default-graph-uri` and `named-graph-uri` (one more request per query; hides staging graphs);
-- `auto` (default): `param` when the server says it is Oxigraph, else `server`.
+- `auto` (default): `param` when the server says it is Oxigraph, `dataset` when it says it is
+  Virtuoso (whose default graph also holds its own system graphs), else `server`.
+
+Virtuoso is recognised by its `Server` header and then used as it is laid out: updates on the
+query URL (`/sparql`), the Graph Store Protocol at `/sparql-graph-crud` (unless CQPI_UPDATE_ENDPOINT
+or CQPI_GRAPH_STORE say otherwise); its own graphs (`SERVER_GRAPHS`) are not the project's; its
+ASK answers (a one-row table in 7.2) are read as booleans; INSERT DATA goes in smaller batches.
 
 A write (`RemoteStore.writer`) is prepared in a local scratch store, uploaded into staging
 graphs and swapped in with one SPARQL Update of MOVE/DROP operations: see `writer`.
@@ -72,6 +78,15 @@ UNION_MODES = ("auto", "param", "server", "dataset")
 STAGING = "urn:x-cqpi:staging:"
 STAGING_MAX_AGE = 6 * 3600  # older staging graphs are left-overs of a killed writer
 BATCH_LINES = 50_000  # N-Triples lines per request when adding quads
+VIRTUOSO_INSERT_LINES = 1_000  # Virtuoso's SPARQL compiler runs out of memory at ~5,000 triples
+# Graphs a server keeps for itself (Virtuoso's schemas and settings): never the project's.
+SERVER_GRAPHS = (
+    "http://www.openlinksw.com/",
+    "http://www.w3.org/ns/ldp#",
+    "http://localuriqaserver/",
+    "http://www.w3.org/2002/07/owl#",
+)
+ASK_RETVAL = "__ASK_RETVAL"  # Virtuoso 7.2's column for the answer of an ASK
 
 _PROLOGUE = re.compile(r"\s*(?:#[^\n]*(?:\n|$)|PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)", re.I)
 _FORM = re.compile(r"\s*([A-Za-z]+)")
@@ -141,12 +156,29 @@ def _term(b: dict) -> Term:
         dt = b.get("datatype")
         if dt is None or dt == XSD + "string":
             return Term("literal", b["value"])
+        if dt == XSD + "boolean" and b["value"] in ("1", "0"):  # Virtuoso's lexical form
+            return Term("literal", "true" if b["value"] == "1" else "false", datatype=dt)
         return Term("literal", b["value"], datatype=dt)
     if kind == "triple":
         v = b["value"]
         parts = " ".join(_term(v[k]).n3() for k in ("subject", "predicate", "object"))
         return Term("triple", f"<< {parts} >>")
     raise RemoteStoreError(f"terme inattendu dans la réponse du serveur SPARQL : {b!r}")
+
+
+def _own(graph: str) -> bool:
+    """A graph of the project: neither a staging graph nor one the server keeps for itself."""
+    return not graph.startswith(STAGING) and not graph.startswith(SERVER_GRAPHS)
+
+
+def _boolean(data: dict) -> bool | None:
+    """The answer of an ASK in SPARQL JSON, also as Virtuoso 7.2 gives it (a one-row table)."""
+    if "boolean" in data:
+        return bool(data["boolean"])
+    if data.get("head", {}).get("vars") == [ASK_RETVAL]:
+        rows = data.get("results", {}).get("bindings", [])
+        return bool(rows) and rows[0].get(ASK_RETVAL, {}).get("value") not in ("0", "false")
+    return None
 
 
 def _staging_age(iri: str) -> float | None:
@@ -172,6 +204,8 @@ class RemoteStore(Store):
         query_url, derived_update, derived_gsp = derive_endpoints(endpoint)
         self.query_url = query_url
         self.update_url = update_endpoint or derived_update
+        self._update_guessed = not update_endpoint
+        self._adapted = False
         if graph_store and graph_store.lower() == "none":
             self.graph_store_url: str | None = None
         else:
@@ -263,10 +297,32 @@ class RemoteStore(Store):
     def _union_mode(self) -> str:
         if self.union != "auto":
             return self.union
-        return "param" if self._is_oxigraph() else "server"
+        if self._is_oxigraph():
+            return "param"
+        return "dataset" if self._is_virtuoso() else "server"
 
-    def _query(self, query: str, accept: str, *, stream: bool = False) -> requests.Response:
+    def _is_virtuoso(self) -> bool:
+        self._is_oxigraph()  # the probe, once
+        return (self._server or "").lower().startswith("virtuoso")
+
+    def _adapt(self) -> None:
+        """Once: the URLs of a Virtuoso server, where they were guessed from the query URL."""
+        if self._adapted:
+            return
+        self._adapted = True
+        if not self._is_virtuoso():
+            return
+        if self._update_guessed:
+            self.update_url = self.query_url
+        if self._gsp_guessed and self.graph_store_url:
+            self.graph_store_url = urlunsplit(urlsplit(self.query_url)._replace(path="/sparql-graph-crud"))
+
+    def _query(
+        self, query: str, accept: str, *, stream: bool = False, base_iri: str | None = None
+    ) -> requests.Response:
         text = inline_prefixes(query)
+        if base_iri:  # on the first line too, so that line numbers stay the user's
+            text = f"BASE <{base_iri}> " + text
         data: list[tuple[str, str]] = [("query", text)]
         mode = self._union_mode()
         if mode == "param":
@@ -320,22 +376,24 @@ class RemoteStore(Store):
 
     def ask(self, query: str) -> bool:
         self._expect(query, "ask", "ASK")
-        data = self._query(query, RESULT_MEDIA["json"]).json()
-        if "boolean" not in data:
+        answer = _boolean(self._query(query, RESULT_MEDIA["json"]).json())
+        if answer is None:
             raise QuerySyntaxError("une requête ASK était attendue")
-        return bool(data["boolean"])
+        return answer
 
     def construct(self, query: str, fmt: str = "ntriples") -> bytes:
         self._expect(query, "graph", "CONSTRUCT ou DESCRIBE")
         return self._query(query, RDF_MEDIA[fmt]).content
 
-    def query_serialized(self, query: str, fmt: str) -> tuple[str, bytes]:
+    def query_serialized(self, query: str, fmt: str, *, base_iri: str | None = None) -> tuple[str, bytes]:
         kind = query_form(query) or "select"
         if kind == "graph":
             media = RDF_MEDIA.get(fmt, RDF_MEDIA["turtle"])
         else:
             media = RESULT_MEDIA.get(fmt, RESULT_MEDIA["json"])
-        resp = self._query(query, media)
+        if kind == "ask" and self._is_virtuoso():
+            return "ask", self._ask_serialized(query, fmt, base_iri)
+        resp = self._query(query, media, base_iri=base_iri)
         ctype = resp.headers.get("Content-Type", "").split(";")[0].strip()
         if ctype in RDF_MEDIA.values():
             kind = "graph"
@@ -343,23 +401,38 @@ class RemoteStore(Store):
             kind = "select"
         return kind, resp.content
 
+    def _ask_serialized(self, query: str, fmt: str, base_iri: str | None) -> bytes:
+        """An ASK's answer in `fmt`, written here from the JSON answer (Virtuoso's is a table)."""
+        from .embedded import RESULT_FORMAT
+
+        answer = _boolean(self._query(query, RESULT_MEDIA["json"], base_iri=base_iri).json())
+        if answer is None:
+            raise RemoteStoreError("le serveur SPARQL n'a pas donné de réponse booléenne à un ASK")
+        text = b'{"head":{},"boolean":' + (b"true" if answer else b"false") + b"}"
+        result = ox.parse_query_results(text, format=ox.QueryResultsFormat.JSON)
+        return result.serialize(format=RESULT_FORMAT.get(fmt, ox.QueryResultsFormat.JSON)) or b""
+
     def _all_graphs(self) -> list[str]:
-        rows = self._plain_select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        # The FILTER changes nothing (graph names are IRIs) but turns Virtuoso 7.2's plan from a
+        # scan of every quad (minutes on the RNCP graph) into a look-up of its graph index.
+        rows = self._plain_select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isIRI(?g)) }")
         return sorted(b["g"]["value"] for b in rows if b.get("g", {}).get("type") == "uri")
 
     def graphs(self) -> list[str]:
-        """The named graphs holding quads, apart from the staging graphs of a write in progress."""
-        return [g for g in self._all_graphs() if not g.startswith(STAGING)]
+        """The named graphs holding quads, apart from the staging graphs of a write in progress
+        and the server's own graphs."""
+        return [g for g in self._all_graphs() if _own(g)]
 
     def count(self, graph: str | None = None) -> int:
         if graph is not None:
             rows = self._plain_select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
             return int(rows[0]["n"]["value"]) if rows else 0
         rows = self._plain_select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-        return sum(int(b["n"]["value"]) for b in rows if not b["g"]["value"].startswith(STAGING))
+        return sum(int(b["n"]["value"]) for b in rows if _own(b["g"]["value"]))
 
     def _graph_response(self, graph: str) -> requests.Response:
         """The triples of one graph in N-Triples, streamed: GSP GET, else CONSTRUCT."""
+        self._adapt()
         if self.graph_store_url:
             resp = self._request(
                 "GET",
@@ -417,6 +490,7 @@ class RemoteStore(Store):
     # ------------------------------------------------------------------ writing
 
     def update(self, update: str) -> None:
+        self._adapt()
         self._request(
             "POST",
             self.update_url,
@@ -440,6 +514,7 @@ class RemoteStore(Store):
         bulk=True (for private staging graphs only) asks Oxigraph server for its bulk loader
         (`no_transaction`), several times faster than a transactional load.
         """
+        self._adapt()
         if not self.graph_store_url:
             return False
         params = {"graph": graph} if graph else {"default": ""}
@@ -474,7 +549,7 @@ class RemoteStore(Store):
             text = line.decode() if isinstance(line, bytes) else line
             if text.strip():
                 batch.append(text if text.endswith("\n") else text + "\n")
-            if len(batch) >= BATCH_LINES // 5:
+            if len(batch) >= (VIRTUOSO_INSERT_LINES if self._is_virtuoso() else BATCH_LINES // 5):
                 flush()
         flush()
 

@@ -2,12 +2,15 @@
 
 The API the CLI and the web page use:
 
-- ``validate_referentiel(paths_or_graph, *, against_store=None, lang="fr") -> ValidationReport``
+- ``validate_referentiel(paths_or_graph, *, against_store=None, lang="fr", engine="sparql", shapes=())
+  -> ValidationReport``: the rules of shapes/ (see shapes/README.md) plus a user's SHACL files;
+  what the compiler cannot translate runs on pyshacl (``report.engines``, ``report.reasons``)
 - ``validate_store(store, *, lang="fr") -> ValidationReport``
 - ``ValidationReport.render(fmt)`` with fmt in ``FORMATS`` (text, html, csv, json, turtle);
   ``.conforms``, ``.exit_code``, ``.counts()``, ``.by_rule()``, ``.by_resource()``
 - ``write_template(path, fmt)`` (xlsx or csv) and ``convert_spreadsheet(path) -> SheetGraph``
-  (an rdflib.Graph whose ``cells`` map every produced node to its cell)
+  (an rdflib.Graph whose ``cells`` map every produced node to its cell, and whose ``problems``
+  are the cells it could not read: it never stops at the first)
 - ``load_input(path) -> rdflib.Graph`` for any accepted file (InputError, exit code 2, otherwise)
 """
 
@@ -15,7 +18,7 @@ from .api import store_context, validate_referentiel, validate_store
 from .inputs import ACCEPTED
 from .inputs import load as load_input
 from .report import FORMATS, Result, ValidationReport
-from .shapes import LEVELS, load_shapes, rules
+from .shapes import LEVELS, ShapeSet, load_shapes, rules, shape_set
 from .spreadsheet import TEMPLATE_FORMATS, SheetGraph, convert_spreadsheet, write_template
 
 __all__ = [
@@ -24,12 +27,14 @@ __all__ = [
     "LEVELS",
     "TEMPLATE_FORMATS",
     "Result",
+    "ShapeSet",
     "SheetGraph",
     "ValidationReport",
     "convert_spreadsheet",
     "load_input",
     "load_shapes",
     "rules",
+    "shape_set",
     "store_context",
     "validate_referentiel",
     "validate_store",

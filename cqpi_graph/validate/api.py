@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -12,11 +13,11 @@ from rdflib.namespace import RDF, SH
 
 from ..namespaces import CQ
 from ..store import Store
-from . import shacl_engine, sparql_engine
+from . import hybrid, messages, reading, registries, shacl_engine, sparql_engine
 from .inputs import load
-from .naming import Namer, StoreNamer, graph_triples
+from .naming import Namer, StoreNamer, union_triples
 from .report import Result, ValidationReport
-from .shapes import rules, shapes_graph
+from .shapes import Rule, ShapeSet, rules, shape_set, shapes_graph
 from .sparql_engine import Hit, to_ox, to_rdflib
 
 CQN = rdflib.Namespace(CQ)
@@ -26,11 +27,12 @@ CONTEXT_HOPS = (CQN.hasBloc, CQN.sameCertification, CQN.deliveredBy, CQN.certifi
 PathsOrGraph = str | Path | rdflib.Graph | Sequence[str | Path]
 
 
-def _display_property(level: str, hit: Hit) -> rdflib.URIRef | None:
+def _display_property(level: str | rdflib.Graph, hit: Hit) -> rdflib.URIRef | None:
+    """The property a result names for people: its path, or the first property of a complex path."""
     if isinstance(hit.path, rdflib.URIRef):
         return hit.path
-    g = shapes_graph(level)
-    path = g.value(rdflib.URIRef(hit.rule), SH.path)
+    g = shapes_graph(level) if isinstance(level, str) else level
+    path = g.value(hit.shape if hit.shape is not None else rdflib.URIRef(hit.rule), SH.path)
     for _ in range(4):
         if path is None or isinstance(path, rdflib.URIRef):
             return path
@@ -43,26 +45,26 @@ def _display_property(level: str, hit: Hit) -> rdflib.URIRef | None:
 
 
 def to_results(
-    hits: Iterable[Hit], namer: Namer, level: str, lang: str, cells: dict | None = None
+    hits: Iterable[Hit],
+    namer: Namer,
+    level: str | ShapeSet,
+    lang: str,
+    cells: dict | None = None,
+    engines: dict[str, str] | None = None,
 ) -> list[Result]:
-    """Name the engine's hits for people (resource, property, value, message, cell)."""
-    all_rules = rules(level)
+    """Name the engines' hits for people (resource, property, value, message, cell)."""
+    shapes = shape_set(level) if isinstance(level, str) else level
     out: list[Result] = []
     seen: set[tuple] = set()
     for h in hits:
-        prop = _display_property(level, h)
-        key = (h.rule, h.focus, prop, h.value, h.component)
+        prop = _display_property(shapes.graph, h)
+        key = (h.rule, h.shape, h.focus, prop, h.path_text, h.value, h.component, h.detail, h.constraint)
         if key in seen:
             continue
         seen.add(key)
-        rule = all_rules[h.rule]
+        rule = shapes.rules[h.rule]
         resource = namer.name(h.focus)
-        cell = None
-        if cells:
-            cell = cells.get((h.focus, str(prop))) or cells.get((h.focus, None))
-            if cell is None and h.value is not None:
-                cell = cells.get((h.value, None))
-        sep = " : " if lang == "fr" else ": "
+        fr, en = _messages(shapes, rule, h, namer)
         out.append(
             Result(
                 rule=h.rule,
@@ -74,15 +76,48 @@ def to_results(
                 property_label=namer.vocab_label(prop) if prop is not None else None,
                 value=namer.value(h.value) if h.value is not None else None,
                 value_term=h.value.n3() if h.value is not None else None,
-                message=resource + sep + rule.message(lang),
-                message_fr=rule.message_fr,
-                message_en=rule.message_en,
+                message=resource + (" : " if lang == "fr" else ": ") + (en if lang == "en" else fr),
+                message_fr=fr,
+                message_en=en,
                 component=h.component,
-                cell=cell,
+                cell=_cell(cells, h, prop),
                 focus_is_blank=isinstance(h.focus, rdflib.BNode),
+                focus_term=h.focus.n3(),
+                shape=(h.shape if h.shape is not None else rdflib.URIRef(h.rule)).n3(),
+                path_text=h.path_text,
+                expected=messages.expected(shapes.graph, h.shape, h.component, namer),
+                engine=(engines or {}).get(h.rule, "sparql"),
+                detail=h.detail,
             )
         )
     return out
+
+
+def _messages(shapes: ShapeSet, rule: Rule, h: Hit, namer: Namer) -> tuple[str, str]:
+    """The French and English messages of a hit: the project rule's, else the shape's own, else
+    one per SHACL component (a user's shape without sh:message)."""
+    if rule.project and (h.shape is None or str(h.shape) == h.rule) and rule.message_fr:
+        return rule.message_fr, rule.message_en
+    out = []
+    for lang in ("fr", "en"):
+        own = messages.own_message(shapes.graph, h.shape, lang, h.messages)
+        if own is None:
+            path = messages.path_label(namer, h.path_text)
+            own = messages.generic(shapes.graph, h.shape, h.component, namer, lang, path)
+        names = {"this": namer.name(h.focus), "value": namer.value(h.value) if h.value is not None else ""}
+        out.append(messages.fill(own, names | {"PATH": messages.path_label(namer, h.path_text)}))
+    return out[0], out[1]
+
+
+def _cell(cells: dict | None, h: Hit, prop: rdflib.term.Node | None) -> str | None:
+    if not cells:
+        return None
+    if h.value is not None and (h.focus, str(prop), h.value) in cells:
+        return cells[(h.focus, str(prop), h.value)]
+    cell = cells.get((h.focus, str(prop))) or cells.get((h.focus, None))
+    if cell is None and h.value is not None:
+        cell = cells.get((h.value, None))
+    return cell
 
 
 class LazyResult(Result):
@@ -108,6 +143,8 @@ class LazyResult(Result):
         component: str,
         message_fr: str,
         message_en: str,
+        shape: str = "",
+        path_text: str | None = None,
     ) -> None:
         # Every instance sets the same attributes in the same order (a shared-key __dict__):
         # the lazy fields are properties over the "_" slots, filled on first read.
@@ -122,6 +159,10 @@ class LazyResult(Result):
         self.component = component
         self.cell = None
         self.focus_is_blank = isinstance(focus, ox.BlankNode)
+        self.shape = shape
+        self.path_text = path_text
+        self.engine = "sparql"
+        self.detail = None
         self._naming = naming
         self._focus_term = focus
         self._value_term = value
@@ -154,6 +195,14 @@ class LazyResult(Result):
             self._value_n3 = self._naming.rdf(self._value_term).n3()
         return self._value_n3
 
+    @property
+    def focus_term(self) -> str:  # type: ignore[override]
+        return self._naming.rdf(self._focus_term).n3()
+
+    @property
+    def expected(self) -> str | None:  # type: ignore[override]
+        return self._naming.expected(self.rule, self.component)
+
 
 class _StoreNaming:
     """What the lazy results of one report share: the namer and a few per-rule caches."""
@@ -163,6 +212,8 @@ class _StoreNaming:
         self.lang = lang
         self.sep = " : " if lang == "fr" else ": "
         self.rules = rules(level)
+        self.level = level
+        self._expected: dict[tuple[str, str], str | None] = {}
 
     @staticmethod
     def rdf(term) -> rdflib.term.Node:
@@ -173,6 +224,13 @@ class _StoreNaming:
 
     def message(self, rule: str) -> str:
         return self.rules[rule].message(self.lang)
+
+    def expected(self, rule: str, component: str) -> str | None:
+        key = (rule, component)
+        if key not in self._expected:
+            g = shapes_graph(self.level)
+            self._expected[key] = messages.expected(g, rdflib.URIRef(rule), component, self.namer)
+        return self._expected[key]
 
 
 def store_results(raw: ox.Store, level: str, lang: str) -> list[Result]:
@@ -244,6 +302,8 @@ def store_results(raw: ox.Store, level: str, lang: str) -> list[Result]:
                     cq.component,
                     rule.message_fr,
                     rule.message_en,
+                    (cq.shape if cq.shape is not None else rdflib.URIRef(cq.rule)).n3(),
+                    f"<{path}>" if sparql and isinstance(path, rdflib.URIRef) else cq.path_text,
                 )
             )
     return out
@@ -299,17 +359,36 @@ def store_context(store: Store | ox.Store, graph: rdflib.Graph) -> rdflib.Graph:
     return ctx
 
 
-def _as_graph(paths_or_graph: PathsOrGraph) -> tuple[rdflib.Graph, dict, list[str]]:
+@dataclass
+class Submission:
+    """What was submitted: the merged graph, the cells of its nodes, what could not be read."""
+
+    graph: rdflib.Graph
+    cells: dict = field(default_factory=dict)
+    problems: list = field(default_factory=list)  # spreadsheet.ReadingProblem
+    sources: list[str] = field(default_factory=list)
+
+
+def _as_graph(paths_or_graph: PathsOrGraph) -> Submission:
     if isinstance(paths_or_graph, rdflib.Graph):
-        return paths_or_graph, dict(getattr(paths_or_graph, "cells", {}) or {}), []
+        g = paths_or_graph
+        return Submission(g, dict(getattr(g, "cells", {}) or {}), list(getattr(g, "problems", []) or []))
     paths = [paths_or_graph] if isinstance(paths_or_graph, str | Path) else list(paths_or_graph)
-    merged = rdflib.Graph()
-    cells: dict = {}
+    out = Submission(rdflib.Graph(), sources=[str(p) for p in paths])
     for p in paths:
         g = load(p)
-        merged += g
-        cells.update(getattr(g, "cells", {}) or {})
-    return merged, cells, [str(p) for p in paths]
+        out.graph += g
+        out.cells.update(getattr(g, "cells", {}) or {})
+        out.problems.extend(getattr(g, "problems", []) or [])
+    return out
+
+
+def _kept(hits: list[Hit], submitted: rdflib.Graph, context: rdflib.Graph) -> list[Hit]:
+    """The hits about what the file says: not those whose focus only the store or the vocabulary
+    describe (a certification a recognition points to has its own, stored, problems)."""
+    described = set(submitted.subjects())
+    other = set(context.subjects()) | set(context.objects()) | hybrid.vocabulary_subjects()
+    return [h for h in hits if h.focus in described or h.focus not in other]
 
 
 def validate_referentiel(
@@ -318,36 +397,48 @@ def validate_referentiel(
     against_store: Store | ox.Store | None = None,
     lang: str = "fr",
     engine: str = "sparql",
+    shapes: Sequence[str | Path | rdflib.Graph] = (),
 ) -> ValidationReport:
     """Validate a new référentiel: one or more files (RDF or spreadsheet template) or a graph.
 
-    Every completeness rule is a violation. With ``against_store``, what the store says about the
-    resources the file refers to (branches, certifications, blocs) joins the data graph; results
-    are reported for the resources the file itself describes. ``engine`` is "sparql" (the shapes
-    compiled to SPARQL, on an in-memory Oxigraph copy: about 0.3 s for 5,000 triples) or "shacl"
-    (pyshacl, the reference engine: several seconds at that size, because it parses each
-    SHACL-SPARQL query again for every focus node). tests/test_validate.py checks that both
-    give the same results.
+    Every completeness rule is a violation. ``shapes`` adds a user's SHACL files to the project's
+    shapes. With ``against_store``, what the store says about the resources the file refers to
+    (branches, certifications, blocs) joins the data graph, and the codes it cites are looked up
+    in the registries the store holds; results are reported for what the file itself describes.
+    ``engine`` "sparql" compiles the shapes to SPARQL (on an in-memory Oxigraph copy) and leaves
+    to pyshacl only what the compiler cannot translate; "shacl" runs every shape on pyshacl (the
+    reference engine). tests/test_validate*.py check that both give the same results.
     """
     started = time.perf_counter()
-    submitted, cells, sources = _as_graph(paths_or_graph)
-    data = rdflib.Graph()
-    data += submitted
-    data += shacl_engine.vocabulary()
+    sub = _as_graph(paths_or_graph)
+    shape_group = shape_set("referentiel", shapes)
+    context, facts = rdflib.Graph(), rdflib.Graph()
+    notes: list[str] = []
     if against_store is not None:
-        data += store_context(against_store, submitted)
-    if engine == "shacl":
-        hits, _ = shacl_engine.run(data, "referentiel")
-    elif engine == "sparql":
-        hits = list(sparql_engine.run(sparql_engine.memory_store(data), "referentiel"))
-    else:
-        raise ValueError(f"moteur inconnu : {engine} (attendu : shacl ou sparql)")
-    described = set(submitted.subjects())
-    hits = [h for h in hits if h.focus in described]
-    namer = Namer(graph_triples(data), shacl_engine.vocabulary(), lang)
-    results = to_results(hits, namer, "referentiel", lang, cells)
+        context = store_context(against_store, sub.graph)
+        facts, notes = registries.facts(against_store, sub.graph, lang)
+    graphs = [sub.graph, context, facts]
+    outcome = hybrid.run(graphs, shape_group, engine)
+    hits = _kept(outcome.hits, sub.graph, context)
+    vocab = shacl_engine.vocabulary()
+    namer = Namer(union_triples([sub.graph, context, vocab]), vocab, lang)
+    results = to_results(hits, namer, shape_group, lang, sub.cells, outcome.engines)
+    source = ", ".join(Path(p).name for p in sub.sources)
+    results = reading.merge(results, sub.problems, shape_group, namer, lang, source)
+    for r in results:
+        r.cell = reading.cell_text(r.cell, lang)
     return ValidationReport(
-        results, "referentiel", lang, sources, len(submitted), time.perf_counter() - started, engine
+        results,
+        "referentiel",
+        lang,
+        sub.sources,
+        len(sub.graph),
+        time.perf_counter() - started,
+        engine,
+        engines=outcome.engines,
+        reasons={k: why.text(lang) for k, why in outcome.reasons.items()},
+        rule_labels={k: r.label(lang) for k, r in shape_group.rules.items()},
+        notes=notes,
     )
 
 

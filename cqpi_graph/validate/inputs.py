@@ -15,7 +15,6 @@ import rdflib
 from .. import sandbox
 from ..errors import InputError
 from ..untrusted import check_json, check_xml
-from .sparql_engine import to_rdflib
 
 RDF_EXTENSIONS = {
     ".ttl": ("Turtle", ox.RdfFormat.TURTLE),
@@ -34,7 +33,23 @@ FORMATS = {
     "ntriples": ox.RdfFormat.N_TRIPLES,
 }
 SPREADSHEET_EXTENSIONS = {".xlsx", ".csv"}
+ACCEPTED_RDF = "Turtle (.ttl), JSON-LD (.jsonld), RDF/XML (.rdf), N-Triples (.nt)"
 ACCEPTED = "Turtle (.ttl), JSON-LD (.jsonld), RDF/XML (.rdf), N-Triples (.nt), modèle tableur XLSX ou CSV"
+
+
+def _term(t: object) -> rdflib.term.Node:
+    """An Oxigraph term as rdflib's, a literal kept as written ("1"^^xsd:boolean stays "1")."""
+    if isinstance(t, ox.Literal) and not t.language:
+        dt = t.datatype.value
+        if dt != str(rdflib.XSD.string):
+            return rdflib.Literal(t.value, datatype=rdflib.URIRef(dt), normalize=False)
+        return rdflib.Literal(t.value)
+    if isinstance(t, ox.Literal):
+        return rdflib.Literal(t.value, lang=t.language)
+    if isinstance(t, ox.NamedNode):
+        return rdflib.URIRef(t.value)
+    assert isinstance(t, ox.BlankNode)
+    return rdflib.BNode(t.value)
 
 
 def parse_rdf(
@@ -50,7 +65,7 @@ def parse_rdf(
     else:
         data = sandbox.call(rdf_as_ntriples, path, fmt_name, name, name=str(path))
     for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES):
-        g.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+        g.add((_term(t.subject), _term(t.predicate), _term(t.object)))
     return g
 
 
@@ -83,6 +98,20 @@ def rdf_as_ntriples(path: Path, fmt_name: str, format_name: str) -> bytes:
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"fichier illisible : {exc}", file=str(path), expected=fmt_name) from None
+
+
+def load_rdf(path: Path | str) -> rdflib.Graph:
+    """An RDF file (a user's shapes, for one): Turtle, JSON-LD, RDF/XML or N-Triples."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("fichier introuvable", file=str(path), expected=ACCEPTED_RDF)
+    ext = path.suffix.lower()
+    if ext not in RDF_EXTENSIONS:
+        raise InputError(
+            f"extension « {ext or '(aucune)'} » non reconnue", file=str(path), expected=ACCEPTED_RDF
+        )
+    name, fmt = RDF_EXTENSIONS[ext]
+    return parse_rdf(path, name, fmt)
 
 
 def load(path: Path | str) -> rdflib.Graph:

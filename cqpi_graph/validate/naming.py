@@ -8,7 +8,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
-from ..catalog import LabelCandidate, choose_label
+from ..catalog import LabelCandidate, choose_label, local_name
 from ..namespaces import CQ, ID
 from .sparql_engine import to_ox, to_rdflib
 
@@ -19,7 +19,7 @@ Triples = Callable[
 
 CQN = rdflib.Namespace(CQ)
 LABELS = (RDFS.label, SKOS.prefLabel, DCTERMS.title)
-CODES = (CQN.rncpCode, CQN.bcnCode, CQN.code, SKOS.notation, CQN.abbreviation)
+CODES = (CQN.rncpCode, CQN.provisionalCode, CQN.bcnCode, CQN.idcc, CQN.code, SKOS.notation, CQN.abbreviation)
 MAX_LABEL = 90
 # Labels of the external properties the shapes use (the ontology labels its own).
 EXTERNAL_LABELS = {
@@ -33,6 +33,16 @@ EXTERNAL_LABELS = {
 
 def graph_triples(g: rdflib.Graph) -> Triples:
     return lambda s, p, o: g.triples((s, p, o))
+
+
+def union_triples(graphs: list[rdflib.Graph]) -> Triples:
+    """The triples of several graphs, without copying them into one."""
+
+    def triples(s, p, o) -> Iterator[tuple]:
+        for g in graphs:
+            yield from g.triples((s, p, o))
+
+    return triples
 
 
 def store_triples(store: ox.Store) -> Triples:
@@ -55,6 +65,11 @@ def compact(iri: str) -> str:
         if iri.startswith(base):
             return prefix + iri[len(base) :]
     return iri
+
+
+def internal(iri: str) -> bool:
+    """An IRI of the project's own namespaces: never shown to people (its path is a slug)."""
+    return iri.startswith((ID, CQ, "https://w3id.org/cqpi/"))
 
 
 def _pick(values: list[rdflib.term.Node], lang: str) -> str | None:
@@ -82,6 +97,9 @@ class Namer:
     def _objects(self, node: rdflib.term.Node, prop: rdflib.term.Node) -> list[rdflib.term.Node]:
         return [o for _, _, o in self.triples(node, prop, None)]
 
+    def quote(self, text: str) -> str:
+        return f"“{text}”" if self.lang == "en" else f"« {text} »"
+
     def vocab_label(self, iri: rdflib.term.Node) -> str:
         label = self._vocab_labels.get(iri)
         if label is None:
@@ -96,7 +114,7 @@ class Namer:
             list(self.vocab.objects(iri, RDFS.label)) + list(self.vocab.objects(iri, SKOS.prefLabel)),
             self.lang,
         )
-        return label or compact(str(iri))
+        return label or local_name(str(iri))
 
     def label(self, node: rdflib.term.Node) -> str | None:
         for p in LABELS:
@@ -138,11 +156,16 @@ class Namer:
         kind = self.kind(node)
         label, code = self.label(node), self.code(node)
         if label or code:
-            text = f"« {label} »" if label else ""
+            text = self.quote(label) if label else ""
             if code:
                 text = f"{text} ({code})" if text else code
             result = f"{kind} {text}" if kind else text
+        elif isinstance(node, rdflib.Literal):
+            result = self.quote(str(node))
+        elif isinstance(node, rdflib.URIRef) and not internal(str(node)):
+            result = f"{kind} <{node}>" if kind else f"<{node}>"
         else:
+            # A blank node or one of the project's IRIs without label: named by what holds it.
             parent = None
             if depth < 3:
                 for s, _, _ in self.triples(None, None, node):
@@ -153,8 +176,6 @@ class Namer:
             if parent is not None:
                 of = " de " if self.lang == "fr" else " of "
                 result = what + of + self.name(parent, depth + 1)
-            elif isinstance(node, rdflib.URIRef):
-                result = f"{what} {compact(str(node))}"
             else:
                 result = what + (" sans libellé" if self.lang == "fr" else " without label")
         self._cache[node] = result
@@ -169,9 +190,14 @@ class Namer:
             return self.vocab_label(node)
         label = self.label(node)
         if label:
-            return f"« {label} »"
+            return self.quote(label)
+        code = self.code(node)
+        if code:
+            return code
         if isinstance(node, rdflib.URIRef):
-            return compact(str(node))
+            if internal(str(node)):
+                return "ressource non décrite" if self.lang == "fr" else "resource not described"
+            return f"<{node}>"
         return self.name(node)
 
 

@@ -3,9 +3,9 @@
 Only files listed in that folder are served (no sub-folders, no path from the caller reaches
 the file system), with the media type of their format.
 
-Also the DCAT/VoID description of the dataset at `/.well-known/void` (Turtle by default; JSON-LD
-and N-Triples by Accept or by suffix `.jsonld`, `.nt`), which lists the SPARQL endpoint and the
-dumps of the downloads folder."""
+Also the DCAT/VoID description of the dataset at `/.well-known/void` (Turtle by default; JSON-LD,
+N-Triples and RDF/XML by Accept, `?format=` or suffix `.jsonld`, `.nt`, `.rdf`; 406 otherwise),
+which lists the SPARQL endpoint and the dumps of the downloads folder."""
 
 from __future__ import annotations
 
@@ -25,10 +25,12 @@ from flask import (
     send_from_directory,
     url_for,
 )
+from werkzeug.wrappers import Response as BaseResponse
 
 from cqpi_graph.export.downloads import PROFILE_NAMES, file_format, is_dump, read_checksums, sha256_file
 
 from ..graph import holder, store
+from ..negotiation import BY_KEY, Format, alternates_link, pick, set_headers
 from ..security import wants_json
 
 bp = Blueprint("downloads", __name__, template_folder="templates")
@@ -131,30 +133,14 @@ def file(name: str):  # noqa: ANN201
 
 # ---------------------------------------------------------------- /.well-known/void
 
-VOID_TYPES = {
-    "turtle": ("text/turtle", ".ttl"),
-    "jsonld": ("application/ld+json", ".jsonld"),
-    "ntriples": ("application/n-triples", ".nt"),
-}
-VOID_ACCEPT = {
-    "text/turtle": "turtle",
-    "application/x-turtle": "turtle",
-    "application/ld+json": "jsonld",
-    "application/json": "jsonld",
-    "application/n-triples": "ntriples",
-}
+VOID_FORMATS = tuple(BY_KEY[k] for k in ("turtle", "jsonld", "ntriples", "rdfxml"))  # Turtle first
 _VOID_CACHE: dict[tuple, tuple[float, bytes]] = {}
 VOID_TTL = 300.0  # seconds; a new build (a new store generation) also starts afresh
 _VOID_LOCK = threading.Lock()
 
 
-def void_format() -> str:
-    fmt = request.args.get("format")
-    if fmt in VOID_TYPES:
-        return fmt
-    accept = request.accept_mimetypes
-    best = accept.best_match(["text/turtle", *VOID_ACCEPT])
-    return VOID_ACCEPT.get(best or "", "turtle")
+def void_format() -> Format:
+    return pick(VOID_FORMATS)
 
 
 def base_url() -> str:
@@ -162,30 +148,29 @@ def base_url() -> str:
     return current_app.config.get("PUBLIC_URL") or request.url_root
 
 
-def void_response(fmt: str) -> Response:
+def void_response(fmt: Format) -> BaseResponse:
     from cqpi_graph.export.void import dataset_description
 
     base = base_url().rstrip("/") + "/"
     dumps = tuple(f"{base}downloads/{n}" for n in listing() if is_dump(n))
-    key = (holder().generation(), base, fmt, dumps)
+    key = (holder().generation(), base, fmt.key, dumps)
     now = time.monotonic()
     with _VOID_LOCK:
         cached = _VOID_CACHE.get(key)
     if cached is not None and now - cached[0] < VOID_TTL:
         data = cached[1]
     else:
-        data = dataset_description(store(), base, fmt=fmt, dumps=dumps)
+        data = dataset_description(store(), base, fmt=fmt.key, dumps=dumps)
         with _VOID_LOCK:
             if len(_VOID_CACHE) > 32:  # bounded: the base comes from the request's Host
                 _VOID_CACHE.clear()
             _VOID_CACHE[key] = (now, data)
-    mime = VOID_TYPES[fmt][0]
-    resp = Response(data, mimetype=mime)
-    if mime.startswith("text/"):
-        resp.headers["Content-Type"] = f"{mime}; charset=utf-8"
-    resp.headers["Access-Control-Allow-Origin"] = "*"
-    resp.vary.add("Accept")
-    return resp
+    resp = Response(data, mimetype=fmt.media)
+    if fmt.media.startswith("text/"):
+        resp.headers["Content-Type"] = f"{fmt.media}; charset=utf-8"
+    here = url_for("downloads.void")
+    link = alternates_link((here + f.suffix, f) for f in VOID_FORMATS)
+    return set_headers(resp, here + fmt.suffix, link)
 
 
 @bp.get("/.well-known/void")
@@ -193,7 +178,6 @@ def void():  # noqa: ANN201
     return void_response(void_format())
 
 
-@bp.get("/.well-known/void<any('.ttl', '.jsonld', '.nt'):suffix>")
+@bp.get("/.well-known/void<any('.ttl', '.jsonld', '.nt', '.rdf'):suffix>")
 def void_suffix(suffix: str):  # noqa: ANN201
-    fmt = {s: f for f, (_, s) in VOID_TYPES.items()}[suffix]
-    return void_response(fmt)
+    return void_response(next(f for f in VOID_FORMATS if f.suffix == suffix))

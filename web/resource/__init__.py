@@ -1,95 +1,115 @@
-"""A page per resource, dereferenceable: HTML for browsers, Turtle / JSON-LD / N-Triples by
-Accept or by suffix (.ttl, .jsonld, .nt). /resource/<path> and /id/<path> answer for
-https://w3id.org/cqpi/id/<path>; /resource?iri=… for any other IRI of the graph."""
+"""A page per resource, dereferenceable: HTML for browsers, Turtle / N-Triples / RDF/XML / JSON-LD /
+N3 by Accept, `format=` or suffix (.ttl, .nt, .rdf, .jsonld, .html), and TriG / N-Quads (.trig,
+.nq) where the named graph of each statement (its provenance) matters. Nothing acceptable: 406.
+
+/id/<path> is the path of the IRI https://w3id.org/cqpi/id/<path> (w3id redirects there): the IRI
+names a certification, an organisation…, not a document, so it answers 303 See Other to the
+document that describes it in the negotiated format (/resource/<path>.ttl, or /resource/<path>
+for HTML). /resource?iri=… serves any other IRI of the graph. Every answer says what it is and
+what else there is: `Content-Location`, `Link: <…>; rel="alternate"` and `Vary: Accept`."""
 
 from __future__ import annotations
 
 import difflib
+from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
 
 from cqpi_graph.namespaces import ID
 
 from ..graph import ask, holder, iri_ok, label, local_path, store
 from ..links import resource_url
+from ..negotiation import HTML, RDF, Format, alternates_link, pick, set_headers
 from ..search.index import get_index
 from . import profiles
 
 bp = Blueprint("resource", __name__, template_folder="templates")
 
-RDF_TYPES = {
-    "turtle": ("text/turtle", ".ttl"),
-    "jsonld": ("application/ld+json", ".jsonld"),
-    "ntriples": ("application/n-triples", ".nt"),
-}
-SUFFIXES = {suffix: fmt for fmt, (_, suffix) in RDF_TYPES.items()}
+OFFERED = (HTML, *RDF)  # HTML first: a browser's */* gets the page
+SUFFIXES = {f.suffix: f for f in OFFERED if f.suffix}
 # Registry profiles of a certification (profiles.py): suffix → (profile, format)
 PROFILE_SUFFIXES = {
     ".schema.jsonld": ("schemaorg", "jsonld"),
     ".elm.ttl": ("elm", "turtle"),
     ".elm.jsonld": ("elm", "jsonld"),
 }
-MIME = {mime: fmt for fmt, (mime, _) in RDF_TYPES.items()}
-MIME["application/x-turtle"] = "turtle"
-MIME["text/n3"] = "turtle"
-MIME["application/json"] = "jsonld"
-MIME["text/plain"] = "ntriples"
+DESCRIBE_LIMIT = 2000  # statements pointing at the resource, in its description
 
 
-def negotiate() -> str | None:
-    """The RDF format asked for by ?format= or Accept, or None for HTML."""
-    fmt = request.args.get("format")
-    if fmt in RDF_TYPES:
-        return fmt
-    if fmt in ("ttl", "nt"):
-        return {"ttl": "turtle", "nt": "ntriples"}[fmt]
-    accept = request.accept_mimetypes
-    best = accept.best_match(["text/html", "application/xhtml+xml", *RDF_TYPES_MIMES])
-    if best in (None, "text/html", "application/xhtml+xml"):
-        return None
-    # text/plain or */* alone should not beat HTML for browsers
-    if accept[best] <= accept["text/html"] and "text/html" in accept.values():
-        return None
-    return MIME.get(best)
+def negotiate() -> Format:
+    """The representation asked for by `format=`/`output=` or Accept (NotAcceptable: 406)."""
+    return pick(OFFERED)
 
 
-RDF_TYPES_MIMES = [
-    "text/turtle",
-    "application/ld+json",
-    "application/n-triples",
-    "application/x-turtle",
-    "text/n3",
-]
+def representation_url(iri: str, fmt: Format) -> str:
+    """The URL of one representation: /resource/<path>.ttl, or ?iri=…&format=turtle."""
+    base = resource_url(iri)
+    if "?" in base or not fmt.suffix:
+        return f"{base}{'&' if '?' in base else '?'}format={fmt.key}"
+    return base + fmt.suffix
+
+
+def link_header(iri: str) -> str:
+    return alternates_link((representation_url(iri, f), f) for f in OFFERED)
 
 
 def exists(iri: str) -> bool:
     return ask(f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}")
 
 
-def rdf_description(iri: str, fmt: str) -> Response:
+def _description_ntriples(iri: str) -> bytes:
     s = f"<{iri}>"
-    nt = store().construct(
+    return store().construct(
         f"""CONSTRUCT {{ {s} ?p ?o . ?x ?q {s} . ?o rdfs:label ?ol }} WHERE {{
               {{ {s} ?p ?o OPTIONAL {{ ?o rdfs:label ?ol FILTER(isIRI(?o)) }} }}
-              UNION {{ SELECT ?x ?q WHERE {{ ?x ?q {s} }} LIMIT 2000 }} }}""",
+              UNION {{ SELECT ?x ?q WHERE {{ ?x ?q {s} }} LIMIT {DESCRIBE_LIMIT} }} }}""",
         "ntriples",
     )
-    if fmt == "ntriples":
-        data = nt
-    else:  # re-serialised with the common prefixes, so that the Turtle reads well
-        import pyoxigraph as ox
 
-        from cqpi_graph.namespaces import PREFIXES
 
-        triples = list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
-        fmt_ox = ox.RdfFormat.TURTLE if fmt == "turtle" else ox.RdfFormat.JSON_LD
-        data = ox.serialize(triples, format=fmt_ox, prefixes={**PREFIXES, "id": ID})
-    mime = RDF_TYPES[fmt][0]
-    resp = Response(data, mimetype=mime)
-    if mime.startswith("text/"):
-        resp.headers["Content-Type"] = f"{mime}; charset=utf-8"
-    resp.vary.add("Accept")
-    return resp
+def _description_nquads(iri: str) -> bytes:
+    """The same statements with the named graph that holds each one (where it comes from)."""
+    s = f"<{iri}>"
+    rows = store().select(
+        f"""SELECT ?s ?p ?o ?g WHERE {{
+              {{ GRAPH ?g {{ {s} ?p ?o }} BIND({s} AS ?s) }}
+              UNION {{ SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p {s} }} BIND({s} AS ?o) }}
+                       LIMIT {DESCRIBE_LIMIT} }} }}"""
+    )
+    lines = [f"{r['s'].n3()} {r['p'].n3()} {r['o'].n3()} {r['g'].n3()} .\n" for r in rows if "g" in r]
+    return "".join(lines).encode()
+
+
+def rdf_description(iri: str, fmt: Format) -> BaseResponse:
+    import pyoxigraph as ox
+
+    from cqpi_graph.namespaces import PREFIXES
+
+    if fmt.kind == "dataset":
+        nq = _description_nquads(iri)
+        quads = list(ox.parse(nq, format=ox.RdfFormat.N_QUADS))
+        data = (
+            nq
+            if fmt.key == "nquads"
+            else ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes={**PREFIXES, "id": ID})
+        )
+    else:
+        nt = _description_ntriples(iri)
+        if fmt.key == "ntriples":
+            data = nt
+        else:  # re-serialised with the common prefixes, so that it reads well
+            out = {
+                "turtle": ox.RdfFormat.TURTLE,
+                "jsonld": ox.RdfFormat.JSON_LD,
+                "rdfxml": ox.RdfFormat.RDF_XML,
+            }
+            triples = list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
+            data = ox.serialize(triples, format=out[fmt.store], prefixes={**PREFIXES, "id": ID})
+    resp = Response(data, mimetype=fmt.media)
+    if fmt.media.startswith("text/"):
+        resp.headers["Content-Type"] = f"{fmt.media}; charset=utf-8"
+    return set_headers(resp, representation_url(iri, fmt), link_header(iri))
 
 
 def suggestions(text: str) -> list[dict]:
@@ -106,12 +126,12 @@ def suggestions(text: str) -> list[dict]:
     ]
 
 
-def not_found(text: str):  # noqa: ANN201
+def not_found(text: str, fmt: Format | None):  # noqa: ANN201
     from ..i18n import gettext as _
     from ..security import wants_json
 
     sugg = suggestions(text)
-    if wants_json() or negotiate():
+    if wants_json() or (fmt is not None and fmt is not HTML):
         return {"error": "not found", "iri": text, "suggestions": [s["iri"] for s in sugg]}, 404
     return render_template(
         "error.html",
@@ -122,58 +142,62 @@ def not_found(text: str):  # noqa: ANN201
     ), 404
 
 
-def show_resource(iri: str, fmt: str | None, profile: str | None = None):  # noqa: ANN201
+def show_resource(iri: str, fmt: Format | None = None, profile: str | None = None, profile_fmt: str = ""):  # noqa: ANN201
+    """One resource: a registry profile when asked, else `fmt` (None: negotiated)."""
     if not iri_ok(iri):
         abort(400, "IRI invalide")
+    if profile is None and fmt is None:
+        fmt = negotiate()  # a 406 before anything is read
     if not exists(iri):
-        return not_found(local_path(iri) or iri)
+        return not_found(local_path(iri) or iri, fmt)
     if profile == "schemaorg":
         return profiles.schemaorg_response(iri)
     if profile == "elm":
-        return profiles.elm_response(iri, fmt if fmt in profiles.ELM_TYPES else "turtle")
+        return profiles.elm_response(iri, profile_fmt if profile_fmt in profiles.ELM_TYPES else "turtle")
     if profile:
         abort(404, f"profil inconnu « {profile} » (schemaorg, elm)")
-    if fmt:
+    if fmt is not None and fmt is not HTML:
         return rdf_description(iri, fmt)
-    from .model import describe
+    return html_page(iri)
 
-    d = describe(iri)
+
+def _profile_alternates(iri: str, prof: dict) -> list[dict]:
     base = resource_url(iri)
 
     def twin(suffix: str, query: str) -> str:
         return f"{base}&{query}" if "?" in base else base + suffix
 
-    alternates = []
-    for f, (mime, suffix) in RDF_TYPES.items():
-        alternates.append(
+    out = [
+        {
+            "type": "application/ld+json",
+            "name": "schema.org",
+            "href": twin(".schema.jsonld", "profile=schemaorg"),
+        }
+    ]
+    if not prof["elm_missing"]:
+        out.append(
+            {"type": "text/turtle", "name": "ELM", "href": twin(".elm.ttl", "profile=elm&format=turtle")}
+        )
+        out.append(
             {
-                "type": mime,
-                "href": twin(suffix, "format=" + f),
-                "name": {"turtle": "Turtle", "jsonld": "JSON-LD", "ntriples": "N-Triples"}[f],
+                "type": "application/ld+json",
+                "name": "ELM JSON-LD",
+                "href": twin(".elm.jsonld", "profile=elm&format=jsonld"),
             }
         )
+    return out
+
+
+def html_page(iri: str) -> BaseResponse:
+    from .model import describe
+
+    d = describe(iri)
+    alternates = [{"type": f.media, "href": representation_url(iri, f), "name": f.name} for f in RDF]
     prof = profiles.page_profiles(iri) if d["is_cert"] else None
     schema_json = None
     if prof is not None:
         schema_json = profiles.script_json(prof["schemaorg"])
-        alternates.append(
-            {
-                "type": "application/ld+json",
-                "name": "schema.org",
-                "href": twin(".schema.jsonld", "profile=schemaorg"),
-            }
-        )
-        if not prof["elm_missing"]:
-            alternates.append(
-                {"type": "text/turtle", "name": "ELM", "href": twin(".elm.ttl", "profile=elm&format=turtle")}
-            )
-            alternates.append(
-                {
-                    "type": "application/ld+json",
-                    "name": "ELM JSON-LD",
-                    "href": twin(".elm.jsonld", "profile=elm&format=jsonld"),
-                }
-            )
+        alternates += _profile_alternates(iri, prof)
     resp = Response(
         render_template(
             "resource/resource.html",
@@ -185,28 +209,52 @@ def show_resource(iri: str, fmt: str | None, profile: str | None = None):  # noq
             sparql_url=url_for("sparql.editor", query=f"DESCRIBE <{iri}>"),
         )
     )
-    resp.vary.add("Accept")
-    return resp
+    return set_headers(resp, representation_url(iri, HTML), link_header(iri))
+
+
+def _split_suffix(path: str) -> tuple[str, Format | None, tuple[str, str] | None]:
+    """(path without suffix, format named by the suffix, (profile, format) of a profile suffix)."""
+    for suffix, prof in PROFILE_SUFFIXES.items():
+        if path.endswith(suffix):
+            return path[: -len(suffix)], None, prof
+    for suffix, f in SUFFIXES.items():
+        if path.endswith(suffix):
+            return path[: -len(suffix)], f, None
+    return path, None, None
 
 
 @bp.get("/id/<path:path>")
 def show_id(path: str):  # noqa: ANN201
-    """The IRI's own path (https://w3id.org/cqpi/id/… redirected here) answers like /resource/…."""
-    return show(path)
+    """The IRI itself (https://w3id.org/cqpi/id/… redirects here): 303 See Other to the document
+    that describes the resource, in the negotiated representation."""
+    bare, fmt, prof = _split_suffix(path)
+    args = {k: v for k, v in request.args.lists() if k not in ("format", "output", "results")}
+    if prof is None and fmt is None and "profile" not in request.args:
+        fmt = negotiate()
+    iri = ID + bare
+    if not iri_ok(iri):
+        abort(400, "IRI invalide")
+    if not exists(iri):
+        return not_found(bare, fmt)
+    if prof is not None or "profile" in request.args:
+        target = url_for("resource.show", path=path)
+        args = {k: v for k, v in request.args.lists()}
+    elif fmt is HTML or fmt is None:
+        target = url_for("resource.show", path=bare)
+    else:
+        target = representation_url(iri, fmt)
+    if args:
+        target += ("&" if "?" in target else "?") + urlencode(args, doseq=True)
+    return set_headers(redirect(target, 303))
 
 
 @bp.get("/resource/<path:path>")
 def show(path: str):  # noqa: ANN201
-    for suffix, (prof, f) in PROFILE_SUFFIXES.items():
-        if path.endswith(suffix):
-            return show_resource(ID + path[: -len(suffix)], f, prof)
-    fmt = None
-    for suffix, f in SUFFIXES.items():
-        if path.endswith(suffix):
-            path = path[: -len(suffix)]
-            fmt = f
-            break
-    return show_resource(ID + path, fmt or negotiate(), request.args.get("profile"))
+    bare, fmt, prof = _split_suffix(path)
+    if prof is not None:
+        return show_resource(ID + bare, profile=prof[0], profile_fmt=prof[1])
+    profile = request.args.get("profile")
+    return show_resource(ID + bare, fmt, profile, request.args.get("format", ""))
 
 
 @bp.get("/resource")
@@ -215,4 +263,4 @@ def show_iri():  # noqa: ANN201
     iri = request.args.get("iri", "").strip()
     if not iri:
         abort(404)
-    return show_resource(iri, negotiate(), request.args.get("profile"))
+    return show_resource(iri, None, request.args.get("profile"), request.args.get("format", ""))

@@ -123,8 +123,8 @@ def describe(iri: str) -> dict:
     reco_rows = select(f"""SELECT ?r ?role ?t ?p ?o WHERE {{
         {{ ?r cq:toCertification|cq:toBloc {s} BIND("in" AS ?role) }}
         UNION {{ ?r cq:fromCertification|cq:fromBloc {s} BIND("out" AS ?role) }}
-        ?r a ?t . FILTER EXISTS {{ VALUES ?top {{ cq:Reconnaissance cq:ProximiteContenu }}
-                                   ?t rdfs:subClassOf* ?top }}
+        ?r a ?t . FILTER EXISTS {{ {{ ?t rdfs:subClassOf* cq:Reconnaissance }}
+                                   UNION {{ ?t rdfs:subClassOf* cq:ProximiteContenu }} }}
         ?r ?p ?o }}""")
     # Shared competences with other certifications (same competence, declared match or computed alignment)
     # The certification's own competences first: in one query with the rest, Oxigraph starts from

@@ -2,8 +2,12 @@
 
 - GET /sparql?query=…, POST form (application/x-www-form-urlencoded, `query=`), POST direct
   body (application/sparql-query); `default-graph-uri` / `named-graph-uri` honoured.
-- SELECT/ASK: JSON, XML, CSV, TSV; CONSTRUCT/DESCRIBE: Turtle, JSON-LD, N-Triples — by Accept
-  or `format=`.
+- SELECT/ASK: JSON, XML, CSV, TSV; CONSTRUCT/DESCRIBE: Turtle, N-Triples, RDF/XML, JSON-LD, N3,
+  TriG, N-Quads — by `format=`/`output=`/`results=` (the names common clients send) or Accept;
+  nothing acceptable: 406 with what is offered (web/negotiation.py decides).
+- Relative IRIs of a query resolve against https://w3id.org/cqpi/id/ (its own BASE wins).
+- GET /sparql without a query: the SPARQL 1.1 Service Description (Turtle, or another RDF format
+  by Accept); a browser asking for HTML is sent to the query page.
 - Refused: SPARQL Update (403, or 405 for PUT/DELETE), SERVICE (403, unless configured), queries
   over the size cap (413); a syntax error is a 400 with the parser's message and position; a query
   over the time limit or the result cap answers 503 / 400 with a clear message.
@@ -11,7 +15,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+import time
 from pathlib import Path
 
 from flask import (
@@ -25,7 +31,21 @@ from flask import (
     send_from_directory,
     url_for,
 )
+from werkzeug.wrappers import Response as BaseResponse
 
+from cqpi_graph.store.remote import query_form
+
+from ..negotiation import (
+    GRAPHS,
+    HTML,
+    RDF,
+    RESULTS,
+    Format,
+    NotAcceptable,
+    alternates_link,
+    pick,
+    set_headers,
+)
 from ..sparql_pool import QueryPool
 from .guard import is_update, uses_service
 
@@ -35,38 +55,6 @@ HERE = Path(__file__).resolve().parent
 EXAMPLES_DIR = HERE / "examples"
 YASGUI_DIR = HERE.parent / "node_modules" / "@zazuko" / "yasgui" / "build"
 YASGUI_FILES = {"yasgui.min.js": "application/javascript", "yasgui.min.css": "text/css"}
-
-RESULT_MIMES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-}
-GRAPH_MIMES = {
-    "turtle": "text/turtle",
-    "jsonld": "application/ld+json",
-    "ntriples": "application/n-triples",
-}
-FORMAT_ALIASES = {
-    "json": "json",
-    "srj": "json",
-    "xml": "xml",
-    "srx": "xml",
-    "csv": "csv",
-    "tsv": "tsv",
-    "turtle": "turtle",
-    "ttl": "turtle",
-    "jsonld": "jsonld",
-    "json-ld": "jsonld",
-    "ntriples": "ntriples",
-    "nt": "ntriples",
-    "n-triples": "ntriples",
-    **{m: k for k, m in RESULT_MIMES.items()},
-    **{m: k for k, m in GRAPH_MIMES.items()},
-    "application/json": "json",
-    "text/xml": "xml",
-    "application/xml": "xml",
-}
 
 
 def pool() -> QueryPool:
@@ -85,26 +73,24 @@ def _error(status: int, message: str, headers: dict | None = None) -> Response:
     return resp
 
 
-def _formats() -> tuple[str, str]:
-    """(results format, graph format) from format= or Accept."""
-    asked = request.values.get("format") or request.args.get("output")
-    if asked:
-        fmt = FORMAT_ALIASES.get(asked.strip().lower())
-        if fmt is None:
-            abort(_error(400, f"format inconnu : {asked} (json, xml, csv, tsv, turtle, jsonld, ntriples)"))
-        if fmt in RESULT_MIMES:
-            return fmt, "jsonld" if fmt == "json" else "turtle"
-        return "json", fmt
-    accept = request.accept_mimetypes
-    rs = accept.best_match(list(RESULT_MIMES.values()) + ["application/json", "application/xml", "text/xml"])
-    gr = accept.best_match(list(GRAPH_MIMES.values()) + ["application/json"])
-    rs_fmt = FORMAT_ALIASES.get(rs or "", "json") if rs and accept[rs] > 0 else "json"
-    gr_fmt = FORMAT_ALIASES.get(gr or "", "turtle") if gr and accept[gr] > 0 else "turtle"
-    if gr == "application/json" and accept["application/ld+json"] < accept["application/json"]:
-        gr_fmt = "jsonld"
-    if gr_fmt == "json":
-        gr_fmt = "jsonld"
-    return rs_fmt, gr_fmt
+def _formats(query: str) -> tuple[Format, Format]:
+    """(results format, graph format) of the answer, by `format=`/`output=`/`results=` or Accept.
+
+    The query's form decides what is offered (a 406 lists it); a query whose form cannot be read
+    (a syntax error to come) gets the defaults rather than a 406.
+    """
+    form = query_form(query)
+    rs, gr = RESULTS[0], RDF[0]
+    if form == "graph":
+        gr = pick(RDF)
+    elif form in ("select", "ask"):
+        rs = pick(RESULTS)
+    else:
+        with contextlib.suppress(NotAcceptable):
+            rs = pick(RESULTS)
+        with contextlib.suppress(NotAcceptable):
+            gr = pick(RDF)
+    return rs, gr
 
 
 def _read_query() -> tuple[str | None, list[str], list[str]]:
@@ -160,13 +146,7 @@ def _read_query() -> tuple[str | None, list[str], list[str]]:
 def endpoint():  # noqa: ANN201
     query, default_graphs, named_graphs = _read_query()
     if query is None:
-        if (
-            request.method == "GET"
-            and request.accept_mimetypes.best == "text/html"
-            or not request.accept_mimetypes
-        ):
-            return redirect(url_for("sparql.editor"))
-        return _error(400, "paramètre query manquant (missing query parameter)")
+        return _without_query()
     if not query.strip():
         return _error(400, "requête vide (empty query)")
     if is_update(query):
@@ -181,16 +161,10 @@ def endpoint():  # noqa: ANN201
             "SERVICE est refusé : ce point d'accès n'interroge pas d'autres serveurs "
             "(federated queries are disabled).",
         )
-    rs_fmt, gr_fmt = _formats()
-    outcome = pool().run(query, rs_fmt, gr_fmt, default_graphs, named_graphs)
+    rs, gr = _formats(query)
+    outcome = pool().run(query, rs.store, gr.store, default_graphs, named_graphs)
     if outcome.status == "ok":
-        mime = GRAPH_MIMES[gr_fmt] if outcome.kind == "graph" else RESULT_MIMES[rs_fmt]
-        resp = Response(outcome.data, mimetype=mime)
-        if mime.startswith("text/"):
-            resp.headers["Content-Type"] = f"{mime}; charset=utf-8"
-        resp.vary.add("Accept")
-        resp.headers["Access-Control-Allow-Origin"] = "*"
-        return resp
+        return _answer(outcome.data, gr if outcome.kind == "graph" else rs)
     if outcome.status == "syntax":
         return _error(400, f"erreur de syntaxe SPARQL : {outcome.message}")
     if outcome.status == "cap":
@@ -212,6 +186,75 @@ def endpoint():  # noqa: ANN201
         return _error(503, "serveur occupé, réessayez (server busy).", {"Retry-After": "2"})
     current_app.logger.warning("SPARQL error: %s", outcome.message)
     return _error(500, f"erreur d'évaluation : {outcome.message}")
+
+
+def _answer(data: bytes, fmt: Format) -> BaseResponse:
+    resp = Response(data, mimetype=fmt.media)
+    if fmt.media.startswith("text/"):
+        resp.headers["Content-Type"] = f"{fmt.media}; charset=utf-8"
+    return set_headers(resp)
+
+
+def _without_query() -> BaseResponse:
+    """GET: the service description, or the query page for a browser asking for HTML."""
+    missing = "paramètre query manquant (missing query parameter)"
+    if request.method != "GET":
+        return _error(400, missing)
+    if not request.accept_mimetypes or any(p in request.args for p in ("format", "output", "results")):
+        return service_description(pick(GRAPHS))
+    try:
+        fmt = pick((*GRAPHS, HTML))
+    except NotAcceptable:
+        return _error(
+            400,
+            missing
+            + "; la description du service (service description) est offerte en "
+            + ", ".join(f.media for f in GRAPHS),
+        )
+    if fmt is HTML:
+        return redirect(url_for("sparql.editor"), 303)
+    return service_description(fmt)
+
+
+def service_description(fmt: Format) -> BaseResponse:
+    from cqpi_graph.export.service import Endpoint
+    from cqpi_graph.export.service import service_description as describe
+
+    from ..downloads import base_url
+    from ..graph import holder, store
+
+    cfg = current_app.config
+    public = cfg.get("PUBLIC_URL")
+    url = public.rstrip("/") + "/sparql" if public else request.base_url
+    ep = Endpoint(
+        url=url,
+        result_formats=[f.w3c for f in (*RESULTS, *RDF) if f.w3c],
+        timeout=cfg["SPARQL_TIMEOUT"],
+        max_results=cfg["SPARQL_MAX_RESULTS"],
+        max_query_bytes=cfg["SPARQL_MAX_QUERY_BYTES"],
+        federated=bool(cfg["SPARQL_ALLOW_SERVICE"]),
+        see_also=(base_url().rstrip("/") + "/.well-known/void",),
+    )
+    # Graph sizes are counted: kept per store generation, and for SD_TTL at most (a remote
+    # server's graphs change without a new generation here).
+    key = (holder().generation(), fmt.key, repr(ep))
+    now = time.monotonic()
+    cached = _SD_CACHE.get(key)
+    if cached is not None and now - cached[0] < SD_TTL:
+        data = cached[1]
+    else:
+        data = describe(store(), ep, fmt.store)
+        if len(_SD_CACHE) > 32:  # bounded: the URL comes from the request's Host
+            _SD_CACHE.clear()
+        _SD_CACHE[key] = (now, data)
+    here = url_for("sparql.endpoint")
+    link = alternates_link((f"{here}?format={f.key}", f) for f in GRAPHS)
+    resp = _answer(data, fmt)
+    return set_headers(resp, f"{here}?format={fmt.key}", link)
+
+
+_SD_CACHE: dict[tuple, tuple[float, bytes]] = {}
+SD_TTL = 300.0  # seconds
 
 
 @bp.route("/sparql", methods=["PUT", "DELETE", "PATCH"])

@@ -91,9 +91,26 @@ def upload_limits() -> Limits:
     )
 
 
-def refused(exc: LimitExceeded, path: str, filename: str) -> UploadRefused:
+def refused(exc: LimitExceeded, names: dict[str, str]) -> UploadRefused:
     title = _("Fichier trop volumineux") if exc.http_status == 413 else _("Fichier refusé")
-    return UploadRefused(exc.http_status, title, str(exc).replace(path, filename))
+    return UploadRefused(exc.http_status, title, _shown(str(exc), names))
+
+
+def _shown(message: str, names: dict[str, str]) -> str:
+    for tmp_name, shown in names.items():
+        message = message.replace(tmp_name, shown)
+    return message
+
+
+def validate_in_child(paths: list, store_at: tuple[str | None, str | None] | None, **kwargs):  # noqa: ANN003, ANN201
+    """What the child does: validate the files, against the site's graph if asked (opened here,
+    read-only: a store does not cross into another process)."""
+    if store_at is None:
+        return validate_referentiel(paths, **kwargs)
+    from cqpi_graph.store import open_store
+
+    with open_store(store_at[0], endpoint=store_at[1]) as store:
+        return validate_referentiel(paths, against_store=store, **kwargs)
 
 
 def to_csv(rows: list[dict]) -> str:
@@ -110,9 +127,17 @@ def data_url(mime: str, text: str) -> str:
     return f"data:{mime};charset=utf-8;base64," + base64.b64encode(text.encode("utf-8")).decode("ascii")
 
 
-def run_validation(data: bytes, filename: str) -> dict:
-    """cqpi_graph.validate.validate_referentiel on the upload, which it reads from a file: a name we
-    choose, in a fresh private directory, removed as soon as the report is made."""
+def run_validation(
+    data: bytes,
+    filename: str,
+    shapes: tuple[str, bytes] | None = None,
+    against_store: tuple[str | None, str | None] | None = None,
+) -> dict:
+    """cqpi_graph.validate.validate_referentiel on the upload (and a shapes file the user adds), which
+    it reads from files: names we choose, in a fresh private directory, removed as soon as the report
+    is made. ``against_store``: where the site's graph is (location, endpoint), to resolve the
+    references and look the codes up. The whole validation runs in a child process under the
+    upload limits: this process never holds an upload's graph."""
     from pathlib import Path
 
     from ..graph import lang
@@ -121,15 +146,21 @@ def run_validation(data: bytes, filename: str) -> dict:
     with tempfile.TemporaryDirectory(prefix="cqpi-upload-") as tmp:
         path = Path(tmp) / ("referentiel" + ext)
         path.write_bytes(data)
+        kwargs: dict = {"lang": lang()}
+        names = {str(path): filename}
+        if shapes is not None:
+            shapes_path = Path(tmp) / ("formes" + os.path.splitext(shapes[0])[1].lower())
+            shapes_path.write_bytes(shapes[1])
+            kwargs["shapes"] = [shapes_path]
+            names[str(shapes_path)] = shapes[0]
         try:
-            # The whole validation runs in the child: this process never holds the upload's graph.
             report = sandbox.call(
-                validate_referentiel, [path], name=filename, lim=upload_limits(), lang=lang()
+                validate_in_child, [path], against_store, name=filename, lim=upload_limits(), **kwargs
             )
         except LimitExceeded as exc:
-            raise refused(exc, str(path), filename) from None
+            raise refused(exc, names) from None
         except CqpiError as exc:  # the library's clear input errors (cell, line)
-            raise UploadRefused(400, _("Erreur"), str(exc).replace(str(path), filename)) from None
+            raise UploadRefused(400, _("Erreur"), _shown(str(exc), names)) from None
     csv_text = report.render("csv")
     # the machine columns (IRIs, RDF terms) stay in the downloads, not in the page
     rows = [
@@ -141,6 +172,8 @@ def run_validation(data: bytes, filename: str) -> dict:
         "triples": report.triples,
         "conforms": bool(report.conforms),
         "summary": summary.replace(str(path), filename) if summary else summary,
+        "notes": list(getattr(report, "notes", []) or []),
+        "engines": report.engine_summary() if hasattr(report, "engine_summary") else "",
         "rows": rows,
         "downloads": [
             ("HTML", "rapport.html", data_url("text/html", report.render("html"))),
@@ -148,6 +181,21 @@ def run_validation(data: bytes, filename: str) -> dict:
             ("Turtle", "rapport.ttl", data_url("text/turtle", report.render("turtle"))),
         ],
     }
+
+
+def read_shapes_upload(cap: int) -> tuple[str, bytes] | None:
+    """The optional shapes file of the form (RDF text only), size-capped."""
+    f = request.files.get("shapes")
+    if f is None or not f.filename:
+        return None
+    data = f.stream.read(cap + 1)
+    if len(data) > cap:
+        raise UploadRefused(413, _("Fichier trop volumineux"), f"au plus {cap / 1e6:g} Mo")
+    name = os.path.basename(f.filename.replace("\\", "/"))[:200]
+    fmt = check_upload(name, data)
+    if fmt not in OX_FORMAT:
+        raise UploadRefused(415, _("Type de fichier refusé"), f"« {name} » : formes SHACL en RDF attendues")
+    return name, data  # parsed in the validation's child, like the référentiel
 
 
 @bp.get("/validate")
@@ -173,7 +221,13 @@ def upload():  # noqa: ANN201
         name = os.path.basename(f.filename.replace("\\", "/"))[:200]
         ctx["filename"] = name
         check_upload(name, data)
-        ctx["report"] = run_validation(data, name)
+        shapes = read_shapes_upload(cap)
+        against = None
+        if request.form.get("against_store"):
+            from ..graph import holder
+
+            against = (str(holder().location), current_app.config["CQPI_ENDPOINT"])
+        ctx["report"] = run_validation(data, name, shapes, against)
     except UploadRefused as exc:
         ctx["error"] = {"title": exc.title, "message": exc.message}
         return render_template("validate/validate.html", **ctx), exc.status
