@@ -1,9 +1,11 @@
-"""What parsing in a child process under limits (issue 16) adds to a normal `cqpi validate`.
+"""What parsing in a child process under limits (issue 16) adds to `cqpi validate` and to imports.
 
 Validates the same files twice per run, once as the program does (the parse in a child process,
 the triples back as N-Triples) and once with the parse in the calling process (what it did
 before), best of N runs after a warm-up; then times the whole command, `cqpi validate FILE`,
-which is what a person waits for.
+which is what a person waits for. Then reads the ROME CSV files of ../shared/data (306 715 rows)
+through the importers' reader, in a child as the importers do and in the calling process, and
+gives the CPU time of each process.
 
     PYTHONPATH=$PWD python benchmarks/bench_sandbox.py [--runs 7] [--triples 5000]
 """
@@ -65,6 +67,57 @@ def main() -> None:
         cmd = [sys.executable, "-m", "cqpi_graph", "validate", str(files["valid.ttl"])]
         whole = best(lambda: subprocess.run(cmd, capture_output=True, check=True), max(3, args.runs // 2))
         print(f"\n`cqpi validate valid.ttl`, whole command: best {whole[0]:.2f} s, median {whole[1]:.2f} s")
+    rome = ROOT.parent / "shared" / "data" / "rome"
+    if rome.is_dir():
+        reader(sorted(rome.glob("unix_*_utf8.csv")), args.runs)
+
+
+def reader(files: list[Path], runs: int) -> None:
+    """The importers' CSV reader over files: in a child (CsvRows) and in this process."""
+    import resource
+
+    from cqpi_graph.importers.common import CsvRows, ImportReport, path_opener
+    from cqpi_graph.importers.csvread import csv_events
+
+    def child() -> int:
+        report = ImportReport("bench", "g")
+        return sum(
+            1 for f in files for _ in CsvRows(path_opener(f), f.name, report, delimiter=",", required=[])
+        )
+
+    def inproc() -> int:
+        n = 0
+        for f in files:
+            header: list[str] = []
+            for ev in csv_events(path_opener(f), f.name, ","):
+                if ev[0] == "header":
+                    header = ev[1]
+                elif ev[0] == "row":
+                    dict(zip(header, ev[2], strict=True))
+                    n += 1
+        return n
+
+    def cpu() -> tuple[float, float]:
+        me = resource.getrusage(resource.RUSAGE_SELF)
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime
+
+    print(
+        f"\n| importers' CSV reader, {len(files)} ROME files | wall (best) | CPU, this process | CPU, child |"
+    )
+    print("|---|---|---|---|")
+    for label, fn in (("in a child (as imports run)", child), ("in this process (before)", inproc)):
+        rows = fn()
+        walls, mine, kids = [], [], []
+        for _ in range(runs):
+            c0, k0 = cpu()
+            t0 = time.perf_counter()
+            fn()
+            walls.append(time.perf_counter() - t0)
+            c1, k1 = cpu()
+            mine.append(c1 - c0)
+            kids.append(k1 - k0)
+        print(f"| {label}, {rows:,} rows | {min(walls):.2f} s | {min(mine):.2f} s | {min(kids):.2f} s |")
 
 
 if __name__ == "__main__":
