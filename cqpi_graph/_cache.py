@@ -45,10 +45,23 @@ def _disk_path(store: Store, name: str, extra: tuple) -> Path | None:
     """
     directory = getattr(store, "directory", None)
     location = getattr(store, "location", None)
-    if directory is None or location is None or os.environ.get("CQPI_NO_DISK_CACHE"):
+    if not _is_generation(directory, location):
+        return None
+    return _generation_file(location, Path(directory).name, name, extra)  # type: ignore[arg-type]
+
+
+def _is_generation(directory: object, location: object) -> bool:
+    """A generation folder of an embedded store (not the scratch store of a remote write)."""
+    if directory is None or location is None:
+        return False
+    return Path(str(directory)).parent == Path(str(location))
+
+
+def _generation_file(location: str, generation: str, name: str, extra: tuple) -> Path | None:
+    if os.environ.get("CQPI_NO_DISK_CACHE"):
         return None
     digest = hashlib.sha256(repr(extra).encode()).hexdigest()[:12]
-    return Path(location) / "cache" / Path(directory).name / f"{name}-{digest}.pickle"
+    return Path(location) / "cache" / generation / f"{name}-{digest}.pickle"
 
 
 def _load(path: Path | None) -> object | None:
@@ -72,6 +85,18 @@ def _save(path: Path | None, value: object) -> None:
         os.replace(tmp, path)
     except Exception:  # noqa: BLE001 - read-only store folder, full disk: stay in memory
         return
+
+
+def save_for_generation(store: Store, name: str, value: object, extra: tuple = ()) -> None:
+    """Keep a structure computed by the writer of a generation for that generation's readers.
+
+    The writer's directory is the generation's name plus ``.tmp`` until it is swapped in; the
+    structure must be computed from the generation's final content (the writer's last step).
+    """
+    directory = getattr(store, "directory", None)
+    if directory is None or not _is_generation(directory, store.location):
+        return
+    _save(_generation_file(store.location, Path(directory).name.removesuffix(".tmp"), name, extra), value)
 
 
 def cached(name: str, store: Store, build: Callable[[Store], T], extra: tuple = ()) -> T:
@@ -122,6 +147,12 @@ def iter_triples(store: Store, predicates: tuple[str, ...] | list[str]) -> Itera
             o = q.object
             lang = o.language if isinstance(o, ox.Literal) else None
             yield (q.subject, p, o.value, lang, q.graph, isinstance(o, ox.NamedNode))
+
+
+def subjects_with(store: Store, predicate: str, obj: str) -> list[str]:
+    """The IRIs that have this IRI as value of this predicate, in any named graph (may repeat)."""
+    quads = store.quads_for_pattern(None, predicate, obj, None)
+    return [q.subject for q in quads if not q.subject.startswith("_:")]
 
 
 def subjects_of_type(store: Store, classes: Iterable[str]) -> list[tuple[str, str]]:

@@ -1,79 +1,64 @@
-"""Computed alignments between free-text competences (never declared equivalences).
+"""Computed alignments between competence texts (never declared equivalences).
 
-Method (``METHOD``), for French text:
+Every competence text of the graph — bloc labels, référentiel capacities, ROME savoir-faire,
+savoir-être and savoirs, ESCO skills — is a vector of the text model (textsim/model.py: French
+stems, TF-IDF, cosine). `cqpi build` computes, for each text, its best matches in the other
+référentiels and stores them twice:
 
-1. normalisation: lower case; words split on anything that is not a letter or a digit; French
-   stop words removed (``STOP_WORDS``); each word stemmed by the Snowball French stemmer
-   (``snowballstemmer``); accents removed after stemming (so « réglage », « reglages » and
-   « régler » meet on « regl »);
-2. TF-IDF over those stems (tf = 1 + log(count), idf = log((1 + N) / (1 + df)) + 1, vectors
-   L2-normalised), N being the competences aligned together;
-3. cosine similarity of every pair that shares at least one stem (an inverted index), kept when
-   it reaches the threshold and the two competences belong to different holders.
+- the *side index* of the generation (textsim/model.py: the 5 best per target registry —
+  certification, ROME, ESCO — with cosine >= 0.35), which the library reads;
+- the named graph ``https://w3id.org/cqpi/graph/computed/alignments``: for each text, its best
+  match in each registry with cosine >= the threshold (0.5), as a direct
+  ``cq:competenceAlignedWith`` triple plus a statement carrying ``cq:similarityScore`` and
+  ``cq:method`` (method, model and version); the graph's record in the meta graph names the
+  activity, threshold and scope.
 
-Each alignment is stored in the named graph ``https://w3id.org/cqpi/graph/computed/alignments``
-as a direct ``cq:competenceAlignedWith`` triple plus a statement resource carrying
-``cq:similarityScore``, ``cq:method`` and ``prov:wasGeneratedBy``. That graph is never given to
-the reasoner and nothing here writes ``skos:exactMatch``: a computed alignment stays computed.
+That graph is never given to the reasoner and nothing here writes ``skos:exactMatch``: a computed
+alignment stays computed. Two texts of one holder (the same certification, or the ROME, or ESCO)
+are never aligned: a référentiel is not aligned with itself.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
-import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from .namespaces import CQ, ID, PROV, RDF, XSD, Graphs
+from .progress import NullProgress, Progress
 from .provenance import GraphRecord, now_iso, record_graph
 from .store import Store, store_writer
+from .textsim.corpus import read_corpus
+from .textsim.french import STOP_WORDS, normalise, stem_words, strip_accents
+from .textsim.model import METHOD, REGISTRIES, TextModel, build_model, save_model
 
-METHOD = "tfidf-cosine/fr-snowball-stems/stopwords-fr/v1"
 DEFAULT_THRESHOLD = 0.5
 ALIGNMENT_ID = ID + "alignment/"
+SCOPES = ("all", "certifications")
 
-STOP_WORDS = frozenset(
-    """
-a à afin ai aie aient ainsi alors au aucun aucune aupres auquel aussi autre autres aux auxquels
-avec avoir ayant c ca car ce ceci cela celle celles celui cependant ces cet cette ceux chacun
-chaque chez ci comme comment d dans de des dont du elle elles en encore entre est et etc etre eu
-eux fait faire font hors il ils j je jusqu l la le les leur leurs lui m ma mais me meme memes
-mes moi mon n ne ni nos notre nous on ont ou par parmi pas pendant peu peut plus pour pres qu
-quand que quel quelle quelles quels qui s sa sans se selon ser ses si sien soi soit son sont
-sous sur t ta te tel telle telles tels tes toi ton tous tout toute toutes tres tu un une unes
-uns vers via vos votre vous y
-""".split()  # noqa: SIM905 - a word list reads better as text
-)
-
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
-
-
-def _strip_accents(text: str) -> str:
-    nfkd = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in nfkd if not unicodedata.combining(c))
-
-
-_stemmer = None
-
-
-def _stem_words(words: list[str]) -> list[str]:
-    global _stemmer
-    if _stemmer is None:
-        import snowballstemmer
-
-        _stemmer = snowballstemmer.stemmer("french")
-    return _stemmer.stemWords(words)
-
-
-def normalise(text: str) -> list[str]:
-    """The stems of a French text: lower case, no stop words, Snowball stems, no accents."""
-    words = [w for w in _WORD.findall(text.casefold().replace("’", "'"))]
-    words = [w for w in words if _strip_accents(w) not in STOP_WORDS and len(w) > 1]
-    return [_strip_accents(s) for s in _stem_words(words) if s]
+# Kept for the benchmarks and older callers (the functions live in textsim.french).
+_strip_accents = strip_accents
+_stem_words = stem_words
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "METHOD",
+    "STOP_WORDS",
+    "AlignReport",
+    "align_generation",
+    "Alignment",
+    "compute_alignments",
+    "graph_alignments",
+    "load_alignments",
+    "normalise",
+    "run_align",
+    "similarity",
+    "write_alignments",
+]
 
 
 @dataclass
@@ -104,8 +89,11 @@ class Alignment:
         }
 
 
+# ---------------------------------------------------------------- texts given directly
+
+
 def tfidf_vectors(texts: dict[str, str]) -> dict[str, dict[str, float]]:
-    """L2-normalised TF-IDF vectors of stems, one per text."""
+    """L2-normalised TF-IDF vectors of stems, one per text (idf over these texts)."""
     stems = {k: Counter(normalise(t)) for k, t in texts.items()}
     df: Counter[str] = Counter()
     for c in stems.values():
@@ -133,11 +121,10 @@ def compute_alignments(
     owners: dict[str, set[str]] | None = None,
     same: dict[str, str] | None = None,
 ) -> list[Alignment]:
-    """Pairs of texts whose cosine reaches the threshold.
+    """Pairs of the given texts whose cosine reaches the threshold (a small, ad hoc set).
 
-    owners: competence -> holders; pairs with a holder in common are skipped (a référentiel is
-    not aligned with itself). same: competence -> declared class; pairs already declared the
-    same are skipped (they need no computed alignment).
+    owners: text -> holders; pairs with a holder in common are skipped. same: text -> declared
+    class; pairs already declared the same are skipped (they need no computed alignment).
     """
     vectors = tfidf_vectors(texts)
     index: dict[str, list[tuple[str, float]]] = defaultdict(list)
@@ -164,7 +151,50 @@ def compute_alignments(
     return out
 
 
-# ---------------------------------------------------------------- reading and writing the graph
+# ---------------------------------------------------------------- the graph's competences
+
+
+def graph_alignments(
+    model: TextModel, *, threshold: float = DEFAULT_THRESHOLD, scope: str = "all"
+) -> list[Alignment]:
+    """For each competence text, its best match in each other registry (cosine >= threshold).
+
+    scope "all": every pair of référentiels (so ESCO meets ROME); "certifications": pairs with
+    at least one certification text (blocs, capacities).
+    """
+    if scope not in SCOPES:
+        from .errors import InputError
+
+        raise InputError(f"périmètre inconnu « {scope} »", field="--scope", expected=", ".join(SCOPES))
+    al = model.alignments
+    keep = al.scores + 1e-6 >= threshold
+    rows, cols, scores = al.rows[keep], al.cols[keep], al.scores[keep]
+    cert = REGISTRIES.index("certification")
+    if scope == "certifications":
+        both = (model.registry[rows] == cert) | (model.registry[cols] == cert)
+        rows, cols, scores = rows[both], cols[both], scores[both]
+    # the first (best) match of each (text, target registry) run: rows are sorted by score
+    bucket = model.registry[cols].astype(np.int64)
+    key = rows.astype(np.int64) * len(REGISTRIES) + bucket
+    order = np.lexsort((-scores, key))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = key[order][1:] != key[order][:-1]
+    best: dict[tuple[int, int], float] = {}
+    for r, c, s in zip(
+        rows[order][first].tolist(), cols[order][first].tolist(), scores[order][first].tolist(), strict=True
+    ):
+        pair = (min(r, c), max(r, c))
+        best[pair] = max(best.get(pair, 0.0), s)
+    units = model.corpus.units
+    same = model.corpus.same
+    out = [
+        Alignment(units[a].iri, units[b].iri, s, METHOD, units[a].text, units[b].text)
+        for (a, b), s in best.items()
+        if same.get(units[a].iri, units[a].iri)
+        != same.get(units[b].iri, units[b].iri)  # declared: not computed
+    ]
+    out.sort(key=lambda x: (-x.score, x.a, x.b))
+    return out
 
 
 def load_alignments(store: Store) -> list[Alignment]:
@@ -186,21 +216,18 @@ def write_alignments(
     """Replace the computed alignments graph (and its provenance in the meta graph)."""
     started = started or now_iso()
     g = Graphs.ALIGNMENTS
-    activity = f"{g}#activity"
     store.clear_graph(g)
+    aligned = f"<{CQ}competenceAlignedWith>"
 
     def quads():
         for al in alignments:
             s = f"<{al.iri}>"
-            yield (f"<{al.a}>", f"<{CQ}competenceAlignedWith>", f"<{al.b}>", g)
-            yield (s, f"<{RDF}type>", f"<{RDF}Statement>", g)
-            yield (s, f"<{RDF}type>", f"<{PROV}Entity>", g)
+            yield (f"<{al.a}>", aligned, f"<{al.b}>", g)
             yield (s, f"<{RDF}subject>", f"<{al.a}>", g)
-            yield (s, f"<{RDF}predicate>", f"<{CQ}competenceAlignedWith>", g)
+            yield (s, f"<{RDF}predicate>", aligned, g)
             yield (s, f"<{RDF}object>", f"<{al.b}>", g)
             yield (s, f"<{CQ}similarityScore>", _lit(f"{al.score:.4f}", XSD + "decimal"), g)
             yield (s, f"<{CQ}method>", _lit(al.method), g)
-            yield (s, f"<{PROV}wasGeneratedBy>", f"<{activity}>", g)
 
     n = store.add_quads(quads())
     record_graph(
@@ -209,11 +236,12 @@ def write_alignments(
             g,
             "Alignements calculés entre compétences",
             "Computed competence alignments",
-            f"{METHOD} ; seuil {threshold} ; périmètre {scope}",
+            f"{METHOD} ; seuil {threshold} ; périmètre {scope} ; meilleure correspondance par registre",
             started=started,
             extra={
                 CQ + "method": _lit(METHOD),
                 CQ + "similarityScore": _lit(str(threshold), XSD + "decimal"),
+                PROV + "wasGeneratedBy": f"<{g}#activity>",
             },
         ),
     )
@@ -229,14 +257,32 @@ class AlignReport:
     location: str = ""
 
     def to_dict(self) -> dict:
+        by_kind = Counter(_pair_kind(a) for a in self.alignments)
         return {
             "competences": self.competences,
             "threshold": self.threshold,
             "scope": self.scope,
             "method": METHOD,
             "count": len(self.alignments),
+            "by_registries": dict(sorted(by_kind.items())),
             "alignments": [a.to_dict() for a in self.alignments],
         }
+
+
+def _pair_kind(al: Alignment) -> str:
+    def reg(iri: str) -> str:
+        if iri.startswith("http://data.europa.eu/esco/"):
+            return "esco"
+        return "rome" if iri.startswith(ID + "rome/") else "certification"
+
+    return "-".join(sorted((reg(al.a), reg(al.b))))
+
+
+def align_model(store: Store, model: TextModel, *, threshold: float, scope: str, started: str) -> AlignReport:
+    """Compute the graph's alignments from its text model and write them (inside a writer)."""
+    alignments = graph_alignments(model, threshold=threshold, scope=scope)
+    write_alignments(store, alignments, threshold=threshold, scope=scope, started=started)
+    return AlignReport(len(model.corpus.units), alignments, threshold, scope, store.location)
 
 
 def run_align(
@@ -244,21 +290,45 @@ def run_align(
     *,
     endpoint: str | None = None,
     threshold: float = DEFAULT_THRESHOLD,
-    scope: str = "certifications",
+    scope: str = "all",
     dry_run: bool = False,
 ) -> AlignReport:
-    """Compute the alignments of the store's free-text competences and store them (new generation)."""
-    from .socle import competence_texts
+    """Recompute the alignments graph of the store with another threshold or scope.
+
+    `cqpi build` already computes it (threshold 0.5, scope all): this is for a different
+    choice. The text model is the live generation's (nothing else changes).
+    """
     from .store import open_store
+    from .textsim.model import load_model
 
     started = now_iso()
     with open_store(location, endpoint=endpoint) as store:
-        texts, owners, same = competence_texts(store, scope=scope)
-    alignments = compute_alignments(texts, threshold=threshold, owners=owners, same=same)
-    report = AlignReport(len(texts), alignments, threshold, scope)
+        model = load_model(store)
+    alignments = graph_alignments(model, threshold=threshold, scope=scope)
+    report = AlignReport(len(model.corpus.units), alignments, threshold, scope)
     if dry_run:
         return report
     with store_writer(location, endpoint=endpoint) as store:
         write_alignments(store, alignments, threshold=threshold, scope=scope, started=started)
         report.location = store.location
+    return report
+
+
+def align_generation(
+    store: Store,
+    progress: Progress | None = None,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    scope: str = "all",
+) -> AlignReport:
+    """The last step of a build or import: the text model of the new generation and its
+    alignments graph (the model is kept beside the generation for the queries)."""
+    progress = progress or NullProgress()
+    started = now_iso()
+    progress.stage("textes : compétences, certifications et métiers")
+    corpus = read_corpus(store)
+    progress.stage(f"textes : vecteurs et alignements de {len(corpus.units)} compétences")
+    model = build_model(corpus)
+    report = align_model(store, model, threshold=threshold, scope=scope, started=started)
+    save_model(store, model)
     return report

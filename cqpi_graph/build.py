@@ -15,6 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
+from .align import align_generation
 from .catalog.derive import SamenessReport, derive_sameness
 from .errors import InputError, StoreNotBuiltError
 from .importers import SOURCES, ImportReport, Source
@@ -308,11 +309,13 @@ def group_imports(imports: Sequence[ImportSpec]) -> list[tuple[Source, list[Path
 
 def derive(store: Store, reasoner: str = "rules", progress: Progress | None = None) -> SamenessReport:
     """What is computed from the asserted graphs after every build or import: the catalog's
-    sameness decisions, then OWL 2 RL inference."""
+    sameness decisions, then OWL 2 RL inference, then the text model and the computed
+    alignments (align.align_generation)."""
     progress = progress or NullProgress()
     progress.stage("catalogue : correspondances d'identifiants")
     report = derive_sameness(store)
     run_inference(store, reasoner, progress)
+    align_generation(store, progress)  # the text model and the computed alignments (issue 14)
     return report
 
 

@@ -68,7 +68,7 @@ def import_registry(
             recorded = _unchanged(live, src.graph, files)
         if recorded is not None:
             return ImportReport(name, src.graph, files=recorded, skipped=True)
-        replaced = {src.graph, Graphs.INFERRED, Graphs.CATALOG}
+        replaced = {src.graph, Graphs.INFERRED, Graphs.CATALOG, Graphs.ALIGNMENTS}
         with (
             guard.allow_shrink(allow_shrink),
             store_writer(location, endpoint=endpoint, without=replaced) as store,

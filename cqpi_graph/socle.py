@@ -6,9 +6,10 @@ ROME jobs it targets (cq:romeJob, then the job's cq:hasCompetence from the ROME 
 
 Two competences are *the same* when they are the same resource or declared equivalent
 (skos:exactMatch, owl:sameAs — e.g. two référentiels pointing at the same ROME competence).
-With ``computed=True`` the alignments of the computed graph (see align.py) whose score reaches
-the threshold also join competences; a shared competence then says ``basis="calculée"`` with
-the scores, never ``"déclarée"``.
+With ``computed=True`` the competence texts of the certifications (capacities, and the labels
+of blocs that list no competence) matched by the text model (textsim/socle_text.py) with a
+score at least the threshold also join competences; a shared competence then says
+``basis="calculée"`` with the scores, never ``"déclarée"``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from .catalog import Catalog, Certification, LabelCandidate, choose_label, fold,
 from .errors import InputError, NotFoundError
 from .namespaces import CQ, ID, OWL, RDFS, SKOS
 from .store import Store
+from .textsim.socle_text import text_classes
 
 ROME_JOB = ID + "rome/"
 ROME_COMPETENCE = ID + "rome/competence/"
@@ -381,19 +383,39 @@ def branch_members(store: Store, branch: str) -> tuple[str, list[Certification]]
 # ---------------------------------------------------------------- socle
 
 
-def _class_members(ix: CompetenceIndex, node: Certification, classes: dict[str, str]) -> dict[str, list[str]]:
+def _class_members(competences: dict[str, str], classes: dict[str, str]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = defaultdict(list)
-    for c in ix.node_competences(node):
+    for c in competences:
         out[classes.get(c, c)].append(c)
     return out
 
 
+def _join(declared: dict[str, str], pairs: list[Alignment]) -> dict[str, str]:
+    """Declared classes, joined by the computed pairs (union-find)."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        x = declared.get(x, x)
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for al in pairs:
+        ra, rb = find(al.a), find(al.b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    out = dict(declared)
+    for al in pairs:
+        out[al.a], out[al.b] = find(al.a), find(al.b)
+    for x in list(out):
+        out[x] = find(x)
+    return out
+
+
 def _shared_item(
-    ix: CompetenceIndex,
-    key: str,
-    holders: dict[str, list[CompetenceRef]],
-    computed: bool,
-    threshold: float | None,
+    ix: CompetenceIndex, key: str, holders: dict[str, list[CompetenceRef]], pairs: list[Alignment]
 ) -> SharedCompetence:
     members = {c.iri for cs in holders.values() for c in cs}
     if len(members) == 1:
@@ -402,13 +424,7 @@ def _shared_item(
         basis = "déclarée"
     else:
         basis = "calculée"
-    used = []
-    if basis == "calculée":
-        used = [
-            a
-            for a in ix.alignments
-            if a.a in members and a.b in members and (threshold is None or a.score + 1e-9 >= threshold)
-        ]
+    used = [a for a in pairs if a.a in members and a.b in members] if basis == "calculée" else []
     rome = sorted(m for m in members | {key} if m.startswith(ROME_COMPETENCE))
     name = rome[0] if rome else key
     wording = Counter(c.label for cs in holders.values() for c in cs)
@@ -445,9 +461,19 @@ def socle(
         raise InputError("donnez au moins une certification ou --branch", field="socle")
     default = len(nodes) if not branch or items else min(2, len(nodes))
     k = max(1, min(min_share or default, len(nodes)))
-    classes = ix.classes(computed, threshold)
-    per_node = {n.iri: _class_members(ix, n, classes) for n in nodes}
-    vias = {n.iri: ix.node_competences(n) for n in nodes}
+    classes, text = ix.declared, None
+    if computed:
+        text = text_classes(store, [(n.iri, n.members) for n in nodes], threshold)
+        classes = _join(ix.declared, text.pairs)
+    vias = {n.iri: {**ix.node_competences(n), **(text.units.get(n.iri, {}) if text else {})} for n in nodes}
+    per_node = {n.iri: _class_members(vias[n.iri], classes) for n in nodes}
+    labels = text.labels if text else {}
+
+    def ref(m: str, via: str) -> CompetenceRef:
+        r = ix.ref(m, via)
+        r.label = r.label or labels.get(m, "")
+        return r
+
     counts: Counter[str] = Counter()
     for cm in per_node.values():
         counts.update(cm.keys())
@@ -456,15 +482,13 @@ def socle(
         if c < k:
             continue
         holders = {
-            n: [ix.ref(m, vias[n][m]) for m in sorted(per_node[n][key])]
-            for n in per_node
-            if key in per_node[n]
+            n: [ref(m, vias[n][m]) for m in sorted(per_node[n][key])] for n in per_node if key in per_node[n]
         }
-        shared.append(_shared_item(ix, key, holders, computed, threshold))
+        shared.append(_shared_item(ix, key, holders, text.pairs if text else []))
     shared.sort(key=lambda s: (-s.share, fold(s.label)))
     shared_keys = {s.key for s in shared}
     specific = {
-        n: [ix.ref(m, vias[n][m]) for key, ms in sorted(cm.items()) if key not in shared_keys for m in ms]
+        n: [ref(m, vias[n][m]) for key, ms in sorted(cm.items()) if key not in shared_keys for m in ms]
         for n, cm in per_node.items()
     }
     pairs = []
@@ -476,8 +500,8 @@ def socle(
     for n in nodes:
         if not sizes[n.iri]:
             notes.append(f"{n.code} : aucune compétence connue dans le graphe")
-    if computed and not ix.alignments:
-        notes.append("aucun alignement calculé dans le graphe : lancez `cqpi align`")
+    if text is not None and not any(text.units.values()):
+        notes.append("aucun texte de compétence (bloc, capacité) pour ces certifications")
     branches = {n.iri: _branch_labels(cat, n.iri) for n in nodes}
     if len(nodes) == 1 and nodes[0].kind == "CQPI":
         adopters = branches.get(nodes[0].iri) or []

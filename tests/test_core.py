@@ -234,7 +234,7 @@ def test_failed_build_midway_leaves_previous_generation(store_env: Path, monkeyp
 
     monkeypatch.setattr(b, "run_inference", boom)
     with pytest.raises(RuntimeError):
-        build(store_env)
+        build(store_env, force=True)
     assert open_store(store_env).directory == live
     assert not list(store_env.glob("gen-*.tmp"))
 

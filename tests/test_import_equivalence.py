@@ -26,7 +26,9 @@ REFERENCE = {
     G + "import/rncp": (761, "de8733a3ff65f2969d612487ddea0dccb2b43ed4ad14d428349eb7a147a42523"),
     G + "import/bcn": (63311, "2be0e92568c6c41a809716a4db8a431d44339ee708af5ee1336048ef6c77aee5"),
     G + "import/kit": (91389, "23aec23fc3814a743d4531ce590eac4effb2b579fcee4751f1b423e2670b90e4"),
-    G + "import/rome": (535959, "e973332909121426b82179fada5ce3dc1d4933f8533185aec710110e2839bbdf"),
+    # + cq:romeParentJob (1,052) and cq:romeMacroCode (507), issue 14; and the control characters
+    # of three labels removed (issue 16, see above)
+    G + "import/rome": (537518, "b17b1d0218bbb70ef130762f07fd5def9507a4ffa4752badf9d893a22ac26ee6"),
     G + "import/esco": (117527, "3f862ca82b3a457c70f90727ad08eb2fa6b4a506118b3e157aae76cd0fad51cc"),
     G + "catalog": (5498, "16f2b367c69888582e02bc444569803c0e314afa458c21f81e091102460fd5ce"),
     G + "inferred": (95059, "9345a245771d96d2e404e5a68c270e17c4e2a2070885539ede626d265ba97f95"),

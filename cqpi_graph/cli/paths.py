@@ -19,6 +19,8 @@ from ..cells import neutralise_row
 from ..paths import SUCCESSION, Path, PathResult, Step, find_paths, reach
 from ..query import compact
 from ..socle import cqpi_candidates, similar, socle
+from ..textsim.api import TextSimilar, certifier_overlaps, similar_from_text
+from ..textsim.pairs import one_to_one
 
 EXIT_NO_PATH = 3
 
@@ -295,29 +297,55 @@ def socle_cmd(
 @click.argument("x")
 @click.option("--top", "-n", type=click.IntRange(1), default=10, show_default=True)
 @click.option("--kind", type=click.Choice(["all", "certification", "rome"]), default="all", show_default=True)
-@click.option("--computed/--declared-only", default=False, show_default=True)
-@click.option("--threshold", type=click.FloatRange(0, 1), default=DEFAULT_THRESHOLD, show_default=True)
+@click.option(
+    "--computed/--declared-only",
+    default=True,
+    show_default=True,
+    help="Ajouter ce que le modèle de texte calcule (métiers, certifications proches) à ce qui est "
+    "déclaré ; --declared-only : compétences déclarées partagées seulement.",
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 1),
+    default=DEFAULT_THRESHOLD,
+    show_default=True,
+    help="--declared-only --computed d'autrefois : score minimal d'un alignement.",
+    hidden=True,
+)
 @click.option(
     "--evidence",
     type=click.IntRange(0),
-    default=5,
+    default=3,
     show_default=True,
-    help="Compétences partagées montrées par résultat (texte).",
+    help="Preuves montrées par résultat (paires bloc ~ compétence, certifications proches).",
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_obj
 def similar_cmd(
     obj, x: str, top: int, kind: str, computed: bool, threshold: float, evidence: int, fmt: str
 ) -> None:
-    """Les N certifications ou métiers ROME qui partagent le plus de compétences avec X.
+    """Métiers ROME et certifications proches de X (certification ou métier ROME).
 
-    Exemple : cqpi similar RNCP30271 --top 5 ; cqpi similar H1102
+    Pour une certification : les métiers que sa fiche déclare (« déclaré »), puis ceux que le
+    modèle de texte calcule d'après son titre et ses blocs (« calculé », avec les blocs qui
+    correspondent à des compétences du métier), et les certifications aux textes les plus proches.
+    Pour un métier ROME : les métiers proches (items ROME, texte, co-déclaration).
+
+    Exemple : cqpi similar RNCP35340 --kind rome ; cqpi similar H1102 --kind rome
     """
     with obj.open() as store:
-        res = similar(store, x, top, kind=kind, computed=computed, threshold=threshold)
+        if not computed:
+            res = similar(store, x, top, kind=kind, computed=False, threshold=threshold)
+            _dump(res.to_dict()) if fmt == "json" else click.echo("\n".join(_declared_lines(res, evidence)))
+            return
+        text = similar_from_text(store, x, top, kind=kind, evidence=evidence)
     if fmt == "json":
-        _dump(res.to_dict())
+        _dump(text.to_dict())
         return
+    click.echo("\n".join(similar_lines(text, evidence)))
+
+
+def _declared_lines(res, evidence: int) -> list[str]:  # noqa: ANN001 - socle.SimilarResult
     lines = [f"{res.subject.display()} — {res.size} compétence(s)", ""]
     if not res.items:
         lines.append("Aucun nœud ne partage de compétence avec lui.")
@@ -329,7 +357,45 @@ def similar_cmd(
             lines.append(f"     · {c.label or compact(c.iri)}" + (f" [{c.code}]" if c.code else ""))
         if len(it.evidence) > evidence:
             lines.append(f"     · … et {len(it.evidence) - evidence} autre(s)")
-    click.echo("\n".join(lines))
+    return lines
+
+
+def _basis(basis: str) -> str:
+    return "déclaré" if basis == "declared" else "calculé"
+
+
+def similar_lines(res: TextSimilar, evidence: int) -> list[str]:
+    s = res.subject
+    lines = [f"{s.ref.code} {s.ref.label}".strip() + (" [métier ROME]" if s.kind == "job" else ""), ""]
+    if s.kind == "job" and res.jobs:
+        lines.append("Métiers proches (calculé : items ROME, texte, co-déclaration par les certifications) :")
+    elif res.jobs:
+        lines.append("Métiers ROME : déclarés par la fiche, puis calculés d'après son titre et ses blocs")
+    for i, j in enumerate(res.jobs, 1):
+        score = f", score {j.score:.2f}" if j.score is not None else ""
+        extra = f" — {j.co_declared} certification(s) déclarent les deux" if j.co_declared else ""
+        lines.append(f"{i:>2}. {j.code} {j.label} — {_basis(j.basis)}{score}{extra}")
+        for m in j.matches[:evidence]:
+            lines.append(f"      · « {m.a_text} » ~ « {m.b_text} » ({m.score:.2f})")
+        if j.via and evidence:
+            via = ", ".join(f"{c.code} ({c.score:.2f})" for c in j.via[:evidence])
+            lines.append(f"      · certifications proches qui le déclarent : {via}")
+        if j.shared and evidence:
+            lines.append("      · en commun : " + " ; ".join(c.label for c in j.shared[:evidence]))
+    if s.kind == "job" and res.declared_certifications:
+        lines += ["", "Certifications qui déclarent ce métier (déclaré) :"][lines[-1] == "" :]
+        for i, c in enumerate(res.declared_certifications, 1):
+            lines.append(f"{i:>2}. {c.code} {c.label}")
+    if res.certifications:
+        lines += ["", "Certifications proches (calculé d'après les titres et les blocs) :"][lines[-1] == "" :]
+        for i, c in enumerate(res.certifications, 1):
+            lines.append(f"{i:>2}. {c.cert.code} {c.cert.label} — calculé, similarité {c.similarity:.2f}")
+            for m in c.matches[:evidence]:
+                lines.append(f"      · « {m.a.text} » ~ « {m.b.text} » ({m.score:.2f})")
+    if len(lines) == 2:
+        lines.append("Rien de proche dans le graphe.")
+    lines += ["", f"méthode : {res.method}"]
+    return lines
 
 
 @click.command("cqpi-candidates")
@@ -338,34 +404,79 @@ def similar_cmd(
     type=click.FloatRange(0, 1),
     default=0.3,
     show_default=True,
-    help="Recouvrement minimal (Jaccard) entre deux CQP de branches différentes.",
+    help="Recouvrement minimal (Jaccard) entre deux certifications du groupe.",
 )
 @click.option("--min-branches", type=click.IntRange(2), default=2, show_default=True)
+@click.option(
+    "--across",
+    type=click.Choice(["all", "branches", "certifiers"]),
+    default="all",
+    show_default=True,
+    help="branches : CQP de branches différentes (compétences déclarées) ; certifiers : "
+    "certifications de certificateurs différents dont les blocs se recouvrent (calculé).",
+)
 @click.option("--computed/--declared-only", default=False, show_default=True)
 @click.option("--threshold", type=click.FloatRange(0, 1), default=DEFAULT_THRESHOLD, show_default=True)
+@click.option(
+    "--limit", type=click.IntRange(1), default=20, show_default=True, help="Groupes montrés (texte)."
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_obj
 def candidates_cmd(
-    obj, min_jaccard: float, min_branches: int, computed: bool, threshold: float, fmt: str
+    obj,
+    min_jaccard: float,
+    min_branches: int,
+    across: str,
+    computed: bool,
+    threshold: float,
+    limit: int,
+    fmt: str,
 ) -> None:
-    """Candidats CQPI : CQP de branches différentes aux activités identiques ou proches.
+    """Candidats à une certification commune (CQPI) ou à une reconnaissance mutuelle.
 
-    Pour chaque groupe : le socle commun (qui deviendrait le CQPI) et ce qui reste propre à
-    chaque branche.
+    Deux familles de groupes : des CQP de branches différentes aux activités identiques ou
+    proches (le socle commun deviendrait le CQPI, le reste est propre à chaque branche) ; des
+    certifications de certificateurs différents dont les blocs se recouvrent, d'après leurs
+    textes (calculé : paires de blocs et scores). Deux versions d'une même certification
+    (succession) ne forment pas un groupe.
+
+    Exemple : cqpi cqpi-candidates --across certifiers --min-jaccard 0.5
     """
+    branch_groups, text_groups = [], []
     with obj.open() as store:
-        groups = cqpi_candidates(
-            store, min_jaccard=min_jaccard, min_branches=min_branches, computed=computed, threshold=threshold
-        )
+        if across in ("all", "branches"):
+            branch_groups = cqpi_candidates(
+                store,
+                min_jaccard=min_jaccard,
+                min_branches=min_branches,
+                computed=computed,
+                threshold=threshold,
+            )
+        if across in ("all", "certifiers"):
+            text_groups = certifier_overlaps(store, min_jaccard=min_jaccard, threshold=threshold)
     if fmt == "json":
-        _dump([g.to_dict() for g in groups])
-        return
-    if not groups:
-        click.echo(
-            f"Aucun groupe de CQP d'au moins {min_branches} branches avec un recouvrement "
-            f"(Jaccard) d'au moins {min_jaccard}."
+        _dump(
+            {
+                "branches": [g.to_dict() for g in branch_groups],
+                "certifiers": [g.to_dict() for g in text_groups],
+            }
         )
         return
+    lines: list[str] = []
+    if across in ("all", "branches"):
+        lines += _branch_group_lines(branch_groups, min_branches, min_jaccard)
+    if across in ("all", "certifiers"):
+        lines += _certifier_group_lines(text_groups, min_jaccard, limit)
+    click.echo("\n".join(lines).rstrip())
+
+
+def _branch_group_lines(groups, min_branches: int, min_jaccard: float) -> list[str]:  # noqa: ANN001
+    if not groups:
+        return [
+            f"Aucun groupe de CQP d'au moins {min_branches} branches avec un recouvrement "
+            f"(Jaccard) d'au moins {min_jaccard}.",
+            "",
+        ]
     lines = []
     for i, g in enumerate(groups, 1):
         lines.append(f"Groupe {i} — {len(g.members)} CQP, Jaccard moyen {g.mean_jaccard:.2f}")
@@ -379,7 +490,38 @@ def candidates_cmd(
             lines.append(f"  Propre à {m.code} ({len(spec)}) :")
             lines += [f"    - {c.label or compact(c.iri)}" for c in spec]
         lines.append("")
-    click.echo("\n".join(lines).rstrip())
+    return lines
+
+
+def _certifier_group_lines(groups, min_jaccard: float, limit: int) -> list[str]:  # noqa: ANN001
+    if not groups:
+        return [
+            "Aucun groupe de certifications de certificateurs différents dont les blocs se "
+            f"recouvrent (Jaccard) d'au moins {min_jaccard}."
+        ]
+    lines = [
+        f"{len(groups)} groupe(s) de certifications de certificateurs différents dont les blocs se "
+        f"recouvrent (calculé d'après les textes, Jaccard ≥ {min_jaccard}) :",
+        "",
+    ]
+    for i, g in enumerate(groups[:limit], 1):
+        lines.append(f"Groupe {i} — {len(g.members)} certifications, Jaccard moyen {g.mean_jaccard:.2f}")
+        for m in g.members:
+            lines.append(
+                f"  {m.code} {m.label} — certificateur(s) : {', '.join(g.certifiers.get(m.iri, []))}"
+            )
+        for p in g.pairs:
+            lines.append(
+                f"  {p.a.code} × {p.b.code} : {p.shared} bloc(s) en commun sur {len(p.a_units)} et "
+                f"{len(p.b_units)} (Jaccard {p.jaccard:.2f})"
+            )
+            for m in one_to_one(p.matches):
+                via = f", via « {m.via.text} »" if m.via and m.via_score > m.direct else ""
+                lines.append(f"    - « {m.a.text} » ~ « {m.b.text} » ({m.score:.2f}{via})")
+        lines.append("")
+    if len(groups) > limit:
+        lines.append(f"… et {len(groups) - limit} autre(s) groupe(s) (--limit, --format json)")
+    return lines
 
 
 @click.command("align")
@@ -392,19 +534,22 @@ def candidates_cmd(
 )
 @click.option(
     "--scope",
-    type=click.Choice(["certifications", "all"]),
-    default="certifications",
+    type=click.Choice(["all", "certifications"]),
+    default="all",
     show_default=True,
-    help="certifications : compétences des référentiels et blocs ; all : aussi ROME et ESCO.",
+    help="all : entre tous les référentiels (blocs, ROME, ESCO) ; certifications : paires dont "
+    "un côté au moins est un bloc ou une capacité d'une certification.",
 )
 @click.option("--dry-run", is_flag=True, help="Calculer et afficher sans écrire dans le graphe.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_obj
 def align_cmd(obj, threshold: float, scope: str, dry_run: bool, fmt: str) -> None:
-    """Calculer les alignements entre compétences en texte libre (graphe computed/alignments).
+    """Recalculer les alignements entre compétences (graphe computed/alignments).
 
-    Méthode : normalisation française (casse, accents, mots vides, racinisation Snowball),
-    cosinus TF-IDF sur les racines. Jamais écrit comme skos:exactMatch.
+    `cqpi build` les calcule déjà (seuil 0.5, périmètre all) : cette commande sert à un autre
+    seuil ou périmètre. Méthode : normalisation française (casse, accents, mots vides,
+    racinisation Snowball), cosinus TF-IDF ; pour chaque compétence, la meilleure
+    correspondance dans chaque autre registre. Jamais écrit comme skos:exactMatch.
     """
     report = run_align(
         obj.store_path, endpoint=obj.endpoint, threshold=threshold, scope=scope, dry_run=dry_run
@@ -412,10 +557,12 @@ def align_cmd(obj, threshold: float, scope: str, dry_run: bool, fmt: str) -> Non
     if fmt == "json":
         _dump(report.to_dict())
         return
+    kinds = report.to_dict()["by_registries"]
     click.echo(
         f"{report.competences} compétence(s) comparée(s), {len(report.alignments)} alignement(s) "
         f"≥ {threshold} ({'non écrits' if dry_run else 'écrits dans computed/alignments'})"
     )
+    click.echo("  par registres : " + ", ".join(f"{k} {v}" for k, v in kinds.items()))
     for al in report.alignments[:20]:
         click.echo(f"  {al.score:.2f}  {al.a_label}  ~  {al.b_label}")
     if len(report.alignments) > 20:

@@ -543,7 +543,8 @@ def problems_path(store: Store, source: str) -> Path:
     """Where an import writes the full list of its problems: beside an embedded store
     (STORE/reports/), else in the temporary folder."""
     stamp = time.strftime("%Y%m%dT%H%M%S")
-    location = Path(store.location) if getattr(store, "directory", None) is not None else None
+    local = getattr(store, "directory", None) is not None and "://" not in str(store.location)
+    location = Path(store.location) if local else None
     folder = location / "reports" if location is not None else Path(tempfile.gettempdir()) / "cqpi-reports"
     return folder / f"import-{source}-{stamp}-{os.getpid()}.tsv"
 

@@ -8,7 +8,10 @@
   cq:romeEmergingItem (« Émergente »);
 - the composition of each job (liens_rome_referentiels): one cq:BlocROME per (job, block
   number) with cq:hasItem to the items of that block;
-- the thematic tree: one skos:Collection per theme, whose members are jobs.
+- the thematic tree: one skos:Collection per theme, whose members are jobs;
+- ROME 4.0's own hierarchy: cq:romeParentJob from a newer job to the historic one it was carved
+  from (``code_rome_parent``), cq:romeMacroCode on macro-competences (``code_macro_comp``, e.g.
+  1C101: domain 1, stake C, objective 1), used by the computed job proximity.
 """
 
 from __future__ import annotations
@@ -89,6 +92,7 @@ def _fill(files: dict[str, Path]):
         add = sink.add
         ent = report.entities
         jobs: set[str] = set()
+        parents: list[tuple[int, str, str]] = []
         comp_kind: dict[str, str] = {}  # code_ogr -> property local name, for coherence_item
         progress.stage("import ROME : métiers")
         name, it = rows("code_rome", report, ["code_rome", "libelle_rome"])
@@ -109,7 +113,15 @@ def _fill(files: dict[str, Path]):
             add(s, P, fr(clean(r["libelle_rome"])))
             if r.get("code_ogr", "").strip():
                 add(s, cq("ogrCode"), lit(r["code_ogr"].strip()))
+            parent = r.get("code_rome_parent", "").strip().upper()
+            if parent and parent != code:
+                parents.append((row, code, parent))
             progress.advance()
+        for row, code, parent in parents:  # ROME 4.0: the historic fiche a new one was carved from
+            if parent in jobs:
+                add(iri(f"rome/{code}"), cq("romeParentJob"), iri(f"rome/{parent}"))
+            else:
+                report.warn(name, row, "code_rome_parent", f"code ROME parent inconnu « {parent} » : ignoré")
         name, it = rows("appellation", report, ["code_ogr", "libelle_appellation_long", "code_rome"])
         for row, r in it:
             code = r["code_rome"].strip().upper()
@@ -149,6 +161,9 @@ def _fill(files: dict[str, Path]):
             macro = r.get("code_ogr_macro_comp", "").strip()
             if macro.isdigit() and macro != ogr:
                 add(s, BROADER, iri(f"rome/competence/{macro}"))
+            macro_code = r.get("code_macro_comp", "").strip()
+            if macro_code:  # domain, stake, objective and rank of a macro-competence (1C101)
+                add(s, cq("romeMacroCode"), lit(macro_code))
             comp_kind[ogr] = (
                 "romeSavoirEtre" if "tre" in cat.lower() and "savoir-" in cat.lower() else "romeSavoirFaire"
             )

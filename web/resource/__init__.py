@@ -189,6 +189,7 @@ def _profile_alternates(iri: str, prof: dict) -> list[dict]:
 
 
 def html_page(iri: str) -> BaseResponse:
+    from .computed import computed_view
     from .model import describe
 
     d = describe(iri)
@@ -206,6 +207,7 @@ def html_page(iri: str) -> BaseResponse:
             alternates=alternates,
             schema_json=schema_json,
             elm_missing=prof["elm_missing"] if prof else None,
+            computed=computed_view(iri) if d["is_cert"] else None,
             sparql_url=url_for("sparql.editor", query=f"DESCRIBE <{iri}>"),
         )
     )

@@ -1,0 +1,262 @@
+"""ROME jobs from text: the jobs a certification leads to, and the jobs close to a job.
+
+Certification -> jobs (``job_scores``): the jobs its fiche declares (cq:romeJob) come first and
+stay *declared*; the others are *computed* from two signals over the certification's title,
+bloc labels and capacities:
+
+- its nearest certifications by text (cosine in the document space, the 50 nearest that declare
+  jobs) vote for the jobs they declare, each vote weighted by the squared similarity;
+- the cosine of its text with each job's text (label, appellations, item labels), weight 0.3.
+
+Each computed job carries its evidence: which blocs matched which competences of the job, and
+which nearby certifications declare it.
+
+Job -> jobs (``proximity_scores``): the mean of two cosines — the job's ROME items with their
+macro-competences and macro-code objectives, and its text — plus 0.1 x the co-occurrence of the
+two jobs' historic (parent) jobs in the certifications that declare them; times
+(1 + certifications declaring the target)^0.1, a prior for jobs many certifications lead to.
+The variants and their recall on France Travail's mobility links are in benchmarks/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .model import TextModel
+
+NEIGHBOURS = 50  # certifications that vote
+NEIGHBOUR_POWER = 2
+TEXT_WEIGHT = 0.3
+COOC_WEIGHT = 0.1
+PRIOR_EXPONENT = 0.1
+EVIDENCE_MIN = 0.2  # a bloc/competence pair shown as evidence scores at least this
+
+
+@dataclass
+class UnitMatch:
+    """One competence text matched to another: the evidence of a computed link."""
+
+    a: str  # IRI
+    a_text: str
+    b: str
+    b_text: str
+    score: float
+
+    def to_dict(self) -> dict:
+        return {
+            "a": self.a,
+            "a_label": self.a_text,
+            "b": self.b,
+            "b_label": self.b_text,
+            "score": round(self.score, 4),
+        }
+
+
+@dataclass
+class CertRef:
+    iri: str
+    code: str
+    label: str
+    score: float | None = None
+
+    def to_dict(self) -> dict:
+        out: dict = {"iri": self.iri, "code": self.code, "label": self.label}
+        if self.score is not None:
+            out["score"] = round(self.score, 4)
+        return out
+
+
+@dataclass
+class JobLink:
+    """A ROME job linked to a certification or to another job."""
+
+    iri: str
+    code: str
+    label: str
+    basis: str  # "declared" or "computed"
+    score: float | None = None
+    matches: list[UnitMatch] = field(default_factory=list)  # blocs <-> the job's competences
+    via: list[CertRef] = field(default_factory=list)  # nearby certifications that declare it
+    shared: list[CertRef] = field(default_factory=list)  # job proximity: shared ROME items
+    co_declared: int = 0  # job proximity: certifications declaring both (parent) jobs
+
+    def to_dict(self) -> dict:
+        return {
+            "iri": self.iri,
+            "code": self.code,
+            "label": self.label,
+            "basis": self.basis,
+            "score": None if self.score is None else round(self.score, 4),
+            "matches": [m.to_dict() for m in self.matches],
+            "via": [c.to_dict() for c in self.via],
+            "shared_items": [c.to_dict() for c in self.shared],
+            "co_declared": self.co_declared,
+        }
+
+
+# ---------------------------------------------------------------- scores (benchmarks use these)
+
+
+def neighbour_scores(model: TextModel, c: int, hidden: frozenset[int] = frozenset()) -> np.ndarray:
+    """Cosine of certification c with every certification (itself and hidden ones at 0)."""
+    sims = (model.cert_docs @ model.cert_docs[c].T).toarray().ravel()
+    sims[c] = 0.0
+    if hidden:
+        sims[list(hidden)] = 0.0
+    return sims
+
+
+def job_scores(model: TextModel, c: int, hidden: frozenset[int] = frozenset()) -> np.ndarray:
+    """Computed score of every job for certification c, from its text only.
+
+    hidden: certifications whose declared jobs must not be used (c's own never are); the
+    benchmark hides a whole sample this way.
+    """
+    sims = neighbour_scores(model, c, hidden)
+    has_jobs = np.asarray(model.declared.sum(axis=1)).ravel() > 0
+    sims = np.where(has_jobs, sims, 0.0)
+    k = min(NEIGHBOURS, int((sims > 0).sum()))
+    vote = np.zeros(len(model.corpus.jobs), dtype=np.float64)
+    if k:
+        top = np.argpartition(-sims, k - 1)[:k]
+        weights = sims[top] ** NEIGHBOUR_POWER
+        vote = np.asarray(model.declared[top].T @ weights).ravel()
+    text = (model.job_docs @ model.cert_docs[c].T).toarray().ravel()
+    return (_unit_max(vote) + TEXT_WEIGHT * _unit_max(text)) / (1 + TEXT_WEIGHT)  # in [0, 1]
+
+
+def proximity_scores(
+    model: TextModel,
+    j: int,
+    *,
+    views: tuple[str, ...] = ("codes", "text"),
+    cooc_weight: float = COOC_WEIGHT,
+    prior_exponent: float = PRIOR_EXPONENT,
+) -> np.ndarray:
+    """Score of every job as a neighbour of job j (j itself at -inf)."""
+    parts = []
+    if "codes" in views:
+        parts.append((model.job_codes @ model.job_codes[j].T).toarray().ravel())
+    if "text" in views:
+        parts.append((model.job_docs @ model.job_docs[j].T).toarray().ravel())
+    score = sum(parts) / len(parts)
+    if cooc_weight:
+        row = model.job_cooc[model.job_parent[j]].toarray().ravel()
+        score = score + cooc_weight * row[model.job_parent]
+    if prior_exponent:
+        score = score * (1.0 + model.job_certs) ** prior_exponent
+    score = score.astype(np.float64)
+    score[j] = -np.inf
+    return score
+
+
+def _item_rank(model: TextModel, item: str) -> int:
+    """Savoir-faire first, then savoir-être, savoirs, working contexts (rarest first within)."""
+    u = model.unit_index.get(item)
+    kind = model.corpus.units[u].kind if u is not None else ""
+    order = ("rome-savoir-faire", "rome-competence", "rome-savoir-etre", "rome-savoir")
+    return order.index(kind) if kind in order else len(order)
+
+
+def _unit_max(x: np.ndarray) -> np.ndarray:
+    m = float(x.max()) if len(x) else 0.0
+    return x / m if m > 0 else x
+
+
+def ranked(scores: np.ndarray, top: int, exclude: set[int] | frozenset[int] = frozenset()) -> list[int]:
+    """Indexes of the best scores (positive only), ties broken by index."""
+    order = np.lexsort((np.arange(len(scores)), -scores))
+    out: list[int] = []
+    for i in order.tolist():
+        if len(out) >= top or not scores[i] > 0:
+            break
+        if i not in exclude:
+            out.append(i)
+    return out
+
+
+# ---------------------------------------------------------------- evidence
+
+
+def unit_matches(
+    model: TextModel, a_units: np.ndarray, b_units: np.ndarray, limit: int = 3
+) -> list[UnitMatch]:
+    """The best pairs (a unit, b unit), each a unit used once, score >= EVIDENCE_MIN."""
+    if not len(a_units) or not len(b_units):
+        return []
+    sims = (model.units[a_units] @ model.units[b_units].T).toarray()
+    out: list[UnitMatch] = []
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    units = model.corpus.units
+    for flat in np.argsort(-sims, axis=None, kind="stable").tolist():
+        i, k = divmod(flat, sims.shape[1])
+        s = float(sims[i, k])
+        if s < EVIDENCE_MIN or len(out) >= limit:
+            break
+        if i in used_a or k in used_b:
+            continue
+        used_a.add(i)
+        used_b.add(k)
+        ua, ub = units[int(a_units[i])], units[int(b_units[k])]
+        out.append(UnitMatch(ua.iri, ua.text, ub.iri, ub.text, s))
+    return out
+
+
+def cert_ref(model: TextModel, c: int, score: float | None = None) -> CertRef:
+    doc = model.corpus.certs[c]
+    return CertRef(doc.iri, doc.code, doc.label, score)
+
+
+def job_link(model: TextModel, j: int, basis: str, score: float | None = None) -> JobLink:
+    doc = model.corpus.jobs[j]
+    return JobLink(doc.iri, doc.code, doc.label, basis, score)
+
+
+# ---------------------------------------------------------------- what the CLI and web show
+
+
+def jobs_of_certification(model: TextModel, c: int, top: int = 10, evidence: int = 3) -> list[JobLink]:
+    """Declared jobs first (all of them, up to top), then computed ones up to top."""
+    declared = [int(j) for j in model.declared[c].indices]
+    declared.sort(key=lambda j: model.corpus.jobs[j].code)
+    units = model.cert_units(c)
+    out = []
+    for j in declared[:top]:
+        link = job_link(model, j, "declared")
+        link.matches = unit_matches(model, units, model.job_units[j], evidence)
+        out.append(link)
+    if len(out) >= top:
+        return out
+    scores = job_scores(model, c)
+    sims = neighbour_scores(model, c)
+    by_job = model.declared.T.tocsr()  # job -> certifications declaring it
+    for j in ranked(scores, top - len(out), exclude=set(declared)):
+        link = job_link(model, j, "computed", float(scores[j]))
+        link.matches = unit_matches(model, units, model.job_units[j], evidence)
+        voters = by_job[j].indices
+        best = sorted(voters.tolist(), key=lambda n: (-sims[n], n))[:evidence]
+        link.via = [cert_ref(model, n, float(sims[n])) for n in best if sims[n] > 0]
+        out.append(link)
+    return out
+
+
+def close_jobs(model: TextModel, j: int, top: int = 10, evidence: int = 5) -> list[JobLink]:
+    """The jobs closest to job j (computed), with their shared ROME items."""
+    scores = proximity_scores(model, j)
+    jobs = model.corpus.jobs
+    own = set(jobs[j].items)
+    rarity = model.item_jobs
+    out = []
+    for k in ranked(scores, top):
+        link = job_link(model, k, "computed", float(scores[k]))
+        shared = sorted(own & set(jobs[k].items), key=lambda i: (_item_rank(model, i), rarity.get(i, 0), i))
+        link.shared = [
+            CertRef(i, model.corpus.item_codes.get(i, ""), model.corpus.item_labels.get(i, ""))
+            for i in shared
+        ][:evidence]
+        link.co_declared = int(model.job_pairs[model.job_parent[j], model.job_parent[k]])
+        out.append(link)
+    return out

@@ -1,0 +1,244 @@
+"""Competences understood from text: the text model, computed alignments, similarity from text.
+
+Small fixtures (tests/data/text_fixture.ttl: the shapes the RNCP, ROME and ESCO importers write)
+and a few real codes of ../shared/data; recall figures on the national export are measured by
+benchmarks/bench_text.py, not here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from click.testing import CliRunner
+
+from cqpi_graph import _cache
+from cqpi_graph.build import build
+from cqpi_graph.cli import main
+from cqpi_graph.namespaces import Graphs
+from cqpi_graph.socle import socle
+from cqpi_graph.store import Store, open_store
+from cqpi_graph.textsim import model as text_model
+from cqpi_graph.textsim.api import certification_match, certifier_overlaps, similar_from_text
+from cqpi_graph.textsim.model import load_model
+from cqpi_graph.textsim.space import TermSpace, top_matches
+
+DATA = Path(__file__).parent / "data"
+CERT = "https://w3id.org/cqpi/id/cert/"
+ROME = "https://w3id.org/cqpi/id/rome/"
+
+
+@pytest.fixture(scope="module")
+def text_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("text") / "store"
+    build(path, extra_data=[DATA / "text_fixture.ttl"])
+    return path
+
+
+@pytest.fixture(scope="module")
+def tx(text_path: Path) -> Iterator[Store]:
+    store = open_store(text_path)
+    yield store
+    store.close()
+
+
+def run(path: Path, *args: str):
+    return CliRunner().invoke(main, ["--store", str(path), *args])
+
+
+# ---------------------------------------------------------------- vectors
+
+
+def test_top_matches_skips_same_holder_and_keeps_k_per_registry() -> None:
+    space = TermSpace.fit([["a", "b"], ["a", "b"], ["a", "c"], ["a", "b"]])
+    m = space.encode([["a", "b"], ["a", "b"], ["a", "c"], ["a", "b"]])
+    holder = np.array([0, 0, 1, 2])
+    bucket = np.array([0, 0, 1, 1])
+    got = top_matches(m, m, k=1, threshold=0.1, row_group=holder, col_group=holder, col_bucket=bucket)
+    pairs = list(zip(got.rows.tolist(), got.cols.tolist(), strict=True))
+    assert (0, 1) not in pairs and (0, 0) not in pairs  # same holder
+    assert [c for r, c in pairs if r == 0] == [3]  # best of bucket 1 only: bucket 0 is its own holder
+    assert sorted(c for r, c in pairs if r == 2) == [0, 3]  # one per bucket
+    assert np.all(np.diff(got.rows) >= 0)
+    assert isinstance(m, sp.csr_matrix) and np.allclose(m.multiply(m).sum(axis=1), 1.0)
+
+
+# ---------------------------------------------------------------- what cqpi build computes
+
+
+def test_build_writes_alignments_apart_and_the_model_beside_the_generation(
+    tx: Store, text_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    g = Graphs.ALIGNMENTS
+    rows = tx.select(f"""SELECT ?a ?b ?score ?m WHERE {{ GRAPH <{g}> {{ ?s rdf:subject ?a ;
+        rdf:object ?b ; cq:similarityScore ?score ; cq:method ?m . ?a cq:competenceAlignedWith ?b }} }}""")
+    pairs = {frozenset((r["a"].value.rsplit("/", 1)[-1], r["b"].value.rsplit("/", 1)[-1])) for r in rows}
+    assert frozenset(("test-1", "910001")) in pairs  # ESCO skill <-> ROME savoir-faire
+    assert frozenset(("RNCP99104BC01", "test-2")) in pairs  # a bloc <-> an ESCO skill
+    assert all(float(r["score"].value) >= 0.5 and r["m"].value.startswith("cqpi-text/") for r in rows)
+    # never a declared equivalence, never reasoned on
+    assert not tx.ask(f"ASK {{ GRAPH <{g}> {{ ?a skos:exactMatch|owl:sameAs ?b }} }}")
+    assert not tx.ask(f"ASK {{ GRAPH <{Graphs.INFERRED}> {{ ?a cq:competenceAlignedWith ?b }} }}")
+    assert tx.ask(f"ASK {{ GRAPH <{Graphs.META}> {{ <{g}> cq:method ?m ; cq:similarityScore ?t }} }}")
+    # the model was saved by the build for this generation: reading it builds nothing
+    _cache.clear()
+
+    def no_rebuild(*_a: object) -> None:
+        raise AssertionError("the text model was rebuilt instead of read")
+
+    monkeypatch.setattr(text_model, "build_model", no_rebuild)
+    assert load_model(tx).corpus.jobs
+
+
+def test_rome_job_links_declared_first_then_computed_with_evidence(tx: Store) -> None:
+    declared = similar_from_text(tx, "RNCP99101", 5, kind="rome").jobs
+    assert (declared[0].code, declared[0].basis) == ("Z9101", "declared")
+    assert all(j.basis == "computed" and j.score is not None for j in declared[1:])
+    # a fiche that declares no job gets computed ones, with the blocs that matched
+    computed = similar_from_text(tx, "RNCP99102", 3, kind="rome").jobs
+    assert computed and all(j.basis == "computed" for j in computed)
+    assert computed[0].code in ("Z9101", "Z9103")
+    best = computed[0]
+    assert best.matches and all(m.score >= 0.2 for m in best.matches)
+    assert any("RNCP99102BC" in m.a for m in best.matches) and any(
+        "/competence/9100" in m.b for m in best.matches
+    )
+    assert "Z9104" not in [j.code for j in computed[:2]]
+
+
+def test_job_proximity_and_declaring_certifications(tx: Store) -> None:
+    res = similar_from_text(tx, "Z9101", 3)
+    assert [j.code for j in res.jobs][:1] == ["Z9103"]  # same items, same macro-competence, its child
+    assert res.jobs[0].shared and res.jobs[0].basis == "computed"
+    assert [c.code for c in res.declared_certifications] == ["RNCP99101"]
+    assert "RNCP99102" in [c.cert.code for c in res.certifications]  # computed from the texts
+
+
+def test_similar_certifications_and_bloc_matches(tx: Store) -> None:
+    res = similar_from_text(tx, "RNCP99102", 3, kind="certification")
+    codes = [c.cert.code for c in res.certifications]
+    assert codes[:2] == ["RNCP99103", "RNCP99101"] or codes[:2] == ["RNCP99101", "RNCP99103"]
+    m = certification_match(tx, "RNCP99101", "RNCP99102", threshold=0.3)
+    assert m.shared == 3 and m.jaccard == pytest.approx(1.0)
+    assert {u.iri.rsplit("/", 1)[-1] for u in m.covered("b")} == {
+        "RNCP99102BC01",
+        "RNCP99102BC02",
+        "RNCP99102BC03",
+    }
+    data = m.to_dict()
+    assert data["basis"] == "computed" and data["matches"][0]["score"] >= 0.3
+
+
+def test_socle_computed_lists_matched_blocs(tx: Store) -> None:
+    declared = socle(tx, ["RNCP99101", "RNCP99102"])
+    assert not [s for s in declared.shared if s.basis == "calculée"]
+    res = socle(tx, ["RNCP99101", "RNCP99102"], computed=True, threshold=0.3)
+    calc = [s for s in res.shared if s.basis == "calculée"]
+    assert len(calc) == 3
+    assert all(s.alignments and s.alignments[0].score >= 0.3 for s in calc)
+    assert all(CERT + "RNCP99101" in s.holders and CERT + "RNCP99102" in s.holders for s in calc)
+
+
+def test_candidates_across_certifiers(tx: Store, text_path: Path) -> None:
+    groups = certifier_overlaps(tx, min_jaccard=0.5, threshold=0.3)
+    assert len(groups) == 1
+    g = groups[0]
+    assert [m.code for m in g.members] == ["RNCP99101", "RNCP99102", "RNCP99103"]
+    pairs = {frozenset((p.a.code, p.b.code)) for p in g.pairs}
+    # a fiche and its new version, certified by one body under two spellings, are no candidates
+    assert frozenset(("RNCP99102", "RNCP99103")) not in pairs
+    assert frozenset(("RNCP99101", "RNCP99102")) in pairs
+    out = run(
+        text_path, "cqpi-candidates", "--across", "certifiers", "--min-jaccard", "0.5", "--threshold", "0.3"
+    )
+    assert out.exit_code == 0, out.output
+    assert "certificateurs différents" in out.output and "Fournil d'essai A" in out.output
+
+
+def test_cli_similar_marks_declared_and_computed(text_path: Path) -> None:
+    out = run(text_path, "similar", "RNCP99101", "--kind", "rome", "--top", "3")
+    assert out.exit_code == 0, out.output
+    assert "Z9101 Boulanger d'essai — déclaré" in out.output and "calculé, score" in out.output
+    data = json.loads(run(text_path, "similar", "Z9101", "--format", "json").output)
+    assert data["subject"]["kind"] == "job" and data["rome"][0]["basis"] == "computed"
+    unknown = run(text_path, "similar", "RNCP9919")
+    assert unknown.exit_code == 1
+    old = run(text_path, "similar", "RNCP99101", "--declared-only")
+    assert old.exit_code == 0 and "compétence(s)" in old.output
+
+
+# ---------------------------------------------------------------- real data
+
+
+@pytest.mark.slow
+def test_real_socle_of_two_versions_of_a_bts(full_store: Store) -> None:
+    res = socle(full_store, ["RNCP35340", "RNCP40792"], computed=True)
+    calc = [s for s in res.shared if s.basis == "calculée"]
+    assert len(calc) >= 5
+    assert any("Gérer le patrimoine informatique" in s.label for s in calc)
+    assert all(s.alignments[0].score >= 0.5 for s in calc)
+
+
+@pytest.mark.slow
+def test_real_esco_joins_the_graph(full_store: Store) -> None:
+    n = full_store.select(f"""SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{Graphs.ALIGNMENTS}> {{
+        ?e cq:competenceAlignedWith ?r FILTER(STRSTARTS(STR(?e), "http://data.europa.eu/esco/")
+                                             || STRSTARTS(STR(?r), "http://data.europa.eu/esco/")) }} }}""")
+    assert int(n[0]["n"].value) > 10_000
+    jobs = similar_from_text(full_store, "RNCP35340", 10, kind="rome").jobs
+    assert [j.basis for j in jobs[:3]] == ["declared"] * 3 and jobs[3].basis == "computed"
+    assert {j.code for j in jobs if j.basis == "computed"} & {"M1802", "M1803", "M1806", "I1401"}
+
+
+def test_web_certification_page_shows_computed_links_apart(text_path: Path) -> None:
+    from webdata import web_app
+
+    with web_app(text_path) as app:
+        client = app.test_client()
+        body = client.get("/resource/cert/RNCP99102").get_data(as_text=True)
+        assert 'id="computed"' in body and "Calculé d&#39;après les textes des blocs" in body
+        computed = body.split('id="computed"', 1)[1].split("</section>", 1)[0]
+        assert "Z9101 Boulanger d&#39;essai" in computed and "calculé, score" in computed
+        assert "RNCP99101" in computed  # closest certification
+        # the declared ROME job of RNCP99101 stays in the declared table, not in the computed list
+        page = client.get("/resource/cert/RNCP99101").get_data(as_text=True)
+        declared, rest = page.split('id="computed"', 1)
+        assert "Z9101" in declared and "Z9101" not in rest.split("</section>", 1)[0]
+        english = client.get("/resource/cert/RNCP99102?lang=en").get_data(as_text=True)
+        assert "Computed from the texts of the blocs" in english and "computed, score" in english
+
+
+def test_import_recomputes_the_text_model_and_alignments(
+    tmp_path: Path, shared_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cqpi_graph.imports import import_registry
+
+    path = tmp_path / "store"
+    build(path, extra_data=[DATA / "text_fixture.ttl"])
+    import_registry(path, "rncp", shared_data / "rncp" / "export-fiches-csv-2024-02-22.zip")
+    _cache.clear()
+    monkeypatch.setattr(text_model, "build_model", lambda *_a: pytest.fail("model rebuilt by a query"))
+    with open_store(path) as st:
+        model = load_model(st)
+        assert "RNCP30271" in {c.code for c in model.corpus.certs}  # the imported fiches have texts
+        assert st.ask(f"ASK {{ GRAPH <{Graphs.ALIGNMENTS}> {{ ?a cq:competenceAlignedWith ?b }} }}")
+        assert [j.code for j in similar_from_text(st, "RNCP99101", 1, kind="rome").jobs] == ["Z9101"]
+
+
+def test_model_is_kept_only_beside_an_embedded_generation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The scratch store of a remote write has a folder but no generation: nothing is saved."""
+    from types import SimpleNamespace
+
+    monkeypatch.chdir(tmp_path)
+    remote = SimpleNamespace(directory=tmp_path / "cqpi-remote-x", location="http://127.0.0.1:1/query")
+    _cache.save_for_generation(remote, "textsim.model", {"x": 1})  # type: ignore[arg-type]
+    assert not any(tmp_path.rglob("*.pickle"))
+    embedded = SimpleNamespace(directory=tmp_path / "store" / "gen-1.tmp", location=str(tmp_path / "store"))
+    _cache.save_for_generation(embedded, "textsim.model", {"x": 1})  # type: ignore[arg-type]
+    assert [p.parent.name for p in tmp_path.rglob("*.pickle")] == ["gen-1"]

@@ -1,0 +1,38 @@
+"""The computed part of a certification page: ROME jobs and closest certifications from the texts
+of its blocs (cqpi_graph.textsim), shown apart from what the registries declare."""
+
+from __future__ import annotations
+
+from ..graph import store
+from ..links import resource_url
+
+
+def computed_view(iri: str, top: int = 5) -> dict | None:
+    """{"jobs": [...], "certs": [...], "method": ...} or None when the text model has nothing."""
+    from cqpi_graph.textsim.api import computed_links
+
+    try:
+        res = computed_links(store(), iri, top)
+    except Exception:  # noqa: BLE001 - a page shows its declared facts even if the model is missing
+        return None
+    if res is None or not (res.jobs or res.certifications):
+        return None
+    jobs = [
+        {
+            "href": resource_url(j.iri),
+            "label": f"{j.code} {j.label}",
+            "score": j.score,
+            "matches": [(m.a_text, m.b_text, m.score) for m in j.matches[:2]],
+        }
+        for j in res.jobs
+    ]
+    certs = [
+        {
+            "href": resource_url(c.cert.iri),
+            "label": f"{c.cert.code} {c.cert.label}",
+            "score": c.similarity,
+            "matches": [(m.a.text, m.b.text, m.score) for m in c.matches[:1]],
+        }
+        for c in res.certifications
+    ]
+    return {"jobs": jobs, "certs": certs, "method": res.method}
