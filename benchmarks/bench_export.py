@@ -1,6 +1,10 @@
 """Benchmark (not a test): exports of a national-scale graph — time and peak memory.
 
     PYTHONPATH=$PWD python benchmarks/bench_export.py [--fiches 45000] [--store /tmp/bench-export]
+    PYTHONPATH=$PWD python benchmarks/bench_export.py --registries ../shared/data --store /tmp/bench-qs/store
+
+With --registries, the graph is the quick-start graph (`cqpi build --registries DIR`: the national
+slice of the RNCP, the 2024 sample, the XML extract, BCN, kit, ROME, ESCO).
 
 The graph: `benchmarks/generate_rncp.py` (`generate_rncp_zip`) imported with `cqpi build --with
 rncp=…` when that generator is present; otherwise a synthetic graph with the RNCP importer's
@@ -29,9 +33,13 @@ EXPORTS = {
     "dump-turtle-union": "from cqpi_graph.export import export_dump; export_dump(s, 'turtle', output=OUT)",
     "dump-jsonld": "from cqpi_graph.export import export_dump; export_dump(s, 'jsonld', output=OUT)",
     "elm-turtle": "from cqpi_graph.export import export_elm; r = export_elm(s, 'turtle', OUT)[1]; "
+    "print(json.dumps({'exported': len(r.exported), 'excluded': len(r.excluded), **r.counts}, "
+    "ensure_ascii=False))",
+    "elm-jsonld": "from cqpi_graph.export import export_elm; r = export_elm(s, 'jsonld', OUT)[1]; "
     "print(json.dumps({'exported': len(r.exported), 'excluded': len(r.excluded)}))",
     "schemaorg": "from cqpi_graph.export import export_schemaorg; export_schemaorg(s, OUT)",
-    "rncp-xml": "from cqpi_graph.export import export_rncp_xml; export_rncp_xml(s, None, OUT)",
+    "rncp-xml": "from cqpi_graph.export import export_rncp_xml; "
+    "print(json.dumps({'fiches': export_rncp_xml(s, None, OUT)}))",
     "void": "from cqpi_graph.export import dataset_description; open(OUT, 'wb').write("
     "dataset_description(s, 'https://example.org'))",
 }
@@ -106,10 +114,15 @@ def synthetic_nquads(path: Path, n: int, seed: int = 1) -> None:
                 w(f"{d} <{cq}iscedField> <{isced}> {g_bcn} .\n")
 
 
-def build_store(store: Path, fiches: int) -> str:
+def build_store(store: Path, fiches: int, registries: Path | None = None) -> str:
     from cqpi_graph.build import build
     from cqpi_graph.store import store_writer
 
+    if registries is not None:
+        from cqpi_graph.importers.discover import discover
+
+        build(store, imports=discover(registries))
+        return f"cqpi build --registries {registries}"
     gen = ROOT / "benchmarks" / "generate_rncp.py"
     if gen.is_file():
         sys.path.insert(0, str(gen.parent))
@@ -132,11 +145,12 @@ def main() -> None:
     ap.add_argument("--fiches", type=int, default=45_000)
     ap.add_argument("--store", type=Path, default=Path("/tmp/bench-export/store"))
     ap.add_argument("--only", nargs="*", default=list(EXPORTS))
+    ap.add_argument("--registries", type=Path, default=None, help="build the quick-start graph from DIR")
     args = ap.parse_args()
     args.store.parent.mkdir(parents=True, exist_ok=True)
     t0 = time.monotonic()
     if not (args.store / "current").exists():
-        how = build_store(args.store, args.fiches)
+        how = build_store(args.store, args.fiches, args.registries)
         print(f"graph: {how} in {time.monotonic() - t0:.0f} s")
     from cqpi_graph.store import open_store
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .namespaces import CQ, DCT, PROV, RDF, RDFS, VOID, XSD, Graphs
+from .namespaces import CQ, DCT, ID, PROV, RDF, RDFS, VOID, XSD, Graphs
 from .store.base import Store, Term
 
 
@@ -53,6 +53,9 @@ class GraphRecord:
     extra: dict[str, str] = field(default_factory=dict)  # predicate IRI -> N-Triples object
 
 
+AGENT = ID + "agent/cqpi-graph"  # the program that writes every graph (prov:SoftwareAgent)
+
+
 def source_node(graph: str, index: int) -> str:
     """The IRI of a graph's index-th source file in the meta graph (file name, checksum, date)."""
     return f"{graph}#source-{index}"
@@ -90,7 +93,9 @@ def record_graph(store: Store, rec: GraphRecord) -> None:
     add(activity, CQ + "method", _lit(rec.method))
     add(activity, PROV + "startedAtTime", _lit(rec.started, XSD + "dateTime"))
     add(activity, PROV + "endedAtTime", _lit(rec.ended, XSD + "dateTime"))
-    add(activity, PROV + "wasAssociatedWith", _lit(f"cqpi-graph {__version__}"))
+    add(activity, PROV + "wasAssociatedWith", f"<{AGENT}>")
+    add(AGENT, RDF + "type", f"<{PROV}SoftwareAgent>")
+    add(AGENT, RDFS + "label", _lit(f"cqpi-graph {__version__}"))
     for i, src in enumerate(rec.sources):
         node = source_node(g, i)
         add(g, DCT + "source", f"<{node}>")

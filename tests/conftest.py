@@ -111,3 +111,18 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # no
     for name, n in sorted(reliability.FIGURES.items()):
         terminalreporter.write_line(f"{name}: {n}")
     terminalreporter.write_line(f"(saved to {path})")
+
+
+@pytest.fixture(scope="session")
+def export_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Ontology, code lists, curated data and the export fixture (tests/data), with inference."""
+    path = tmp_path_factory.mktemp("export") / "store"
+    build(path, extra_data=[Path(__file__).parent / "data" / "export_fixture.ttl"])
+    return path
+
+
+@pytest.fixture(scope="session")
+def export_store(export_store_path: Path) -> Iterator[Store]:
+    store = open_store(export_store_path)
+    yield store
+    store.close()

@@ -23,7 +23,8 @@ from import_digest import import_digests  # noqa: E402
 
 G = "https://w3id.org/cqpi/graph/"
 REFERENCE = {
-    G + "import/rncp": (761, "de8733a3ff65f2969d612487ddea0dccb2b43ed4ad14d428349eb7a147a42523"),
+    # issue 17: what each fiche states as it states it (mentions, registry dates, ROME labels)
+    G + "import/rncp": (941, "a67b63438fe16bcbe1aab63e567eb02b7b776ee968b3ee47d482299fce2e4a9a"),
     G + "import/bcn": (63311, "2be0e92568c6c41a809716a4db8a431d44339ee708af5ee1336048ef6c77aee5"),
     G + "import/kit": (91389, "23aec23fc3814a743d4531ce590eac4effb2b579fcee4751f1b423e2670b90e4"),
     # + cq:romeParentJob (1,052) and cq:romeMacroCode (507), issue 14; and the control characters

@@ -224,6 +224,34 @@ def test_void_lists_the_dumps_of_the_downloads_folder(client, written: list[Path
     assert len(dumps) == 3
 
 
+def test_void_conforms_to_the_mandatory_dcat_ap_shapes(  # noqa: ANN001
+    web_store: Path, written: list[Path], downloads_dir: Path, shared_data: Path
+) -> None:
+    """The live description (dumps of the downloads folder listed) against the official
+    DCAT-AP 3.0.1 shapes, unmodified; the publisher set in the configuration."""
+    import pyshacl
+    from rdflib.namespace import FOAF, SH
+
+    app = make_app(web_store, downloads_dir)
+    app.config.update(PUBLISHER_NAME="Opérateur d'essai", CONTACT_EMAIL="contact@example.org")
+    try:
+        r = app.test_client().get("/.well-known/void", base_url="https://cqpi.example.org")
+    finally:
+        pool = app.extensions.get("cqpi_sparql_pool")
+        if pool:
+            pool.close()
+    g = void_graph(r, "turtle")
+    shapes = rdflib.Graph()
+    for name in ("shapes.ttl", "range.ttl", "mdr-vocabularies.shape.ttl"):
+        shapes.parse(shared_data.parent / "conformance" / "dcat-ap" / name, format="turtle")
+    _, report, _ = pyshacl.validate(g, shacl_graph=shapes, inference="none", allow_warnings=True)
+    assert [
+        r for r in report.objects(None, SH.result) if report.value(r, SH.resultSeverity) == SH.Violation
+    ] == []
+    agent = rdflib.URIRef("https://cqpi.example.org/.well-known/void#publisher")
+    assert str(g.value(agent, FOAF.name)) == "Opérateur d'essai"
+
+
 def test_home_and_downloads_link_the_void_and_downloads(client) -> None:  # noqa: ANN001
     home = client.get("/").get_data(as_text=True)
     assert 'href="/.well-known/void"' in home and 'href="/downloads"' in home

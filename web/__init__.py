@@ -33,6 +33,11 @@ DEFAULTS: dict[str, Any] = {
     "DOWNLOADS_DIR": None,  # folder of dumps/exports offered on /downloads
     "PUBLIC_URL": None,  # public root of the site for /.well-known/void (default: the request's)
     "CORS_ORIGINS": "*",  # origins allowed to read /sparql, resources, downloads ("" = none; see web/cors.py)
+    # Who publishes the dataset, in /.well-known/void (DCAT-AP); default: the site itself.
+    "PUBLISHER_NAME": None,
+    "PUBLISHER_URL": None,
+    "PUBLISHER_TYPE": None,  # ADMS publisher type, e.g. NonProfitOrganisation
+    "CONTACT_EMAIL": None,
 }
 
 

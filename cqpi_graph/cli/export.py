@@ -58,7 +58,8 @@ FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml")
     "report_path",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="elm : écrire le rapport des certifications exclues dans ce fichier (.json pour du JSON).",
+    help="elm, rncp-xml, schemaorg : écrire le rapport des certifications exclues et de ce qui leur "
+    "manque dans ce fichier (TSV ; JSON si le nom finit par .json).",
 )
 @click.option(
     "--code",
@@ -103,6 +104,7 @@ def export_cmd(
       cqpi export --format nquads -o cqpi-graph.nq
       cqpi export --format turtle --graph curated
       cqpi export --profile elm --format jsonld -o qdr.jsonld --report exclues.tsv
+      cqpi export --profile rncp-xml -o fiches.xml --report rncp-exclues.json
       cqpi export --profile schemaorg -o credentials.jsonld
       cqpi export --profile rncp-xml --code RNCP35340 -o fiches.xml
       cqpi export --profile void --base-url https://cqpi.example.org
@@ -123,36 +125,52 @@ def export_cmd(
             return
         if graph:
             raise click.UsageError("--graph ne s'emploie qu'avec les dumps (sans --profile)")
-        if profile == "elm":
-            from ..export.elm import export_elm
+        if profile == "void":
+            _void(store, fmt, base_url, dumps, out)
+            return
+        report = _profile(store, profile, fmt, out, iris, codes)
+        click.echo(report.summary(), err=True)
+        for note in report.notes:
+            click.echo(f"note : {note}", err=True)
+        if report_path is None and report.excluded:
+            from ..export.report import default_report_path
 
-            if fmt not in (None, "turtle", "jsonld"):
-                raise click.UsageError("--profile elm : --format turtle ou jsonld")
-            _, report = export_elm(store, fmt or "turtle", out, iris=iris)
-            if report_path is not None:
-                text = report.to_json() if report_path.suffix == ".json" else report.to_text()
-                report_path.write_text(text, encoding="utf-8")
-                click.echo(report.summary(), err=True)
-            else:
-                click.echo(report.to_text(), err=True, nl=False)
-        elif profile == "schemaorg":
-            from ..export.schemaorg import export_schemaorg
-
-            n = export_schemaorg(store, out, iris=iris)
-            click.echo(f"schema.org : {n} certifications", err=True)
-        elif profile == "rncp-xml":
-            from ..export.rncp_xml import export_rncp_xml
-
-            n = export_rncp_xml(store, list(codes) if codes else None, out)
-            click.echo(f"flux RNCP XML v4.1 : {n} fiches", err=True)
-        elif profile == "void":
-            from ..export.dump import open_output
-            from ..export.void import dataset_description
-
-            data = dataset_description(store, base_url, fmt=fmt or "turtle", dumps=dumps)
-            with open_output(out) as fh:
-                fh.write(data)
+            report_path = default_report_path(store, profile)
+        if report_path is not None:
+            report.write(report_path)
+            click.echo(f"rapport (une ligne par certification exclue) : {report_path}", err=True)
     sys.stdout.flush()
+
+
+def _profile(store, profile: str, fmt: str | None, out, iris, codes):  # noqa: ANN001, ANN202
+    """Run one registry profile; its ExportReport."""
+    from ..export.report import ExportReport
+
+    if profile == "elm":
+        from ..export.elm import export_elm
+
+        if fmt not in (None, "turtle", "jsonld"):
+            raise click.UsageError("--profile elm : --format turtle ou jsonld")
+        return export_elm(store, fmt or "turtle", out, iris=iris)[1]
+    report = ExportReport()
+    if profile == "schemaorg":
+        from ..export.schemaorg import export_schemaorg
+
+        export_schemaorg(store, out, iris=iris, report=report)
+    else:
+        from ..export.rncp_xml import export_rncp_xml
+
+        export_rncp_xml(store, list(codes) if codes else None, out, report)
+    return report
+
+
+def _void(store, fmt: str | None, base_url: str, dumps, out) -> None:  # noqa: ANN001
+    from ..export.dump import open_output
+    from ..export.void import dataset_description
+
+    data = dataset_description(store, base_url, fmt=fmt or "turtle", dumps=dumps)
+    with open_output(out) as fh:
+        fh.write(data)
 
 
 def _export_all(

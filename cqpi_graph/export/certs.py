@@ -31,11 +31,14 @@ Node = ox.NamedNode | ox.BlankNode
 
 
 class GraphView:
-    """Properties of one resource over the union of the named graphs, duplicates removed."""
+    """Properties of one resource over the union of the named graphs (or over one named graph,
+    `graph`), duplicates removed."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, graph: str | None = None) -> None:
         self.store = store
         self.raw: ox.Store | None = getattr(store, "raw", None)
+        self.graph = graph
+        self._graph_node = ox.NamedNode(graph) if graph else None
         self._cache: dict[str, dict[str, list]] = {}
 
     def props(self, node: Node | str) -> dict[str, list]:
@@ -43,14 +46,19 @@ class GraphView:
             node = ox.NamedNode(node)
         out: dict[str, list] = {}
         if self.raw is not None:
-            for q in self.raw.quads_for_pattern(node, None, None, None):
-                values = out.setdefault(q.predicate.value, [])
-                if q.object not in values:
-                    values.append(q.object)
+            seen: set[tuple[ox.NamedNode, object]] = set()  # a triple held by several graphs, once
+            for q in self.raw.quads_for_pattern(node, None, None, self._graph_node):
+                key = (q.predicate, q.object)
+                if key not in seen:
+                    seen.add(key)
+                    out.setdefault(q.predicate.value, []).append(q.object)
             return out
         if isinstance(node, ox.BlankNode):
             return out
-        for row in self.store.select(f"SELECT DISTINCT ?p ?o WHERE {{ <{node.value}> ?p ?o }}"):
+        pattern = f"<{node.value}> ?p ?o"
+        if self.graph:
+            pattern = f"GRAPH <{self.graph}> {{ {pattern} }}"
+        for row in self.store.select(f"SELECT DISTINCT ?p ?o WHERE {{ {pattern} }}"):
             out.setdefault(row["p"].value, []).append(to_ox(row["o"]))
         return out
 
@@ -220,12 +228,18 @@ class Certification:
 
 def certification_groups(store: Store, only: Iterable[str] | None = None) -> list[list[str]]:
     """Certifications as the catalog groups them; each group's members, its IRI first."""
+    return [members for members, _ in _catalog_groups(store, only)]
+
+
+def _catalog_groups(store: Store, only: Iterable[str] | None) -> list[tuple[list[str], bool | None]]:
+    """(members, active) of each certification, as the catalog groups them and states their status."""
     cat = load_catalog(store)
-    if only is None:
-        groups = {cat.certification(g).members for g in cat.groups()}
-    else:
-        groups = {cat.certification(i).members for i in only if i in cat}
-    return sorted((list(g) for g in groups), key=lambda g: g[0])
+    keys = cat.groups() if only is None else (i for i in only if i in cat)
+    found = {}
+    for key in keys:
+        c = cat.certification(key)
+        found[c.members] = c.status.active
+    return sorted(((list(m), a) for m, a in found.items()), key=lambda g: g[0][0])
 
 
 # ---------------------------------------------------------------- reading one record
@@ -274,11 +288,14 @@ def _code_of(view: GraphView, iri: str) -> str:
     return first_literal(p, CQ + "rncpCode") or iri.rsplit("/", 1)[-1]
 
 
-def read_certification(view: GraphView, group: list[str]) -> Certification:
+def read_certification(view: GraphView, group: list[str], links: bool = True) -> Certification:
+    """One certification record; `links=False` leaves out what the ELM profile does not use
+    (type labels, Formacode, ROME, access routes, successions), read for every certification."""
     rec = Certification(iri=group[0], members=list(group))
     merged: dict[str, list] = {}
-    for member in group:
-        for p, vals in view.props(member).items():
+    own = {member: view.props(member) for member in group}
+    for member_props in own.values():
+        for p, vals in member_props.items():
             bucket = merged.setdefault(p, [])
             bucket.extend(v for v in vals if v not in bucket)
     rec.props = merged
@@ -289,10 +306,9 @@ def read_certification(view: GraphView, group: list[str]) -> Certification:
     )
     rec.bcn_codes = sorted({v.value for v in literals(merged, CQ + "bcnCode")})
     # The title: the primary member's own label first, then the others'.
-    rec.title = lang_map(view.props(group[0]), LABEL_PREDICATES) or lang_map(merged, LABEL_PREDICATES)
+    rec.title = lang_map(own[group[0]], LABEL_PREDICATES) or lang_map(merged, LABEL_PREDICATES)
     rec.description = lang_map(merged, DESCRIPTION_PREDICATES)
     rec.abbreviations = sorted({v.value for v in literals(merged, CQ + "abbreviation")})
-    rec.type_labels = [_coded(view, i) for i in iris(merged, CQ + "certificationType")]
     levels = iris(merged, CQ + "level")
     if levels:
         rec.level = _coded(view, sorted(levels)[0])
@@ -331,12 +347,8 @@ def read_certification(view: GraphView, group: list[str]) -> Certification:
     for bloc in rec.blocs:
         bloc.competences.sort(key=_comp_key)
     rec.nsf = [_coded(view, i) for i in iris(merged, CQ + "nsf")]
-    rec.formacodes = [_coded(view, i) for i in iris(merged, CQ + "formacode")]
-    rec.rome = [_coded(view, i) for i in iris(merged, CQ + "romeJob")]
-    rec.access_routes = [_coded(view, i) for i in iris(merged, CQ + "accessRoute")]
-    members = set(group)
-    rec.replaced_by = sorted(_code_of(view, i) for i in iris(merged, CQ + "replacedBy") if i not in members)
-    rec.replaces = sorted(_code_of(view, i) for i in iris(merged, CQ + "replaces") if i not in members)
+    if links:
+        _read_links(view, rec, merged, set(group))
     rec.active = boolean(merged, CQ + "active")
     rec.start_date = first_literal(merged, CQ + "startDate")
     rec.end_date = first_literal(merged, CQ + "endDate")
@@ -344,8 +356,21 @@ def read_certification(view: GraphView, group: list[str]) -> Certification:
     return rec
 
 
-def iter_certifications(store: Store, only: Iterable[str] | None = None) -> Iterator[Certification]:
+def _read_links(view: GraphView, rec: Certification, merged: dict[str, list], members: set[str]) -> None:
+    rec.type_labels = [_coded(view, i) for i in iris(merged, CQ + "certificationType")]
+    rec.formacodes = [_coded(view, i) for i in iris(merged, CQ + "formacode")]
+    rec.rome = [_coded(view, i) for i in iris(merged, CQ + "romeJob")]
+    rec.access_routes = [_coded(view, i) for i in iris(merged, CQ + "accessRoute")]
+    rec.replaced_by = sorted(_code_of(view, i) for i in iris(merged, CQ + "replacedBy") if i not in members)
+    rec.replaces = sorted(_code_of(view, i) for i in iris(merged, CQ + "replaces") if i not in members)
+
+
+def iter_certifications(
+    store: Store, only: Iterable[str] | None = None, links: bool = True
+) -> Iterator[Certification]:
     """Certification records, one per group, in IRI order; `only` restricts to these IRIs."""
     view = GraphView(store)
-    for group in certification_groups(store, only):
-        yield read_certification(view, group)
+    for group, active in _catalog_groups(store, only):
+        rec = read_certification(view, group, links)
+        rec.active = active  # the catalog's status: the RNCP export first, then curated data, the kit
+        yield rec

@@ -1,31 +1,29 @@
 """European Learning Model v3 (ELM), application profile *Learning Opportunity and Qualification*
 (LOQ): what the Europass Qualification Dataset Register (QDR) ingests.
 
-One `elm:Qualification` per certification (a BCN diploma and its RNCP fiche are one), whose IRI
-is the certification's own persistent IRI. The official LOQ shapes (closed) make these
-mandatory: a title, one EQF level in the EU EQF scheme, an NQF level in the QDR scheme, one or
-more ISCED-F 2013 codes, one or more learning outcomes; this profile also requires the awarding
-body as an organisation with its legal identifier (SIRET) and location. A certification that
-lacks any of them is *not exported* and is listed in the report with what is missing — nothing
-is padded with invented values.
-
-What each ELM field is made of:
-
-Field mapping: see docs/EXPORT.md.
+One `elm:Qualification` per certification as the catalog groups them (a BCN diploma and its
+RNCP fiche are one), whose IRI is the certification's own persistent IRI. The official LOQ
+shapes (closed) make these mandatory: a title, one EQF level in the EU EQF scheme, an NQF level
+in the QDR scheme, one or more ISCED-F 2013 codes, one or more learning outcomes; this profile
+also requires the awarding body as an organisation with its legal identifier (SIRET) and
+location. A certification that lacks any of them is *not exported* and is listed in the report
+with what is missing — nothing is padded with invented values. How each field is made:
+`elm_fields.py`; field mapping: docs/EXPORT.md.
 
 NQF: the QDR publishes each national framework's levels as concepts of the scheme
 `http://data.europa.eu/snb/qdr/25831c2`. When the level concept of the graph has a
 `skos:exactMatch` to such a concept, that IRI is used. Otherwise the graph's own persistent
 level IRI is used and stated to be in the QDR scheme (the level *is* the French framework's
 level; only the QDR's own identifier for it is unknown offline); the report says so.
+
+Formats: Turtle, N-Triples, RDF/XML (pyoxigraph), and JSON-LD written with the Europass context
+(`elm_jsonld.py`). Everything streams, one qualification at a time.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -45,19 +43,30 @@ from .certs import (
     lang_map,
 )
 from .dump import open_output
+from .elm_fields import (
+    QDR,
+    awarding_bodies,
+    declared_isced,
+    isced_fields,
+    learning_outcomes,
+    nqf_level,
+    nsf_isced,
+)
+from .elm_jsonld import write_jsonld
+from .elm_shapes import KNOWN_CONFLICTS
+from .isced import SOURCE_NOTE
+from .report import Excluded, ExportReport
 
 ELM = "http://data.europa.eu/snb/model/elm/"
 ADMS = "http://www.w3.org/ns/adms#"
 ROV = "http://www.w3.org/ns/regorg#"
 EQF_SCHEME = EQF + "25831c2"
 ISCED_SCHEME = ISCED_F + "25831c2"
-QDR = "http://data.europa.eu/snb/qdr/"
 QDR_SCHEME = QDR + "25831c2"
 LANGUAGE = "http://publications.europa.eu/resource/authority/language"
 COUNTRY = "http://publications.europa.eu/resource/authority/country"
 FRANCE = COUNTRY + "/FRA"
 LANGUAGES = {"fr": "FRA", "en": "ENG", "de": "DEU", "es": "SPA", "it": "ITA", "pt": "POR", "nl": "NLD"}
-ISCED_CODE = re.compile(r"^(0\d|10)(\d{1,2})?$")  # ISCED-F 2013: broad, narrow, detailed
 
 PREFIXES = {
     "elm": ELM,
@@ -75,62 +84,22 @@ PREFIXES = {
 
 # The mandatory fields, in the order they are checked and reported.
 MANDATORY = ("title", "EQFLevel", "NQFLevel", "ISCEDFCode", "learningOutcome", "awardingBody")
+# The ELM classes this export writes (for the shape conflicts the report quotes).
+WRITTEN_CLASSES = {ELM + c for c in ("Qualification", "Organisation", "LegalIdentifier", "Identifier")}
+# Counters of the report, in print order.
+ACTIVE_BASE = "fiches actives avec blocs et certificateur"
+ACTIVE_DONE = "dont exportées"
+BY_NSF = "ISCED-F par la table NSF"
+FROM_BLOCS = "acquis d'apprentissage tirés des blocs"
+NQF_LOCAL = "niveau NQF par l'IRI du niveau national"
+NO_SIRET = "certificateurs sans SIRET non repris"
 
 
-@dataclass
-class Excluded:
-    iri: str
-    code: str | None
-    title: str | None
-    missing: list[str]
+class ElmReport(ExportReport):
+    """The ELM export's report (see `report.ExportReport`)."""
 
-
-@dataclass
-class ElmReport:
-    """Which certifications were exported and which were not, with what they lack."""
-
-    exported: list[str] = field(default_factory=list)
-    excluded: list[Excluded] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def missing_counts(self) -> dict[str, int]:
-        out = dict.fromkeys(MANDATORY, 0)
-        for e in self.excluded:
-            for m in e.missing:
-                out[m] = out.get(m, 0) + 1
-        return {k: v for k, v in out.items() if v}
-
-    def summary(self) -> str:
-        miss = ", ".join(f"{k} {v}" for k, v in self.missing_counts.items()) or "—"
-        return (
-            f"ELM/LOQ : {len(self.exported)} certifications exportées, {len(self.excluded)} exclues "
-            f"(champs manquants : {miss})"
-        )
-
-    def to_text(self) -> str:
-        lines = [self.summary()]
-        lines += [f"note : {n}" for n in self.notes]
-        if self.excluded:
-            lines.append("certification\tcode\tintitulé\tchamps obligatoires manquants")
-            for e in self.excluded:
-                lines.append(f"{e.iri}\t{e.code or ''}\t{e.title or ''}\t{', '.join(e.missing)}")
-        return "\n".join(lines) + "\n"
-
-    def to_json(self) -> str:
-        return (
-            json.dumps(
-                {
-                    "exported": self.exported,
-                    "excluded": [asdict(e) for e in self.excluded],
-                    "missing_counts": self.missing_counts,
-                    "notes": self.notes,
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-            + "\n"
-        )
+    def __init__(self) -> None:
+        super().__init__(profile="elm", fields=MANDATORY, headline=(ACTIVE_BASE, ACTIVE_DONE))
 
 
 # ---------------------------------------------------------------- triples
@@ -161,13 +130,15 @@ class _Writer:
     def once(self, iri: str) -> bool:
         if iri in self.described:
             return False
+        if len(self.described) > 200_000:  # shared nodes repeat little: bounded memory
+            self.described.clear()
         self.described.add(iri)
         return True
 
     def scheme(self, iri: str, labels: dict[str, str]) -> None:
         if self.once(iri):
             self.add(iri, RDF + "type", SKOS + "ConceptScheme")
-            for lang, text in labels.items():
+            for lang, text in sorted(labels.items()):
                 self.add(iri, SKOS + "prefLabel", _lit(text, lang))
 
     def concept(self, iri: str, schemes: Iterable[str], labels: dict[str, str], notation: str | None) -> None:
@@ -176,7 +147,7 @@ class _Writer:
         self.add(iri, RDF + "type", SKOS + "Concept")
         for s in schemes:
             self.add(iri, SKOS + "inScheme", s)
-        for lang, text in labels.items():
+        for lang, text in sorted(labels.items()):
             self.add(iri, SKOS + "prefLabel", _lit(text, lang))
         if notation:
             self.add(iri, SKOS + "notation", _lit(notation))
@@ -199,60 +170,25 @@ SCHEME_LABELS = {
 }
 
 
-def _isced(view: GraphView, rec: Certification) -> list[tuple[str, str, dict[str, str]]]:
-    """ISCED-F 2013 concepts: (IRI, code, labels)."""
-    out: dict[str, tuple[str, str, dict[str, str]]] = {}
-    for c in rec.isced:
-        iri = c.iri or ""
-        if not iri.startswith(ISCED_F) and iri:
-            match = [i for i in iris(view.cached(iri), SKOS + "exactMatch") if i.startswith(ISCED_F)]
-            iri = match[0] if match else ""
-        code = iri[len(ISCED_F) :] if iri.startswith(ISCED_F) else (c.code or "")
-        if not ISCED_CODE.match(code):
-            continue
-        iri = ISCED_F + code
-        labels = lang_map(view.cached(c.iri), LABEL_PREDICATES) if c.iri else {}
-        out[iri] = (iri, code, labels)
-    return sorted(out.values())
-
-
-def _nqf(view: GraphView, rec: Certification) -> tuple[str, bool] | None:
-    """(concept IRI, is an official QDR IRI) for the national level."""
-    if rec.level is None or rec.level.iri is None:
-        return None
-    qdr = [i for i in iris(view.cached(rec.level.iri), SKOS + "exactMatch") if i.startswith(QDR)]
-    if qdr:
-        return sorted(qdr)[0], True
-    return rec.level.iri, False
-
-
 def check_mandatory(view: GraphView, rec: Certification) -> list[str]:
     missing = []
     if not rec.title:
         missing.append("title")
     if not rec.eqf:
         missing.append("EQFLevel")
-    if not _nqf(view, rec):
+    if not nqf_level(view, rec):
         missing.append("NQFLevel")
-    if not _isced(view, rec):
+    if not isced_fields(view, rec):
         missing.append("ISCEDFCode")
-    if not rec.all_competences():
+    if not learning_outcomes(rec):
         missing.append("learningOutcome")
-    if not [o for o in rec.certifiers if o.siret and o.name]:
+    if not awarding_bodies(rec):
         missing.append("awardingBody")
     return missing
 
 
-def qualification_triples(view: GraphView, rec: Certification, w: _Writer, report: ElmReport) -> None:
+def _identifiers(w: _Writer, rec: Certification) -> None:
     q = rec.iri
-    w.add(q, RDF + "type", ELM + "Qualification")
-    for lang, text in sorted(rec.title.items()):
-        w.add(q, DCT + "title", _lit(text, lang))
-    for lang, text in sorted(rec.description.items()):
-        w.add(q, DCT + "description", _lit(text, lang))
-    for abbr in rec.abbreviations:
-        w.add(q, ELM + "category", _lit(abbr, "fr"))
-    # identifiers
     for code in rec.rncp_codes + rec.bcn_codes:
         ident = f"{q}#id-{code}"
         scheme = "BCN" if code in rec.bcn_codes else re.sub(r"\d.*", "", code)
@@ -261,15 +197,17 @@ def qualification_triples(view: GraphView, rec: Certification, w: _Writer, repor
             w.add(ident, RDF + "type", ELM + "Identifier")
             w.add(ident, SKOS + "notation", _lit(code))
             w.add(ident, ELM + "schemeName", _lit(scheme))
-    # levels
+
+
+def _levels(view: GraphView, w: _Writer, rec: Certification) -> None:
+    q, eqf = rec.iri, rec.eqf or ""
     w.scheme(EQF_SCHEME, SCHEME_LABELS[EQF_SCHEME])
-    eqf_n = rec.eqf.rsplit("/", 1)[-1]
-    eqf_labels = lang_map(view.cached(rec.eqf), LABEL_PREDICATES) or {"en": f"EQF level {eqf_n}"}
-    w.concept(rec.eqf, [EQF_SCHEME], eqf_labels, rec.eqf.rsplit("/", 1)[-1])
-    w.add(q, ELM + "EQFLevel", rec.eqf)
-    nqf, official = _nqf(view, rec)
+    n = eqf.rsplit("/", 1)[-1]
+    w.concept(eqf, [EQF_SCHEME], lang_map(view.cached(eqf), LABEL_PREDICATES) or {"en": f"EQF level {n}"}, n)
+    w.add(q, ELM + "EQFLevel", eqf)
+    nqf, official = nqf_level(view, rec) or ("", False)
     w.scheme(QDR_SCHEME, SCHEME_LABELS[QDR_SCHEME])
-    lp = view.cached(rec.level.iri)
+    lp = view.cached(rec.level.iri) if rec.level and rec.level.iri else {}
     schemes = [QDR_SCHEME]
     if not official:
         for s in iris(lp, SKOS + "inScheme"):
@@ -277,39 +215,15 @@ def qualification_triples(view: GraphView, rec: Certification, w: _Writer, repor
             schemes.append(s)
     w.concept(nqf, schemes, lang_map(lp, LABEL_PREDICATES), first_literal(lp, SKOS + "notation"))
     w.add(q, ELM + "NQFLevel", nqf)
-    # thematic area
-    w.scheme(ISCED_SCHEME, SCHEME_LABELS[ISCED_SCHEME])
-    for iri, code, labels in _isced(view, rec):
-        w.concept(iri, [ISCED_SCHEME], labels, code)
-        w.add(q, ELM + "ISCEDFCode", iri)
-    # language of the qualification: the languages it is described in
-    for lang in sorted(rec.title):
-        code = LANGUAGES.get(lang.split("-")[0])
-        if code:
-            w.scheme(LANGUAGE, SCHEME_LABELS[LANGUAGE])
-            w.concept(f"{LANGUAGE}/{code}", [LANGUAGE], {}, code)
-            w.add(q, DCT + "language", f"{LANGUAGE}/{code}")
-    # learning outcomes
-    for i, comp in enumerate(rec.all_competences(), 1):
-        lo = comp.iri or f"{q}#lo-{i}"
-        w.add(q, ELM + "learningOutcome", lo)
-        if w.once(lo):
-            w.add(lo, RDF + "type", ELM + "LearningOutcome")
-            for lang, text in sorted(comp.title.items()):
-                w.add(lo, DCT + "title", _lit(text, lang))
-    # awarding body
-    bodies = [o for o in rec.certifiers if o.siret and o.name]
-    skipped = [o for o in rec.certifiers if o not in bodies]
-    if skipped:
-        report.notes.append(
-            f"{q} : certificateur(s) sans SIRET ou sans nom non repris comme organisme certificateur : "
-            + ", ".join(o.iri for o in skipped)
-        )
+
+
+def _awarding(w: _Writer, rec: Certification) -> None:
+    q = rec.iri
     ao = f"{q}#awarding"
     w.add(q, ELM + "awardingOpportunity", ao)
     w.add(ao, RDF + "type", ELM + "AwardingOpportunity")
     w.add(ao, ELM + "learningAchievementSpecification", q)
-    for org in bodies:
+    for org in awarding_bodies(rec):
         w.add(ao, ELM + "awardingBody", org.iri)
         if not w.once(org.iri):
             continue
@@ -319,7 +233,7 @@ def qualification_triples(view: GraphView, rec: Certification, w: _Writer, repor
         legal, loc, addr = f"{org.iri}#siret", f"{org.iri}#location", f"{org.iri}#address"
         w.add(org.iri, ROV + "registration", legal)
         w.add(legal, RDF + "type", ELM + "LegalIdentifier")
-        w.add(legal, SKOS + "notation", _lit(org.siret))
+        w.add(legal, SKOS + "notation", _lit(org.siret or ""))
         w.add(legal, ELM + "schemeName", _lit("SIRET"))
         w.scheme(COUNTRY, SCHEME_LABELS[COUNTRY])
         w.concept(FRANCE, [COUNTRY], {"fr": "France", "en": "France"}, "FRA")
@@ -331,36 +245,128 @@ def qualification_triples(view: GraphView, rec: Certification, w: _Writer, repor
         w.add(addr, ELM + "countryCode", FRANCE)
 
 
-def elm_triples(store: Store, report: ElmReport, iris_: Iterable[str] | None = None) -> Iterator[ox.Triple]:
-    """The ELM triples, certification by certification; fills `report` as it goes."""
+def qualification_triples(view: GraphView, rec: Certification, w: _Writer) -> None:
+    q = rec.iri
+    w.add(q, RDF + "type", ELM + "Qualification")
+    for lang, text in sorted(rec.title.items()):
+        w.add(q, DCT + "title", _lit(text, lang))
+    for lang, text in sorted(rec.description.items()):
+        w.add(q, DCT + "description", _lit(text, lang))
+    for abbr in rec.abbreviations:
+        w.add(q, ELM + "category", _lit(abbr, "fr"))
+    _identifiers(w, rec)
+    _levels(view, w, rec)
+    w.scheme(ISCED_SCHEME, SCHEME_LABELS[ISCED_SCHEME])
+    for f in isced_fields(view, rec):
+        w.concept(f.iri, [ISCED_SCHEME], f.labels, f.code)
+        w.add(q, ELM + "ISCEDFCode", f.iri)
+    # language of the qualification: the languages it is described in
+    for lang in sorted(rec.title):
+        code = LANGUAGES.get(lang.split("-")[0])
+        if code:
+            w.scheme(LANGUAGE, SCHEME_LABELS[LANGUAGE])
+            w.concept(f"{LANGUAGE}/{code}", [LANGUAGE], {}, code)
+            w.add(q, DCT + "language", f"{LANGUAGE}/{code}")
+    for lo in learning_outcomes(rec):
+        w.add(q, ELM + "learningOutcome", lo.iri)
+        if w.once(lo.iri):
+            w.add(lo.iri, RDF + "type", ELM + "LearningOutcome")
+            for lang, text in sorted(lo.title.items()):
+                w.add(lo.iri, DCT + "title", _lit(text, lang))
+    _awarding(w, rec)
+
+
+# ---------------------------------------------------------------- the export, with its report
+
+
+def _count_fields(view: GraphView, rec: Certification, report: ExportReport) -> None:
+    """Counters of how the exported fields were made (for the report's notes)."""
+    if not declared_isced(view, rec):
+        report.count(BY_NSF)
+    if any(lo.from_bloc for lo in learning_outcomes(rec)):
+        report.count(FROM_BLOCS)
+    if not (nqf_level(view, rec) or ("", False))[1]:
+        report.count(NQF_LOCAL)
+    without_siret = [o for o in rec.certifiers if o not in awarding_bodies(rec)]
+    if without_siret:
+        report.count(NO_SIRET)
+
+
+def elm_chunks(
+    store: Store, report: ExportReport, iris_: Iterable[str] | None = None
+) -> Iterator[list[ox.Triple]]:
+    """The ELM triples, one list per exported qualification; fills `report` as it goes."""
     view = GraphView(store)
     w = _Writer()
-    nqf_local = 0
-    for rec in iter_certifications(store, iris_):
+    unmapped: dict[str, int] = {}
+    for rec in iter_certifications(store, iris_, links=False):
+        base = bool(rec.active and rec.blocs and rec.certifiers)
+        if base:
+            report.count(ACTIVE_BASE)
         missing = check_mandatory(view, rec)
+        if "ISCEDFCode" in missing:
+            for code in nsf_isced(rec)[1]:
+                unmapped[code] = unmapped.get(code, 0) + 1
         if missing:
             title = rec.title.get("fr") or next(iter(rec.title.values()), None)
             report.excluded.append(Excluded(rec.iri, rec.code, title, missing))
             continue
-        qualification_triples(view, rec, w, report)
-        if not _nqf(view, rec)[1]:
-            nqf_local += 1
+        qualification_triples(view, rec, w)
+        _count_fields(view, rec, report)
         report.exported.append(rec.iri)
-        yield from w.flush()
-    if nqf_local:
+        if base:
+            report.count(ACTIVE_DONE)
+        yield w.flush()
+    _notes(report, unmapped)
+
+
+def _notes(report: ExportReport, unmapped: dict[str, int]) -> None:
+    c = report.counts
+    if c.get(ACTIVE_BASE):
+        share = 100 * c.get(ACTIVE_DONE, 0) / c[ACTIVE_BASE]
         report.notes.append(
-            f"{nqf_local} niveau(x) NQF donné(s) par l'IRI du niveau du cadre national 2019 "
-            f"(…/id/niveau/N), déclaré dans le schéma QDR {QDR_SCHEME} : aucun skos:exactMatch "
-            f"vers un concept {QDR}… n'est connu dans le graphe"
+            f"{c.get(ACTIVE_DONE, 0)} des {c[ACTIVE_BASE]} fiches actives qui ont des blocs et un "
+            f"certificateur sont exportées ({share:.1f} %)"
         )
+    if c.get(BY_NSF):
+        report.notes.append(f"{c[BY_NSF]} qualification(s) : {SOURCE_NOTE}")
+    if unmapped:
+        codes = ", ".join(f"{k} ({v})" for k, v in sorted(unmapped.items()))
+        report.notes.append(f"codes NSF sans champ ISCED-F dans la table (certifications exclues) : {codes}")
+    if c.get(NQF_LOCAL):
+        report.notes.append(
+            f"{c[NQF_LOCAL]} niveau(x) NQF donné(s) par l'IRI du niveau du "
+            f"cadre national 2019 (…/id/niveau/N), déclaré dans le schéma QDR {QDR_SCHEME} : aucun "
+            f"skos:exactMatch vers un concept {QDR}… n'est connu dans le graphe"
+        )
+    if c.get(NO_SIRET):
+        report.notes.append(
+            "un certificateur sans SIRET n'est pas repris comme organisme certificateur : sa "
+            "localisation, obligatoire dans LOQ, n'est pas connue"
+        )
+    for conflict in KNOWN_CONFLICTS:
+        if conflict.cls in WRITTEN_CLASSES:
+            report.notes.append(
+                "avec l'ontologie ELM chargée, aucune donnée valide ne satisfait les formes LOQ : "
+                + conflict.text()
+            )
 
 
 ELM_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
-    "jsonld": ox.RdfFormat.JSON_LD,
+    "jsonld": None,  # elm_jsonld.write_jsonld: the Europass context
     "ntriples": ox.RdfFormat.N_TRIPLES,
     "rdfxml": ox.RdfFormat.RDF_XML,
 }
+
+
+def _write(chunks: Iterator[list[ox.Triple]], out: BinaryIO, fmt: str) -> None:
+    if fmt == "jsonld":
+        write_jsonld(chunks, out)
+        return
+    triples = (t for chunk in chunks for t in chunk)
+    prefixes = PREFIXES if fmt in ("turtle", "rdfxml") else None
+    ox.serialize(triples, out, format=ELM_FORMATS[fmt], prefixes=prefixes)
 
 
 def export_elm(
@@ -379,11 +385,13 @@ def export_elm(
     if fmt not in ELM_FORMATS:
         raise InputError(f"format ELM inconnu « {fmt} »", field="--format", expected="turtle, jsonld")
     report = ElmReport()
-    triples = elm_triples(store, report, iris)
-    prefixes = PREFIXES if fmt in ("turtle", "rdfxml", "jsonld") else None
+    chunks = elm_chunks(store, report, iris)
     if output is None:
-        data = ox.serialize(triples, format=ELM_FORMATS[fmt], prefixes=prefixes)
-        return data, report
+        import io
+
+        buf = io.BytesIO()
+        _write(chunks, buf, fmt)
+        return buf.getvalue(), report
     with open_output(output) as out:
-        ox.serialize(triples, out, format=ELM_FORMATS[fmt], prefixes=prefixes)
+        _write(chunks, out, fmt)
     return None, report

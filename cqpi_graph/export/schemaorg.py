@@ -19,6 +19,7 @@ from ..namespaces import CQ, RDFS
 from ..store import Store
 from .certs import Certification, GraphView, certification_groups, lang_map, read_certification
 from .dump import open_output
+from .report import Excluded, ExportReport
 
 CONTEXT = "https://schema.org"
 ROME_SET = "https://www.francetravail.fr/employeur/vos-recrutements/le-rome-et-les-fiches-metiers.html"
@@ -150,17 +151,29 @@ def schemaorg_jsonld(store: Store, iri: str) -> dict[str, Any]:
 
 
 def export_schemaorg(
-    store: Store, output: BinaryIO | Path | str | None = None, *, iris: Iterable[str] | None = None
+    store: Store,
+    output: BinaryIO | Path | str | None = None,
+    *,
+    iris: Iterable[str] | None = None,
+    report: ExportReport | None = None,
 ) -> int:
-    """Write every certification as one JSON-LD document (`@graph`), streamed; returns the count."""
+    """Write every certification as one JSON-LD document (`@graph`), streamed; returns the count.
+
+    A certification without a name (schema.org `name`) is left out and listed in `report`.
+    """
+    report = report if report is not None else ExportReport()
+    report.profile, report.fields = "schemaorg", ("name",)
     view = GraphView(store)
-    n = 0
     with open_output(output) as out:
         out.write(b'{"@context": "https://schema.org", "@graph": [\n')
         for group in certification_groups(store, iris):
-            obj = credential(view, read_certification(view, group))
+            rec = read_certification(view, group)
+            obj = credential(view, rec)
+            if not obj.get("name"):
+                report.excluded.append(Excluded(rec.iri, rec.code, None, ["name"]))
+                continue
             obj.pop("@context", None)
-            out.write((b",\n" if n else b"") + json.dumps(obj, ensure_ascii=False).encode())
-            n += 1
+            out.write((b",\n" if report.exported else b"") + json.dumps(obj, ensure_ascii=False).encode())
+            report.exported.append(rec.iri)
         out.write(b"\n]}\n")
-    return n
+    return len(report.exported)

@@ -1,10 +1,13 @@
 """RNCP/RS fiches from France compétences' open-data export: the CSV zip or the XML flow v4.1.
 
 The kind of file is told from its first bytes (a zip starts with ``PK``, the XML flow with
-``<``), never from its name. The two kinds go into two named graphs, ``import/rncp`` (CSV
-export) and ``import/rncp-xml`` (XML export): both use the same IRIs (``…/id/cert/{CODE}``,
-``…/id/bloc/{CODE}``), so they describe the same resources, and a newer export of one kind
-replaces only its own graph.
+``<``), never from its name. Every export of one import goes into ``import/rncp``, each fiche
+from the newest export that holds it. The XML flow is read by `rncp_xml.py`.
+
+Besides what the graph models, the writer keeps what a fiche states as it states it (names of
+its organisations when fiches disagree, ROME labels, the state of a certifier, a partner's
+habilitation, each access route's jury — in `cq:Mention` nodes — and every registry date), so
+that the RNCP XML export gives back what was read.
 """
 
 from __future__ import annotations
@@ -12,10 +15,9 @@ from __future__ import annotations
 import contextlib
 import re
 import unicodedata
-import xml.etree.ElementTree as ET
 import zipfile
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -40,7 +42,6 @@ from .common import (
     date_lit,
     fr,
     iri,
-    iterparse_untrusted,
     level_concepts,
     lit,
     named,
@@ -72,9 +73,6 @@ PREF = named(f"{SKOS}prefLabel")
 NOTATION = named(f"{SKOS}notation")
 CONCEPT = named(f"{SKOS}Concept")
 IN_SCHEME = named(f"{SKOS}inScheme")
-
-# SI_JURY_* elements of the XML flow -> skos:notation of the voie: concepts.
-XML_ROUTES = {"FI": "FI", "CA": "APP", "FC": "FC", "CQ": "CPRO", "CL": "CI", "VAE": "VAE"}
 
 
 def _key(name: str) -> str:
@@ -140,6 +138,50 @@ class FicheValues:
     registration: str = ""
     partial: str = ""
     id: str = ""
+    abbr_title: str = ""  # ABREGE/LIBELLE, Abrege_Intitule
+    state: str = ""  # ETAT_FICHE
+    # Each registry date as given (cq: property, field, dd/mm/yyyy); cq:startDate is derived above.
+    raw_dates: list[tuple[str, str, str]] = field(default_factory=list)
+    accessible: list[tuple[str, str, str]] = field(default_factory=list)  # (cq: property, field, Oui/Non)
+
+
+class LinkLabels:
+    """Names of organisations and ROME labels as each fiche gives them, over the whole import.
+
+    A name every fiche gives alike stays on the organisation (rdfs:label) or on the ROME job
+    (cq:rncpLabel); when fiches give an organisation or a ROME code different names, each fiche
+    keeps its own in its mention (cq:nameAsGiven), so that an export gives back what it read.
+    """
+
+    def __init__(self) -> None:
+        self.names: dict[str, dict[str, set[tuple[str, str]]]] = {}  # org -> name -> {(code, kind)}
+        self.romes: dict[str, dict[str, set[str]]] = {}  # ROME node -> label -> {code}
+
+    def name(self, code: str, kind: str, org: str, text: str) -> None:
+        if text:
+            self.names.setdefault(org, {}).setdefault(text, set()).add((code, kind))
+
+    def rome(self, code: str, node: str, text: str) -> None:
+        if text:
+            self.romes.setdefault(node, {}).setdefault(text, set()).add(code)
+
+    def per_fiche(self) -> Iterator[tuple[str, str, str, str]]:
+        """(fiche code, kind of link, target, name) where fiches disagree on the name."""
+        for org, names in self.names.items():
+            if len(names) > 1:
+                for text, uses in names.items():
+                    for code, kind in sorted(uses):
+                        yield code, kind, org, text
+        for node, labels in self.romes.items():
+            if len(labels) > 1:
+                for text, codes in labels.items():
+                    for code in sorted(codes):
+                        yield code, "rome", node, text
+
+    def shared_rome(self) -> Iterator[tuple[str, str]]:
+        for node, labels in self.romes.items():
+            if len(labels) == 1:
+                yield node, next(iter(labels))
 
 
 class RncpWriter:
@@ -161,6 +203,8 @@ class RncpWriter:
         self.references: list[tuple[str, str, int | None, str]] = []  # code, file, row, field
         self.orgs: set[str] = set()
         self.concepts: set[str] = set()
+        self.links = LinkLabels()
+        self.mentions: set[str] = set()
 
     # -- helpers
     def _count(self, kind: str) -> None:
@@ -227,19 +271,46 @@ class RncpWriter:
         ident = clean(values.id)
         if ident:
             self.add(s, named(f"{DCT}identifier"), lit(ident))
+        self._as_given(s, values, file, row)
         return s
+
+    def _as_given(self, s: str, values: FicheValues, file: str, row: int | None) -> None:
+        """The fields kept as the fiche gives them (abbreviation title, state, every date,
+        availability overseas), so that the XML export can give them back."""
+        if clean(values.abbr_title):
+            self.add(s, cq("abbreviationTitle"), fr(clean(values.abbr_title)))
+        if clean(values.state):
+            self.add(s, cq("ficheState"), lit(clean(values.state)))
+        derived = {f for f, _ in values.start_candidates + values.end_candidates}
+        for prop, fld, raw in values.raw_dates:
+            if not raw.strip():
+                continue
+            iso = parse_date(raw)
+            if iso:
+                self.add(s, cq(prop), date_lit(iso))
+            elif fld not in derived:  # those are reported once, by _dates
+                self.report.warn(file, row, fld, f"date illisible « {raw.strip()} »", "jj/mm/aaaa")
+        for prop, fld, raw in values.accessible:
+            flag = clean(raw).upper()
+            if flag in ("OUI", "NON"):
+                self.add(s, cq(prop), TRUE if flag == "OUI" else FALSE)
+            elif flag:
+                self.report.warn(file, row, fld, f"valeur inconnue « {raw.strip()} »", "Oui ou Non")
 
     def _level(self, s: str, values: FicheValues, file: str, row: int | None) -> None:
         level = clean(values.level).upper()
         if not level:
             return
         m = LEVEL.match(level)
+        label = clean(values.level_label)
         if m:
             niv, eqf = level_concepts(int(m.group(1)))
             self.add(s, cq("level"), niv)
             self.add(s, cq("eqfLevel"), eqf)
+            if label and label != f"Niveau {m.group(1)}":  # the usual wording is implied by NIVn
+                self.add(s, cq("qualificationLevelName"), fr(label))
         elif level in ("REPRISE", "SANS NIVEAU", "NR"):
-            label = clean(values.level_label)
+            self.add(s, cq("levelCode"), lit(level))
             if label:
                 self.add(s, cq("qualificationLevelName"), fr(label))
         else:
@@ -324,10 +395,30 @@ class RncpWriter:
             self._count("organisation")
         return node
 
-    def certifier(self, code: str, siret: str, name: str, file: str, row: int | None) -> None:
+    def certifier(
+        self,
+        code: str,
+        siret: str,
+        name: str,
+        file: str,
+        row: int | None,
+        state: str = "",
+        state_date: str = "",
+    ) -> None:
         org = self.organisation(siret, name, "Certificateur", file, row, "Siret_Certificateur")
         if org:
             self.add(iri(f"cert/{code}"), cq("certifier"), org)
+            self.links.name(code, "certificateur", org, clean(name))
+            if clean(state):
+                self.add(self.mention(code, "certificateur", org), cq("state"), lit(clean(state)))
+            if state_date.strip():
+                iso = parse_date(state_date)
+                if iso:
+                    self.add(self.mention(code, "certificateur", org), cq("stateDate"), date_lit(iso))
+                else:
+                    self.report.warn(
+                        file, row, "DATE_DERNIERE_MODIFICATION_ETAT", f"date illisible « {state_date} »"
+                    )
         self.refer(code, file, row, "Numero_Fiche")
 
     def partner(
@@ -337,9 +428,28 @@ class RncpWriter:
         org = self.organisation(siret, name, cls, file, row, "Siret_Partenaire")
         if org:
             self.add(iri(f"cert/{code}"), cq("partner"), org)
-            if habilitation.strip():
-                self.add(org, cq("partnershipNote"), lit(habilitation.strip()))
+            self.links.name(code, "partenaire", org, clean(name))
+            if habilitation.strip():  # the habilitation is the fiche's, not the organisation's
+                self.add(self.mention(code, "partenaire", org), cq("habilitation"), lit(habilitation.strip()))
         self.refer(code, file, row, "Numero_Fiche")
+
+    def mention(self, code: str, kind: str, target: str) -> str:
+        """The node of what fiche `code` says of one of its links (created on first use)."""
+        node = iri(f"mention/{code}/{kind}/{target.strip('<>').rsplit('/', 1)[-1]}")
+        if node not in self.mentions:
+            self.mentions.add(node)
+            self.add(iri(f"cert/{code}"), cq("hasMention"), node)
+            self.add(node, A, cq("Mention"))
+            self.add(node, cq("mentions"), target)
+        return node
+
+    def write_link_labels(self) -> None:
+        """Names and ROME labels as each fiche gives them: on the organisation or ROME job when
+        every fiche gives the same, else on each fiche's mention (after the last export)."""
+        for code, kind, target, text in self.links.per_fiche():
+            self.add(self.mention(code, kind, target), cq("nameAsGiven"), fr(text))
+        for target, text in self.links.shared_rome():
+            self.add(target, cq("rncpLabel"), fr(text))
 
     @staticmethod
     def _code_label(code: str, label: str) -> str:
@@ -367,14 +477,16 @@ class RncpWriter:
         self.add(iri(f"cert/{code}"), cq("formacode"), node)
         self.refer(code, file, row, "Numero_Fiche")
 
-    def rome(self, code: str, rome: str, file: str, row: int | None) -> None:
+    def rome(self, code: str, rome: str, file: str, row: int | None, label: str = "") -> None:
         rome = rome.strip().upper()
         if not ROME_CODE.match(rome):
             self.report.warn(
                 file, row, "Codes_Rome_Code", f"code ROME invalide « {rome} »", "une lettre et 4 chiffres"
             )
             return
-        self.add(iri(f"cert/{code}"), cq("romeJob"), iri(f"rome/{rome}"))
+        node = iri(f"rome/{rome}")
+        self.add(iri(f"cert/{code}"), cq("romeJob"), node)
+        self.links.rome(code, node, clean(label))
         self.refer(code, file, row, "Numero_Fiche")
 
     def branch(self, code: str, idcc: str, label: str, file: str, row: int | None, fld: str) -> None:
@@ -413,9 +525,47 @@ class RncpWriter:
         self.add(iri(f"cert/{code}"), cq("accessRoute"), named(concept))
         self.refer(code, file, row, "Numero_Fiche")
 
-    def route_by_notation(self, code: str, notation: str) -> None:
-        for c_iri in {v for v in self.codes.routes.values() if v.endswith("/" + notation)}:
-            self.add(iri(f"cert/{code}"), cq("accessRoute"), named(c_iri))
+    def jury(self, code: str, notation: str, open_: str, composition: str, file: str, n: int | None) -> None:
+        """One SI_JURY_* element of the XML flow: the route (skos:notation) is open (`ACTIF`
+        Oui), said closed (Non), and its jury composition as the fiche gives it."""
+        concept = self.codes.route_notations.get(notation)
+        if concept is None:
+            self.report.warn(file, n, f"SI_JURY ({notation})", f"voie d'accès inconnue « {notation} »")
+            return
+        route = named(concept)
+        flag = clean(open_).upper()
+        if flag == "OUI":
+            self.add(iri(f"cert/{code}"), cq("accessRoute"), route)
+        elif flag == "NON":
+            self.add(self.mention(code, "voie", route), cq("routeOpen"), FALSE)
+        elif flag:
+            self.report.warn(
+                file, n, f"SI_JURY ({notation})/ACTIF", f"valeur inconnue « {open_} »", "Oui ou Non"
+            )
+        if clean(composition):
+            self.add(self.mention(code, "voie", route), cq("juryComposition"), fr(clean(composition)))
+
+    def jo_publication(
+        self, code: str, kind: str, n: int, title: str, date: str, file: str, row: int | None
+    ) -> None:
+        """One PUBLICATION_JO of a PUBLICATION_DECRET_{kind} element (n-th of its kind)."""
+        if not clean(title) and not date.strip():
+            return
+        node = iri(f"jo/{code}/{kind.lower()}-{n}")
+        self.add(iri(f"cert/{code}"), cq("joPublication"), node)
+        self.add(node, A, cq("PublicationJO"))
+        self.add(node, cq("decreeKind"), lit(kind))
+        self.add(node, cq("order"), lit(str(n), datatype="http://www.w3.org/2001/XMLSchema#integer"))
+        if clean(title):
+            self.add(node, named(f"{DCT}title"), fr(clean(title)))
+        if date.strip():
+            iso = parse_date(date)
+            if iso:
+                self.add(node, cq("joDate"), date_lit(iso))
+            else:
+                self.report.warn(
+                    file, row, "DATE_PUBLICATION_JO", f"date illisible « {date.strip()} »", "jj/mm/aaaa"
+                )
 
     def bloc(
         self,
@@ -583,6 +733,24 @@ def _csv_row(w: RncpWriter, part: str, r: dict[str, str], name: str, row: int) -
             registration=g("Type_Enregistrement", ""),
             partial=g("Validation_Partielle", ""),
             id=g("Id_Fiche", ""),
+            abbr_title=g("Abrege_Intitule", ""),
+            raw_dates=[
+                ("effectDate", "Date_Effet", g("Date_Effet", "")),
+                ("decisionDate", "Date_Decision", g("Date_Decision", "")),
+                ("lastJoDate", "Date_dernier_jo", g("Date_dernier_jo", "")),
+            ],
+            accessible=[
+                (
+                    "accessibleNewCaledonia",
+                    "Accessible_Nouvelle_Caledonie",
+                    g("Accessible_Nouvelle_Caledonie", ""),
+                ),
+                (
+                    "accessibleFrenchPolynesia",
+                    "Accessible_Polynesie_Francaise",
+                    g("Accessible_Polynesie_Francaise", ""),
+                ),
+            ],
         )
         if not w.report.first(name, row, "Numero_Fiche", code, r):
             return
@@ -596,7 +764,7 @@ def _csv_row(w: RncpWriter, part: str, r: dict[str, str], name: str, row: int) -
             code, r["Siret_Partenaire"], r["Nom_Partenaire"], g("Habilitation_Partenaire", ""), name, row
         )
     elif part == "rome":
-        w.rome(code, r["Codes_Rome_Code"], name, row)
+        w.rome(code, r["Codes_Rome_Code"], name, row, g("Codes_Rome_Libelle", "").replace("''", "'"))
     elif part == "nsf":
         w.nsf(code, r["Nsf_Code"], g("Nsf_Intitule", ""), name, row)
     elif part == "formacode":
@@ -620,144 +788,6 @@ def _csv_row(w: RncpWriter, part: str, r: dict[str, str], name: str, row: int) -
                 w.succession(code, new, name, row, "Nouvelle_Certification")
             else:
                 w.report.warn(name, row, "Nouvelle_Certification", f"code invalide « {new} »", "RNCP… ou RS…")
-
-
-# ---------------------------------------------------------------- XML flow
-
-
-def _text(el: ET.Element | None, path: str) -> str:
-    if el is None:
-        return ""
-    found = el.find(path)
-    return (found.text or "") if found is not None else ""
-
-
-def _read_xml(w: RncpWriter, export: Export, progress: Progress) -> None:
-    path, name = export.path, export.path.name
-    report = w.report
-    report.row_unit = "fiche n°"
-    w.where = origin(GRAPH, export.index, name)
-    progress.stage(f"import RNCP (XML {name})", total=path.stat().st_size)
-    n = 0
-    root: ET.Element | None = None
-    version = None
-    with open(path, "rb") as fh:
-        try:
-            for event, el in iterparse_untrusted(path, "FICHE"):
-                if root is None:
-                    root = el
-                    if el.tag != "FICHES":
-                        raise InputError(
-                            f"élément racine <{el.tag}>",
-                            file=name,
-                            line=1,
-                            expected="<FICHES> (flux XML RNCP v4)",
-                        )
-                    continue
-                if event != "end":
-                    continue
-                if el.tag == "VERSION_FLUX":
-                    version = (el.text or "").strip()
-                    if not version.startswith("4"):
-                        report.notes.append(f"{name} : version de flux {version} (attendue : 4.1)")
-                elif el.tag == "FICHE":
-                    n += 1
-                    report.rows_read += 1
-                    _xml_fiche(w, el, name, n)
-                    root.clear()
-                    if n % 500 == 0:
-                        progress.done = fh.tell()
-                        progress.advance(0)
-        except ET.ParseError as exc:
-            line, col = exc.position if exc.position else (None, None)
-            raise InputError(
-                f"XML illisible : {exc}",
-                file=name,
-                line=line,
-                column=col,
-                expected="un flux XML RNCP v4.1 complet",
-            ) from None
-    if root is None:
-        raise InputError("fichier vide", file=name, expected="<FICHES>")
-    if version is None:
-        report.notes.append(f"{name} : pas d'élément VERSION_FLUX")
-    report.row_unit = "ligne"
-
-
-def _xml_fiche(w: RncpWriter, f: ET.Element, name: str, n: int) -> None:
-    raw = _text(f, "NUMERO_FICHE")
-    if not raw.strip():
-        w.report.error(name, n, "NUMERO_FICHE", f"fiche n° {n} sans numéro", "RNCP… ou RS…")
-        return
-    code = w.fiche_code(raw, name, n, "NUMERO_FICHE")
-    if code is None or code in w.skip:
-        return
-    if not w.report.first(name, n, "NUMERO_FICHE", code, {"FICHE": ET.tostring(f)}):
-        return
-    values = FicheValues(
-        title=_text(f, "INTITULE"),
-        abbr=_text(f, "ABREGE/CODE"),
-        level=_text(f, "NOMENCLATURE_EUROPE/NIVEAU"),
-        level_label=_text(f, "NOMENCLATURE_EUROPE/LIBELLE"),
-        level_field="NOMENCLATURE_EUROPE/NIVEAU",
-        start_candidates=[(k, _text(f, k)) for k in ("DATE_EFFET", "DATE_DE_PUBLICATION")],
-        end_candidates=[("DATE_FIN_ENREGISTREMENT", _text(f, "DATE_FIN_ENREGISTREMENT"))],
-        active=_text(f, "ACTIF"),
-        active_field="ACTIF",
-        registration=_text(f, "TYPE_ENREGISTREMENT"),
-        partial=_text(f, "VALIDATION_PARTIELLE"),
-        id=_text(f, "ID_FICHE"),
-    )
-    w.fiche(code, values, name, n)
-    s = iri(f"cert/{code}")
-    for tag, prop in (
-        ("ACTIVITES_VISEES", "activitiesText"),
-        ("CAPACITES_ATTESTEES", "capacitiesText"),
-        ("OBJECTIFS_CONTEXTE", "contextText"),
-    ):
-        t = clean(_text(f, tag))
-        if t:
-            w.add(s, cq(prop), fr(t))
-    for c in f.iterfind("CERTIFICATEURS/CERTIFICATEUR"):
-        w.certifier(code, _text(c, "SIRET_CERTIFICATEUR"), _text(c, "NOM_CERTIFICATEUR"), name, n)
-    for p in f.iterfind("PARTENAIRES/PARTENAIRE"):
-        w.partner(
-            code,
-            _text(p, "SIRET_PARTENAIRE"),
-            _text(p, "NOM_PARTENAIRE"),
-            _text(p, "HABILITATION_PARTENAIRE"),
-            name,
-            n,
-        )
-    for x in f.iterfind("CODES_NSF/NSF"):
-        w.nsf(code, _text(x, "CODE"), _text(x, "LIBELLE"), name, n)
-    for x in f.iterfind("FORMACODES/FORMACODE"):
-        w.formacode(code, _text(x, "CODE"), _text(x, "LIBELLE"), name, n)
-    for x in f.iterfind("CODES_ROME/ROME"):
-        w.rome(code, _text(x, "CODE"), name, n)
-    for x in f.iterfind("CCNS/CCN"):
-        w.branch(code, _text(x, "NUMERO") or _text(x, "CODE"), _text(x, "LIBELLE"), name, n, "CCN")
-    for key, notation in XML_ROUTES.items():
-        if _text(f, f"SI_JURY_{key}/ACTIF").strip().lower() == "oui":
-            w.route_by_notation(code, notation)
-    for b in f.iterfind("BLOCS_COMPETENCES/BLOC_COMPETENCES"):
-        w.bloc(
-            code,
-            _text(b, "CODE"),
-            _text(b, "LIBELLE"),
-            name,
-            n,
-            competences=_text(b, "LISTE_COMPETENCES"),
-            evaluation=_text(b, "MODALITES_EVALUATION"),
-        )
-    for x in f.iterfind("NOUVELLES_CERTIFICATIONS/NOUVELLE_CERTIFICATION/ID_FICHE_NOUVELLE_CERTIFICATION"):
-        new = (x.text or "").strip().upper()
-        if FICHE_CODE.match(new):
-            w.succession(code, new, name, n, "ID_FICHE_NOUVELLE_CERTIFICATION")
-    for x in f.iterfind("ANCIENNES_CERTIFICATIONS/ANCIENNE_CERTIFICATION/ID_FICHE_ANCIENNE_CERTIFICATION"):
-        old = (x.text or "").strip().upper()
-        if FICHE_CODE.match(old):
-            w.succession(old, code, name, n, "ID_FICHE_ANCIENNE_CERTIFICATION")
 
 
 # ---------------------------------------------------------------- entry point
@@ -832,7 +862,9 @@ def export_date(path: Path, kind: str) -> str | None:
 
 def _read_export(w: RncpWriter, export: Export, progress: Progress) -> None:
     if export.kind == "xml":
-        _read_xml(w, export, progress)
+        from .rncp_xml import read_xml  # the XML reader uses this module's writer
+
+        read_xml(w, export, progress)
         return
     try:
         with zipfile.ZipFile(export.path) as zf:
@@ -862,6 +894,7 @@ def _fill(exports: list[Export], codes: CodeLists) -> Callable[[QuadSink, Import
                 )
             taken |= described
         w.check_references()
+        w.write_link_labels()
 
     return fill
 

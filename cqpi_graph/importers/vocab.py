@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..namespaces import CQ, SKOS, Graphs
 from ..store.base import Store
@@ -21,6 +21,7 @@ def norm_label(text: str) -> str:
 class CodeLists:
     types: dict[str, tuple[str, str]]  # notation (upper) -> (concept IRI, class IRI)
     routes: dict[str, str]  # normalised label -> concept IRI
+    route_notations: dict[str, str] = field(default_factory=dict)  # skos:notation -> concept IRI
 
     @classmethod
     def load(cls, store: Store) -> CodeLists:
@@ -37,7 +38,14 @@ class CodeLists:
                 FILTER(LANG(?l) = "fr") }} }}"""
         ):
             routes[norm_label(r["l"].value)] = r["c"].value
-        return cls(types, routes)
+        notations = {
+            r["n"].value: r["c"].value
+            for r in store.select(
+                f"""SELECT ?c ?n WHERE {{ GRAPH <{Graphs.CODELISTS}> {{
+                    ?c a <{CQ}VoieAcces> ; <{SKOS}notation> ?n }} }}"""
+            )
+        }
+        return cls(types, routes, notations)
 
     def type_for(self, abbreviation: str) -> tuple[str, str] | None:
         """The typ: concept and OWL class of an RNCP/BCN abbreviation (CAP, BAC PRO, MC4…)."""

@@ -157,6 +157,26 @@ class Store(abc.ABC):
                 continue
             yield QuadRef(s.value if s.kind == "uri" else "_:" + s.value, p.value, to_ox(o), g.value)
 
+    def quads_about(self, subjects: Iterable[str]) -> Iterator[QuadRef]:
+        """Quads whose subject is one of these IRIs (a chunked SELECT here; point lookups in the
+        embedded store)."""
+        ordered = sorted(set(subjects))
+        for start in range(0, len(ordered), 200):
+            values = " ".join(f"<{i}>" for i in ordered[start : start + 200])
+            for row in self.select(
+                f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?s {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+            ):
+                s, p, o, g = row["s"], row["p"], row["o"], row["g"]
+                if o.kind != "triple":
+                    yield QuadRef(s.value, p.value, to_ox(o), g.value)
+
+    def snapshot(self) -> ox.Store:
+        """The whole graph as an Oxigraph store to run many queries on (validation rules): the
+        embedded store's own, or an in-memory copy of a server's, read once."""
+        local = ox.Store()
+        local.bulk_extend(self.quads())
+        return local
+
     # -- writing
     @abc.abstractmethod
     def update(self, update: str) -> None:

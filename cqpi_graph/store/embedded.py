@@ -202,6 +202,13 @@ class EmbeddedStore(Store):
             name = sub.value if isinstance(sub, ox.NamedNode) else "_:" + sub.value
             yield QuadRef(name, q.predicate.value, obj_, gn.value)
 
+    def quads_about(self, subjects: Iterable[str]) -> Iterator[QuadRef]:
+        for subject in sorted(set(subjects)):
+            yield from self.quads_for_pattern(subject)
+
+    def snapshot(self) -> ox.Store:
+        return self._store
+
     @property
     def raw(self) -> ox.Store:
         """The underlying pyoxigraph store, for code that needs its full API."""

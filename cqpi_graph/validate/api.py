@@ -18,7 +18,7 @@ from .inputs import load
 from .naming import Namer, StoreNamer, union_triples
 from .report import Result, ValidationReport
 from .shapes import Rule, ShapeSet, rules, shape_set, shapes_graph
-from .sparql_engine import Hit, to_ox, to_rdflib
+from .sparql_engine import Hit, to_rdflib
 
 CQN = rdflib.Namespace(CQ)
 # Properties followed from a referenced resource of the store to bring its context along.
@@ -309,49 +309,36 @@ def store_results(raw: ox.Store, level: str, lang: str) -> list[Result]:
     return out
 
 
-def _local(store: Store | ox.Store) -> ox.Store | None:
-    """The Oxigraph store to read directly: the embedded store's own, else None (a server)."""
-    if isinstance(store, ox.Store):
+def _as_store(store: Store | ox.Store) -> Store:
+    """An Oxigraph store handed over directly (tests, the sandbox) behind the store facade."""
+    if isinstance(store, Store):
         return store
-    return getattr(store, "raw", None)
+    from ..store import EmbeddedStore
+
+    return EmbeddedStore(store, "", Path())
 
 
-def _describe(store: Store | ox.Store, iris: set[rdflib.URIRef]) -> Iterable[tuple]:
+def _describe(store: Store, iris: set[rdflib.URIRef]) -> Iterable[tuple]:
     """(s, p, o) as rdflib terms: what the store says about each IRI, and the blocs of it."""
-    raw = _local(store)
-    if raw is not None:
-        for iri in iris:
-            node = ox.NamedNode(str(iri))
-            for q in raw.quads_for_pattern(node, None, None, None):
-                if not isinstance(q.object, ox.Triple):
-                    yield to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)
-            for q in raw.quads_for_pattern(None, to_ox(CQN.blocOf), node, None):
-                yield to_rdflib(q.subject), CQN.blocOf, iri
-        return
-    # A remote server: one CONSTRUCT per round of IRIs, in chunks.
-    ordered = sorted(iris)
-    for start in range(0, len(ordered), 200):
-        values = " ".join(f"<{i}>" for i in ordered[start : start + 200])
-        data = store.construct(  # type: ignore[union-attr]
-            f"""CONSTRUCT {{ ?s ?p ?o . ?b <{CQN.blocOf}> ?s }} WHERE {{ VALUES ?s {{ {values} }}
-                {{ ?s ?p ?o }} UNION {{ ?b <{CQN.blocOf}> ?s }} }}""",
-            "ntriples",
-        )
-        for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES):
-            if not isinstance(t.object, ox.Triple):
-                yield to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)
+    for q in store.quads_about(str(i) for i in iris):
+        yield rdflib.URIRef(q.subject), rdflib.URIRef(q.predicate), to_rdflib(q.object)
+    for iri in iris:
+        for q in store.quads_for_pattern(None, str(CQN.blocOf), str(iri)):
+            if not q.subject.startswith("_:"):
+                yield rdflib.URIRef(q.subject), CQN.blocOf, iri
 
 
 def store_context(store: Store | ox.Store, graph: rdflib.Graph) -> rdflib.Graph:
     """What the store says about the IRIs a file refers to (and their blocs, bodies, twins)."""
     ctx = rdflib.Graph()
+    facade = _as_store(store)
     frontier = {n for t in graph for n in (t[0], t[2]) if isinstance(n, rdflib.URIRef)}
     seen: set[rdflib.URIRef] = set()
     for _ in range(2):
         nxt: set[rdflib.URIRef] = set()
         todo = frontier - seen
         seen |= todo
-        for s, p, o in _describe(store, todo):
+        for s, p, o in _describe(facade, todo):
             ctx.add((s, p, o))
             if s in todo and p in CONTEXT_HOPS and isinstance(o, rdflib.URIRef):
                 nxt.add(o)
@@ -479,12 +466,8 @@ def validate_store(store: Store | ox.Store, *, lang: str = "fr") -> ValidationRe
     Consistency rules (codes, links, cycles, dates) are violations; missing content is a warning.
     """
     started = time.perf_counter()
-    raw = _local(store)
-    if raw is None:
-        # A remote server: the rules are many whole-graph queries, so read the graph once into an
-        # in-memory Oxigraph store (as an import does) rather than send each rule to the server.
-        raw = ox.Store()
-        raw.bulk_extend(store.quads())  # type: ignore[union-attr]
+    # The rules are many whole-graph queries: on a server, the graph is read once (a snapshot).
+    raw = store.snapshot() if isinstance(store, Store) else store
     results = store_results(raw, "store", lang)
     if isinstance(store, Store):
         results += identity_results(store, lang)

@@ -148,19 +148,28 @@ def base_url() -> str:
     return current_app.config.get("PUBLIC_URL") or request.url_root
 
 
+def _publisher():  # noqa: ANN202 - cqpi_graph.export.void.Publisher
+    from cqpi_graph.export.void import Publisher
+
+    cfg = current_app.config
+    keys = ("PUBLISHER_NAME", "PUBLISHER_URL", "PUBLISHER_TYPE", "CONTACT_EMAIL")
+    return Publisher(*(cfg.get(k) or None for k in keys))
+
+
 def void_response(fmt: Format) -> BaseResponse:
     from cqpi_graph.export.void import dataset_description
 
     base = base_url().rstrip("/") + "/"
     dumps = tuple(f"{base}downloads/{n}" for n in listing() if is_dump(n))
-    key = (holder().generation(), base, fmt.key, dumps)
+    publisher = _publisher()
+    key = (holder().generation(), base, fmt.key, dumps, publisher)
     now = time.monotonic()
     with _VOID_LOCK:
         cached = _VOID_CACHE.get(key)
     if cached is not None and now - cached[0] < VOID_TTL:
         data = cached[1]
     else:
-        data = dataset_description(store(), base, fmt=fmt.key, dumps=dumps)
+        data = dataset_description(store(), base, fmt=fmt.key, dumps=dumps, publisher=publisher)
         with _VOID_LOCK:
             if len(_VOID_CACHE) > 32:  # bounded: the base comes from the request's Host
                 _VOID_CACHE.clear()
