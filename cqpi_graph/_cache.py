@@ -25,6 +25,7 @@ T = TypeVar("T")
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _MAX_ENTRIES = 4
 _caches: dict[str, OrderedDict[tuple, object]] = {}
+_building: dict[tuple, threading.Lock] = {}
 _lock = threading.Lock()
 
 
@@ -99,22 +100,32 @@ def save_for_generation(store: Store, name: str, value: object, extra: tuple = (
 
 
 def cached(name: str, store: Store, build: Callable[[Store], T], extra: tuple = ()) -> T:
-    """build(store), computed once per store generation (and extra key), across processes."""
+    """build(store), computed once per store generation (and extra key), across processes.
+
+    Threads that need the same structure at once (a web server after a build went live) wait
+    for the first one to build it rather than each building its own.
+    """
     key = (*generation_key(store), *extra)
     with _lock:
         cache = _caches.setdefault(name, OrderedDict())
         if key in cache:
             cache.move_to_end(key)
             return cache[key]  # type: ignore[return-value]
-    disk = _disk_path(store, name, extra)
-    loaded = _load(disk)
-    value: T = build(store) if loaded is None else loaded  # type: ignore[assignment]
-    if loaded is None:
-        _save(disk, value)
-    with _lock:
-        cache[key] = value
-        while len(cache) > _MAX_ENTRIES:
-            cache.popitem(last=False)
+        building = _building.setdefault((name, key), threading.Lock())
+    with building:
+        with _lock:
+            if key in cache:
+                return cache[key]  # type: ignore[return-value]
+        disk = _disk_path(store, name, extra)
+        loaded = _load(disk)
+        value: T = build(store) if loaded is None else loaded  # type: ignore[assignment]
+        if loaded is None:
+            _save(disk, value)
+        with _lock:
+            cache[key] = value
+            _building.pop((name, key), None)
+            while len(cache) > _MAX_ENTRIES:
+                cache.popitem(last=False)
     return value
 
 

@@ -262,6 +262,19 @@ def run_inference(store: Store, engine: str = "rules", progress: Progress | None
     return n
 
 
+def _previous_imports(location: Path | str | None, endpoint: str | None) -> dict:
+    """What the live store (the one a build replaces) recorded of its imports; {} if none."""
+    from .errors import StoreError
+    from .importers.guard import previous_imports
+    from .store import open_store
+
+    try:
+        with open_store(location, endpoint=endpoint) as live:
+            return previous_imports(live)
+    except StoreError:
+        return {}
+
+
 def record_subjects(store: Store, graph: str, files: Sequence[Path]) -> None:
     """Which file describes which subject (meta graph, cq:describes), so that a check on the
     stored graph can name the file a bad statement comes from."""
@@ -351,11 +364,13 @@ def build(
     reasoner: str = "rules",
     progress: Progress | None = None,
     force: bool = False,
+    allow_shrink: bool = False,
 ) -> BuildReport:
     """Build a new store from the project's files (and registry imports), then infer.
 
     Skipped (report.skipped) when the live graph was built from exactly the same inputs, unless
-    `force`.
+    `force`. Each import is compared with the same source's import in the store being replaced:
+    one that would shrink its graph raises ShrinkRefused (exit code 2) unless allow_shrink.
     """
     progress = progress or NullProgress()
     t0 = time.monotonic()
@@ -371,7 +386,14 @@ def build(
     if live is not None and live[0] == digest:
         return BuildReport(graphs=live[1], skipped=True, seconds=time.monotonic() - t0)
     report = BuildReport()
-    with store_writer(location, endpoint=endpoint, fresh=True) as store:
+    from .importers import guard
+
+    previous = _previous_imports(location, endpoint) if imports else None
+    with (
+        guard.baseline(previous),
+        guard.allow_shrink(allow_shrink),
+        store_writer(location, endpoint=endpoint, fresh=True) as store,
+    ):
         for graph, files, title in groups:
             started = now_iso()
             progress.stage(f"chargement {Path(graph).name}", total=len(files))

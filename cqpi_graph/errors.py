@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import re
+
 
 class CqpiError(Exception):
     """Base class of every error cqpi-graph raises on purpose."""
@@ -114,3 +117,28 @@ class FetchError(CqpiError):
         self.url = url
         self.status = status
         super().__init__(message)
+
+
+# ---------------------------------------------------------------- failures that are not the input's
+
+EXIT_SYSTEM = 3  # the command could not finish for a reason outside its input (disk, permissions)
+
+_PATH_IN_MESSAGE = re.compile(r"(/[^\s:'\"]+)")
+
+
+def describe_os_error(exc: OSError) -> str:
+    """One line for a system error, naming the path: a full disk, a permission, a read-only
+    file system. Oxigraph's (RocksDB's) messages carry the path in their text, not in
+    `filename`."""
+    text = " ".join(str(exc).split())
+    path = exc.filename or next(iter(_PATH_IN_MESSAGE.findall(text)), None)
+    where = f" : {path}" if path else ""
+    if exc.errno == errno.ENOSPC or "No space left" in text:
+        return f"plus de place sur le disque{where} (no space left on device)"
+    if exc.errno in (errno.EACCES, errno.EPERM) or "Permission denied" in text:
+        return f"permission refusée{where} (permission denied)"
+    if exc.errno == errno.EROFS or "Read-only file system" in text:
+        return f"système de fichiers en lecture seule{where} (read-only file system)"
+    if exc.errno == errno.EDQUOT or "quota" in text.lower():
+        return f"quota disque dépassé{where} (disk quota exceeded)"
+    return f"{exc.strerror or text}{where}" if exc.strerror else text

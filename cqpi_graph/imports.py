@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .build import build, derive, forget_build_inputs
 from .errors import StoreNotBuiltError
-from .importers import ImportReport
+from .importers import ImportReport, guard
 from .importers.registry import source
 from .namespaces import CQ, DCT, Graphs
 from .progress import NullProgress, Progress
@@ -52,9 +52,14 @@ def import_registry(
     endpoint: str | None = None,
     reasoner: str = "rules",
     progress: Progress | None = None,
+    allow_shrink: bool = False,
 ) -> ImportReport:
     """Import exports of one source into the store at location (or endpoint), then derive the
-    catalog and rerun inference."""
+    catalog and rerun inference.
+
+    An import that would shrink the source's graph (a truncated file, far fewer rows than the
+    previous import) raises ShrinkRefused and changes nothing, unless allow_shrink.
+    """
     progress = progress or NullProgress()
     files = [Path(paths)] if isinstance(paths, str | Path) else [Path(p) for p in paths]
     src = source(name)
@@ -64,7 +69,10 @@ def import_registry(
         if recorded is not None:
             return ImportReport(name, src.graph, files=recorded, skipped=True)
         replaced = {src.graph, Graphs.INFERRED, Graphs.CATALOG, Graphs.ALIGNMENTS}
-        with store_writer(location, endpoint=endpoint, without=replaced) as store:
+        with (
+            guard.allow_shrink(allow_shrink),
+            store_writer(location, endpoint=endpoint, without=replaced) as store,
+        ):
             report = src.run(store, files, progress)
             derive(store, reasoner, progress)
             forget_build_inputs(store)
@@ -72,6 +80,11 @@ def import_registry(
     except StoreNotBuiltError:
         # No graph yet: build one (ontology, code lists, curated data) with this import.
         built = build(
-            location, endpoint=endpoint, imports=[(name, files)], reasoner=reasoner, progress=progress
+            location,
+            endpoint=endpoint,
+            imports=[(name, files)],
+            reasoner=reasoner,
+            progress=progress,
+            allow_shrink=allow_shrink,
         )
         return built.imports[0]

@@ -13,6 +13,7 @@ import pytest
 
 from cqpi_graph.build import build
 from cqpi_graph.importers import import_rncp
+from cqpi_graph.importers.guard import ShrinkRefused, allow_shrink
 from cqpi_graph.importers.rncp import GRAPH, split_competences
 from cqpi_graph.store import Store, open_store, store_writer
 
@@ -175,13 +176,18 @@ def test_provenance_and_reimport(tmp_path: Path, shared_data: Path) -> None:
     with store_writer(loc) as store:
         again = import_rncp(store, shared_data / ZIP)
     assert again.skipped and "déjà importé" in again.summary()
-    # a newer export (here: the same fiches without the Rome file) replaces the graph
+    # a newer export (here: the same fiches without the Rome file) would shrink the graph: it is
+    # refused, and replaces the graph only when the shrink is allowed (issue 16)
     newer = tmp_path / "export-fiches-csv-2024-03-01.zip"
     with zipfile.ZipFile(shared_data / ZIP) as src, zipfile.ZipFile(newer, "w") as dst:
         for info in src.infolist():
             if "_Rome_" not in info.filename:
                 dst.writestr(info, src.read(info))
-    with store_writer(loc) as store:
+    with pytest.raises(ShrinkRefused, match="Rome"), store_writer(loc) as store:
+        import_rncp(store, newer)
+    with open_store(loc) as store:
+        assert store.count(GRAPH) == before
+    with allow_shrink(), store_writer(loc) as store:
         rep = import_rncp(store, newer)
     with open_store(loc) as store:
         assert store.count(GRAPH) < before

@@ -314,3 +314,88 @@ def test_32_concurrent_clients_get_answers_or_clean_503s(server) -> None:  # noq
     record("requests served under load (32 concurrent clients)", statuses[200])
     record("requests answered 503 under load (clean)", statuses[503])
     record("requests crashed under load", sum(n for c, n in statuses.items() if c not in (200, 503)))
+
+
+# ---------------------------------------------------------------- limits on the whole answer (issue 16)
+
+
+def concat_query(doublings: int) -> str:
+    """A short query whose one row is a string of 32 × 2^doublings characters (24: 512 MB)."""
+    binds = " ".join(f"BIND(CONCAT(?x{i}, ?x{i}) AS ?x{i + 1})" for i in range(doublings))
+    return f'SELECT ?x{doublings} WHERE {{ BIND("abcdefghijklmnopqrstuvwxyz012345" AS ?x0) {binds} }}'
+
+
+def test_one_huge_row_is_cut_at_the_byte_cap(web_store: Path) -> None:
+    """The row cap counts rows: one row of 8 MB passed it. The byte cap stops it (a clean 400)."""
+    assert len(concat_query(24).encode()) < 1100
+    with web_app(web_store, **CONFIG, SPARQL_MAX_RESPONSE_BYTES=256 * 1024) as app:
+        client = app.test_client()
+        t0 = time.monotonic()
+        r = client.get("/sparql", query_string={"query": concat_query(18)})
+        elapsed = time.monotonic() - t0
+        assert r.status_code == 400 and "0.25 Mo" in r.get_data(as_text=True), r.get_data(as_text=True)[:300]
+        assert elapsed < CONFIG["SPARQL_TIMEOUT"]
+        assert client.get("/sparql", query_string={"query": concat_query(8)}).status_code == 200
+    record("queries refused (byte cap)")
+
+
+def read_stream(resp, pause_after: int = 0, pause: float = 0.0) -> bytes:  # noqa: ANN001
+    """The body of a streamed test response, read chunk by chunk (pausing like a slow client)."""
+    out = bytearray()
+    paused = False
+    for chunk in resp.response:
+        out += chunk
+        if not paused and pause and len(out) >= pause_after:
+            time.sleep(pause)
+            paused = True
+    return bytes(out)
+
+
+def test_streamed_answers_are_cut_with_a_clear_error(web_store: Path) -> None:
+    """Beyond 1 MB an answer streams; it still stops at the byte cap and at the time limit of the
+    whole answer (a slow client included), and ends with an error line."""
+    # about 1.7 MB of JSON on the web fixture
+    every = 'SELECT * WHERE { ?s ?p ?o . BIND(CONCAT(STR(?s), " ", STR(?p), " ", STR(?o)) AS ?x) }'
+    limits = {**CONFIG, "SPARQL_MAX_RESULTS": 1_000_000, "SPARQL_TIMEOUT": 3.0}
+    cap = 1_300_000
+    with web_app(web_store, **limits, SPARQL_MAX_RESPONSE_BYTES=cap) as app:
+        r = app.test_client().get("/sparql", query_string={"query": every}, buffered=False)
+        body = read_stream(r)
+        assert r.status_code == 200 and cap < len(body) < cap + 1000
+        assert body.rstrip().endswith(b"(response cut)") and b"1.24 Mo" in body[-300:], body[-300:]
+        assert app.extensions["cqpi_sparql_pool"].cut == 1
+    with web_app(web_store, **limits, SPARQL_MAX_RESPONSE_BYTES=64 << 20) as app:
+        r = app.test_client().get("/sparql", query_string={"query": every}, buffered=False)
+        body = read_stream(r, pause_after=1, pause=limits["SPARQL_TIMEOUT"] + 0.5)
+        assert body.rstrip().endswith(b"(response cut)") and "délai".encode() in body[-300:], body[-300:]
+        pool = app.extensions["cqpi_sparql_pool"]
+        assert pool.cut == 1 and pool._count == 0  # the worker stopped mid-answer was replaced
+        assert app.test_client().get("/sparql", query_string={"query": "ASK {}"}).status_code == 200
+    record("streamed answers cut (byte cap, time limit) with an error line", 2)
+
+
+def test_the_concat_attack_costs_one_worker_never_the_web_process(web_store: Path) -> None:
+    """24 doublings: a 512 MB row (was: answered after 11 s, web process at 2.86 GB)."""
+    from hostile import live_server
+
+    config = {
+        "CQPI_STORE": str(web_store),
+        "SPARQL_TIMEOUT": 10.0,
+        "SPARQL_WORKER_MEMORY": 256 << 20,
+        "SPARQL_MAX_RESPONSE_BYTES": 1 << 20,
+    }
+    with live_server(config) as server:
+        q = urllib.parse.urlencode({"query": concat_query(24)})
+        t0 = time.monotonic()
+        status, body = server.get("/sparql?" + q, timeout=60)
+        elapsed = time.monotonic() - t0
+        assert status in (400, 503), (status, body[:300])
+        text = body.decode("utf-8", "replace")
+        assert "mémoire" in text or "Mo" in text or "délai" in text, text
+        assert elapsed < config["SPARQL_TIMEOUT"] + 5
+        assert server.alive() and server.get("/")[0] == 200
+        assert server.get("/sparql?query=ASK%7B%7D")[0] == 200
+        peak = server.peak_memory()
+    record("queries refused (memory cap of the query worker)")
+    record("web process peak memory during the CONCAT attack (MiB)", peak >> 20)
+    assert peak < 400 << 20, f"the web process grew to {peak >> 20} MiB"

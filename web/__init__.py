@@ -18,13 +18,18 @@ from flask import Flask, Request
 DEFAULTS: dict[str, Any] = {
     "CQPI_STORE": None,  # embedded store location (default: $CQPI_STORE or ~/.local/share/…)
     "CQPI_ENDPOINT": None,  # remote SPARQL endpoint instead of the embedded store
-    "SPARQL_TIMEOUT": 10.0,  # seconds per query on /sparql
+    "SPARQL_TIMEOUT": 10.0,  # seconds for a whole answer on /sparql (evaluation and sending)
     "SPARQL_MAX_RESULTS": 10_000,  # rows (SELECT) or triples (CONSTRUCT/DESCRIBE)
+    "SPARQL_MAX_RESPONSE_BYTES": 32 * 2**20,  # bytes of one serialised answer
+    "SPARQL_WORKER_MEMORY": 1024 * 2**20,  # memory a query worker may add to what it holds idle
     "SPARQL_MAX_QUERY_BYTES": 64 * 1024,  # size of a query
     "SPARQL_WORKERS": 2,  # query worker processes per web process
     "SPARQL_QUEUE_WAIT": 5.0,  # seconds a request waits for a free worker before a 503
     "SPARQL_ALLOW_SERVICE": False,  # federated queries (requests to hosts a caller chooses)
     "UPLOAD_MAX_BYTES": 5_000_000,  # validation uploads
+    "UPLOAD_CPU_SECONDS": 30.0,  # CPU time of the child that reads and validates an upload
+    "UPLOAD_MEMORY_BYTES": 512 * 2**20,  # memory that child may use
+    "UPLOAD_MAX_UNPACKED_BYTES": 50_000_000,  # an XLSX upload once unpacked
     "DOWNLOADS_DIR": None,  # folder of dumps/exports offered on /downloads
     "PUBLIC_URL": None,  # public root of the site for /.well-known/void (default: the request's)
     "CORS_ORIGINS": "*",  # origins allowed to read /sparql, resources, downloads ("" = none; see web/cors.py)

@@ -1,14 +1,20 @@
 """The graph as the web view reads it: one read-only store per process, reopened on a new build,
-and the one label function every page uses (the catalog's names and label rule)."""
+and the one label function every page uses (the catalog's names and label rule).
+
+A build that goes live while requests run is not noticed by any of them: each request holds the
+store it started with until it ends (a counted handle), the next requests get the new one, and
+the old store is closed when its last request is done.
+"""
 
 from __future__ import annotations
 
 import os
 import threading
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_app_context
 
 from cqpi_graph.catalog import LabelCandidate, choose_label, load_catalog, local_name
 from cqpi_graph.errors import StoreNotBuiltError
@@ -19,6 +25,16 @@ LABEL_PROPS = ("rdfs:label", "skos:prefLabel", "dct:title", "schema:name", "foaf
 CODE_PROPS = ("cq:abbreviation", "skos:notation", "cq:code", "cq:rncpCode", "cq:bcnCode", "cq:idcc")
 
 
+@dataclass(eq=False)
+class Handle:
+    """One open store (a generation) and the requests reading it."""
+
+    store: Store
+    generation: str
+    users: int = 0
+    retired: bool = False  # a newer generation is live: close once the last user is done
+
+
 class GraphHolder:
     """Opens the store lazily and reopens it read-only when `current` points elsewhere."""
 
@@ -26,8 +42,7 @@ class GraphHolder:
         self.endpoint = endpoint
         self.location = Path(location) if location else default_location()
         self._lock = threading.Lock()
-        self._store: Store | None = None
-        self._generation: str | None = None
+        self._current: Handle | None = None
 
     def generation(self) -> str | None:
         if self.endpoint:
@@ -37,24 +52,59 @@ class GraphHolder:
         except OSError:
             return None
 
-    def store(self) -> Store:
+    def acquire(self) -> Handle:
+        """The current store, counted as used until `release`."""
         gen = self.generation()
         with self._lock:
-            if self._store is None or gen != self._generation:
+            cur = self._current
+            if cur is None or gen != cur.generation:
                 if gen is None:
                     raise StoreNotBuiltError(
                         f"aucun graphe à l'emplacement {self.location} : lancez d'abord `cqpi build`"
                     )
-                old = self._store
-                self._store = open_store(self.location, endpoint=self.endpoint)
-                self._generation = gen
-                if old is not None:
-                    old.close()
-            return self._store
+                store = open_store(self.location, endpoint=self.endpoint)
+                # open_store may have found a newer generation than the one read above
+                actual = getattr(store, "directory", None)
+                new = Handle(store, actual.name if actual is not None else gen)
+                self._current = new
+                if cur is not None:
+                    cur.retired = True
+                    if cur.users == 0:
+                        cur.store.close()
+                cur = new
+            cur.users += 1
+            return cur
+
+    def release(self, handle: Handle) -> None:
+        with self._lock:
+            handle.users -= 1
+            if handle.retired and handle.users == 0:
+                handle.store.close()
+
+    def handle(self) -> Handle:
+        """The handle of this request (taken on first use, released when the request ends)."""
+        if not has_app_context():
+            return self.acquire()  # outside a request: kept open for the process
+        held = g.get("graph_handle")
+        if held is None or g.get("graph_holder") is not self:
+            held = g.graph_handle = self.acquire()
+            g.graph_holder = self
+        return held
+
+    def store(self) -> Store:
+        return self.handle().store
+
+
+def _release_handle(exc: BaseException | None = None) -> None:
+    held = g.pop("graph_handle", None)
+    holder_ = g.pop("graph_holder", None)
+    if held is not None and holder_ is not None:
+        holder_.release(held)
 
 
 def init_app(app: Flask) -> None:
     app.extensions["cqpi_graph"] = GraphHolder(app.config["CQPI_STORE"], app.config["CQPI_ENDPOINT"])
+    app.teardown_appcontext(_release_handle)
 
 
 def holder() -> GraphHolder:
@@ -62,9 +112,7 @@ def holder() -> GraphHolder:
 
 
 def store() -> Store:
-    if "store" not in g:
-        g.store = holder().store()
-    return g.store
+    return holder().store()
 
 
 def select(query: str) -> list[Row]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import click
 
 from .. import __version__
-from ..errors import CqpiError
+from ..errors import EXIT_SYSTEM, CqpiError, describe_os_error
 from ..store import Store, open_store, store_writer
 
 # Each module defines `register(group)`. Add a line here for a new area.
@@ -43,16 +44,41 @@ class Context:
 
 
 class CqpiGroup(click.Group):
-    """Turns the library's errors into one clear line on stderr and the error's exit code."""
+    """Turns every failure into one clear line on stderr and its exit code, never a traceback:
+    the library's errors (their own code: 2 for input), system errors such as a full disk
+    (naming the path, code 3), anything unexpected (code 3; CQPI_DEBUG=1 shows the traceback)."""
 
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
         except CqpiError as exc:
-            click.echo(f"erreur : {exc}", err=True)
+            click.echo(f"erreur : {_one_line(exc)}", err=True)
             sys.exit(exc.exit_code)
         except BrokenPipeError:
             sys.exit(0)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except OSError as exc:
+            if os.environ.get("CQPI_DEBUG"):
+                raise
+            click.echo(f"erreur : {describe_os_error(exc)}", err=True)
+            sys.exit(EXIT_SYSTEM)
+        except KeyboardInterrupt:
+            click.echo("interrompu (interrupted) : rien n'a été changé", err=True)
+            sys.exit(130)
+        except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback
+            if os.environ.get("CQPI_DEBUG"):
+                raise
+            click.echo(
+                f"erreur interne : {type(exc).__name__}: {_one_line(exc)} "
+                "(CQPI_DEBUG=1 cqpi … affiche le détail ; internal error)",
+                err=True,
+            )
+            sys.exit(EXIT_SYSTEM)
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
 
 
 @click.group(cls=CqpiGroup, context_settings={"help_option_names": ["-h", "--help"]})

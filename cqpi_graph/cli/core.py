@@ -61,9 +61,20 @@ def _short_graph(g: str) -> str:
 @click.option(
     "--force", is_flag=True, help="Reconstruire même si rien n'a changé depuis la dernière construction."
 )
+@click.option(
+    "--allow-shrink",
+    is_flag=True,
+    help="Accepter un import plus court que celui du graphe remplacé (sinon refusé, code 2).",
+)
 @click.pass_obj
 def build_cmd(
-    obj, with_: tuple[str, ...], registries: Path | None, data: tuple[Path, ...], reasoner: str, force: bool
+    obj,
+    with_: tuple[str, ...],
+    registries: Path | None,
+    data: tuple[Path, ...],
+    reasoner: str,
+    force: bool,
+    allow_shrink: bool,
 ) -> None:
     """Construire le graphe : ontologie, listes de codes, données, imports, inférence.
 
@@ -85,6 +96,7 @@ def build_cmd(
         reasoner=reasoner,
         progress=Progress(),
         force=force,
+        allow_shrink=allow_shrink,
     )
     if report.skipped:
         click.echo(

@@ -17,7 +17,8 @@ def import_group() -> None:
     """Importer un registre officiel dans son graphe nommé (RNCP/RS, BCN, kit, ROME, ESCO).
 
     Le graphe de la source est remplacé ; le même fichier importé deux fois ne change rien.
-    Un fichier illisible arrête l'import et laisse le graphe tel qu'il était (code de sortie 2).
+    Un fichier illisible arrête l'import et laisse le graphe tel qu'il était (code de sortie 2),
+    de même qu'un fichier tronqué ou bien plus court que l'import précédent (--allow-shrink).
     """
 
 
@@ -33,15 +34,27 @@ def _make(name: str) -> click.Command:
         show_default=True,
         help="Moteur d'inférence relancé après l'import.",
     )
+    @click.option(
+        "--allow-shrink",
+        is_flag=True,
+        help="Accepter un import qui réduit le graphe de la source (fichier plus court que "
+        "l'import précédent) ; sans cette option, il est refusé (code de sortie 2).",
+    )
     @click.pass_obj
-    def cmd(obj, paths: Path | tuple[Path, ...], reasoner: str) -> None:
+    def cmd(obj, paths: Path | tuple[Path, ...], reasoner: str, allow_shrink: bool) -> None:
         files = [paths] if isinstance(paths, Path) else list(paths)
         for path in files:
             if not path.exists():
                 raise InputError("fichier ou dossier introuvable", file=str(path))
         progress = Progress()
         report = import_registry(
-            obj.store_path, name, files, endpoint=obj.endpoint, reasoner=reasoner, progress=progress
+            obj.store_path,
+            name,
+            files,
+            endpoint=obj.endpoint,
+            reasoner=reasoner,
+            progress=progress,
+            allow_shrink=allow_shrink,
         )
         progress.close()
         click.echo(report.summary())

@@ -9,9 +9,11 @@
   DCAT/VoID description `cqpi-void.ttl` listing the dumps;
 * `SHA256SUMS`, the checksums of all of them (`sha256sum -c SHA256SUMS` checks a download).
 
-Each file is written beside its target and renamed once complete, so a reader of the folder
-never sees half a file; files of an earlier run that this run no longer writes (a dump that is
-now gzipped, say) are removed. Nothing else in the folder is touched.
+The whole set is written into a fresh folder beside the target, which then takes the target's
+place in one atomic swap (`publish.staged`): a reader of the folder, or a run killed at any
+point, sees the old set or the new one, never a mix, and SHA256SUMS always matches the files
+beside it. Files of an earlier run that this run no longer writes (a dump that is now gzipped,
+say) disappear with the old set; files the run does not own (a README) are carried over.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import hashlib
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +29,7 @@ from typing import BinaryIO
 
 from ..store import Store
 from .dump import EXTENSIONS, export_dump
+from .publish import staged
 
 DUMP_FORMATS = ("nquads", "trig", "turtle")
 GZIP_QUADS = 200_000  # above this many quads in the store, the dumps are gzipped
@@ -108,19 +112,22 @@ def read_checksums(directory: Path) -> dict[str, str]:
 
 @contextlib.contextmanager
 def _target(path: Path, compress: bool) -> Iterator[BinaryIO]:
-    """A binary stream to `path` (gzipped if asked), renamed into place once complete."""
-    tmp = path.with_name(f".{path.name}.part")
+    """A binary stream to `path` in the staging folder (gzipped if asked). A failed write (a
+    full disk) names the file it was writing, which the system's error does not."""
     try:
-        with open(tmp, "wb") as raw:
+        with open(path, "wb") as raw:
             if compress:
                 # mtime=0: the same content gives the same bytes (and the same checksum)
                 with gzip.GzipFile(filename=path.name[:-3], mode="wb", fileobj=raw, mtime=0) as gz:
                     yield gz  # type: ignore[misc]
             else:
                 yield raw
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
+            raw.flush()
+            os.fsync(raw.fileno())
+    except OSError as exc:
+        if exc.filename or exc.errno is None:
+            raise
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
 
 
 def write_downloads(
@@ -137,15 +144,21 @@ def write_downloads(
     description (its SPARQL endpoint, and the dumps as `{base_url}/downloads/NAME`).
     Returns the paths written, SHA256SUMS last.
     """
+    folder = Path(directory)
+    if compress is None:
+        compress = store.count() > GZIP_QUADS
+    with staged(folder, lambda name: bool(OWN_NAMES.match(name))) as staging:
+        names = _write_all(store, staging, base_url, compress)
+    return [folder / n for n in names]
+
+
+def _write_all(store: Store, folder: Path, base_url: str, compress: bool) -> list[str]:
+    """Every file of the set into `folder`, SHA256SUMS last; their names, in that order."""
     from .elm import export_elm
     from .rncp_xml import export_rncp_xml
     from .schemaorg import export_schemaorg
     from .void import dataset_description
 
-    folder = Path(directory)
-    folder.mkdir(parents=True, exist_ok=True)
-    if compress is None:
-        compress = store.count() > GZIP_QUADS
     written: list[Path] = []
 
     def target(name: str, gz: bool = False):  # noqa: ANN202
@@ -169,16 +182,10 @@ def write_downloads(
     dumps = [f"{base_url.rstrip('/')}/downloads/{p.name}" for p in written if is_dump(p.name)]
     with target("cqpi-void.ttl") as out:
         out.write(dataset_description(store, base_url, fmt="turtle", dumps=dumps))
-
     sums = [(sha256_file(p), p.name) for p in written]
     with target(CHECKSUMS) as out:
         out.write("".join(f"{h}  {n}\n" for h, n in sums).encode("utf-8"))
-
-    keep = {p.name for p in written}
-    for old in folder.iterdir():
-        if old.is_file() and OWN_NAMES.match(old.name) and old.name not in keep:
-            old.unlink()
-    return written
+    return [p.name for p in written]
 
 
 __all__ = [

@@ -78,8 +78,16 @@ def update(
     imports = fetched.imports()
     if not imports:
         return report
+    allow_shrink = max_shrink is None  # --allow-shrink holds for the imports too
     if not _store_exists(location, endpoint):
-        built = build(location, endpoint=endpoint, imports=imports, reasoner=reasoner, progress=progress)
+        built = build(
+            location,
+            endpoint=endpoint,
+            imports=imports,
+            reasoner=reasoner,
+            progress=progress,
+            allow_shrink=allow_shrink,
+        )
         report.imports = [r for r in built.imports if isinstance(r, ImportReport)]
         report.built = True
         return report
@@ -94,6 +102,7 @@ def update(
                     endpoint=endpoint,
                     reasoner=reasoner,
                     progress=progress or NullProgress(),
+                    allow_shrink=allow_shrink,
                 )
             )
         except InputError as exc:

@@ -1,4 +1,4 @@
-"""BCN diplomas (Éducation nationale, N_FORMATION_DIPLOME.csv, Latin-1, `;`).
+"""BCN diplomas (Éducation nationale, N_FORMATION_DIPLOME.csv, Windows-1252, `;`).
 
 Each diploma is ``…/id/bcn/{8-character code}``, the IRI the curated data uses too, so that a
 curated diploma and its BCN record are one resource.
@@ -108,6 +108,8 @@ def _fill(path: Path, codes: CodeLists, levels: Path | None = None):
                     f"code diplôme invalide « {r['FORMATION_DIPLOME']} »",
                     "8 caractères (chiffres et lettres)",
                 )
+                continue
+            if not report.first(name, row, "FORMATION_DIPLOME", code, r):
                 continue
             progress.advance()
             known.add(code)

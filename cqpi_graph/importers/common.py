@@ -11,15 +11,12 @@ Rules (issue 3):
 
 from __future__ import annotations
 
-import codecs
-import csv
 import datetime as dt
-import io
 import os
 import re
-import sys
 import tempfile
 import time
+import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -28,13 +25,15 @@ from pathlib import Path
 from typing import IO
 from urllib.parse import quote
 
+from .. import sandbox
 from ..errors import InputError
 from ..namespaces import CQ, ID, PROV, RDF, RDFS, XSD, Graphs
 from ..progress import NullProgress, Progress
 from ..provenance import GraphRecord, SourceFile, graph_checksums, now_iso, record_graph, source_node
 from ..store.base import Store
-
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+from ..untrusted import xml_record_batches
+from . import guard
+from .csvread import csv_batches, detect_encoding, unpack_rows
 
 BATCH = 50_000  # quads handed to the store at once
 MAX_LISTED = 200  # problems kept with their details in a report (all are counted)
@@ -113,6 +112,10 @@ class ImportReport:
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
     row_unit: str = "ligne"
+    rows_by_file: Counter = field(default_factory=Counter)  # rows read in each file (CSV members too)
+    truncated: list[str] = field(default_factory=list)  # files that end in the middle of a row
+    previous_rows: int | None = None  # rows of the previous import of this source, if recorded
+    _keys: dict = field(default_factory=dict, repr=False)  # (file, field) -> code -> (row, hashes)
     groups: dict[tuple[str, str, str], ProblemGroup] = field(default_factory=dict)
     problems_file: Path | None = None
     _log: IO[str] | None = field(default=None, repr=False)
@@ -160,6 +163,31 @@ class ImportReport:
             self.errors.append(problem)
         self._record("erreur", problem)
 
+    def first(self, file: str, row: int | None, fld: str, code: str, values: dict | None = None) -> bool:
+        """True the first time a code is read in a file. A later row with the same code is
+        reported — an error when its values differ (which one to believe?), a warning when it
+        repeats the first row — and the caller skips it."""
+        seen = self._keys.setdefault((file, fld), {})
+        digest = tuple((k, hash(v)) for k, v in values.items()) if values else ()
+        if code not in seen:
+            seen[code] = (row, digest)
+            return True
+        first_row, first_digest = seen[code]
+        where = f"{self.row_unit} {first_row}" if first_row is not None else "plus haut"
+        if digest == first_digest:
+            self.warn(file, row, fld, f"{code} déjà lu ({where}) : ligne en double ignorée")
+        else:
+            differ = [k for (k, h), (_, h0) in zip(digest, first_digest, strict=False) if h != h0]
+            self.error(
+                file,
+                row,
+                fld,
+                f"{code} déjà lu ({where}) avec d'autres valeurs ({', '.join(differ[:3]) or '?'}) : "
+                "ligne ignorée, la première est gardée",
+                "un seul enregistrement par code",
+            )
+        return False
+
     @property
     def entities_created(self) -> int:
         return sum(self.entities.values())
@@ -171,7 +199,7 @@ class ImportReport:
         kinds = ", ".join(f"{k} {n}" for k, n in sorted(self.entities.items()))
         lines = [
             head,
-            f"  lignes lues : {self.rows_read}",
+            f"  lignes lues : {self.rows_read:,} ({previous_rows(self.previous_rows)})".replace(",", " "),
             f"  entités créées : {self.entities_created}" + (f" ({kinds})" if kinds else ""),
             f"  triplets : {self.triples}",
             f"  avertissements : {self.warning_count}",
@@ -186,6 +214,13 @@ class ImportReport:
         if self.problems_file is not None:
             lines.append(f"  liste complète des problèmes : {self.problems_file}")
         return "\n".join(lines)
+
+
+def previous_rows(n: int | None) -> str:
+    """« import précédent : 3 923 lignes », or that there was none."""
+    if n is None:
+        return "premier import de cette source"
+    return f"import précédent : {n:,} lignes"
 
 
 # ---------------------------------------------------------------- RDF terms
@@ -320,42 +355,14 @@ class QuadSink:
 # ---------------------------------------------------------------- reading text and CSV
 
 
-def detect_encoding(opener: Callable[[], IO[bytes]], name: str) -> str:
-    """utf-8-sig (BOM), utf-8, or latin-1 when the bytes are not valid UTF-8.
-
-    Reads the file once in chunks (constant memory); the caller reopens it to parse.
-    """
-    with opener() as fh:
-        head = fh.read(1 << 16)
-        if not head:
-            raise InputError(
-                "fichier vide", file=name, expected="une ligne d'en-tête puis des lignes de données"
-            )
-        if head.startswith(codecs.BOM_UTF8):
-            return "utf-8-sig"
-        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            raise InputError("fichier en UTF-16", file=name, expected="UTF-8 ou Latin-1")
-        dec = codecs.getincrementaldecoder("utf-8")()
-        chunk = head
-        try:
-            while chunk:
-                dec.decode(chunk)
-                chunk = fh.read(1 << 20)
-            dec.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return "latin-1"
-    return "utf-8"
-
-
-def sniff_delimiter(header: str, preferred: str) -> str:
-    return preferred if preferred in header else ("," if header.count(",") > header.count(";") else ";")
-
-
 class CsvRows:
     """Rows of one CSV file as dicts, with the header checked and bad rows reported.
 
-    Yields (line number of the row's first line, dict). A row with fewer or more cells than
-    the header is reported as an error and skipped (unless the extra cells are empty).
+    Yields (line number of the row's first line, dict). The file is read in a child process
+    under limits (cqpi_graph.sandbox) by the shared reader (csvread.py: encoding detected,
+    control characters removed, field and line sizes capped, a truncated end noticed); this
+    side applies its events to the report. A row with fewer or more cells than the header is
+    reported as an error and skipped (unless the extra cells are empty).
     """
 
     def __init__(
@@ -373,86 +380,72 @@ class CsvRows:
         self.report = report
         self.delimiter = delimiter
         self.required = list(required)
-        self.encoding = encoding or detect_encoding(opener, name)
+        self.encoding = encoding
         self.header: list[str] = []
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
-        with self.opener() as raw:
-            text = io.TextIOWrapper(raw, encoding=self.encoding, newline="")
-            try:
-                first = text.readline()
-            except UnicodeDecodeError as exc:  # a BOM, then bytes that are not UTF-8
-                raise InputError(
-                    f"octets invalides pour l'encodage {self.encoding} : {exc.reason}",
-                    file=self.name,
-                    line=1,
-                    expected="UTF-8 ou Latin-1",
-                ) from None
-            if not first.strip():
-                raise InputError(
-                    "fichier vide (pas de ligne d'en-tête)",
-                    file=self.name,
-                    expected="une ligne d'en-tête : " + self.delimiter.join(self.required),
-                )
-            delim = sniff_delimiter(first, self.delimiter)
-            self.header = [h.strip().lstrip("\ufeff") for h in next(csv.reader([first], delimiter=delim))]
-            missing = [c for c in self.required if c not in self.header]
-            if missing:
-                raise InputError(
-                    f"colonnes absentes de l'en-tête : {', '.join(missing)}",
-                    file=self.name,
-                    line=1,
-                    field=missing[0],
-                    expected="les colonnes " + ", ".join(self.required),
-                )
-            reader = csv.reader(text, delimiter=delim)
-            width = len(self.header)
-            while True:
-                start = reader.line_num + 2  # header is line 1
-                try:
-                    cells = next(reader)
-                except StopIteration:
-                    break
-                except csv.Error as exc:
-                    self.report.error(
-                        self.name,
-                        start,
-                        None,
-                        f"ligne CSV illisible : {exc}",
-                        f"{width} champs séparés par « {delim} »",
-                    )
-                    continue
-                except UnicodeDecodeError as exc:
-                    raise InputError(
-                        f"octets invalides pour l'encodage {self.encoding} : {exc.reason}",
-                        file=self.name,
-                        line=start,
-                        expected="UTF-8 ou Latin-1",
-                    ) from None
-                if not cells or (len(cells) == 1 and not cells[0].strip()):
-                    continue
-                self.report.rows_read += 1
-                if len(cells) < width:
-                    self.report.error(
-                        self.name,
-                        start,
-                        self.header[len(cells)],
-                        f"{len(cells)} champ(s) au lieu de {width} : colonnes manquantes",
-                        f"{width} champs séparés par « {delim} »",
-                    )
-                    continue
-                if len(cells) > width:
-                    if any(c.strip() for c in cells[width:]):
-                        self.report.error(
-                            self.name,
-                            start,
-                            None,
-                            f"{len(cells)} champs au lieu de {width} : colonnes en trop",
-                            f"{width} champs séparés par « {delim} »",
-                        )
-                        continue
-                    cells = cells[:width]
-                yield start, dict(zip(self.header, cells, strict=True))
+        report, name = self.report, self.name
+        events = sandbox.stream(csv_batches, self.opener, name, self.delimiter, self.encoding, name=name)
+        header: list[str] = []
+        rows = 0
+        try:
+            for ev in events:
+                kind = ev[0]
+                if kind == "rows":
+                    for line, cells in unpack_rows(ev[1], ev[2]):
+                        rows += 1
+                        yield line, dict(zip(header, cells, strict=True))
+                else:
+                    rows += self._apply(ev)
+                    if kind == "header":
+                        header = self.header
+        finally:
+            report.rows_read += rows
+            report.rows_by_file[name] += rows
+
+    def _apply(self, ev: tuple) -> int:
+        """Apply an event other than a row to the report; returns the rows it counts as read."""
+        report, name, kind = self.report, self.name, ev[0]
+        if kind == "error":
+            report.error(name, *ev[1:5])
+            return 1 if ev[5] else 0
+        if kind == "warn":
+            report.warn(name, *ev[1:5])
+        elif kind == "header":
+            self.header = ev[1]
+            self._check_header(ev[2])
+        elif kind == "truncated":
+            report.truncated.append(f"{name}, ligne {ev[1]} : {ev[2]}")
+        elif kind == "encoding":
+            report.notes.append(f"{name} : encodage {ev[1]}")
+        return 0
+
+    def _check_header(self, delim: str) -> None:
+        missing = [c for c in self.required if c not in self.header]
+        if missing:
+            raise InputError(
+                f"colonnes absentes de l'en-tête : {', '.join(missing)}",
+                file=self.name,
+                line=1,
+                field=missing[0],
+                expected="les colonnes " + ", ".join(self.required),
+            )
+
+
+def iterparse_untrusted(path: Path, record: str) -> Iterator[tuple[str, ET.Element]]:
+    """What `ET.iterparse(path, events=("start", "end"))` gives a reader of a flow of `record`
+    elements — the root's start, the end of each of its children — parsed in a child process
+    under limits, entities and nesting checked first (cqpi_graph.untrusted). A syntax error is
+    the parser's own ET.ParseError, with its position."""
+    for item in sandbox.stream(xml_record_batches, path, record, name=path.name):
+        if item[0] == "root":
+            yield "start", ET.Element(item[1])
+        elif item[0] == "record":
+            yield "end", ET.fromstring(item[1])
+        else:
+            el = ET.Element(item[1])
+            el.text = item[2]
+            yield "end", el
 
 
 def path_opener(path: Path) -> Callable[[], IO[bytes]]:
@@ -593,14 +586,17 @@ class ImportJob:
         if before and self.export_date and self.export_date < before:
             report.notes.append(f"export du {self.export_date} plus ancien que celui déjà importé ({before})")
         started = now_iso()
+        previous = guard.previous_import(store, self.graph)
         store.clear_graph(self.graph)
         sink = QuadSink(store, self.graph, report)
         report.open_log(problems_path(store, self.source))
         try:
             fill(sink, report, progress)
+            sink.flush()
+            guard.report_cycles(store, self.graph, report, report.files[0] if report.files else self.source)
         finally:
             report.close_log()
-        sink.flush()
+        guard.check_shrink(report, previous, self.files)
         report.triples = store.count(self.graph)
         record_graph(
             store,
@@ -618,6 +614,7 @@ class ImportJob:
                 },
             ),
         )
+        guard.record_file_rows(store, self.graph, report.rows_by_file)
         report.seconds = time.monotonic() - t0
         return report
 

@@ -71,6 +71,8 @@ def _fill(files: dict[str, Path]):
                         "http://data.europa.eu/esco/…",
                     )
                     continue
+                if not report.first(p.name, row, "conceptUri", u, r):
+                    continue
                 s = ext(u)
                 add(s, A, named(f"{SKOS}Concept"))
                 add(s, A, ext(ESCO + cls))

@@ -26,6 +26,7 @@ from ..errors import InputError
 from ..namespaces import DCT, PROV, RDFS, SKOS, Graphs
 from ..progress import Progress
 from ..store.base import Store
+from ..untrusted import check_archive
 from .common import (
     FALSE,
     TRUE,
@@ -751,6 +752,8 @@ def _csv_row(w: RncpWriter, part: str, r: dict[str, str], name: str, row: int) -
                 ),
             ],
         )
+        if not w.report.first(name, row, "Numero_Fiche", code, r):
+            return
         w.fiche(code, values, name, row)
     elif part == "blocs":
         w.bloc(code, r["Bloc_Competences_Code"], r["Bloc_Competences_Libelle"], name, row)
@@ -865,6 +868,7 @@ def _read_export(w: RncpWriter, export: Export, progress: Progress) -> None:
         return
     try:
         with zipfile.ZipFile(export.path) as zf:
+            check_archive(zf, str(export.path))
             _read_csv(w, zf, export, progress)
     except (zipfile.BadZipFile, EOFError, zlib.error, OSError) as exc:
         raise InputError(

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from ..progress import Progress
-from .common import FALSE, TRUE, clean, cq, fr, iri, lit, origin
+from .common import FALSE, TRUE, clean, cq, fr, iri, iterparse_untrusted, lit, origin
 
 if TYPE_CHECKING:
     from .rncp import Export, RncpWriter
@@ -95,7 +95,7 @@ def read_xml(w: RncpWriter, export: Export, progress: Progress) -> None:
     unknown: Counter[str] = Counter()
     with open(path, "rb") as fh:
         try:
-            for event, el in ET.iterparse(fh, events=("start", "end")):
+            for event, el in iterparse_untrusted(path, "FICHE"):
                 if root is None:
                     root = el
                     if el.tag != "FICHES":
@@ -175,6 +175,8 @@ def xml_fiche(w: RncpWriter, f: ET.Element, name: str, n: int) -> None:
         return
     code = w.fiche_code(raw, name, n, "NUMERO_FICHE")
     if code is None or code in w.skip:
+        return
+    if not w.report.first(name, n, "NUMERO_FICHE", code, {"FICHE": ET.tostring(f)}):
         return
     w.fiche(code, _values(f), name, n)
     s = iri(f"cert/{code}")

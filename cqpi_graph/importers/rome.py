@@ -101,6 +101,8 @@ def _fill(files: dict[str, Path]):
             if not code:
                 report.error(name, row, "code_rome", "code ROME vide", "une lettre et 4 chiffres")
                 continue
+            if not report.first(name, row, "code_rome", code, r):
+                continue
             s = iri(f"rome/{code}")
             jobs.add(code)
             ent["metier"] += 1
@@ -137,6 +139,8 @@ def _fill(files: dict[str, Path]):
             if not ogr.isdigit():
                 report.error(name, row, "code_ogr", f"code OGR invalide « {ogr} »", "un nombre")
                 continue
+            if not report.first(name, row, "code_ogr", ogr, r):
+                continue
             s = iri(f"rome/competence/{ogr}")
             add(s, A, cq("Competence"))
             add(s, A, CONCEPT)
@@ -170,6 +174,8 @@ def _fill(files: dict[str, Path]):
             ogr = r["code_ogr_savoir"].strip()
             if not ogr.isdigit():
                 report.error(name, row, "code_ogr_savoir", f"code OGR invalide « {ogr} »", "un nombre")
+                continue
+            if not report.first(name, row, "code_ogr_savoir", ogr, r):
                 continue
             s = iri(f"rome/savoir/{ogr}")
             add(s, A, cq("Savoir"))

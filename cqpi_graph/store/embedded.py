@@ -4,7 +4,11 @@ Layout of a store location PATH:
     PATH/current      symlink to the live generation (a RocksDB directory)
     PATH/gen-*        generations; a writer fills a new one and swaps `current` atomically
     PATH/lock         held (flock) by the one writer
-Readers open the live generation read-only; they never see a half-written one.
+    PATH/gen-*.readers  a shared lock (flock) per reader of that generation
+Readers open the live generation read-only; they never see a half-written one, and a writer
+never removes a generation a reader still holds open (the reader's shared lock on
+gen-*.readers): a web request or a query worker that opened the store before a build went live
+keeps reading it until it closes it.
 """
 
 from __future__ import annotations
@@ -64,10 +68,11 @@ def _syntax_error(exc: SyntaxError, what: str) -> QuerySyntaxError:
 class EmbeddedStore(Store):
     """One generation of an on-disk Oxigraph store."""
 
-    def __init__(self, store: ox.Store, location: str, directory: Path) -> None:
+    def __init__(self, store: ox.Store, location: str, directory: Path, lease: int | None = None) -> None:
         self._store = store
         self.location = location
         self.directory = directory
+        self._lease = lease  # descriptor of the generation's readers file, shared-locked
 
     # -- reading
     def _query(self, query: str, base_iri: str | None = None) -> object:
@@ -211,6 +216,11 @@ class EmbeddedStore(Store):
 
     def close(self) -> None:
         self._store = None  # type: ignore[assignment]
+        _release(self._lease)
+        self._lease = None
+
+    def __del__(self) -> None:
+        _release(getattr(self, "_lease", None))
 
 
 # ---------------------------------------------------------------- locations and generations
@@ -234,20 +244,62 @@ def live_generation(location: Path) -> Path | None:
     return None
 
 
-def open_embedded(location: Path | str | None = None) -> EmbeddedStore:
-    """Open the live generation of a store read-only."""
-    loc = Path(location) if location else default_location()
-    gen = live_generation(loc)
-    if gen is None:
-        raise StoreNotBuiltError(
-            f"aucun graphe à l'emplacement {loc} : lancez d'abord `cqpi build` "
-            f"(no store at {loc}: run `cqpi build` first)"
-        )
+READERS = ".readers"  # suffix of a generation's reader lock file
+
+
+class _Gone(Exception):
+    """The generation is being removed: resolve `current` again."""
+
+
+def _release(fd: int | None) -> None:
+    if fd is not None:
+        with contextlib.suppress(OSError):
+            os.close(fd)  # closing the descriptor drops its lock
+
+
+def _lease(location: Path, gen: Path) -> int | None:
+    """A shared lock on the generation's readers file, or None for a generation without one
+    (written before reader locks existed). A writer's clean-up holding it exclusively means the
+    generation is going away: _Gone."""
     try:
-        store = ox.Store.read_only(str(gen))
-    except OSError as exc:
-        raise StoreError(f"impossible d'ouvrir le graphe {gen} : {exc}") from None
-    return EmbeddedStore(store, str(loc), gen)
+        fd = os.open(location / (gen.name + READERS), os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        raise _Gone from None
+    return fd
+
+
+def open_embedded(location: Path | str | None = None) -> EmbeddedStore:
+    """Open the live generation of a store read-only (kept from removal until closed)."""
+    loc = Path(location) if location else default_location()
+    for _ in range(20):  # a build going live at this very moment: try the new generation
+        gen = live_generation(loc)
+        if gen is None:
+            raise StoreNotBuiltError(
+                f"aucun graphe à l'emplacement {loc} : lancez d'abord `cqpi build` "
+                f"(no store at {loc}: run `cqpi build` first)"
+            )
+        try:
+            lease = _lease(loc, gen)
+        except _Gone:
+            time.sleep(0.01)
+            continue
+        try:
+            store = ox.Store.read_only(str(gen))
+        except OSError as exc:
+            _release(lease)
+            if not gen.is_dir():  # removed between resolving and opening
+                continue
+            raise StoreError(f"impossible d'ouvrir le graphe {gen} : {exc}") from None
+        if not gen.is_dir():
+            _release(lease)
+            continue
+        return EmbeddedStore(store, str(loc), gen, lease)
+    raise StoreError(f"impossible d'ouvrir le graphe {loc} : il change sans cesse (builds en boucle ?)")
 
 
 @contextlib.contextmanager
@@ -282,6 +334,7 @@ def _writer_lock(location: Path, timeout: float) -> Iterator[None]:
 
 
 def _swap_current(location: Path, generation: Path) -> None:
+    (location / (generation.name + READERS)).touch()  # readers lock it while they read
     tmp_link = location / f".current-{os.getpid()}"
     if tmp_link.is_symlink():
         tmp_link.unlink()
@@ -294,6 +347,26 @@ def _swap_current(location: Path, generation: Path) -> None:
         os.close(fd)
 
 
+def _remove_unread(generation: Path) -> bool:
+    """Remove a generation unless a reader holds it (its shared lock on gen-*.readers)."""
+    readers = generation.with_name(generation.name + READERS)
+    try:
+        fd = os.open(readers, os.O_RDONLY)
+    except OSError:
+        fd = None  # no readers file: written before reader locks, or unfinished
+    try:
+        if fd is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                return False  # still read: a later writer removes it
+        shutil.rmtree(generation, ignore_errors=True)
+        readers.unlink(missing_ok=True)
+        return True
+    finally:
+        _release(fd)
+
+
 def _collect_garbage(location: Path, live: Path) -> None:
     gens = sorted(
         (p for p in location.glob("gen-*") if p.is_dir() and p != live),
@@ -303,7 +376,10 @@ def _collect_garbage(location: Path, live: Path) -> None:
     finished = [p for p in gens if not p.name.endswith(".tmp")]
     stale = unfinished + finished[: max(0, len(finished) - KEEP_OLD_GENERATIONS)]
     for p in stale:
-        shutil.rmtree(p, ignore_errors=True)
+        _remove_unread(p)
+    for r in location.glob("gen-*" + READERS):  # the readers file of a generation already gone
+        if not r.with_name(r.name.removesuffix(READERS)).exists():
+            _remove_unread(r.with_name(r.name.removesuffix(READERS)))
     # Scratch dumps of writers that were killed while copying graphs.
     for p in location.glob("gen-*.copy.nt"):
         if not (location / p.name.removesuffix(".copy.nt")).exists():

@@ -1,4 +1,9 @@
-"""Read the files a branch submits: RDF (Turtle, JSON-LD, RDF/XML, N-Triples) or the spreadsheet template."""
+"""Read the files a branch submits: RDF (Turtle, JSON-LD, RDF/XML, N-Triples) or the spreadsheet template.
+
+A submitted file is untrusted: it is parsed in a child process under limits
+(cqpi_graph.sandbox), after the checks its format allows (cqpi_graph.untrusted), and comes
+back as N-Triples, which this process reads in linear time and bounded memory.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
+from .. import sandbox
 from ..errors import InputError
+from ..untrusted import check_json, check_xml
 
 RDF_EXTENSIONS = {
     ".ttl": ("Turtle", ox.RdfFormat.TURTLE),
@@ -18,6 +25,12 @@ RDF_EXTENSIONS = {
     ".owl": ("RDF/XML", ox.RdfFormat.RDF_XML),
     ".xml": ("RDF/XML", ox.RdfFormat.RDF_XML),
     ".nt": ("N-Triples", ox.RdfFormat.N_TRIPLES),
+}
+FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
 }
 SPREADSHEET_EXTENSIONS = {".xlsx", ".csv"}
 ACCEPTED_RDF = "Turtle (.ttl), JSON-LD (.jsonld), RDF/XML (.rdf), N-Triples (.nt)"
@@ -42,13 +55,35 @@ def _term(t: object) -> rdflib.term.Node:
 def parse_rdf(
     path: Path, fmt_name: str, fmt: ox.RdfFormat, graph: rdflib.Graph | None = None
 ) -> rdflib.Graph:
-    """Parse an RDF file completely; a syntax error names the format, the line and the column."""
+    """Parse an RDF file completely (in a child process, under limits); a syntax error names the
+    format, the line and the column."""
     g = graph if graph is not None else rdflib.Graph()
+    # Formats do not pickle (the fork server's children get their arguments pickled): by name.
+    name = next(n for n, f in FORMATS.items() if f == fmt)
+    if sandbox.in_child():
+        data = rdf_as_ntriples(path, fmt_name, name)
+    else:
+        data = sandbox.call(rdf_as_ntriples, path, fmt_name, name, name=str(path))
+    for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES):
+        g.add((_term(t.subject), _term(t.predicate), _term(t.object)))
+    return g
+
+
+def rdf_as_ntriples(path: Path, fmt_name: str, format_name: str) -> bytes:
+    """What the parse child does: check, parse, and give the triples back as N-Triples."""
+    fmt = FORMATS[format_name]
     try:
-        for t in ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri()):
-            if isinstance(t.subject, ox.Triple) or isinstance(t.object, ox.Triple):
-                continue
-            g.add((_term(t.subject), _term(t.predicate), _term(t.object)))
+        if fmt == ox.RdfFormat.JSON_LD:
+            check_json(path.read_bytes(), str(path))
+        elif fmt == ox.RdfFormat.RDF_XML:
+            with open(path, "rb") as fh:
+                check_xml(fh, str(path))
+        triples = (
+            t
+            for t in ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri())
+            if not isinstance(t.subject, ox.Triple) and not isinstance(t.object, ox.Triple)
+        )
+        return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
     except SyntaxError as exc:
         line = col = None
         if len(exc.args) > 1 and isinstance(exc.args[1], tuple) and len(exc.args[1]) > 2:
@@ -63,7 +98,6 @@ def parse_rdf(
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"fichier illisible : {exc}", file=str(path), expected=fmt_name) from None
-    return g
 
 
 def load_rdf(path: Path | str) -> rdflib.Graph:

@@ -17,6 +17,8 @@ import csv
 import datetime as dt
 import re
 import unicodedata
+import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,8 +27,10 @@ from typing import Any
 import rdflib
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
+from .. import sandbox
 from ..errors import InputError
 from ..namespaces import CQ, ID
+from ..untrusted import check_archive, check_xml
 from .reading import ReadingProblem
 from .shacl_engine import vocabulary
 from .template import (
@@ -108,9 +112,28 @@ def _text(v: object) -> str:
     return str(v).strip()
 
 
+def _check_workbook(path: Path) -> None:
+    """Before openpyxl reads it: the unpacked size and ratio, and no entity in any XML part
+    (OOXML never has one; a parser expanding them is what an attacker wants)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            check_archive(zf, str(path))
+            for info in zf.infolist():
+                if not info.is_dir() and info.filename.lower().endswith((".xml", ".rels", ".vml")):
+                    with zf.open(info) as fh:
+                        check_xml(fh, f"{path} ({info.filename})", prolog_only=True, entities=False)
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+        raise InputError(
+            f"classeur XLSX illisible : {exc}",
+            file=str(path),
+            expected="un classeur XLSX du modèle (cqpi template --format xlsx)",
+        ) from None
+
+
 def _read_xlsx(path: Path) -> dict[str, list[list[Cell]]]:
     from openpyxl import load_workbook
 
+    _check_workbook(path)
     try:
         # data_only=False: a formula cell is read as its text (=HYPERLINK(…)), never as a result
         # (neither computed here nor the value a spreadsheet cached in the file).
@@ -128,6 +151,8 @@ def _read_xlsx(path: Path) -> dict[str, list[list[Cell]]]:
             for r, row in enumerate(ws.iter_rows(values_only=True), 1):
                 rows.append([Cell(_text(v), f"{ws.title}!{_col_letter(c)}{r}", v) for c, v in enumerate(row)])
             sheets[ws.title] = rows
+    except (MemoryError, RecursionError):
+        raise  # the parse child's limits, reported as such
     except Exception as exc:  # a damaged sheet inside a readable zip
         raise InputError(
             f"classeur XLSX illisible : {exc}", file=str(path), expected="un classeur XLSX du modèle"
@@ -242,8 +267,36 @@ def _date(cell: Cell) -> rdflib.Literal:
 
 
 def convert_spreadsheet(path: Path | str) -> SheetGraph:
-    """A filled template (XLSX or CSV) as RDF, with the cell of every node and what could not be read."""
+    """A filled template (XLSX or CSV) as RDF, with the cell of every node and what could not be read.
+
+    The file is read in a child process under limits (cqpi_graph.sandbox); the graph, the cells
+    of its nodes and the problems come back to this one.
+    """
     path = Path(path)
+    if sandbox.in_child():
+        return _convert(path)
+    triples, cells, problems = sandbox.call(_convert_for_parent, path, name=str(path))
+    g = SheetGraph()
+    _bind(g)
+    g.source = str(path)
+    for t in triples:
+        g.add(t)
+    g.cells = cells
+    g.problems = problems
+    return g
+
+
+def _convert_for_parent(path: Path) -> tuple[list[tuple], dict, list[ReadingProblem]]:
+    g = _convert(path)
+    return list(g), dict(g.cells), list(g.problems)
+
+
+def _bind(g: rdflib.Graph) -> None:
+    for prefix, ns in (("cq", CQ), ("rdfs", str(RDFS)), ("skos", str(SKOS)), ("dct", str(DCTERMS))):
+        g.bind(prefix, ns)
+
+
+def _convert(path: Path) -> SheetGraph:
     ext = path.suffix.lower()
     problems: list[ReadingProblem] = []
     if ext == ".xlsx":
@@ -269,8 +322,7 @@ class _Converter:
         self.g = SheetGraph()
         self.g.source = str(path)
         self.methods, self.types = _lookup_tables()
-        for prefix, ns in (("cq", CQ), ("rdfs", str(RDFS)), ("skos", str(SKOS)), ("dct", str(DCTERMS))):
-            self.g.bind(prefix, ns)
+        _bind(self.g)
 
     def problem(self, rule: str, cell: Cell, **kw: object) -> None:
         self.g.problems.append(ReadingProblem(rule, cell.ref, **kw))  # type: ignore[arg-type]

@@ -169,17 +169,28 @@ class SearchIndex:
 
 
 _lock = threading.Lock()
-_cache: dict[int, tuple[str | None, SearchIndex]] = {}
+_cache: dict[tuple[int, str], SearchIndex] = {}
+_building: dict[tuple[int, str], threading.Lock] = {}
 
 
 def get_index(holder) -> SearchIndex:  # noqa: ANN001 - web.graph.GraphHolder
-    gen = holder.generation()
-    key = id(holder)
+    """The index of the generation this request reads, built once: after a build goes live, one
+    request builds the new index while the others that need it wait for it (not all at once)."""
+    handle = holder.handle()
+    key = (id(holder), handle.generation)
     with _lock:
-        cached = _cache.get(key)
-        if cached and cached[0] == gen:
-            return cached[1]
-    index = SearchIndex(holder.store())
-    with _lock:
-        _cache[key] = (gen, index)
+        if key in _cache:
+            return _cache[key]
+        building = _building.setdefault(key, threading.Lock())
+    with building:
+        with _lock:
+            if key in _cache:
+                return _cache[key]
+        index = SearchIndex(handle.store)
+        with _lock:
+            _cache[key] = index
+            _building.pop(key, None)
+            mine = [k for k in _cache if k[0] == key[0]]
+            for old in mine[:-2]:  # this generation and the one before it (requests still on it)
+                _cache.pop(old, None)
     return index

@@ -60,15 +60,7 @@ YASGUI_FILES = {"yasgui.min.js": "application/javascript", "yasgui.min.css": "te
 def pool() -> QueryPool:
     p = current_app.extensions.get("cqpi_sparql_pool")
     if p is None:
-        cfg = current_app.config
-        p = QueryPool(
-            cfg["CQPI_STORE"],
-            cfg["CQPI_ENDPOINT"],
-            size=cfg["SPARQL_WORKERS"],
-            timeout=cfg["SPARQL_TIMEOUT"],
-            max_results=cfg["SPARQL_MAX_RESULTS"],
-            queue_wait=cfg["SPARQL_QUEUE_WAIT"],
-        )
+        p = QueryPool.from_config(current_app.config)
         current_app.extensions["cqpi_sparql_pool"] = p
     return p
 
@@ -188,6 +180,8 @@ def endpoint():  # noqa: ANN201
             f"requête interrompue : {outcome.message} "
             f"(query time limit of {current_app.config['SPARQL_TIMEOUT']:g} s exceeded).",
         )
+    if outcome.status in ("toobig", "memory"):  # the answer's byte cap, the worker's memory cap
+        return _error(400 if outcome.status == "toobig" else 503, f"requête refusée : {outcome.message}")
     if outcome.status == "busy":
         return _error(503, "serveur occupé, réessayez (server busy).", {"Retry-After": "2"})
     current_app.logger.warning("SPARQL error: %s", outcome.message)

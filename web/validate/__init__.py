@@ -1,6 +1,8 @@
 """Validation page: upload a référentiel (RDF or the spreadsheet template), read the report in the
 page, download it (HTML/CSV/Turtle), download the empty template. Uploads are size-capped,
-type-checked, kept in memory only and never written to disk. Uses cqpi_graph.validate."""
+type-checked, kept in memory, and parsed and validated in a child process under CPU, memory and
+output limits (cqpi_graph.sandbox): a hostile file costs a 413 or a 422, never this process.
+Uses cqpi_graph.validate."""
 
 from __future__ import annotations
 
@@ -14,7 +16,10 @@ from urllib.parse import quote
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
+from cqpi_graph import sandbox
 from cqpi_graph.cells import neutralise
+from cqpi_graph.errors import CqpiError
+from cqpi_graph.sandbox import LimitExceeded, Limits
 from cqpi_graph.validate import validate_referentiel, write_template
 
 from ..i18n import gettext as _
@@ -75,11 +80,37 @@ def check_upload(filename: str, data: bytes) -> str:
     return fmt
 
 
-def parse_rdf(data: bytes, fmt: str) -> int:
-    try:
-        return sum(1 for _ in ox.parse(data, format=OX_FORMAT[fmt], base_iri="https://w3id.org/cqpi/upload/"))
-    except SyntaxError as exc:
-        raise UploadRefused(400, _("Erreur"), f"fichier illisible ({fmt}) : {exc}") from None
+def upload_limits() -> Limits:
+    """The limits of the child that reads and validates an upload (UPLOAD_* settings)."""
+    cfg = current_app.config
+    return Limits(
+        cpu_seconds=float(cfg["UPLOAD_CPU_SECONDS"]),
+        memory_bytes=int(cfg["UPLOAD_MEMORY_BYTES"]),
+        output_bytes=64 << 20,  # the report that comes back
+        unpacked_bytes=int(cfg["UPLOAD_MAX_UNPACKED_BYTES"]),
+    )
+
+
+def refused(exc: LimitExceeded, names: dict[str, str]) -> UploadRefused:
+    title = _("Fichier trop volumineux") if exc.http_status == 413 else _("Fichier refusé")
+    return UploadRefused(exc.http_status, title, _shown(str(exc), names))
+
+
+def _shown(message: str, names: dict[str, str]) -> str:
+    for tmp_name, shown in names.items():
+        message = message.replace(tmp_name, shown)
+    return message
+
+
+def validate_in_child(paths: list, store_at: tuple[str | None, str | None] | None, **kwargs):  # noqa: ANN003, ANN201
+    """What the child does: validate the files, against the site's graph if asked (opened here,
+    read-only: a store does not cross into another process)."""
+    if store_at is None:
+        return validate_referentiel(paths, **kwargs)
+    from cqpi_graph.store import open_store
+
+    with open_store(store_at[0], endpoint=store_at[1]) as store:
+        return validate_referentiel(paths, against_store=store, **kwargs)
 
 
 def to_csv(rows: list[dict]) -> str:
@@ -100,11 +131,13 @@ def run_validation(
     data: bytes,
     filename: str,
     shapes: tuple[str, bytes] | None = None,
-    against_store=None,  # noqa: ANN001
+    against_store: tuple[str | None, str | None] | None = None,
 ) -> dict:
     """cqpi_graph.validate.validate_referentiel on the upload (and a shapes file the user adds), which
     it reads from files: names we choose, in a fresh private directory, removed as soon as the report
-    is made. ``against_store``: the site's graph, to resolve the references and look the codes up."""
+    is made. ``against_store``: where the site's graph is (location, endpoint), to resolve the
+    references and look the codes up. The whole validation runs in a child process under the
+    upload limits: this process never holds an upload's graph."""
     from pathlib import Path
 
     from ..graph import lang
@@ -120,19 +153,14 @@ def run_validation(
             shapes_path.write_bytes(shapes[1])
             kwargs["shapes"] = [shapes_path]
             names[str(shapes_path)] = shapes[0]
-        if against_store is not None:
-            kwargs["against_store"] = against_store
         try:
-            report = validate_referentiel([path], **kwargs)
-        except Exception as exc:  # noqa: BLE001 - the library's clear input errors (cell, line)
-            from cqpi_graph.errors import CqpiError
-
-            if not isinstance(exc, CqpiError):
-                raise
-            message = str(exc)
-            for tmp_name, shown in names.items():
-                message = message.replace(tmp_name, shown)
-            raise UploadRefused(400, _("Erreur"), message) from None
+            report = sandbox.call(
+                validate_in_child, [path], against_store, name=filename, lim=upload_limits(), **kwargs
+            )
+        except LimitExceeded as exc:
+            raise refused(exc, names) from None
+        except CqpiError as exc:  # the library's clear input errors (cell, line)
+            raise UploadRefused(400, _("Erreur"), _shown(str(exc), names)) from None
     csv_text = report.render("csv")
     # the machine columns (IRIs, RDF terms) stay in the downloads, not in the page
     rows = [
@@ -141,6 +169,7 @@ def run_validation(
     ]
     summary = report.summary_line() if hasattr(report, "summary_line") else ""
     return {
+        "triples": report.triples,
         "conforms": bool(report.conforms),
         "summary": summary.replace(str(path), filename) if summary else summary,
         "notes": list(getattr(report, "notes", []) or []),
@@ -166,8 +195,7 @@ def read_shapes_upload(cap: int) -> tuple[str, bytes] | None:
     fmt = check_upload(name, data)
     if fmt not in OX_FORMAT:
         raise UploadRefused(415, _("Type de fichier refusé"), f"« {name} » : formes SHACL en RDF attendues")
-    parse_rdf(data, fmt)
-    return name, data
+    return name, data  # parsed in the validation's child, like the référentiel
 
 
 @bp.get("/validate")
@@ -192,16 +220,14 @@ def upload():  # noqa: ANN201
             raise UploadRefused(413, _("Fichier trop volumineux"), f"au plus {cap / 1e6:g} Mo")
         name = os.path.basename(f.filename.replace("\\", "/"))[:200]
         ctx["filename"] = name
-        fmt = check_upload(name, data)
-        triples = parse_rdf(data, fmt) if fmt in OX_FORMAT else None
+        check_upload(name, data)
         shapes = read_shapes_upload(cap)
         against = None
         if request.form.get("against_store"):
-            from ..graph import store
+            from ..graph import holder
 
-            against = store()
+            against = (str(holder().location), current_app.config["CQPI_ENDPOINT"])
         ctx["report"] = run_validation(data, name, shapes, against)
-        ctx["report"]["triples"] = triples
     except UploadRefused as exc:
         ctx["error"] = {"title": exc.title, "message": exc.message}
         return render_template("validate/validate.html", **ctx), exc.status
