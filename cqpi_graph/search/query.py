@@ -237,7 +237,10 @@ class SearchIndex:
                 )
             ]
         if match:
-            source = "SELECT e.id, bm25(fts, 10.0, 4.0, 6.0) * e.boost AS score, e.sortkey FROM fts JOIN entry e ON e.id = fts.rowid WHERE fts MATCH ?"
+            source = (
+                "SELECT e.id, bm25(fts, 10.0, 4.0, 6.0) * e.boost AS score, e.sortkey "
+                "FROM fts JOIN entry e ON e.id = fts.rowid WHERE fts MATCH ?"
+            )
             base_args: list = [match]
         elif filters.any() or exact:
             source = "SELECT e.id, -e.boost AS score, e.sortkey FROM entry e WHERE 1"
@@ -267,7 +270,8 @@ class SearchIndex:
         rows = {
             r[0]: r
             for r in self._all(
-                f"SELECT id, iri, family, kind, label_fr, label_en, codes, level, status FROM entry WHERE id IN ({marks})",
+                "SELECT id, iri, family, kind, label_fr, label_en, codes, level, status FROM entry "
+                f"WHERE id IN ({marks})",
                 ids,
             )
         }
@@ -326,7 +330,8 @@ class SearchIndex:
             (v, n)
             for v, n in self._all(
                 "SELECT f.value, COUNT(*) FROM facet f JOIN facet g ON g.entry = f.entry "
-                "WHERE f.dim = ? AND g.dim = 'family' AND g.value = ? GROUP BY f.value ORDER BY COUNT(*) DESC",
+                "WHERE f.dim = ? AND g.dim = 'family' AND g.value = ? "
+                "GROUP BY f.value ORDER BY COUNT(*) DESC",
                 [dim, family],
             )
         ]
