@@ -44,8 +44,8 @@ def _disk_path(store: Store, name: str, extra: tuple) -> Path | None:
     """
     directory = getattr(store, "directory", None)
     location = getattr(store, "location", None)
-    if not _is_generation(directory, location):
-        return None
+    if not _is_generation(directory, location) or Path(str(directory)).name.endswith(".tmp"):
+        return None  # a writer's state is not final: the build's index step keeps what it computed
     return _generation_file(location, Path(directory).name, name, extra)  # type: ignore[arg-type]
 
 

@@ -6,7 +6,7 @@ catalog."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -15,8 +15,9 @@ from .. import _cache
 from ..catalog import Catalog, LabelCandidate, choose_label, fold, local_name
 from ..catalog.index import MEMBER_ORDER
 from ..catalog.labels import LABEL_PROPERTIES, property_rank
-from ..facets import FacetRow
-from ..namespaces import CQ, DCT, SKOS
+from ..facets import STATISTICS_GRAPH, FacetRow
+from ..namespaces import CQ, DCT, SKOS, Graphs
+from ..store import Store
 
 # Searchable classes other than certifications, most specific first: (class, family).
 OTHER_CLASSES: list[tuple[str, str]] = [
@@ -32,6 +33,14 @@ OTHER_CLASSES: list[tuple[str, str]] = [
     ("Reconnaissance", "other"),
     ("TexteReference", "other"),
 ]
+DERIVED_GRAPHS = {
+    Graphs.INFERRED,
+    Graphs.ALIGNMENTS,
+    Graphs.META,
+    Graphs.CATALOG,
+    Graphs.ONTOLOGY,
+    STATISTICS_GRAPH,
+}
 FAMILIES = ("certification", "branch", "bloc", "job", "organisation", "competence", "other")
 ALT_PROPERTIES = (SKOS + "altLabel", DCT + "alternative", SKOS + "hiddenLabel")
 CODE_PROPERTIES = (SKOS + "notation", CQ + "code", CQ + "idcc", CQ + "siret", CQ + "ogrCode")
@@ -155,7 +164,7 @@ def other_documents(store: object, known: set[str]) -> list[Document]:
     ]
 
 
-def add_names(store: object, docs: list[Document], members: dict[str, str]) -> None:
+def add_names(store: Store, docs: list[Document], members: dict[str, str]) -> None:
     """Labels (for documents the catalog does not name), other names and codes of every document.
 
     members: IRI -> document IRI, for the identifiers of a certification (their own titles and
@@ -163,7 +172,7 @@ def add_names(store: object, docs: list[Document], members: dict[str, str]) -> N
     by_iri = {d.iri: d for d in docs}
     owner = {**{d.iri: d.iri for d in docs}, **members}
     candidates: dict[str, list[LabelCandidate]] = defaultdict(list)
-    for s, p, value, lang, _g, is_iri in _cache.iter_triples(store, (*LABEL_PROPERTIES, *ALT_PROPERTIES)):  # type: ignore[arg-type]
+    for s, p, value, lang, is_iri in _asserted(store, (*LABEL_PROPERTIES, *ALT_PROPERTIES)):
         target = owner.get(s)
         if target is None or is_iri:
             continue
@@ -176,7 +185,7 @@ def add_names(store: object, docs: list[Document], members: dict[str, str]) -> N
         doc = by_iri[iri]
         doc.labels = {lang: choose_label(cs, lang) for lang in ("fr", "en")}
         doc.alt = [c.value for c in cs if c.value not in doc.labels.values()] + doc.alt
-    for s, _p, value, _lang, _g, is_iri in _cache.iter_triples(store, CODE_PROPERTIES):  # type: ignore[arg-type]
+    for s, _p, value, _lang, is_iri in _asserted(store, CODE_PROPERTIES):
         doc = by_iri.get(s)
         if doc is not None and not is_iri and doc.family != "certification" and value not in doc.codes:
             doc.codes.append(value)
@@ -186,6 +195,21 @@ def add_names(store: object, docs: list[Document], members: dict[str, str]) -> N
             if local_name(doc.iri) not in doc.codes:
                 doc.codes.append(local_name(doc.iri))
         doc.codes = [c for c in doc.codes if c]
+
+
+def _asserted(store: Store, predicates: Iterable[str]) -> Iterator[tuple[str, str, str, str | None, bool]]:
+    """(subject, predicate, value, language, value is an IRI) of every quad with one of the
+    predicates in a graph of declared or curated facts (the inferred and computed graphs restate
+    codes and names under super-properties: reading them costs as much and adds nothing)."""
+    graphs = [g for g in store.graphs() if g not in DERIVED_GRAPHS]
+    for p in predicates:
+        for g in graphs:
+            for q in store.quads_for_pattern(None, p, None, g):
+                o = q.object
+                if isinstance(o, ox.Literal):
+                    yield q.subject, p, o.value, o.language, False
+                else:
+                    yield q.subject, p, o.value, None, True
 
 
 def class_labels(store: object, classes: Iterable[str]) -> dict[str, dict[str, str]]:

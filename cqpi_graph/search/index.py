@@ -29,6 +29,7 @@ from pathlib import Path
 from ..catalog import Catalog, fold, local_name
 from ..facets import FacetRow
 from ..namespaces import ID
+from ..store import Store
 from .documents import (
     Document,
     add_names,
@@ -99,7 +100,7 @@ def _ancestors(classes: dict[str, int], parents: dict[str, set[str]]) -> dict[st
     return out
 
 
-def collect_documents(store: object, cat: Catalog, rows: list[FacetRow]) -> tuple[list[Document], dict]:
+def collect_documents(store: Store, cat: Catalog, rows: list[FacetRow]) -> tuple[list[Document], dict]:
     """Every document and the facet names, from the catalog, the facet rows and the store."""
     from ..catalog.index import RDFS
 
@@ -117,21 +118,28 @@ def collect_documents(store: object, cat: Catalog, rows: list[FacetRow]) -> tupl
     return docs, kinds
 
 
-def _names(store: object, cat: Catalog, rows: list[FacetRow], kinds: dict) -> dict[str, dict[str, str]]:
+def _names(
+    store: Store, cat: Catalog, rows: list[FacetRow], kinds: dict, docs: list[Document]
+) -> dict[str, dict[str, str]]:
+    """Labels of facet values: kinds, levels, branches, certifiers, NSF domains."""
     from ..catalog.labels import LABEL_PROPERTIES, LabelCandidate, choose_label, property_rank
 
-    out: dict[str, dict[str, str]] = {k: v for k, v in kinds.items()}
+    out: dict[str, dict[str, str]] = dict(kinds)
+    named = {d.iri: d for d in docs}
     wanted = {x for r in rows for x in (*r.certifiers, *r.nsf)}
     wanted |= {f"{ID}niveau/{n}" for n in range(1, 9)}
-    cands: dict[str, list] = {}
-    for prop in LABEL_PROPERTIES:
-        for q in store.quads_for_pattern(None, prop, None, None):  # type: ignore[attr-defined]
-            if q.subject in wanted and hasattr(q.object, "language"):
-                cands.setdefault(q.subject, []).append(
-                    LabelCandidate(q.object.value, q.object.language, property_rank(prop))
-                )
-    for iri, cs in cands.items():
-        out[iri] = {lang: choose_label(cs, lang) for lang in ("fr", "en")}
+    for iri in sorted(wanted):
+        doc = named.get(iri)
+        if doc is not None and doc.labels:
+            out[iri] = {lang: doc.label(lang) for lang in ("fr", "en")}
+            continue
+        cands = [
+            LabelCandidate(q.object.value, getattr(q.object, "language", None), property_rank(prop))
+            for prop in LABEL_PROPERTIES
+            for q in store.quads_for_pattern(iri, prop, None, None)
+        ]
+        if cands:
+            out[iri] = {lang: choose_label(cands, lang) for lang in ("fr", "en")}
     for n in range(1, 9):
         out[str(n)] = out.pop(f"{ID}niveau/{n}", {"fr": f"Niveau {n}", "en": f"Level {n}"})
     for b in cat.branches():
@@ -189,7 +197,7 @@ def build_search_index(
     store: object, path: Path, cat: Catalog, rows: list[FacetRow], generation: str
 ) -> None:
     docs, kinds = collect_documents(store, cat, rows)
-    write_index(path, docs, rows, _names(store, cat, rows, kinds), kinds, generation)
+    write_index(path, docs, rows, _names(store, cat, rows, kinds, docs), kinds, generation)
 
 
 def certification_rows(db: sqlite3.Connection, iris: Iterable[str] | None = None) -> list[FacetRow]:
