@@ -319,6 +319,16 @@ class SearchIndex:
         """Autocomplete: the same reading of the query, first results, no facets."""
         return self.search(q, filters, per_page=limit, lang=lang, facets=False)
 
+    def near(self, q: str, limit: int = 10, lang: str = "fr") -> SearchPage:
+        """Near matches of something that matches nothing (a mistyped code or word): the query,
+        then its last word shortened one letter at a time, down to three letters, as a prefix."""
+        page = self.suggest(q, limit, lang)
+        words = folded_words(q)
+        while not page.total and words and len(words[-1]) > 3:
+            words[-1] = words[-1][:-1]
+            page = self.suggest(" ".join(words), limit, lang)
+        return page
+
     # -- the side table
     def certifications(self, iris: list[str] | None = None) -> list:
         with self._lock:
