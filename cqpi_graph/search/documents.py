@@ -157,7 +157,7 @@ def other_documents(store: object, known: set[str]) -> list[Document]:
             family,
             cls,
             {},
-            facets=[("family", family)],
+            facets=[("family", family), ("class", cls)],
             boost=FAMILY_BOOST[family],
         )
         for iri, (_i, cls, family) in sorted(first.items())

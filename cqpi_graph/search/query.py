@@ -153,6 +153,7 @@ class SearchIndex:
         self._lock = threading.Lock()
         self._phrases = dict(self._db.execute("SELECT phrase, kind FROM kind_phrase"))
         self._names: dict[str, tuple[str, str]] | None = None
+        self._overview: dict[str, dict[str, int]] | None = None
 
     def close(self) -> None:
         self._db.close()
@@ -328,6 +329,31 @@ class SearchIndex:
             words[-1] = words[-1][:-1]
             page = self.suggest(" ".join(words), limit, lang)
         return page
+
+    def entries(self, dim: str, value: str, lang: str = "fr", limit: int = 200) -> list[Hit]:
+        """The documents carrying a facet value, by label (the CQPI, the branches…)."""
+        ids = [
+            r[0]
+            for r in self._all(
+                "SELECT e.id FROM facet f JOIN entry e ON e.id = f.entry WHERE f.dim = ? AND f.value = ? "
+                "ORDER BY e.sortkey LIMIT ?",
+                [dim, value, limit],
+            )
+        ]
+        return self._hits(ids, set(), lang)
+
+    def overview(self) -> dict[str, dict[str, int]]:
+        """Counts of the whole graph: documents per family, certifications per kind (its own
+        and every kind above it: `kinds`), level and status (the home page's figures)."""
+        if self._overview is None:
+            out: dict[str, dict[str, int]] = {}
+            for dim, value, n in self._all(
+                "SELECT dim, value, COUNT(*) FROM facet WHERE dim IN ('family', 'kind', 'kinds', 'class', "
+                "'level', 'status') GROUP BY dim, value"
+            ):
+                out.setdefault(dim, {})[value] = n
+            self._overview = out
+        return self._overview
 
     # -- the side table
     def certifications(self, iris: list[str] | None = None) -> list:
