@@ -190,8 +190,8 @@ QB = "http://purl.org/linked-data/cube#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD_INT = "http://www.w3.org/2001/XMLSchema#integer"
 
-# Data sets of the cube: name -> (dimensions, title fr, title en). A multi-valued facet (routes,
-# certifiers, jobs…) counts a certification once under each of its values.
+# Data sets of the cube: name -> (dimensions, title fr, title en). A multi-valued facet (routes)
+# counts a certification once under each of its values.
 DATASETS: dict[str, tuple[tuple[str, ...], str, str]] = {
     "kind-level-status": (
         ("kind", "level", "status"),
@@ -203,11 +203,11 @@ DATASETS: dict[str, tuple[tuple[str, ...], str, str]] = {
         "Certifications par voie d'accès, niveau et statut",
         "Certifications by access route, level and status",
     ),
-    "certifier": (("certifier",), "Certifications par certificateur", "Certifications by certifier"),
-    "rome": (("rome",), "Certifications par métier ROME", "Certifications by ROME job"),
-    "branch": (("branch",), "Certifications par branche", "Certifications by branch"),
-    "nsf": (("nsf",), "Certifications par domaine NSF", "Certifications by NSF domain"),
 }
+# One-dimension counts, stated on the resource itself (one triple: no join at query time):
+# <certifier> cqs:certifierCertifications n, <ROME job> cqs:romeCertifications n,
+# <branch> cqs:branchCertifications n, <NSF domain> cqs:nsfCertifications n.
+COUNTED = ("certifier", "rome", "branch", "nsf")
 MEASURES = ("certifications", "blocs", "withBlocs", "withoutBlocs", "bcnAndRncp")
 
 
@@ -264,18 +264,13 @@ def statistics_quads(rows: list[FacetRow]) -> list[tuple[str, str, str, str]]:
                 add(obs, STAT + d, v)
             for m, n in zip(MEASURES, measures, strict=True):
                 add(obs, STAT + m, num(n))
-    # Succession chains: one observation per first version.
-    ds = f"<{STAT_ID}succession-chains>"
-    add(ds, RDF_TYPE, f"<{QB}DataSet>")
-    add(ds, "http://purl.org/dc/terms/title", '"Chaînes de succession"@fr')
-    add(ds, "http://purl.org/dc/terms/title", '"Succession chains"@en')
+    for dim in COUNTED:
+        for (value,), measures in sorted(_aggregate(rows, (dim,)).items()):
+            add(value, f"{STAT}{dim}Certifications", num(measures[0]))
+    # Succession chains: each first version with the number of versions after it.
     for row in rows:
         if row.first_version:
-            obs = f"<{STAT_ID}succession-chains/{_tail(row.iri)}>"
-            add(obs, RDF_TYPE, f"<{QB}Observation>")
-            add(obs, QB + "dataSet", ds)
-            add(obs, STAT + "firstVersion", f"<{row.iri}>")
-            add(obs, STAT + "laterVersions", num(row.later_versions))
+            add(f"<{row.iri}>", STAT + "laterVersions", num(row.later_versions))
     _title_quads(rows, add)
     return out
 

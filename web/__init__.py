@@ -28,6 +28,7 @@ DEFAULTS: dict[str, Any] = {
     "DOWNLOADS_DIR": None,  # folder of dumps/exports offered on /downloads
     "PUBLIC_URL": None,  # public root of the site for /.well-known/void (default: the request's)
     "CORS_ORIGINS": "*",  # origins allowed to read /sparql, resources, downloads ("" = none; see web/cors.py)
+    "CQPI_WARM": False,  # load the generation's indexes before serving (web/warm.py; `cqpi serve` does)
 }
 
 
@@ -84,4 +85,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for name in BLUEPRINTS:
         module = importlib.import_module(f"{__name__}.{name}")
         app.register_blueprint(module.bp)
+    if app.config["CQPI_WARM"]:
+        from .warm import warm
+
+        app.logger.info("warm-up: %s", warm(app))
     return app

@@ -25,6 +25,14 @@ def serve_cmd(obj, host: str, port: int, debug: bool) -> None:
 
     config = {"CQPI_STORE": str(obj.store_path) if obj.store_path else None, "CQPI_ENDPOINT": obj.endpoint}
     app = create_app({k: v for k, v in config.items() if v})
+    if not debug:
+        import time
+
+        from web.warm import warm
+
+        t = time.perf_counter()
+        warm(app)  # the generation's indexes, read before the first request (built by `cqpi build`)
+        click.echo(f"index chargés en {time.perf_counter() - t:.1f} s")
     click.echo(f"cqpi-graph : http://{host}:{port}/  (SPARQL : http://{host}:{port}/sparql)")
     app.run(host=host, port=port, debug=debug, threaded=True, use_reloader=False)
 
