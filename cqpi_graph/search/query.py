@@ -51,7 +51,7 @@ STOP_WORDS = frozenset(
         "sur",
     ]
 )
-MAX_PER_PAGE = 200
+MAX_PER_PAGE = 10_000  # a CSV export; the web view asks at most 200 for a page
 
 
 @dataclass(frozen=True)
