@@ -235,3 +235,25 @@ def test_home_figures_come_from_the_facet_table(client, rows) -> None:  # noqa: 
     assert data["counts"]["certifications"] == len(rows)
     assert data["counts"]["cqpi"] == sum(r.kind == "CQPI" for r in rows)
     assert sum(data["status"].values()) == len(rows)
+
+
+def test_a_warm_worker_has_read_every_index_before_its_first_request(full_store_path: Path) -> None:
+    from web import create_app
+    from web.warm import warm
+
+    app = create_app({"CQPI_STORE": str(full_store_path)})
+    try:
+        times = warm(app)
+        assert set(times) == {
+            "search",
+            "catalog",
+            "recognition graph",
+            "competence index",
+            "text model",
+            "templates",
+        }
+        assert app.test_client().get("/paths?from=CEI").status_code == 200
+    finally:
+        pool = app.extensions.get("cqpi_sparql_pool")
+        if pool:
+            pool.close()
