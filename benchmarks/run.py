@@ -305,7 +305,9 @@ def search_queries(store_path: Path, n: int = 200, seed: int = 5) -> list[str]:
     rows = rnd.sample(rows, min(len(rows), n))
     out = []
     for i, r in enumerate(rows):
-        words = [w for w in folded_words(r.label_fr) if len(w) > 3] or [r.code if hasattr(r, "code") else ""]
+        words = [w for w in folded_words(r.label_fr) if len(w) > 3]
+        if not words:
+            continue
         kind = i % 5
         if kind == 0 and r.codes:
             out.append(r.codes[0])

@@ -306,6 +306,8 @@ def derive(store: Store, reasoner: str = "rules", progress: Progress | None = No
     progress.stage("catalogue : correspondances d'identifiants")
     report = derive_sameness(store)
     run_inference(store, reasoner, progress)
+    progress.stage("compaction des index du graphe")
+    store.optimize()  # the text model and the indexes read millions of quads: from compacted files
     align_generation(store, progress)  # the text model and the computed alignments (issue 14)
     build_indexes(store, progress)  # issue 20: nothing the readers need is computed on first use
     return report

@@ -251,7 +251,9 @@ def test_a_warm_worker_has_read_every_index_before_its_first_request(full_store_
             "competence index",
             "text model",
             "templates",
+            "sparql worker",
         }
+        assert app.extensions["cqpi_sparql_pool"]._count == 1
         assert app.test_client().get("/paths?from=CEI").status_code == 200
     finally:
         pool = app.extensions.get("cqpi_sparql_pool")

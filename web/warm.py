@@ -31,12 +31,13 @@ def warm(app: Flask) -> dict[str, float]:
         app.logger.warning("warm-up skipped: %s", exc)
         return times
     steps = [
-        ("search", lambda: load_search_index(store).overview()),
+        ("search", lambda: load_search_index(store).preload()),
         ("catalog", lambda: load_catalog(store)),
         ("recognition graph", lambda: load_graph(store)),
         ("competence index", lambda: load_index(store)),
         ("text model", lambda: load_model(store)),
         ("templates", lambda: [app.jinja_env.get_template(t) for t in app.jinja_env.list_templates()]),
+        ("sparql worker", lambda: _start_query_worker(app)),
     ]
     for name, step in steps:
         t = time.perf_counter()
@@ -46,3 +47,11 @@ def warm(app: Flask) -> dict[str, float]:
             app.logger.exception("warm-up: %s", name)
         times[name] = round(time.perf_counter() - t, 3)
     return times
+
+
+def _start_query_worker(app: Flask) -> None:
+    """/sparql runs queries in worker processes started on first use: start one now."""
+    from .sparql import pool
+
+    with app.app_context():
+        pool().run("ASK {}")

@@ -197,6 +197,10 @@ class EmbeddedStore(Store):
             name = sub.value if isinstance(sub, ox.NamedNode) else "_:" + sub.value
             yield QuadRef(name, q.predicate.value, obj_, gn.value)
 
+    def optimize(self) -> None:
+        self._store.flush()
+        self._store.optimize()
+
     @property
     def raw(self) -> ox.Store:
         """The underlying pyoxigraph store, for code that needs its full API."""
