@@ -673,12 +673,18 @@ def bench_web(store_path: Path, workdir: Path, args: argparse.Namespace) -> dict
 # ---------------------------------------------------------------- the table
 
 
+def _same_work(phases: dict) -> float:
+    """What the naive stack does too: import, inference, validation (not the text model, the
+    alignments, the search and other indexes, which it has no equivalent of)."""
+    return phases["load_import_s"] + phases["inference_s"] + phases["validation_s"]
+
+
 def _naive_ratios(res: dict) -> dict[str, str]:
     """measure key -> "N×" (naive stack / fast stack on the same slice, same run)."""
     if "naive" not in res:
         return {}
     f, s = res["naive"]["fast"], res["naive"]["naive"]
-    out = {"build": f"{s['phases']['total'] / max(f['phases']['total_s'], 1e-9):.0f}×"}
+    out = {"build": f"{s['phases']['total'] / max(_same_work(f['phases']), 1e-9):.0f}×"}
     for name, q in f["queries"].items():
         nq = s["queries"].get(name)
         if nq:
@@ -789,12 +795,16 @@ def table(res: dict) -> list[str]:
             ("validation_s", "validation", "validation (pyshacl)"),
         ):
             add(f"  ratio {label}", f"{s['phases'][ph_naive] / max(f['phases'][ph_fast], 1e-9):.1f}×")
-        ratio = s["phases"]["total"] / f["phases"]["total_s"]
+        ratio = s["phases"]["total"] / _same_work(f["phases"])
         add(
-            "  ratio build (naive: import + inference + validation)",
+            "  ratio build (import + inference + validation, both stacks)",
             f"{ratio:.1f}×",
             f"≥ {T['naive_ratio']:.0f}×",
             ratio >= T["naive_ratio"],
+        )
+        add(
+            "  ratio naive build / whole fast build (with text model and indexes)",
+            f"{s['phases']['total'] / f['phases']['total_s']:.1f}×",
         )
         qf = sum(q["p50_ms"] for q in f["queries"].values())
         qn = sum(q["p50_ms"] for q in s["queries"].values())
