@@ -154,15 +154,20 @@ def _label_cache() -> dict[str, str]:
     for the request only on a remote server."""
     if not _has_g():
         return {}
-    gen = holder().generation()
-    if gen is None or holder().endpoint:
-        return g.setdefault("labels", {})
+    if "labels" in g:  # this request's cache (a page asks for labels a hundred times)
+        return g.labels
+    h = holder()
+    gen = None if h.endpoint else h.generation()
+    if gen is None:
+        g.labels = {}
+        return g.labels
     key = (gen, lang())
     cache = _LABELS.get(key)
     if cache is None or len(cache) > _LABELS_MAX:
         if len(_LABELS) >= 4:
             _LABELS.clear()
         cache = _LABELS[key] = {}
+    g.labels = cache
     return cache
 
 

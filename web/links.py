@@ -16,7 +16,16 @@ def resource_url(iri: str) -> str:
     path = local_path(iri)
     if path is not None and "?" not in path and "#" not in path:
         return f"{request.script_root}/resource/{quote(path, safe=_SAFE)}"
-    return url_for("resource.show_iri", iri=iri)
+    key = (request.script_root, iri)
+    url = _OTHER_URLS.get(key)
+    if url is None:
+        if len(_OTHER_URLS) > 50_000:
+            _OTHER_URLS.clear()
+        url = _OTHER_URLS[key] = url_for("resource.show_iri", iri=iri)
+    return url
+
+
+_OTHER_URLS: dict[tuple[str, str], str] = {}  # IRIs outside the project's namespace: their URL
 
 
 # What werkzeug's URL builder leaves unquoted in a path segment (and '/' between segments).
