@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import io
 import random
 import zipfile
@@ -122,6 +123,25 @@ CCNS = [
 ]
 
 
+@functools.lru_cache(maxsize=2)
+def load_texts(folder: Path = ROME_FILE.parent) -> tuple[list[str], list[str]]:
+    """Titles and competence phrases as varied as the real export's: the ROME's appellations and
+    competence labels when its files are there (issue 20: bloc texts drawn from 16 verbs x 16
+    objects made every bloc similar to tens of thousands of others, which no real export does, and
+    the text model's all-pairs step then ran for tens of minutes); the verbs x objects otherwise."""
+    out: list[list[str]] = []
+    for name, column in (
+        ("unix_referentiel_appellation_v460_utf8.csv", "libelle_appellation_long"),
+        ("unix_referentiel_competence_v460_utf8.csv", "libelle_competence"),
+    ):
+        path = folder / name
+        if not path.is_file():
+            return [], []
+        with open(path, encoding="utf-8", newline="") as fh:
+            out.append(sorted({r[column] for r in csv.DictReader(fh) if r.get(column)}))
+    return out[0], out[1]
+
+
 def load_rome(path: Path = ROME_FILE) -> list[tuple[str, str]]:
     """(code, label) of the real ROME file; a small synthetic list when it is absent."""
     if path.is_file():
@@ -160,6 +180,14 @@ class _Plan:
 
 def _rows(plan: _Plan, part: str, rome: list[tuple[str, str]]) -> Iterator[list[str]]:
     nxt = {v: k for k, v in plan.prev.items()}
+    titles, phrases = load_texts()
+
+    def title(rng: random.Random) -> str:
+        return rng.choice(titles) if titles else f"{rng.choice(VERBS)} {rng.choice(OBJECTS)}"
+
+    def phrase(rng: random.Random) -> str:
+        return rng.choice(phrases) if phrases else f"{rng.choice(VERBS)} {rng.choice(OBJECTS)}"
+
     for i, code in enumerate(plan.codes):
         r = plan.rng(i, part)
         base = plan.rng(i, "base")
@@ -168,7 +196,7 @@ def _rows(plan: _Plan, part: str, rome: list[tuple[str, str]]) -> Iterator[list[
             abbr, abbr_label, lvl = "", "", 0
         level = lvl or base.randint(3, 7)
         if part == "Standard":
-            title = f"{base.choice(VERBS)} {base.choice(OBJECTS)}"
+            name = title(base)
             reprise = base.random() < 0.03
             niv = "" if code.startswith("RS") else ("REPRISE" if reprise else f"NIV{level}")
             niv_label = (
@@ -180,7 +208,7 @@ def _rows(plan: _Plan, part: str, rome: list[tuple[str, str]]) -> Iterator[list[
             yield [
                 str(i + 1),
                 code,
-                title.capitalize(),
+                name[:1].upper() + name[1:],
                 abbr,
                 abbr_label,
                 niv,
@@ -197,10 +225,8 @@ def _rows(plan: _Plan, part: str, rome: list[tuple[str, str]]) -> Iterator[list[
             ]
         elif part == "Blocs_De_Compétences" and code.startswith("RNCP"):
             for b in range(1, r.randint(3, 8)):
-                comps = ", ".join(
-                    f"{r.choice(VERBS).lower()} {r.choice(OBJECTS)}" for _ in range(r.randint(2, 4))
-                )
-                yield [code, f"{code}BC{b:02d}", f"{r.choice(VERBS)} {r.choice(OBJECTS)} : {comps}"]
+                comps = ", ".join(phrase(r).lower() for _ in range(r.randint(2, 4)))
+                yield [code, f"{code}BC{b:02d}", f"{phrase(r)} : {comps}"]
         elif part == "Certificateurs":
             for _ in range(r.choice([1, 1, 1, 2])):
                 yield [

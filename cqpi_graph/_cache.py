@@ -45,8 +45,8 @@ def _disk_path(store: Store, name: str, extra: tuple) -> Path | None:
     """
     directory = getattr(store, "directory", None)
     location = getattr(store, "location", None)
-    if not _is_generation(directory, location):
-        return None
+    if not _is_generation(directory, location) or Path(str(directory)).name.endswith(".tmp"):
+        return None  # a writer's state is not final: the build's index step keeps what it computed
     return _generation_file(location, Path(directory).name, name, extra)  # type: ignore[arg-type]
 
 
@@ -57,11 +57,24 @@ def _is_generation(directory: object, location: object) -> bool:
     return Path(str(directory)).parent == Path(str(location))
 
 
-def _generation_file(location: str, generation: str, name: str, extra: tuple) -> Path | None:
+def _generation_file(
+    location: str, generation: str, name: str, extra: tuple, suffix: str = ".pickle"
+) -> Path | None:
     if os.environ.get("CQPI_NO_DISK_CACHE"):
         return None
     digest = hashlib.sha256(repr(extra).encode()).hexdigest()[:12]
-    return Path(location) / "cache" / generation / f"{name}-{digest}.pickle"
+    return Path(location) / "cache" / generation / f"{name}-{digest}{suffix}"
+
+
+def generation_file(store: Store, name: str, extra: tuple = (), suffix: str = ".pickle") -> Path | None:
+    """The file of a structure kept beside the store's generation (None: a remote store, or a
+    store that is not a generation). A generation's writer gets the path its readers will use."""
+    directory = getattr(store, "directory", None)
+    location = getattr(store, "location", None)
+    if not _is_generation(directory, location):
+        return None
+    generation = Path(str(directory)).name.removesuffix(".tmp")
+    return _generation_file(str(location), generation, name, extra, suffix)
 
 
 def _load(path: Path | None) -> object | None:

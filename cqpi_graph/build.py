@@ -18,6 +18,7 @@ import rdflib
 from .align import align_generation
 from .catalog.derive import SamenessReport, derive_sameness
 from .errors import InputError, StoreNotBuiltError
+from .facets import STATISTICS_GRAPH
 from .importers import SOURCES, ImportReport, Source
 from .importers.registry import source
 from .inference import active_predicates, infer
@@ -38,7 +39,7 @@ PROJECT_GRAPHS: list[tuple[str, str, str, str]] = [
 ]
 # Graphs never fed to the reasoner: its own output, provenance, computed similarities
 # (so that a computed alignment can never be turned into a declared fact).
-NOT_REASONED = {Graphs.INFERRED, Graphs.META, Graphs.ALIGNMENTS}
+NOT_REASONED = {Graphs.INFERRED, Graphs.META, Graphs.ALIGNMENTS, STATISTICS_GRAPH}
 
 ImportSpec = tuple[str, Path | Sequence[Path]]
 
@@ -310,12 +311,18 @@ def group_imports(imports: Sequence[ImportSpec]) -> list[tuple[Source, list[Path
 def derive(store: Store, reasoner: str = "rules", progress: Progress | None = None) -> SamenessReport:
     """What is computed from the asserted graphs after every build or import: the catalog's
     sameness decisions, then OWL 2 RL inference, then the text model and the computed
-    alignments (align.align_generation)."""
+    alignments (align.align_generation), then the indexes kept with the generation (search,
+    facets and statistics graph, catalog, recognition graph, competence index)."""
+    from .indexes import build_indexes
+
     progress = progress or NullProgress()
     progress.stage("catalogue : correspondances d'identifiants")
     report = derive_sameness(store)
     run_inference(store, reasoner, progress)
+    progress.stage("compaction des index du graphe")
+    store.optimize()  # the text model and the indexes read millions of quads: from compacted files
     align_generation(store, progress)  # the text model and the computed alignments (issue 14)
+    build_indexes(store, progress)  # issue 20: nothing the readers need is computed on first use
     return report
 
 

@@ -39,6 +39,7 @@ PREFIXES: dict[str, str] = {
     "foaf": FOAF,
     "void": VOID,
     "dcat": DCAT,
+    "cqs": "https://w3id.org/cqpi/def/stat#",  # the statistics graph (cqpi_graph.facets)
 }
 
 

@@ -262,10 +262,10 @@ class CompetenceIndex:
 
 
 def load_index(store: Store) -> CompetenceIndex:
-    return _cache.cached("socle.index", store, _build_index)
+    return _cache.cached("socle.index", store, build_index)
 
 
-def _build_index(store: Store) -> CompetenceIndex:
+def build_index(store: Store) -> CompetenceIndex:
     ix = CompetenceIndex()
     cat = load_catalog(store)
     it = _cache.iter_triples

@@ -335,7 +335,7 @@ def test_errors_never_show_a_stack_trace(app, monkeypatch: pytest.MonkeyPatch) -
     def boom(*a: object, **k: object) -> list:
         raise RuntimeError(secret)
 
-    monkeypatch.setattr(web.home, "select", boom)
+    monkeypatch.setattr(web.home, "get_index", boom)
     monkeypatch.setattr(web.search, "get_index", boom)
     client = app.test_client()
     for url, headers in (

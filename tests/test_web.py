@@ -224,10 +224,10 @@ def test_unknown_page_is_404_without_trace(client) -> None:  # noqa: ANN001
 def test_errors_never_show_a_stack_trace(app, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
     import web.home
 
-    def boom(query: str) -> list:
+    def boom(holder: object) -> list:
         raise RuntimeError("secret internal detail")
 
-    monkeypatch.setattr(web.home, "select", boom)
+    monkeypatch.setattr(web.home, "get_index", boom)
     r = app.test_client().get("/")
     assert r.status_code == 500
     assert "Traceback" not in text(r) and "secret internal detail" not in text(r)

@@ -38,6 +38,7 @@ DEFAULTS: dict[str, Any] = {
     "PUBLISHER_URL": None,
     "PUBLISHER_TYPE": None,  # ADMS publisher type, e.g. NonProfitOrganisation
     "CONTACT_EMAIL": None,
+    "CQPI_WARM": False,  # load the generation's indexes before serving (web/warm.py; `cqpi serve` does)
 }
 
 
@@ -94,4 +95,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for name in BLUEPRINTS:
         module = importlib.import_module(f"{__name__}.{name}")
         app.register_blueprint(module.bp)
+    if app.config["CQPI_WARM"]:
+        from .warm import warm
+
+        app.logger.info("warm-up: %s", warm(app))
     return app

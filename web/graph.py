@@ -161,7 +161,7 @@ def labels(iris: Iterable[str]) -> dict[str, str]:
     by the catalog (the same name as in the CLI and the exports); other resources by the same
     rule (`catalog.choose_label`) over their labels, then a code, then the IRI's last segment."""
     wanted = sorted({i for i in iris if iri_ok(i)})
-    cache: dict[str, str] = g.setdefault("labels", {}) if _has_g() else {}
+    cache = _label_cache()
     cat = load_catalog(store())
     for i in wanted:
         if i not in cache:
@@ -190,6 +190,33 @@ def labels(iris: Iterable[str]) -> dict[str, str]:
         for i in chunk:
             cache[i] = choose_label(found.get(i, []), lang()) or codes.get(i) or _fallback(i)
     return {i: cache.get(i, _fallback(i)) for i in iris}
+
+
+_LABELS: dict[tuple[str, str], dict[str, str]] = {}  # (generation, language) -> IRI -> label
+_LABELS_MAX = 200_000
+
+
+def _label_cache() -> dict[str, str]:
+    """Labels already chosen: for the whole generation of an embedded store (a generation never
+    changes: most labels of a page — types, levels, code lists — are those of the last pages),
+    for the request only on a remote server."""
+    if not _has_g():
+        return {}
+    if "labels" in g:  # this request's cache (a page asks for labels a hundred times)
+        return g.labels
+    h = holder()
+    gen = None if h.endpoint else h.generation()
+    if gen is None:
+        g.labels = {}
+        return g.labels
+    key = (gen, lang())
+    cache = _LABELS.get(key)
+    if cache is None or len(cache) > _LABELS_MAX:
+        if len(_LABELS) >= 4:
+            _LABELS.clear()
+        cache = _LABELS[key] = {}
+    g.labels = cache
+    return cache
 
 
 def label(iri: str | Term) -> str:

@@ -25,8 +25,39 @@ def serve_cmd(obj, host: str, port: int, debug: bool) -> None:
 
     config = {"CQPI_STORE": str(obj.store_path) if obj.store_path else None, "CQPI_ENDPOINT": obj.endpoint}
     app = create_app({k: v for k, v in config.items() if v})
+    if not debug:
+        import time
+
+        from web.warm import warm
+
+        t = time.perf_counter()
+        warm(app)  # the generation's indexes, read before the first request (built by `cqpi build`)
+        click.echo(f"index chargés en {time.perf_counter() - t:.1f} s")
+        if not obj.endpoint:
+            _prepare_downloads(obj, f"http://{host}:{port}")
     click.echo(f"cqpi-graph : http://{host}:{port}/  (SPARQL : http://{host}:{port}/sparql)")
     app.run(host=host, port=port, debug=debug, threaded=True, use_reloader=False)
+
+
+def _prepare_downloads(obj, base_url: str) -> None:  # noqa: ANN001
+    """/downloads offers the dumps and profiles of `cqpi export --all`: when its folder has none,
+    a background process writes them (files appear as each is complete)."""
+    import subprocess
+    import sys
+
+    from .export import default_downloads_dir
+
+    directory = default_downloads_dir(obj)
+    if (directory / "SHA256SUMS").is_file():
+        return
+    cmd = [sys.executable, "-m", "cqpi_graph"]
+    if obj.store_path:
+        cmd += ["--store", str(obj.store_path)]
+    cmd += ["export", "--all", "-o", str(directory), "--base-url", base_url]
+    directory.mkdir(parents=True, exist_ok=True)
+    log = open(directory.parent / "exports.log", "ab")  # noqa: SIM115 - the child keeps it
+    subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    click.echo(f"téléchargements en préparation dans {directory} (cqpi export --all)")
 
 
 def register(group: click.Group) -> None:

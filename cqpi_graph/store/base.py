@@ -194,6 +194,10 @@ class Store(abc.ABC):
     def clear_graph(self, graph: str) -> None:
         """Remove every quad of a named graph."""
 
+    def optimize(self) -> None:  # noqa: B027 - optional hook
+        """Compact the store's indexes (a writer's bulk loads leave many small files that every
+        read then merges): before the reads of a long derivation, as at the end of a write."""
+
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release the store."""
 

@@ -209,6 +209,10 @@ class EmbeddedStore(Store):
     def snapshot(self) -> ox.Store:
         return self._store
 
+    def optimize(self) -> None:
+        self._store.flush()
+        self._store.optimize()
+
     @property
     def raw(self) -> ox.Store:
         """The underlying pyoxigraph store, for code that needs its full API."""

@@ -10,7 +10,6 @@ what else there is: `Content-Location`, `Link: <…>; rel="alternate"` and `Vary
 
 from __future__ import annotations
 
-import difflib
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
@@ -18,7 +17,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from cqpi_graph.namespaces import ID
 
-from ..graph import ask, holder, iri_ok, label, local_path, store
+from ..graph import ask, holder, iri_ok, label, lang, local_path, store
 from ..links import resource_url
 from ..negotiation import HTML, RDF, Format, alternates_link, pick, set_headers
 from ..search.index import get_index
@@ -113,16 +112,14 @@ def rdf_description(iri: str, fmt: Format) -> BaseResponse:
 
 
 def suggestions(text: str) -> list[dict]:
+    """Near matches of an unknown identifier: the search index's first hits for its last segment
+    (codes first, then words; the last word as a prefix)."""
     index = get_index(holder())
     tail = text.rstrip("/").rsplit("/", 1)[-1]
-    _, found = index.search(tail, limit=8) if tail else (0, [])
-    out = {e.iri for e in found}
-    paths = {local_path(i): i for i in index.entries if local_path(i)}
-    for near in difflib.get_close_matches(text, list(paths), n=8, cutoff=0.6):
-        out.add(paths[near])
+    found = index.near(tail, 10, lang()).hits if tail else []
     return [
-        {"iri": i, "url": resource_url(i), "label": label(i), "kind": local_path(i) or i}
-        for i in list(out)[:10]
+        {"iri": h.iri, "url": resource_url(h.iri), "label": h.label, "kind": local_path(h.iri) or h.iri}
+        for h in found
     ]
 
 

@@ -8,7 +8,15 @@ from ..links import resource_url
 
 
 def computed_view(iri: str, top: int = 5) -> dict | None:
-    """{"jobs": [...], "certs": [...], "method": ...} or None when the text model has nothing."""
+    """{"jobs": [...], "certs": [...], "method": ...} or None when the text model has nothing
+    (computed once per certification and generation)."""
+    from ..graph import lang
+    from ..memo import per_generation
+
+    return per_generation("computed", (iri, top, lang()), lambda: _computed_view(iri, top))
+
+
+def _computed_view(iri: str, top: int) -> dict | None:
     from cqpi_graph.textsim.api import computed_links
 
     try:

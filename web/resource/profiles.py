@@ -31,7 +31,13 @@ def script_json(obj: Any) -> Markup:
 
 def certification_profiles(iri: str) -> dict[str, Any] | None:
     """The schema.org object of the certification and what it lacks for ELM, or None when `iri`
-    is not a certification the exports know."""
+    is not a certification the exports know (computed once per certification and generation)."""
+    from ..memo import per_generation
+
+    return per_generation("profiles", iri, lambda: _profiles(iri))
+
+
+def _profiles(iri: str) -> dict[str, Any] | None:
     s = store()
     groups = certification_groups(s, [iri])
     if not groups:

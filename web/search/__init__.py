@@ -1,126 +1,206 @@
-"""Search: /search?q=… (HTML, or JSON by Accept / format=json) and /search/suggest (autocomplete)."""
+"""Search: /search?q=… — one URL, three representations: the page (HTML), JSON (Accept or
+format=json: a page of results with the facet counts) and CSV (Accept: text/csv or format=csv:
+every result, up to CSV_MAX rows). /search/suggest is the autocomplete.
+
+Parameters: q, family (certification, bloc, branch, job, organisation, competence), kind (CQPM,
+BTS…: the class and its subclasses), level (1-8), status (active, inactive, unknown), branch,
+certifier, nsf (IRIs), page, per_page; `type` and `active` of the first version still work.
+`literal=1` searches the words of q as text even when they name a kind.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template, request
+import csv
+import io
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, jsonify, render_template, request
 
 from cqpi_graph.namespaces import CQ, ID
+from cqpi_graph.search import FACET_DIMS, Filters, SearchIndex, SearchPage
 
-from ..graph import holder, labels, lang
+from ..graph import holder, lang
 from ..links import resource_url
 from ..security import wants_json
-from .index import TYPE_IRIS, TYPES, Entry, get_index
+from .index import get_index
 
 bp = Blueprint("search", __name__, template_folder="templates")
 
-FILTER_TYPES = [
-    "Certification",
-    "CQPI",
-    "CQPM",
-    "CQP",
-    "Diplome",
-    "TitreProfessionnel",
-    "HabilitationRS",
-    "BlocDeCompetences",
-    "Branche",
-    "Organisation",
-    "MetierROME",
-    "Competence",
-]
-SUBTYPES = {
-    # Every certification class of the index, most specific first, up to cq:Certification.
-    "Certification": TYPES[: TYPES.index("Certification") + 1],
-    "CQP": ["CQP", "CQPM", "CQPI"],
-    "Diplome": ["Diplome", "CAP", "BEP", "BacPro", "BP", "BTS", "MentionComplementaire"],
-    "Organisation": ["Organisation", "CPNE", "OPCO", "Federation", "Certificateur"],
-    "Competence": ["Competence", "Capacite"],
+CSV_MAX = 10_000
+PER_PAGE = 20
+# `type=` of the first version: a family, or a kind (with its subclasses)
+TYPE_FAMILIES = {
+    "Certification": "certification",
+    "BlocDeCompetences": "bloc",
+    "Branche": "branch",
+    "Organisation": "organisation",
+    "MetierROME": "job",
+    "Competence": "competence",
 }
+STATUS_WORDS = {"1": "active", "true": "active", "oui": "active", "yes": "active"}
+STATUS_WORDS |= {"0": "inactive", "false": "inactive", "non": "inactive", "no": "inactive"}
 
 
-def _entry_json(e: Entry, names: dict[str, str]) -> dict:
+def _values(name: str) -> list[str]:
+    out: list[str] = []
+    for raw in request.args.getlist(name):
+        out += [v.strip() for v in raw.split(",") if v.strip()]
+    return out
+
+
+def filters_from_request() -> Filters:
+    f = Filters(
+        family=_values("family"),
+        kinds=_values("kind"),
+        status=_values("status"),
+        branch=_values("branch"),
+        certifier=_values("certifier"),
+        nsf=_values("nsf"),
+    )
+    for t in _values("type"):
+        name = t.removeprefix("cq:").removeprefix(CQ)
+        if name in TYPE_FAMILIES:
+            f.family.append(TYPE_FAMILIES[name])
+        else:
+            f.kinds.append(name)
+    for lv in _values("level"):
+        tail = lv.rsplit("/", 1)[-1]
+        if tail.isdigit():
+            f.level.append(tail)
+    for a in _values("active"):
+        if a.lower() in STATUS_WORDS:
+            f.status.append(STATUS_WORDS[a.lower()])
+    return f
+
+
+def _int(name: str, default: int, low: int, high: int) -> int:
+    try:
+        return max(low, min(int(request.args.get(name, default)), high))
+    except ValueError:
+        return default
+
+
+def _hit_json(index: SearchIndex, hit: dict, lg: str) -> dict:
     return {
-        "iri": e.iri,
-        "url": resource_url(e.iri),
-        "label": e.label(lang()),
-        "type": names.get(e.type, e.type.rsplit("#", 1)[-1]),
-        "typeIri": e.type,
-        "code": e.codes[0] if e.codes else None,
-        "codes": e.codes,
-        "level": e.level,
-        "active": e.active,
+        **hit,
+        "url": resource_url(hit["iri"]),
+        "type": index.name(hit["kind"], lg) if hit["family"] == "certification" else hit["kind"],
+        "typeIri": CQ + hit["kind"],
+        "levelIri": f"{ID}niveau/{hit['level']}" if hit["level"] else None,
     }
 
 
-def _params() -> dict:
-    t = request.args.get("type", "").strip()
-    types = None
-    if t:
-        types = []
-        for name in t.split(","):
-            name = name.strip().removeprefix("cq:").removeprefix(CQ)
-            types += [CQ + s for s in SUBTYPES.get(name, [name])]
-    level = request.args.get("level", "").strip() or None
-    if level and level.isdigit():
-        level = f"{ID}niveau/{level}"
-    branch = request.args.get("branch", "").strip() or None
-    act = request.args.get("active", "").strip().lower()
-    active = (
-        True if act in ("1", "true", "oui", "yes") else False if act in ("0", "false", "non", "no") else None
+def run_search(per_page: int) -> tuple[SearchIndex, SearchPage]:
+    q = request.args.get("q", "")[:200]
+    index = get_index(holder())
+    result = index.search(
+        q,
+        filters_from_request(),
+        page=_int("page", 1, 1, 10_000),
+        per_page=per_page,
+        lang=lang(),
+        read_kinds=request.args.get("literal") not in ("1", "true"),
     )
-    return {"types": types, "level": level, "branch": branch, "active": active}
+    return index, result
+
+
+def _wants_csv() -> bool:
+    if request.args.get("format") == "csv":
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json", "text/csv"])
+    return best == "text/csv" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def _csv(index: SearchIndex, result: SearchPage) -> Response:
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(["rank", "code", "label", "family", "kind", "level", "status", "iri", "url"])
+    for i, h in enumerate(result.hits, start=1):
+        d = _hit_json(index, h.to_dict(), lang())
+        w.writerow(
+            [i, d["code"] or "", d["label"], d["family"], d["type"], d["level"] or "", d["status"] or ""]
+            + [d["iri"], request.host_url.rstrip("/") + d["url"]]
+        )
+    resp = Response(out.getvalue(), mimetype="text/csv")
+    resp.headers["Content-Type"] = "text/csv; charset=utf-8"
+    resp.headers["Content-Disposition"] = 'attachment; filename="cqpi-search.csv"'
+    resp.vary.add("Accept")
+    return resp
 
 
 @bp.get("/search/suggest")
 def suggest():  # noqa: ANN201
     q = request.args.get("q", "")[:200]
     index = get_index(holder())
-    total, found = index.search(q, limit=10, **_params()) if q.strip() else (0, [])
-    names = labels(TYPE_IRIS)
-    return jsonify({"query": q, "total": total, "results": [_entry_json(e, names) for e in found]})
+    found = index.suggest(q, 10, lang(), filters_from_request()) if q.strip() else None
+    results = [_hit_json(index, h.to_dict(), lang()) for h in found.hits] if found else []
+    return jsonify({"query": q, "total": found.total if found else 0, "results": results})
+
+
+def _url(**changes: object) -> str:
+    """This search with some parameters changed (None removes one); back to page 1."""
+    args = {k: request.args.getlist(k) for k in request.args if k not in ("page", "format")}
+    for k, v in changes.items():
+        if v is None:
+            args.pop(k, None)
+        else:
+            args[k] = [str(v)]
+    return request.path + ("?" + urlencode(args, doseq=True) if args else "")
+
+
+def _facet_links(result: SearchPage, f: Filters) -> list[dict]:
+    """Each facet with its values: count, label, the URL that adds or removes the value."""
+    selected = {
+        "family": f.family,
+        "kind": f.kinds,
+        "level": f.level,
+        "status": f.status,
+        "branch": f.branch,
+        "certifier": f.certifier,
+        "nsf": f.nsf,
+    }
+    out = []
+    for dim in FACET_DIMS:
+        counts = result.facets.get(dim, [])
+        if not counts:
+            continue
+        values = []
+        for c in counts[:30]:
+            on = c.value in selected[dim]
+            href = _url(**{dim: None if on else c.value})
+            values.append({"value": c.value, "label": c.label, "count": c.count, "on": on, "href": href})
+        out.append({"dim": dim, "values": values, "more": max(0, len(counts) - 30)})
+    return out
 
 
 @bp.get("/search")
 def search():  # noqa: ANN201
-    q = request.args.get("q", "")[:200]
-    params = _params()
-    index = get_index(holder())
-    try:
-        limit = max(1, min(int(request.args.get("limit", 100)), 500))
-    except ValueError:
-        limit = 100
-    filtered = any(v is not None for v in params.values())
-    total, found = index.search(q, limit=limit, **params) if (q.strip() or filtered) else (0, [])
-    names = labels(TYPE_IRIS + [e.level for e in found if e.level])
-    results = [_entry_json(e, names) for e in found]
+    csv_wanted = _wants_csv()
+    per_page = CSV_MAX if csv_wanted else _int("per_page", _int("limit", PER_PAGE, 1, 200), 1, 200)
+    index, result = run_search(per_page)
+    if csv_wanted:
+        return _csv(index, result)
+    lg = lang()
+    data = result.to_dict()
+    data["results"] = [_hit_json(index, h, lg) for h in data["results"]]
     if request.args.get("format") == "json" or wants_json():
-        return jsonify({"query": q, "total": total, "results": results})
-    # Filter menus
-    levels = [f"{ID}niveau/{n}" for n in range(1, 9)]
-    branches = sorted(e.iri for e in index.entries.values() if CQ + "Branche" in e.types)
-    names.update(labels(levels + branches))
-    for r in results:
-        r["levelLabel"] = names.get(r["level"]) if r["level"] else None
+        return jsonify(data)
+    f = filters_from_request()
+    here = request.full_path.rstrip("?") + ("&" if request.query_string else "?")
+    json_href, csv_href = here + "format=json", here + "format=csv"
     return render_template(
         "search/search.html",
-        q=q,
-        total=total,
-        results=results,
-        type_options=[(t, names.get(CQ + t, t)) for t in FILTER_TYPES],
-        level_options=[(lv, names[lv]) for lv in levels],
-        branch_options=sorted(((b, names[b]) for b in branches), key=lambda x: x[1].lower()),
-        sel={
-            "type": request.args.get("type", ""),
-            "level": params["level"] or "",
-            "branch": params["branch"] or "",
-            "active": request.args.get("active", ""),
-        },
+        q=request.args.get("q", "")[:200],
+        result=result,
+        results=data["results"],
+        facets=_facet_links(result, f),
+        kind_label=index.name(result.kind, lg) if result.kind else None,
+        literal_href=_url(literal=1) if result.kind else None,
+        prev_href=_url(page=result.page - 1) if result.page > 1 else None,
+        next_href=_url(page=result.page + 1) if result.page < result.pages else None,
+        csv_href=csv_href,
         alternates=[
-            {
-                "type": "application/json",
-                "name": "JSON",
-                "href": request.full_path.rstrip("?")
-                + ("&" if request.query_string else "?")
-                + "format=json",
-            }
+            {"type": "application/json", "name": "JSON", "href": json_href},
+            {"type": "text/csv", "name": "CSV", "href": csv_href},
         ],
     )
