@@ -77,7 +77,7 @@ def _store_graph(raw) -> rdflib.Graph:
 
 
 def test_engines_agree_on_curated_graph(curated_store):
-    raw = curated_store.raw
+    raw = curated_store.snapshot()
     sparql_hits = {hit_key(h) for h in sparql_engine.run(raw, "store")}
     shacl_hits = {hit_key(h) for h in shacl_engine.run(_store_graph(raw), "store")[0]}
     assert sparql_hits == shacl_hits
@@ -86,7 +86,7 @@ def test_engines_agree_on_curated_graph(curated_store):
 
 def test_engines_agree_on_full_store_sample(full_store):
     """pyshacl cannot check the national graph in time; both engines run on a sample of it."""
-    raw = full_store.raw
+    raw = full_store.snapshot()
     rng = random.Random(4)
     rows = full_store.select(
         "SELECT DISTINCT ?s WHERE { VALUES ?c { cq:Certification cq:BlocDeCompetences cq:Reconnaissance "
@@ -366,7 +366,7 @@ def test_validate_store_lazy_results_equal_eager_ones(which, request):
 
     store = request.getfixturevalue(f"{which}_store")
     for lang in ("fr", "en") if which == "curated" else ("fr",):
-        expected = _eager_store_results(store.raw, lang)
+        expected = _eager_store_results(store.snapshot(), lang)
         report = validate_store(store, lang=lang)
         # the shapes' results (the catalog's and the paths' checks come after them)
         results = [r for r in report.results if not r.component.endswith("#CatalogCheck")]

@@ -127,9 +127,9 @@ def execute(
     message for an error, or ("head", kind), ("chunk", bytes)…, then ("end", "") or
     ("cut", why, "toobig" | "error")."""
     from cqpi_graph.export.service import QUERY_BASE_IRI
+    from cqpi_graph.store.embedded import EmbeddedStore
 
-    raw = getattr(store, "raw", None)
-    if raw is None:
+    if not isinstance(store, EmbeddedStore):  # a server: the query goes to it as it is
         try:
             kind, data = store.query_serialized(query, result_fmt, base_iri=QUERY_BASE_IRI)
             if kind == "graph":
@@ -148,6 +148,7 @@ def execute(
     from cqpi_graph.namespaces import PREFIXES
     from cqpi_graph.store.embedded import RDF_FORMAT, RESULT_FORMAT
 
+    raw = store.snapshot()
     kwargs: dict = {"prefixes": PREFIXES, "base_iri": QUERY_BASE_IRI}
     if default_graphs:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]

@@ -20,7 +20,6 @@ from ..catalog import LabelCandidate, choose_label, load_catalog
 from ..catalog.labels import LABEL_PROPERTIES
 from ..namespaces import CQ, DCT, EQF, ID, RDF, SCHEMA, SKOS
 from ..store import Store
-from ..store.base import to_ox
 
 LABEL_PREDICATES = LABEL_PROPERTIES
 DESCRIPTION_PREDICATES = (DCT + "description", SCHEMA + "description", CQ + "purpose")
@@ -36,30 +35,21 @@ class GraphView:
 
     def __init__(self, store: Store, graph: str | None = None) -> None:
         self.store = store
-        self.raw: ox.Store | None = getattr(store, "raw", None)
         self.graph = graph
-        self._graph_node = ox.NamedNode(graph) if graph else None
         self._cache: dict[str, dict[str, list]] = {}
 
     def props(self, node: Node | str) -> dict[str, list]:
         if isinstance(node, str):
-            node = ox.NamedNode(node)
+            subject = node
+        else:
+            subject = node.value if isinstance(node, ox.NamedNode) else "_:" + node.value
         out: dict[str, list] = {}
-        if self.raw is not None:
-            seen: set[tuple[ox.NamedNode, object]] = set()  # a triple held by several graphs, once
-            for q in self.raw.quads_for_pattern(node, None, None, self._graph_node):
-                key = (q.predicate, q.object)
-                if key not in seen:
-                    seen.add(key)
-                    out.setdefault(q.predicate.value, []).append(q.object)
-            return out
-        if isinstance(node, ox.BlankNode):
-            return out
-        pattern = f"<{node.value}> ?p ?o"
-        if self.graph:
-            pattern = f"GRAPH <{self.graph}> {{ {pattern} }}"
-        for row in self.store.select(f"SELECT DISTINCT ?p ?o WHERE {{ {pattern} }}"):
-            out.setdefault(row["p"].value, []).append(to_ox(row["o"]))
+        seen: set[tuple[str, object]] = set()  # a triple held by several graphs, once
+        for q in self.store.quads_for_pattern(subject, graph=self.graph):
+            key = (q.predicate, q.object)
+            if key not in seen:
+                seen.add(key)
+                out.setdefault(q.predicate, []).append(q.object)
         return out
 
     def cached(self, iri: str) -> dict[str, list]:

@@ -21,7 +21,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from ..errors import InputError, NotFoundError
-from ..namespaces import GRAPH, PREFIXES
+from ..namespaces import GRAPH
 from ..store import RDF_FORMATS, Store
 
 QUAD_FORMATS = ("nquads", "trig", "jsonld")
@@ -74,31 +74,6 @@ def open_output(output: BinaryIO | Path | str | None) -> Iterator[BinaryIO]:
         yield output
 
 
-def _raw(store: Store) -> ox.Store | None:
-    return getattr(store, "raw", None)
-
-
-def union_triples(raw: ox.Store) -> Iterator[ox.Triple]:
-    """Distinct triples of the union of all graphs, streamed without a set in memory.
-
-    A triple is emitted with the first graph (default graph first, then IRI order) that holds
-    it; the check is one point lookup in the store's SPOG index per quad.
-    """
-    graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.DefaultGraph()]
-    graphs += sorted(raw.named_graphs(), key=lambda g: g.value)
-    rank = {g: i for i, g in enumerate(graphs)}
-    for i, g in enumerate(graphs):
-        for q in raw.quads_for_pattern(None, None, None, g):
-            if i:
-                first = min(
-                    rank.get(o.graph_name, i)
-                    for o in raw.quads_for_pattern(q.subject, q.predicate, q.object, None)
-                )
-                if first < i:
-                    continue
-            yield q.triple
-
-
 def export_dump(
     store: Store,
     fmt: str,
@@ -117,24 +92,8 @@ def export_dump(
         )
     if graph is not None:
         graph = resolve_graph(store, graph)
-    raw = _raw(store)
     with open_output(output) as out:
-        if raw is None:  # a remote store: its own streaming dump
-            store.dump(out, fmt, graph)
-            return
-        rdf_format = _OX[fmt]
-        prefixes = PREFIXES if fmt in ("turtle", "trig", "rdfxml") else None
-        if graph is not None:
-            node = ox.NamedNode(graph)
-            if rdf_format.supports_datasets:
-                data: Iterator = raw.quads_for_pattern(None, None, None, node)
-            else:
-                data = (q.triple for q in raw.quads_for_pattern(None, None, None, node))
-        elif rdf_format.supports_datasets:
-            data = raw.quads_for_pattern(None, None, None, None)
-        else:
-            data = union_triples(raw)
-        ox.serialize(data, out, format=rdf_format, prefixes=prefixes)
+        store.dump(out, fmt, graph)
 
 
 def union_triple_count(store: Store) -> int:

@@ -144,8 +144,11 @@ class Store(abc.ABC):
 
         The bulk read the in-process indexes (catalog, paths, socle) are built from. The embedded
         store reads Oxigraph's indexes directly; this default asks a SPARQL SELECT, so that a
-        remote server gives the same quads.
+        remote server gives the same quads. A blank-node subject ("_:id") cannot be named in a
+        query to a server: it matches nothing there.
         """
+        if subject is not None and subject.startswith("_:"):
+            return
         binds = []
         for var, value in (("s", subject), ("p", predicate), ("o", obj), ("g", graph)):
             if value is not None:

@@ -129,17 +129,19 @@ class EmbeddedStore(Store):
         return int(rows[0]["n"].value)
 
     def dump(self, output: BinaryIO | Path, fmt: str, graph: str | None = None) -> None:
+        """Streamed; a triple format of the whole store writes the union of the graphs, each
+        triple once."""
         rdf_format = RDF_FORMAT[fmt]
-        kwargs: dict[str, object] = {"format": rdf_format}
+        prefixes = PREFIXES if fmt in ("turtle", "trig", "rdfxml") else None
+        data: Iterable[ox.Quad] | Iterable[ox.Triple]
         if graph is not None:
-            kwargs["from_graph"] = ox.NamedNode(graph)
-        elif not rdf_format.supports_datasets:
-            # A triple format of the whole store: every graph's triples, graph names dropped.
-            quads = self._store.quads_for_pattern(None, None, None, None)
-            triples = (ox.Triple(q.subject, q.predicate, q.object) for q in quads)
-            ox.serialize(triples, output, format=rdf_format)
-            return
-        self._store.dump(output, **kwargs)
+            quads = self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+            data = quads if rdf_format.supports_datasets else (q.triple for q in quads)
+        elif rdf_format.supports_datasets:
+            data = self._store.quads_for_pattern(None, None, None, None)
+        else:
+            data = _union_triples(self._store)
+        ox.serialize(data, output, format=rdf_format, prefixes=prefixes)
 
     # -- writing
     def update(self, update: str) -> None:
@@ -191,7 +193,9 @@ class EmbeddedStore(Store):
         graph: str | None = None,
     ) -> Iterator[QuadRef]:
         """Quads of named graphs from Oxigraph's indexes (the default graph is never used)."""
-        s = ox.NamedNode(subject) if subject is not None else None
+        s: ox.NamedNode | ox.BlankNode | None = None
+        if subject is not None:
+            s = ox.BlankNode(subject[2:]) if subject.startswith("_:") else ox.NamedNode(subject)
         p = ox.NamedNode(predicate) if predicate is not None else None
         o = ox.NamedNode(obj) if isinstance(obj, str) else obj
         g = ox.NamedNode(graph) if graph is not None else None
@@ -212,11 +216,6 @@ class EmbeddedStore(Store):
     def optimize(self) -> None:
         self._store.flush()
         self._store.optimize()
-
-    @property
-    def raw(self) -> ox.Store:
-        """The underlying pyoxigraph store, for code that needs its full API."""
-        return self._store
 
     def close(self) -> None:
         self._store = None  # type: ignore[assignment]
@@ -449,8 +448,7 @@ def write_embedded(
             store = EmbeddedStore(raw, str(loc), tmp)
             del raw
             yield store
-            store.raw.flush()
-            store.raw.optimize()
+            store.optimize()
             store.close()
             os.rename(tmp, final)
             _swap_current(loc, final)
@@ -467,3 +465,24 @@ def write_embedded(
 
 
 __all__ = ["EmbeddedStore", "default_location", "open_embedded", "write_embedded"]
+
+
+def _union_triples(raw: ox.Store) -> Iterator[ox.Triple]:
+    """Distinct triples of the union of all graphs, streamed without a set in memory.
+
+    A triple is emitted with the first graph (default graph first, then IRI order) that holds
+    it; the check is one point lookup in the store's SPOG index per quad.
+    """
+    graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.DefaultGraph()]
+    graphs += sorted(raw.named_graphs(), key=lambda g: g.value)
+    rank = {g: i for i, g in enumerate(graphs)}
+    for i, g in enumerate(graphs):
+        for q in raw.quads_for_pattern(None, None, None, g):
+            if i:
+                first = min(
+                    rank.get(o.graph_name, i)
+                    for o in raw.quads_for_pattern(q.subject, q.predicate, q.object, None)
+                )
+                if first < i:
+                    continue
+            yield q.triple
