@@ -20,11 +20,10 @@ are never aligned: a référentiel is not aligned with itself.
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -32,13 +31,13 @@ import numpy as np
 from .namespaces import CQ, ID, PROV, RDF, XSD, Graphs
 from .progress import NullProgress, Progress
 from .provenance import GraphRecord, now_iso, record_graph
-from .store import Store, store_writer
+from .store import Endpoint, Store, store_writer
+from .textsim.alignment import Alignment
 from .textsim.corpus import read_corpus
 from .textsim.french import STOP_WORDS, normalise, stem_words, strip_accents
 from .textsim.model import METHOD, REGISTRIES, TextModel, build_model, save_model
 
 DEFAULT_THRESHOLD = 0.5
-ALIGNMENT_ID = ID + "alignment/"
 SCOPES = ("all", "certifications")
 
 # Kept for the benchmarks and older callers (the functions live in textsim.french).
@@ -59,34 +58,6 @@ __all__ = [
     "similarity",
     "write_alignments",
 ]
-
-
-@dataclass
-class Alignment:
-    a: str
-    b: str
-    score: float
-    method: str = METHOD
-    a_label: str = ""
-    b_label: str = ""
-    shared_stems: list[str] = field(default_factory=list)
-
-    @property
-    def iri(self) -> str:
-        x, y = sorted((self.a, self.b))
-        return ALIGNMENT_ID + hashlib.sha1(f"{x}|{y}|{self.method}".encode()).hexdigest()[:16]
-
-    def to_dict(self) -> dict:
-        return {
-            "a": self.a,
-            "b": self.b,
-            "score": round(self.score, 4),
-            "method": self.method,
-            "a_label": self.a_label,
-            "b_label": self.b_label,
-            "shared_stems": self.shared_stems,
-            "kind": "computed",
-        }
 
 
 # ---------------------------------------------------------------- texts given directly
@@ -288,7 +259,7 @@ def align_model(store: Store, model: TextModel, *, threshold: float, scope: str,
 def run_align(
     location: Path | str | None = None,
     *,
-    endpoint: str | None = None,
+    endpoint: str | Endpoint | None = None,
     threshold: float = DEFAULT_THRESHOLD,
     scope: str = "all",
     dry_run: bool = False,

@@ -27,7 +27,7 @@ from .progress import NullProgress, Progress
 from .provenance import GraphRecord, SourceFile, now_iso, record_graph, sha256_file, source_node
 from .resources import turtle_files
 from .rules import UnsupportedAxiom, compile_tbox
-from .store import Store, open_store, store_writer
+from .store import Endpoint, Store, open_store, store_writer
 from .terms import to_rdflib
 
 # The asserted graphs built from the repository's own files.
@@ -263,7 +263,7 @@ def run_inference(store: Store, engine: str = "rules", progress: Progress | None
     return n
 
 
-def _previous_imports(location: Path | str | None, endpoint: str | None) -> dict:
+def _previous_imports(location: Path | str | None, endpoint: str | Endpoint | None) -> dict:
     """What the live store (the one a build replaces) recorded of its imports; {} if none."""
     from .errors import StoreError
     from .importers.guard import previous_imports
@@ -351,7 +351,9 @@ def forget_build_inputs(store: Store) -> None:
     store.update(f"DELETE WHERE {{ GRAPH <{Graphs.META}> {{ <{BUILD_NODE}> <{CQ}inputsDigest> ?d }} }}")
 
 
-def _live_build(location: Path | str | None, endpoint: str | None) -> tuple[str, dict[str, int]] | None:
+def _live_build(
+    location: Path | str | None, endpoint: str | Endpoint | None
+) -> tuple[str, dict[str, int]] | None:
     """The inputs digest of the live graph and its graphs' sizes (None: no graph yet)."""
     query = f"SELECT ?d WHERE {{ GRAPH <{Graphs.META}> {{ <{BUILD_NODE}> <{CQ}inputsDigest> ?d }} }}"
     try:
@@ -365,7 +367,7 @@ def _live_build(location: Path | str | None, endpoint: str | None) -> tuple[str,
 def build(
     location: Path | str | None = None,
     *,
-    endpoint: str | None = None,
+    endpoint: str | Endpoint | None = None,
     imports: Sequence[ImportSpec] = (),
     extra_data: Sequence[Path] = (),
     reasoner: str = "rules",

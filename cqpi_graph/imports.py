@@ -19,7 +19,7 @@ from .importers.registry import source
 from .namespaces import CQ, DCT, Graphs
 from .progress import NullProgress, Progress
 from .provenance import sha256_file
-from .store import Store, open_store, store_writer
+from .store import Endpoint, Store, open_store, store_writer
 
 
 def _unchanged(store: Store, graph: str, paths: Sequence[Path]) -> list[str] | None:
@@ -49,7 +49,7 @@ def import_registry(
     name: str,
     paths: Path | Sequence[Path],
     *,
-    endpoint: str | None = None,
+    endpoint: str | Endpoint | None = None,
     reasoner: str = "rules",
     progress: Progress | None = None,
     allow_shrink: bool = False,

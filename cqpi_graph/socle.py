@@ -18,11 +18,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from . import _cache
-from .align import DEFAULT_THRESHOLD, Alignment, load_alignments
+from .align import DEFAULT_THRESHOLD, load_alignments
 from .catalog import Catalog, Certification, LabelCandidate, choose_label, fold, load_catalog, local_name
 from .errors import InputError, NotFoundError
 from .namespaces import CQ, ID, OWL, RDFS, SKOS
 from .store import Store
+from .textsim.alignment import Alignment
 from .textsim.socle_text import text_classes
 
 ROME_JOB = ID + "rome/"

@@ -17,7 +17,7 @@ from cqpi_graph.cli import main
 from cqpi_graph.errors import QuerySyntaxError, RemoteStoreError, StoreError, StoreNotBuiltError
 from cqpi_graph.namespaces import OWL, Graphs
 from cqpi_graph.provenance import GraphRecord, record_graph
-from cqpi_graph.store import open_store
+from cqpi_graph.store import Endpoint, open_store
 from cqpi_graph.store.remote import (
     STAGING,
     RemoteStore,
@@ -310,9 +310,9 @@ def test_query_text_helpers():
 def test_without_graph_store_protocol(oxigraph_factory, curated_store, monkeypatch):
     """SPARQL only (CQPI_GRAPH_STORE=none): INSERT DATA to load, CONSTRUCT to read."""
     server = oxigraph_factory()
-    monkeypatch.setenv("CQPI_GRAPH_STORE", "none")
-    build(endpoint=server.query_url, force=True)
-    store = open_store(endpoint=server.query_url)
+    endpoint = Endpoint(server.query_url, graph_store="none")
+    build(endpoint=endpoint, force=True)
+    store = open_store(endpoint=endpoint)
     assert store.graph_store_url is None
     assert graph_counts(store) == graph_counts(curated_store)
     assert_same_answers(store, curated_store, QUERIES)

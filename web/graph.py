@@ -19,13 +19,19 @@ from flask import Flask, current_app, g, has_app_context
 from cqpi_graph.catalog import LabelCandidate, choose_label, load_catalog, local_name
 from cqpi_graph.errors import StoreNotBuiltError
 from cqpi_graph.namespaces import ID, PREFIXES
-from cqpi_graph.store import Row, Store, Term, default_location, open_store
+from cqpi_graph.store import Endpoint, Row, Store, Term, default_location, open_store
 
 LABEL_PROPS = ("rdfs:label", "skos:prefLabel", "dct:title", "schema:name", "foaf:name")
 CODE_PROPS = ("cq:abbreviation", "skos:notation", "cq:code", "cq:rncpCode", "cq:bcnCode", "cq:idcc")
 
 
 @dataclass(eq=False)
+def remote(endpoint: str | None) -> Endpoint | None:
+    """The server of the site's configuration, with the CQPI_* settings of its environment (the web
+    app, like the command line, is where the environment is read)."""
+    return Endpoint.from_env(endpoint) if endpoint else None
+
+
 class Handle:
     """One open store (a generation) and the requests reading it."""
 
@@ -62,7 +68,7 @@ class GraphHolder:
                     raise StoreNotBuiltError(
                         f"aucun graphe à l'emplacement {self.location} : lancez d'abord `cqpi build`"
                     )
-                store = open_store(self.location, endpoint=self.endpoint)
+                store = open_store(self.location, endpoint=remote(self.endpoint))
                 # open_store may have found a newer generation than the one read above
                 actual = getattr(store, "directory", None)
                 new = Handle(store, actual.name if actual is not None else gen)

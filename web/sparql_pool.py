@@ -52,8 +52,9 @@ MiB = 1 << 20
 
 def _open(location: str | None, endpoint: str | None):  # noqa: ANN202
     from cqpi_graph.store import open_store
+    from web.graph import remote
 
-    return open_store(location, endpoint=endpoint)
+    return open_store(location, endpoint=remote(endpoint))
 
 
 def _generation(location: str | None) -> str | None:

@@ -12,7 +12,7 @@ import click
 
 from .. import __version__
 from ..errors import EXIT_SYSTEM, CqpiError, describe_os_error
-from ..store import Store, open_store, store_writer
+from ..store import Endpoint, Store, open_store, store_writer
 
 # Each module defines `register(group)`. Add a line here for a new area.
 COMMAND_MODULES = [
@@ -32,9 +32,7 @@ class Context:
     """Where the graph is: an embedded store path, or a remote endpoint."""
 
     store_path: Path | None
-    endpoint: str | None
-    update_endpoint: str | None = None
-    graph_store: str | None = None
+    endpoint: Endpoint | None
 
     def open(self) -> Store:
         return open_store(self.store_path, endpoint=self.endpoint)
@@ -109,13 +107,10 @@ def main(
 
     cqpi-graph: the knowledge graph of French professional certifications.
     """
-    import os
-
-    # The remote store reads these, so that the library sees the same settings as the CLI.
-    for var, value in (("CQPI_UPDATE_ENDPOINT", update_endpoint), ("CQPI_GRAPH_STORE", graph_store)):
-        if value:
-            os.environ[var] = value
-    ctx.obj = Context(store_path, endpoint, update_endpoint, graph_store)
+    remote = (
+        Endpoint.from_env(endpoint, update=update_endpoint, graph_store=graph_store) if endpoint else None
+    )
+    ctx.obj = Context(store_path, remote)
 
 
 for _name in COMMAND_MODULES:

@@ -23,7 +23,10 @@ def serve_cmd(obj, host: str, port: int, debug: bool) -> None:
     except ImportError as exc:  # the web package sits beside cqpi_graph in the project
         raise click.ClickException(f"interface web introuvable : {exc}") from None
 
-    config = {"CQPI_STORE": str(obj.store_path) if obj.store_path else None, "CQPI_ENDPOINT": obj.endpoint}
+    config = {
+        "CQPI_STORE": str(obj.store_path) if obj.store_path else None,
+        "CQPI_ENDPOINT": obj.endpoint and obj.endpoint.url,
+    }
     app = create_app({k: v for k, v in config.items() if v})
     if not debug:
         import time

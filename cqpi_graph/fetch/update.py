@@ -16,7 +16,7 @@ from ..errors import InputError, StoreNotBuiltError
 from ..importers.common import ImportReport
 from ..imports import import_registry
 from ..progress import NullProgress, Progress
-from ..store import open_store
+from ..store import Endpoint, open_store
 from .core import fetch
 from .download import Http
 from .results import FetchReport
@@ -39,7 +39,7 @@ class UpdateReport:
         return [r for r in self.imports if not r.skipped]
 
 
-def _store_exists(location: Path | str | None, endpoint: str | None) -> bool:
+def _store_exists(location: Path | str | None, endpoint: str | Endpoint | None) -> bool:
     try:
         open_store(location, endpoint=endpoint).close()
     except StoreNotBuiltError:
@@ -50,7 +50,7 @@ def _store_exists(location: Path | str | None, endpoint: str | None) -> bool:
 def update(
     location: Path | str | None = None,
     *,
-    endpoint: str | None = None,
+    endpoint: str | Endpoint | None = None,
     into: Path | str | None = None,
     sources: Sequence[str] = (),
     mirror: str | None = None,

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .base import RDF_FORMATS, RESULT_FORMATS, Row, Store, Term, with_prefixes
 from .embedded import EmbeddedStore, default_location, open_embedded, write_embedded
+from .endpoint import Endpoint, resolve
 
 __all__ = [
     "RDF_FORMATS",
     "RESULT_FORMATS",
     "EmbeddedStore",
+    "Endpoint",
     "Row",
     "Store",
     "Term",
@@ -24,17 +25,13 @@ __all__ = [
 ]
 
 
-def _endpoint(endpoint: str | None) -> str | None:
-    return endpoint or os.environ.get("CQPI_ENDPOINT") or None
-
-
-def open_store(location: Path | str | None = None, *, endpoint: str | None = None) -> Store:
+def open_store(location: Path | str | None = None, *, endpoint: str | Endpoint | None = None) -> Store:
     """The store to read: a remote SPARQL endpoint if one is given, else the embedded store."""
-    url = _endpoint(endpoint)
-    if url:
+    ep = resolve(endpoint)
+    if ep:
         from .remote import RemoteStore
 
-        return RemoteStore.from_env(url)
+        return RemoteStore.at(ep)
     return open_embedded(location)
 
 
@@ -42,7 +39,7 @@ def open_store(location: Path | str | None = None, *, endpoint: str | None = Non
 def store_writer(
     location: Path | str | None = None,
     *,
-    endpoint: str | None = None,
+    endpoint: str | Endpoint | None = None,
     fresh: bool = False,
     without: Iterable[str] = (),
 ) -> Iterator[Store]:
@@ -51,11 +48,11 @@ def store_writer(
     without: graphs the write replaces whole, left out of the copy of the current graph (the
     embedded store copies the others in bulk; a remote store copies everything as before).
     """
-    url = _endpoint(endpoint)
-    if url:
+    ep = resolve(endpoint)
+    if ep:
         from .remote import RemoteStore
 
-        with RemoteStore.from_env(url).writer(fresh=fresh) as store:
+        with RemoteStore.at(ep).writer(fresh=fresh) as store:
             yield store
         return
     with write_embedded(location, fresh=fresh, without=without) as store:

@@ -8,7 +8,8 @@ Oxigraph server, Apache Jena Fuseki, GraphDB, Virtuoso, Amazon Neptune… are re
 - the SPARQL 1.1 Graph Store Protocol (GSP) for loading and reading whole graphs, when a graph
   store URL is configured or derivable; otherwise CONSTRUCT and INSERT DATA do the same job.
 
-Settings (the `cqpi` global options set the first three):
+Settings (an `Endpoint`, see endpoint.py; the `cqpi` global options set the first three, and
+each reads its variable):
 
     CQPI_ENDPOINT             query URL (`http://host:7878` alone means Oxigraph's layout)
     CQPI_UPDATE_ENDPOINT      update URL, when it differs from the derived one
@@ -58,6 +59,7 @@ from ..errors import QuerySyntaxError, RemoteQuerySyntaxError, RemoteStoreError,
 from ..namespaces import PREFIXES, XSD
 from .base import Row, Store, Term
 from .embedded import RDF_FORMAT, EmbeddedStore
+from .endpoint import UNION_MODES, Endpoint
 
 RESULT_MEDIA = {
     "json": "application/sparql-results+json",
@@ -73,7 +75,6 @@ RDF_MEDIA = {
     "jsonld": "application/ld+json",
     "rdfxml": "application/rdf+xml",
 }
-UNION_MODES = ("auto", "param", "server", "dataset")
 # Staging graphs of a write in progress: STAGING + "<unix time>-<random>/<n>".
 STAGING = "urn:x-cqpi:staging:"
 STAGING_MAX_AGE = 6 * 3600  # older staging graphs are left-overs of a killed writer
@@ -222,19 +223,13 @@ class RemoteStore(Store):
         self._server: str | None = None
 
     @classmethod
-    def from_env(cls, url: str) -> RemoteStore:
-        """A store for `url`, with the other settings from CQPI_* environment variables."""
-        env = os.environ
-        try:
-            timeout = float(env.get("CQPI_HTTP_TIMEOUT") or 120)
-        except ValueError:
-            raise RemoteStoreError("CQPI_HTTP_TIMEOUT : un nombre de secondes est attendu") from None
+    def at(cls, endpoint: Endpoint) -> RemoteStore:
         return cls(
-            url,
-            update_endpoint=env.get("CQPI_UPDATE_ENDPOINT") or None,
-            graph_store=env.get("CQPI_GRAPH_STORE") or None,
-            union=env.get("CQPI_UNION_DEFAULT_GRAPH") or "auto",
-            timeout=timeout,
+            endpoint.url,
+            update_endpoint=endpoint.update,
+            graph_store=endpoint.graph_store,
+            union=endpoint.union,
+            timeout=endpoint.timeout,
         )
 
     def __repr__(self) -> str:

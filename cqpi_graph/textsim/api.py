@@ -59,10 +59,10 @@ def resolve(store: Store, model: TextModel, text: str) -> Subject:
         return Subject("job", int(j), CertRef(doc.iri, doc.code, doc.label))  # type: ignore[arg-type]
     c = model.cert_index.get(key, model.code_index.get(fold(key)))
     if c is None:
-        # the recognition graph knows near matches (labels, codes): its error lists them
-        from ..socle import resolve_subject
+        # the catalog knows every certification and near matches (labels, codes): its error lists them
+        from ..catalog import load_catalog
 
-        node = resolve_subject(store, text)
+        node = load_catalog(store).resolve(text)
         c = next((model.cert_index[m] for m in [node.iri, *node.members] if m in model.cert_index), None)
         if c is None:
             raise NotFoundError(f"« {text} » n'a pas de texte dans le graphe (ni titre ni bloc)")

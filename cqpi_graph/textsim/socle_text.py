@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..align import Alignment
 from ..store import Store
+from .alignment import Alignment
 from .model import METHOD, load_model
 from .pairs import match_units, one_to_one
 

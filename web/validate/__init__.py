@@ -108,8 +108,9 @@ def validate_in_child(paths: list, store_at: tuple[str | None, str | None] | Non
     if store_at is None:
         return validate_referentiel(paths, **kwargs)
     from cqpi_graph.store import open_store
+    from web.graph import remote
 
-    with open_store(store_at[0], endpoint=store_at[1]) as store:
+    with open_store(store_at[0], endpoint=remote(store_at[1])) as store:
         return validate_referentiel(paths, against_store=store, **kwargs)
 
 
