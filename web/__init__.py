@@ -85,7 +85,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         max(app.config["UPLOAD_MAX_BYTES"], app.config["SPARQL_MAX_QUERY_BYTES"]) + 64 * 1024
     )
     app.config.setdefault("JSON_AS_ASCII", False)
-    app.json.ensure_ascii = False
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # the default provider has it
 
     graph.init_app(app)
     i18n.init_app(app)

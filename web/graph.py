@@ -25,13 +25,13 @@ LABEL_PROPS = ("rdfs:label", "skos:prefLabel", "dct:title", "schema:name", "foaf
 CODE_PROPS = ("cq:abbreviation", "skos:notation", "cq:code", "cq:rncpCode", "cq:bcnCode", "cq:idcc")
 
 
-@dataclass(eq=False)
 def remote(endpoint: str | None) -> Endpoint | None:
     """The server of the site's configuration, with the CQPI_* settings of its environment (the web
     app, like the command line, is where the environment is read)."""
     return Endpoint.from_env(endpoint) if endpoint else None
 
 
+@dataclass(eq=False)
 class Handle:
     """One open store (a generation) and the requests reading it."""
 

@@ -32,6 +32,7 @@ import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, cast
 
 
 @dataclass
@@ -178,8 +179,12 @@ def execute(
     graph = isinstance(result, ox.QueryTriples)
     send(("head", "graph" if graph else "select"))
     out = _Sender(send, max_bytes)
+    sink = cast("IO[bytes]", out)  # the serialisers only call write()
     try:
-        result.serialize(out, format=RDF_FORMAT[graph_fmt] if graph else RESULT_FORMAT[result_fmt])
+        if isinstance(result, ox.QueryTriples):
+            result.serialize(sink, format=RDF_FORMAT[graph_fmt])
+        else:
+            result.serialize(sink, format=RESULT_FORMAT[result_fmt])
     except _Sender.Full:
         out.flush()
         send(("cut", _too_big(max_bytes), "toobig"))

@@ -454,10 +454,12 @@ def similar_lines(res: TextSimilar, evidence: int) -> list[str]:
             lines.append(f"{i:>2}. {c.code} {c.label}")
     if res.certifications:
         lines += ["", "Certifications proches (calculé d'après les titres et les blocs) :"][lines[-1] == "" :]
-        for i, c in enumerate(res.certifications, 1):
-            lines.append(f"{i:>2}. {c.cert.code} {c.cert.label} — calculé, similarité {c.similarity:.2f}")
-            for m in c.matches[:evidence]:
-                lines.append(f"      · « {m.a.text} » ~ « {m.b.text} » ({m.score:.2f})")
+        for i, close in enumerate(res.certifications, 1):
+            lines.append(
+                f"{i:>2}. {close.cert.code} {close.cert.label} — calculé, similarité {close.similarity:.2f}"
+            )
+            for unit in close.matches[:evidence]:
+                lines.append(f"      · « {unit.a.text} » ~ « {unit.b.text} » ({unit.score:.2f})")
     if len(lines) == 2:
         lines.append("Rien de proche dans le graphe.")
     lines += ["", f"méthode : {res.method}"]

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import click
+import rdflib
 
 from ..errors import InputError
 from ..validate import (
@@ -151,7 +152,7 @@ def convert_cmd(file: Path, output: Path | None) -> None:
     if file.suffix.lower() in (".xlsx", ".csv"):
         if not file.is_file():
             raise InputError("fichier introuvable", file=str(file), expected="un modèle XLSX ou CSV rempli")
-        graph = convert_spreadsheet(file)
+        graph: rdflib.Graph = convert_spreadsheet(file)
     else:
         graph = load_input(file)
     text = graph.serialize(format="turtle")

@@ -66,7 +66,7 @@ class GraphView:
 
 
 def literals(props: dict[str, list], *preds: str) -> list[ox.Literal]:
-    out = []
+    out: list[ox.Literal] = []
     for p in preds:
         out.extend(v for v in props.get(p, []) if isinstance(v, ox.Literal))
     return out
@@ -199,7 +199,8 @@ class Certification:
 
     @property
     def code(self) -> str | None:
-        return (self.rncp_codes or self.bcn_codes or [None])[0]
+        codes = self.rncp_codes or self.bcn_codes
+        return codes[0] if codes else None
 
     def all_competences(self) -> list[Competence]:
         """Competences of the certification and of its blocs, each once."""
@@ -241,8 +242,7 @@ def _coded(view: GraphView, iri: str) -> Coded:
         p = view.cached(iri)
         return Coded(iri, first_literal(p, SKOS + "notation") or code, label(p))
     p = view.cached(iri)
-    code = first_literal(p, *CODE_PREDICATES)
-    return Coded(iri, code, label(p))
+    return Coded(iri, first_literal(p, *CODE_PREDICATES), label(p))
 
 
 def _comp_key(c: Competence) -> tuple:
@@ -315,9 +315,9 @@ def read_certification(view: GraphView, group: list[str], links: bool = True) ->
         if all(o.iri != org.iri for o in rec.certifiers):
             rec.certifiers.append(org)
     for n in nodes(merged, CQ + "hasCompetence"):
-        c = _competence(view, n)
-        if c:
-            rec.competences.append(c)
+        competence = _competence(view, n)
+        if competence:
+            rec.competences.append(competence)
     for b in nodes(merged, CQ + "hasBloc"):
         bp = view.props(b)
         bloc = Bloc(
@@ -328,9 +328,9 @@ def read_certification(view: GraphView, group: list[str], links: bool = True) ->
             competence_text=first_literal(bp, CQ + "competenceText"),
         )
         for n in nodes(bp, CQ + "hasCompetence"):
-            c = _competence(view, n)
-            if c:
-                bloc.competences.append(c)
+            competence = _competence(view, n)
+            if competence:
+                bloc.competences.append(competence)
         rec.blocs.append(bloc)
     rec.blocs.sort(key=lambda b: (b.code or "", b.iri or ""))
     rec.competences.sort(key=_comp_key)

@@ -186,9 +186,9 @@ def add_names(store: Store, docs: list[Document], members: dict[str, str]) -> No
         doc.labels = {lang: choose_label(cs, lang) for lang in ("fr", "en")}
         doc.alt = [c.value for c in cs if c.value not in doc.labels.values()] + doc.alt
     for s, _p, value, _lang, is_iri in _asserted(store, CODE_PROPERTIES):
-        doc = by_iri.get(s)
-        if doc is not None and not is_iri and doc.family != "certification" and value not in doc.codes:
-            doc.codes.append(value)
+        coded = by_iri.get(s)
+        if coded is not None and not is_iri and coded.family != "certification" and value not in coded.codes:
+            coded.codes.append(value)
     for doc in docs:
         if doc.family not in ("certification", "bloc", "branch"):
             doc.codes.sort(key=len)

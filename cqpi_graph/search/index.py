@@ -105,7 +105,7 @@ def collect_documents(store: Store, cat: Catalog, rows: list[FacetRow]) -> tuple
     from ..catalog.index import RDFS
 
     parents: dict[str, set[str]] = {}
-    for q in store.quads_for_pattern(None, RDFS + "subClassOf", None, None):  # type: ignore[attr-defined]
+    for q in store.quads_for_pattern(None, RDFS + "subClassOf", None, None):
         parents.setdefault(q.subject, set()).add(q.object.value)
     ancestors = _ancestors(cat.classes, parents)
     docs = certification_documents(cat, rows, ancestors)
@@ -216,9 +216,7 @@ def _write_entries(db: sqlite3.Connection, docs: list[Document]) -> None:
     db.executemany("INSERT INTO facet VALUES (?, ?, ?)", facets)
 
 
-def build_search_index(
-    store: object, path: Path, cat: Catalog, rows: list[FacetRow], generation: str
-) -> None:
+def build_search_index(store: Store, path: Path, cat: Catalog, rows: list[FacetRow], generation: str) -> None:
     docs, kinds = collect_documents(store, cat, rows)
     write_index(path, docs, rows, _names(store, cat, rows, kinds, docs), kinds, generation)
 

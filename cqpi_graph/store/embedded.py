@@ -65,6 +65,9 @@ def _syntax_error(exc: SyntaxError, what: str) -> QuerySyntaxError:
     return QuerySyntaxError(f"{what} invalide : {exc}")
 
 
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+
+
 class EmbeddedStore(Store):
     """One generation of an on-disk Oxigraph store."""
 
@@ -75,7 +78,7 @@ class EmbeddedStore(Store):
         self._lease = lease  # descriptor of the generation's readers file, shared-locked
 
     # -- reading
-    def _query(self, query: str, base_iri: str | None = None) -> object:
+    def _query(self, query: str, base_iri: str | None = None) -> QueryResult:
         try:
             return self._store.query(
                 query, prefixes=PREFIXES, use_default_graph_as_union=True, base_iri=base_iri
@@ -110,14 +113,15 @@ class EmbeddedStore(Store):
         result = self._query(query)
         if not isinstance(result, ox.QueryTriples):
             raise QuerySyntaxError("une requête CONSTRUCT ou DESCRIBE était attendue")
-        return result.serialize(format=RDF_FORMAT[fmt])
+        return result.serialize(format=RDF_FORMAT[fmt]) or b""
 
     def query_serialized(self, query: str, fmt: str, *, base_iri: str | None = None) -> tuple[str, bytes]:
         result = self._query(query, base_iri)
         if isinstance(result, ox.QueryTriples):
-            return "graph", result.serialize(format=RDF_FORMAT.get(fmt, ox.RdfFormat.TURTLE))
+            return "graph", result.serialize(format=RDF_FORMAT.get(fmt, ox.RdfFormat.TURTLE)) or b""
         kind = "ask" if isinstance(result, ox.QueryBoolean) else "select"
-        return kind, result.serialize(format=RESULT_FORMAT.get(fmt, ox.QueryResultsFormat.JSON))
+        results_format = RESULT_FORMAT.get(fmt, ox.QueryResultsFormat.JSON)
+        return kind, result.serialize(format=results_format) or b""
 
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
@@ -151,14 +155,11 @@ class EmbeddedStore(Store):
             raise _syntax_error(exc, "mise à jour SPARQL") from None
 
     def load(self, data: bytes | Path, fmt: str, graph: str | None = None) -> None:
-        kwargs: dict[str, object] = {"format": RDF_FORMAT[fmt]}
-        if graph is not None:
-            kwargs["to_graph"] = ox.NamedNode(graph)
+        to_graph = ox.NamedNode(graph) if graph is not None else None
         if isinstance(data, Path):
-            kwargs["path"] = str(data)
+            self._store.bulk_load(path=str(data), format=RDF_FORMAT[fmt], to_graph=to_graph)
         else:
-            kwargs["input"] = data
-        self._store.bulk_load(**kwargs)
+            self._store.bulk_load(data, format=RDF_FORMAT[fmt], to_graph=to_graph)
 
     def add_quads(self, quads: Iterable[tuple[str, str, str, str]]) -> int:
         """Quads as N-Triples terms; parsed in batches by Oxigraph's own N-Quads parser."""
@@ -398,7 +399,9 @@ def _collect_garbage(location: Path, live: Path) -> None:
 def _copy_graphs(live: Path, raw: ox.Store, without: set[str], scratch: Path) -> None:
     """Copy every graph of the live generation but `without` (dump and bulk load, in Rust)."""
     src = ox.Store.read_only(str(live))
-    graphs: list[object] = [g for g in src.named_graphs() if g.value not in without]
+    graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [
+        g for g in src.named_graphs() if g.value not in without
+    ]
     graphs.append(ox.DefaultGraph())
     buf = scratch.with_name(scratch.name + ".copy.nt")
     try:
@@ -439,7 +442,7 @@ def write_embedded(
             drop = set(without)
             if fresh:
                 raw = ox.Store(str(tmp))
-            elif drop:
+            elif drop and live is not None:
                 raw = ox.Store(str(tmp))
                 _copy_graphs(live, raw, drop, tmp)
             else:
@@ -474,7 +477,7 @@ def _union_triples(raw: ox.Store) -> Iterator[ox.Triple]:
     it; the check is one point lookup in the store's SPOG index per quad.
     """
     graphs: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [ox.DefaultGraph()]
-    graphs += sorted(raw.named_graphs(), key=lambda g: g.value)
+    graphs += sorted(raw.named_graphs(), key=lambda g: str(g))
     rank = {g: i for i, g in enumerate(graphs)}
     for i, g in enumerate(graphs):
         for q in raw.quads_for_pattern(None, None, None, g):

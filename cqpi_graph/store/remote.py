@@ -49,7 +49,7 @@ import time
 import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 from urllib.parse import urlsplit, urlunsplit
 
 import pyoxigraph as ox
@@ -256,7 +256,7 @@ class RemoteStore(Store):
         syntax: bool = False,
         timeout: float | None = None,
         ok_statuses: tuple[int, ...] = (),
-        **kwargs: object,
+        **kwargs: Any,  # noqa: ANN401 - passed on to requests as they are
     ) -> requests.Response:
         read_timeout = timeout or self.timeout
         try:
@@ -649,7 +649,7 @@ class RemoteStore(Store):
         return _local_sizes(raw)
 
     def _publish(self, buffer: _WriteBuffer, *, fresh: bool, before: dict[str, int]) -> None:
-        raw = buffer.raw
+        raw = buffer.snapshot()
         raw.flush()
         after = _local_sizes(raw)
         live = self.graphs()
@@ -706,6 +706,7 @@ class RemoteStore(Store):
 def _local_sizes(raw: ox.Store) -> dict[str, int]:
     """Quads per named graph of a local store."""
     result = raw.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    assert isinstance(result, ox.QuerySolutions)
     return {sol["g"].value: int(sol["n"].value) for sol in result if isinstance(sol["g"], ox.NamedNode)}
 
 

@@ -27,12 +27,14 @@ CONTEXT_HOPS = (CQN.hasBloc, CQN.sameCertification, CQN.deliveredBy, CQN.certifi
 PathsOrGraph = str | Path | rdflib.Graph | Sequence[str | Path]
 
 
-def _display_property(level: str | rdflib.Graph, hit: Hit) -> rdflib.URIRef | None:
+def _display_property(
+    level: str | rdflib.Graph, rule: str, path: rdflib.term.Node | None, shape: rdflib.term.Node | None = None
+) -> rdflib.URIRef | None:
     """The property a result names for people: its path, or the first property of a complex path."""
-    if isinstance(hit.path, rdflib.URIRef):
-        return hit.path
+    if isinstance(path, rdflib.URIRef):
+        return path
     g = shapes_graph(level) if isinstance(level, str) else level
-    path = g.value(hit.shape if hit.shape is not None else rdflib.URIRef(hit.rule), SH.path)
+    path = g.value(shape if shape is not None else rdflib.URIRef(rule), SH.path)
     for _ in range(4):
         if path is None or isinstance(path, rdflib.URIRef):
             return path
@@ -57,7 +59,7 @@ def to_results(
     out: list[Result] = []
     seen: set[tuple] = set()
     for h in hits:
-        prop = _display_property(shapes.graph, h)
+        prop = _display_property(shapes.graph, h.rule, h.path, h.shape)
         key = (h.rule, h.shape, h.focus, prop, h.path_text, h.value, h.component, h.detail, h.constraint)
         if key in seen:
             continue
@@ -279,7 +281,7 @@ def store_results(raw: ox.Store, level: str, lang: str) -> list[Result]:
                     value = focus
             pk = (cq.rule, path)
             if pk not in props:
-                prop = _display_property(level, Hit(cq.rule, cq.severity, None, path, None, cq.component))
+                prop = _display_property(level, cq.rule, path)
                 props[pk] = (prop, namer.vocab_label(prop) if prop is not None else None)
             prop, prop_label = props[pk]
             focus = key(focus)

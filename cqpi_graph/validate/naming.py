@@ -45,13 +45,25 @@ def union_triples(graphs: list[rdflib.Graph]) -> Triples:
     return triples
 
 
+def _broader(narrow: rdflib.URIRef, broad: rdflib.URIRef, vocab: rdflib.Graph) -> bool:
+    """Whether `narrow` is a subclass of `broad`, at any depth."""
+    path = RDFS.subClassOf * "+"  # type: ignore[operator]  # rdflib's path operators are untyped
+    return (narrow, path, broad) in vocab
+
+
+def _subject(node: object) -> ox.NamedNode | ox.BlankNode | None:
+    return node if isinstance(node, ox.NamedNode | ox.BlankNode) else None
+
+
+def _predicate(node: object) -> ox.NamedNode | None:
+    return node if isinstance(node, ox.NamedNode) else None
+
+
 def store_triples(store: ox.Store) -> Triples:
     def triples(s, p, o) -> Iterator[tuple]:
+        subject, predicate = (to_ox(t) if t is not None else None for t in (s, p))
         for q in store.quads_for_pattern(
-            to_ox(s) if s is not None else None,
-            to_ox(p) if p is not None else None,
-            to_ox(o) if o is not None else None,
-            None,
+            _subject(subject), _predicate(predicate), to_ox(o) if o is not None else None, None
         ):
             if isinstance(q.subject, ox.Triple):
                 continue
@@ -143,9 +155,7 @@ class Namer:
         if not cq_types:
             return None
         specific = [
-            t
-            for t in cq_types
-            if not any(t2 != t and (t2, RDFS.subClassOf * "+", t) in self.vocab for t2 in cq_types)
+            t for t in cq_types if not any(t2 != t and _broader(t2, t, self.vocab) for t2 in cq_types)
         ]
         best = sorted(specific or cq_types, key=str)[0]
         return self.vocab_label(best)
@@ -223,7 +233,10 @@ class StoreNamer(Namer):
         if isinstance(node, rdflib.Literal):
             return []  # a literal is never a subject
         return [
-            q.object for q in self.store.quads_for_pattern(self._term(node), self._term(prop), None, None)
+            q.object
+            for q in self.store.quads_for_pattern(
+                _subject(self._term(node)), _predicate(self._term(prop)), None, None
+            )
         ]
 
     def _objects(self, node: rdflib.term.Node, prop: rdflib.term.Node) -> list[rdflib.term.Node]:

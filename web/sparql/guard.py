@@ -57,7 +57,7 @@ def tokens(query: str) -> list[tuple[str, str]] | None:
         m = _LEXER.match(query, pos)
         if m is None or m.end() == pos:
             return None
-        kind = _KINDS[int(m.lastgroup[1:])]  # the outer group of a token closes last
+        kind = _KINDS[int((m.lastgroup or "g0")[1:])]  # the outer group of a token closes last
         text = m.group(0)
         if kind == "pname":  # the local part is read greedily: only the prefix can hide a keyword
             out.append(("prefix", m.group("prefix")))
