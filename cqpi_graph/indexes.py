@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from . import _cache
 from .catalog import load_catalog
+from .catalog.index import CACHE_NAME
 from .facets import compute_facets, write_statistics_graph
 from .progress import NullProgress, Progress
 from .store import Store
@@ -48,13 +49,13 @@ def build_indexes(store: Store, progress: Progress | None = None) -> IndexReport
     t = time.perf_counter()
     progress.stage("index : catalogue et facettes")
     cat = load_catalog(store)
-    _cache.save_for_generation(store, "catalog", cat)
+    _cache.save_for_generation(store, CACHE_NAME, cat)
     rows = compute_facets(store, cat)
     report.certifications = len(rows)
     t = step("catalog+facets", t)
     report.statistics_triples = write_statistics_graph(store, rows)
     t = step("statistics graph", t)
-    if _cache.generation_file(store, "catalog") is None:
+    if _cache.generation_file(store, CACHE_NAME) is None:
         return report  # a remote server's graph: its readers build what they need once, in memory
     progress.stage("index : recherche plein texte")
     build_search_database(store, cat, rows)

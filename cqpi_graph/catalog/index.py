@@ -40,6 +40,7 @@ from .labels import (
 )
 
 LANGUAGES = ("fr", "en")
+CACHE_NAME = "catalog-2"  # the name its pickle is kept under: changed when its layout changes
 CERTIFICATION = CQ + "Certification"
 RDF_TYPE = RDF + "type"
 # Members of a group, preferred first for its IRI and its label (curated data, then registries).
@@ -144,6 +145,7 @@ class _Node:
     level: int | None
     status: Status
     blocs: tuple[str, ...] = ()
+    languages: frozenset[str] = frozenset()  # the languages its labels are in (untagged: fr)
 
 
 # ---------------------------------------------------------------- the catalog
@@ -189,6 +191,12 @@ class Catalog:
 
     def blocs_of(self, iri: str) -> tuple[str, ...]:
         return self._nodes[self.canonical[iri]].blocs
+
+    def titles(self, iri: str) -> dict[str, str]:
+        """A certification's label in each language it has one in (what exports write with a
+        language tag): the same text as `label` in that language."""
+        n = self._nodes[self.canonical[iri]]
+        return {lang: n.labels[lang] for lang in LANGUAGES if lang in n.languages}
 
     def label(self, iri: str, lang: str = "fr") -> str:
         """The label of a certification, bloc or branch of the catalog ("" when unknown)."""
@@ -282,7 +290,7 @@ def _in_language(labels: dict[str, str], lang: str) -> str:
 
 def load_catalog(store: Store) -> Catalog:
     """The catalog of the store's current generation (built once, then cached)."""
-    return _cache.cached("catalog", store, build_catalog)
+    return _cache.cached(CACHE_NAME, store, build_catalog)
 
 
 def certification_classes(store: Store) -> dict[str, int]:
@@ -506,6 +514,7 @@ def _add_group(
         {lang: choose_label(candidates, lang) for lang in LANGUAGES},
         next(iter(group_levels)) if len(group_levels) == 1 else None,
         _group_status(members, statuses),
+        languages=frozenset((c.lang or "fr").split("-")[0].lower() for c in candidates if c.value.strip()),
     )
     cat._nodes[iri] = node
     cat._folded_labels[iri] = fold(node.labels["fr"])

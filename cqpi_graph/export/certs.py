@@ -295,8 +295,8 @@ def read_certification(view: GraphView, group: list[str], links: bool = True) ->
         key=lambda c: (c != group[0].rsplit("/", 1)[-1], c),
     )
     rec.bcn_codes = sorted({v.value for v in literals(merged, CQ + "bcnCode")})
-    # The title: the primary member's own label first, then the others'.
-    rec.title = lang_map(own[group[0]], LABEL_PREDICATES) or lang_map(merged, LABEL_PREDICATES)
+    # The title: the catalog's name of the certification, in each language it has one in.
+    rec.title = load_catalog(view.store).titles(group[0])
     rec.description = lang_map(merged, DESCRIPTION_PREDICATES)
     rec.abbreviations = sorted({v.value for v in literals(merged, CQ + "abbreviation")})
     levels = iris(merged, CQ + "level")
