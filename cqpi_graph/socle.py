@@ -24,7 +24,7 @@ from .errors import InputError, NotFoundError
 from .namespaces import CQ, ID, OWL, RDFS, SKOS
 from .store import Store
 from .textsim.alignment import Alignment
-from .textsim.socle_text import text_classes
+from .textsim.socle_text import TextClasses, text_classes
 
 ROME_JOB = ID + "rome/"
 ROME_COMPETENCE = ID + "rome/competence/"
@@ -433,6 +433,120 @@ def _shared_item(
     return SharedCompetence(key, label, ix.codes.get(name, ""), holders, basis, used)
 
 
+@dataclass
+class _Subjects:
+    """The certifications a socle compares: those named, then those of a branch."""
+
+    nodes: list[Certification]
+    branch: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _subjects(store: Store, items: list[str] | tuple[str, ...], branch: str | None) -> _Subjects:
+    out = _Subjects([])
+    for x in items:
+        n = resolve_subject(store, x)
+        if n.iri not in {m.iri for m in out.nodes}:
+            out.nodes.append(n)
+    if branch:
+        out.branch, members = branch_members(store, branch)
+        for n in members:
+            if n.iri not in {m.iri for m in out.nodes}:
+                out.nodes.append(n)
+        label = load_catalog(store).branch(out.branch).label
+        out.notes.append(f"branche {label} : {len(members)} certification(s)")
+    if not out.nodes:
+        raise InputError("donnez au moins une certification ou --branch", field="socle")
+    return out
+
+
+def share_threshold(n_nodes: int, min_share: int | None, whole_branch: bool) -> int:
+    """How many of the n nodes must hold a competence class: all of them by default, two for a
+    branch given alone (a branch's certifications rarely share anything all together)."""
+    default = min(2, n_nodes) if whole_branch else n_nodes
+    return max(1, min(min_share or default, n_nodes))
+
+
+@dataclass
+class _Membership:
+    """Each node's competences (with the resource they come through) grouped by class."""
+
+    ix: CompetenceIndex
+    vias: dict[str, dict[str, str]]  # node -> competence -> via
+    per_node: dict[str, dict[str, list[str]]]  # node -> class key -> competences
+    text: TextClasses | None  # the computed text matches, when asked for
+
+    def ref(self, node: str, comp: str) -> CompetenceRef:
+        r = self.ix.ref(comp, self.vias[node][comp])
+        r.label = r.label or (self.text.labels.get(comp, "") if self.text else "")
+        return r
+
+    @property
+    def pairs(self) -> list[Alignment]:
+        return self.text.pairs if self.text else []
+
+
+def _membership(
+    store: Store, ix: CompetenceIndex, nodes: list[Certification], computed: bool, threshold: float
+) -> _Membership:
+    classes, text = ix.declared, None
+    if computed:
+        text = text_classes(store, [(n.iri, list(n.members)) for n in nodes], threshold)
+        classes = _join(ix.declared, text.pairs)
+    vias = {n.iri: {**ix.node_competences(n), **(text.units.get(n.iri, {}) if text else {})} for n in nodes}
+    per_node = {n.iri: _class_members(vias[n.iri], classes) for n in nodes}
+    return _Membership(ix, vias, per_node, text)
+
+
+def _shared_competences(mem: _Membership, k: int) -> list[SharedCompetence]:
+    """The classes held by at least k nodes, most shared first, then by label."""
+    counts: Counter[str] = Counter()
+    for cm in mem.per_node.values():
+        counts.update(cm.keys())
+    shared = []
+    for key, c in counts.items():
+        if c < k:
+            continue
+        holders = {n: [mem.ref(n, m) for m in sorted(cm[key])] for n, cm in mem.per_node.items() if key in cm}
+        shared.append(_shared_item(mem.ix, key, holders, mem.pairs))
+    shared.sort(key=lambda s: (-s.share, fold(s.label)))
+    return shared
+
+
+def _specific(mem: _Membership, shared: list[SharedCompetence]) -> dict[str, list[CompetenceRef]]:
+    """Each node's competences outside the shared classes."""
+    keys = {s.key for s in shared}
+    return {
+        n: [mem.ref(n, m) for key, ms in sorted(cm.items()) if key not in keys for m in ms]
+        for n, cm in mem.per_node.items()
+    }
+
+
+def _overlaps(nodes: list[Certification], per_node: dict[str, dict[str, list[str]]]) -> list[PairOverlap]:
+    pairs = []
+    for i, a in enumerate(nodes):
+        for b in nodes[i + 1 :]:
+            sa, sb = set(per_node[a.iri]), set(per_node[b.iri])
+            pairs.append(PairOverlap(a.iri, b.iri, len(sa & sb), len(sa), len(sb)))
+    return pairs
+
+
+def _socle_notes(
+    nodes: list[Certification], sizes: dict[str, int], mem: _Membership, branches: dict[str, list[str]]
+) -> list[str]:
+    """What a reader must know to read the result: empty nodes, no text, a CQPI's own socle."""
+    notes = [f"{n.code} : aucune compétence connue dans le graphe" for n in nodes if not sizes[n.iri]]
+    if mem.text is not None and not any(mem.text.units.values()):
+        notes.append("aucun texte de compétence (bloc, capacité) pour ces certifications")
+    if len(nodes) == 1 and nodes[0].kind == "CQPI":
+        adopters = branches.get(nodes[0].iri) or []
+        notes.append(
+            "socle commun du CQPI : ses capacités sont communes aux branches qui l'ont adopté"
+            + (f" ({', '.join(adopters)})" if adopters else "")
+        )
+    return notes
+
+
 def socle(
     store: Store,
     items: list[str] | tuple[str, ...] = (),
@@ -443,85 +557,26 @@ def socle(
     threshold: float = DEFAULT_THRESHOLD,
 ) -> SocleResult:
     """The competences the given certifications share (all of them, or at least min_share)."""
-    ix = load_index(store)
     cat = load_catalog(store)
-    nodes: list[Certification] = []
-    for x in items:
-        n = resolve_subject(store, x)
-        if n.iri not in {m.iri for m in nodes}:
-            nodes.append(n)
-    notes = []
-    branch_iri = None
-    if branch:
-        branch_iri, members = branch_members(store, branch)
-        for n in members:
-            if n.iri not in {m.iri for m in nodes}:
-                nodes.append(n)
-        notes.append(f"branche {cat.branch(branch_iri).label} : {len(members)} certification(s)")
-    if not nodes:
-        raise InputError("donnez au moins une certification ou --branch", field="socle")
-    default = len(nodes) if not branch or items else min(2, len(nodes))
-    k = max(1, min(min_share or default, len(nodes)))
-    classes, text = ix.declared, None
-    if computed:
-        text = text_classes(store, [(n.iri, n.members) for n in nodes], threshold)
-        classes = _join(ix.declared, text.pairs)
-    vias = {n.iri: {**ix.node_competences(n), **(text.units.get(n.iri, {}) if text else {})} for n in nodes}
-    per_node = {n.iri: _class_members(vias[n.iri], classes) for n in nodes}
-    labels = text.labels if text else {}
-
-    def ref(m: str, via: str) -> CompetenceRef:
-        r = ix.ref(m, via)
-        r.label = r.label or labels.get(m, "")
-        return r
-
-    counts: Counter[str] = Counter()
-    for cm in per_node.values():
-        counts.update(cm.keys())
-    shared = []
-    for key, c in counts.items():
-        if c < k:
-            continue
-        holders = {
-            n: [ref(m, vias[n][m]) for m in sorted(per_node[n][key])] for n in per_node if key in per_node[n]
-        }
-        shared.append(_shared_item(ix, key, holders, text.pairs if text else []))
-    shared.sort(key=lambda s: (-s.share, fold(s.label)))
-    shared_keys = {s.key for s in shared}
-    specific = {
-        n: [ref(m, vias[n][m]) for key, ms in sorted(cm.items()) if key not in shared_keys for m in ms]
-        for n, cm in per_node.items()
-    }
-    pairs = []
-    for i, a in enumerate(nodes):
-        for b in nodes[i + 1 :]:
-            sa, sb = set(per_node[a.iri]), set(per_node[b.iri])
-            pairs.append(PairOverlap(a.iri, b.iri, len(sa & sb), len(sa), len(sb)))
-    sizes = {n.iri: len(per_node[n.iri]) for n in nodes}
-    for n in nodes:
-        if not sizes[n.iri]:
-            notes.append(f"{n.code} : aucune compétence connue dans le graphe")
-    if text is not None and not any(text.units.values()):
-        notes.append("aucun texte de compétence (bloc, capacité) pour ces certifications")
+    subjects = _subjects(store, items, branch)
+    nodes = subjects.nodes
+    k = share_threshold(len(nodes), min_share, bool(branch) and not items)
+    mem = _membership(store, load_index(store), nodes, computed, threshold)
+    shared = _shared_competences(mem, k)
+    sizes = {n.iri: len(mem.per_node[n.iri]) for n in nodes}
     branches = {n.iri: _branch_labels(cat, n.iri) for n in nodes}
-    if len(nodes) == 1 and nodes[0].kind == "CQPI":
-        adopters = branches.get(nodes[0].iri) or []
-        notes.append(
-            "socle commun du CQPI : ses capacités sont communes aux branches qui l'ont adopté"
-            + (f" ({', '.join(adopters)})" if adopters else "")
-        )
     return SocleResult(
         nodes,
         sizes,
         k,
         shared,
-        pairs,
-        specific,
+        _overlaps(nodes, mem.per_node),
+        _specific(mem, shared),
         computed,
         threshold if computed else None,
-        branch_iri,
+        subjects.branch,
         branches,
-        notes,
+        subjects.notes + _socle_notes(nodes, sizes, mem, branches),
     )
 
 
