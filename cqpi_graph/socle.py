@@ -231,14 +231,16 @@ class CompetenceIndex:
 
     def holder_competences(self, holder: str, depth: int = 3) -> dict[str, str]:
         """competence -> via, for one resource (a certification member, bloc, référentiel or job)."""
-        out: dict[str, str] = {c: "" for c in self.has.get(holder, ())}
+        # sorted: which bloc or job a competence is said to come through must not depend on
+        # the order of a set (it changed with the hash seed)
+        out: dict[str, str] = {c: "" for c in sorted(self.has.get(holder, ()))}
         frontier = [(holder, "")]
         for _ in range(depth):
             nxt = []
             for h, via in frontier:
-                for part in self.containers.get(h, ()):
+                for part in sorted(self.containers.get(h, ())):
                     v = via or part
-                    for c in self.has.get(part, ()):
+                    for c in sorted(self.has.get(part, ())):
                         out.setdefault(c, v)
                     nxt.append((part, v))
             frontier = nxt
@@ -252,8 +254,8 @@ class CompetenceIndex:
             for m in members:
                 for c, via in self.holder_competences(m).items():
                     out.setdefault(c, via)
-                for j in self.jobs.get(m, ()):
-                    for c in self.has.get(j, ()):
+                for j in sorted(self.jobs.get(m, ())):
+                    for c in sorted(self.has.get(j, ())):
                         out.setdefault(c, j)
             self._memo[key] = out
         return self._memo[key]  # type: ignore[return-value]
