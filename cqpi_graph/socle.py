@@ -270,48 +270,12 @@ def load_index(store: Store) -> CompetenceIndex:
 
 def build_index(store: Store) -> CompetenceIndex:
     ix = CompetenceIndex()
-    cat = load_catalog(store)
-    it = _cache.iter_triples
-    for h, _p, c, _l, _g, is_iri in it(store, COMPETENCE_PROPERTIES):
-        if is_iri:
-            ix.has[h].add(c)
-    for h, _p, x, _l, _g, is_iri in it(store, CONTAINER_PROPERTIES):
-        if is_iri:
-            ix.containers[h].add(x)
-    for c, _p, j, _l, _g, is_iri in it(store, (CQ + "romeJob",)):
-        if is_iri:
-            ix.jobs[c].add(j)
-            ix.job_certs[j].add(cat.canonical.get(c, c))
+    _read_links(store, load_catalog(store), ix)
     competences = {c for cs in ix.has.values() for c in cs}
-    # declared equivalence classes (union-find: a class is undirected by nature)
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, _p, b, _l, _g, is_iri in it(store, (SKOS + "exactMatch", OWL + "sameAs")):
-        if is_iri and (a in competences or b in competences):
-            ra, rb = find(a), find(b)
-            if ra != rb:
-                # a ROME competence, when there is one, names the class
-                keep, drop = sorted((ra, rb), key=lambda x: (not x.startswith(ROME_COMPETENCE), x))
-                parent[drop] = keep
-    for x in list(parent):
-        ix.declared[x] = find(x)
-    for c in competences:
-        ix.declared.setdefault(c, c)
+    ix.declared = _declared_classes(store, competences)
     wanted = competences | set(ix.declared.values()) | set(ix.job_certs) | set(ix.has)
-    labels: dict[str, list[LabelCandidate]] = defaultdict(list)
-    for x, p, lab, lang, _g, is_iri in it(store, (SKOS + "prefLabel", RDFS + "label")):
-        if x in wanted and not is_iri:
-            labels[x].append(LabelCandidate(lab, lang, 0 if p == SKOS + "prefLabel" else 1))
-    for x, ls in labels.items():
-        ix.labels[x] = choose_label(ls)
-    for x, _p, code, _l, _g, _i in it(store, (SKOS + "notation", CQ + "ogrCode")):
+    ix.labels = _labels(store, wanted)
+    for x, _p, code, _l, _g, _i in _cache.iter_triples(store, (SKOS + "notation", CQ + "ogrCode")):
         if x in competences:
             ix.codes.setdefault(x, code)
     # ROME jobs as nodes of their own (for `similar`)
@@ -324,6 +288,54 @@ def build_index(store: Store) -> CompetenceIndex:
         al.a_label = ix.labels.get(al.a, "")
         al.b_label = ix.labels.get(al.b, "")
     return ix
+
+
+def _read_links(store: Store, cat: Catalog, ix: CompetenceIndex) -> None:
+    """Who holds which competences, blocs and référentiels, and which ROME jobs."""
+    it = _cache.iter_triples
+    for h, _p, c, _l, _g, is_iri in it(store, COMPETENCE_PROPERTIES):
+        if is_iri:
+            ix.has[h].add(c)
+    for h, _p, x, _l, _g, is_iri in it(store, CONTAINER_PROPERTIES):
+        if is_iri:
+            ix.containers[h].add(x)
+    for c, _p, j, _l, _g, is_iri in it(store, (CQ + "romeJob",)):
+        if is_iri:
+            ix.jobs[c].add(j)
+            ix.job_certs[j].add(cat.canonical.get(c, c))
+
+
+def _declared_classes(store: Store, competences: set[str]) -> dict[str, str]:
+    """competence -> its declared class (exactMatch, sameAs: union-find, a class is undirected)."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, _p, b, _l, _g, is_iri in _cache.iter_triples(store, (SKOS + "exactMatch", OWL + "sameAs")):
+        if is_iri and (a in competences or b in competences):
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                # a ROME competence, when there is one, names the class
+                keep, drop = sorted((ra, rb), key=lambda x: (not x.startswith(ROME_COMPETENCE), x))
+                parent[drop] = keep
+    declared = {x: find(x) for x in list(parent)}
+    for c in competences:
+        declared.setdefault(c, c)
+    return declared
+
+
+def _labels(store: Store, wanted: set[str]) -> dict[str, str]:
+    """The label of each wanted resource (skos:prefLabel before rdfs:label, per language)."""
+    labels: dict[str, list[LabelCandidate]] = defaultdict(list)
+    for x, p, lab, lang, _g, is_iri in _cache.iter_triples(store, (SKOS + "prefLabel", RDFS + "label")):
+        if x in wanted and not is_iri:
+            labels[x].append(LabelCandidate(lab, lang, 0 if p == SKOS + "prefLabel" else 1))
+    return {x: choose_label(ls) for x, ls in labels.items()}
 
 
 def competence_texts(store: Store, scope: str = "certifications") -> tuple[dict, dict, dict]:
