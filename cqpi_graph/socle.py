@@ -24,7 +24,7 @@ from .errors import InputError, NotFoundError
 from .namespaces import CQ, ID, OWL, RDFS, SKOS
 from .store import Store
 from .textsim.alignment import Alignment
-from .textsim.socle_text import text_classes
+from .textsim.socle_text import TextClasses, text_classes
 
 ROME_JOB = ID + "rome/"
 ROME_COMPETENCE = ID + "rome/competence/"
@@ -231,14 +231,16 @@ class CompetenceIndex:
 
     def holder_competences(self, holder: str, depth: int = 3) -> dict[str, str]:
         """competence -> via, for one resource (a certification member, bloc, référentiel or job)."""
-        out: dict[str, str] = {c: "" for c in self.has.get(holder, ())}
+        # sorted: which bloc or job a competence is said to come through must not depend on
+        # the order of a set (it changed with the hash seed)
+        out: dict[str, str] = {c: "" for c in sorted(self.has.get(holder, ()))}
         frontier = [(holder, "")]
         for _ in range(depth):
             nxt = []
             for h, via in frontier:
-                for part in self.containers.get(h, ()):
+                for part in sorted(self.containers.get(h, ())):
                     v = via or part
-                    for c in self.has.get(part, ()):
+                    for c in sorted(self.has.get(part, ())):
                         out.setdefault(c, v)
                     nxt.append((part, v))
             frontier = nxt
@@ -252,8 +254,8 @@ class CompetenceIndex:
             for m in members:
                 for c, via in self.holder_competences(m).items():
                     out.setdefault(c, via)
-                for j in self.jobs.get(m, ()):
-                    for c in self.has.get(j, ()):
+                for j in sorted(self.jobs.get(m, ())):
+                    for c in sorted(self.has.get(j, ())):
                         out.setdefault(c, j)
             self._memo[key] = out
         return self._memo[key]  # type: ignore[return-value]
@@ -268,48 +270,12 @@ def load_index(store: Store) -> CompetenceIndex:
 
 def build_index(store: Store) -> CompetenceIndex:
     ix = CompetenceIndex()
-    cat = load_catalog(store)
-    it = _cache.iter_triples
-    for h, _p, c, _l, _g, is_iri in it(store, COMPETENCE_PROPERTIES):
-        if is_iri:
-            ix.has[h].add(c)
-    for h, _p, x, _l, _g, is_iri in it(store, CONTAINER_PROPERTIES):
-        if is_iri:
-            ix.containers[h].add(x)
-    for c, _p, j, _l, _g, is_iri in it(store, (CQ + "romeJob",)):
-        if is_iri:
-            ix.jobs[c].add(j)
-            ix.job_certs[j].add(cat.canonical.get(c, c))
+    _read_links(store, load_catalog(store), ix)
     competences = {c for cs in ix.has.values() for c in cs}
-    # declared equivalence classes (union-find: a class is undirected by nature)
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, _p, b, _l, _g, is_iri in it(store, (SKOS + "exactMatch", OWL + "sameAs")):
-        if is_iri and (a in competences or b in competences):
-            ra, rb = find(a), find(b)
-            if ra != rb:
-                # a ROME competence, when there is one, names the class
-                keep, drop = sorted((ra, rb), key=lambda x: (not x.startswith(ROME_COMPETENCE), x))
-                parent[drop] = keep
-    for x in list(parent):
-        ix.declared[x] = find(x)
-    for c in competences:
-        ix.declared.setdefault(c, c)
+    ix.declared = _declared_classes(store, competences)
     wanted = competences | set(ix.declared.values()) | set(ix.job_certs) | set(ix.has)
-    labels: dict[str, list[LabelCandidate]] = defaultdict(list)
-    for x, p, lab, lang, _g, is_iri in it(store, (SKOS + "prefLabel", RDFS + "label")):
-        if x in wanted and not is_iri:
-            labels[x].append(LabelCandidate(lab, lang, 0 if p == SKOS + "prefLabel" else 1))
-    for x, ls in labels.items():
-        ix.labels[x] = choose_label(ls)
-    for x, _p, code, _l, _g, _i in it(store, (SKOS + "notation", CQ + "ogrCode")):
+    ix.labels = _labels(store, wanted)
+    for x, _p, code, _l, _g, _i in _cache.iter_triples(store, (SKOS + "notation", CQ + "ogrCode")):
         if x in competences:
             ix.codes.setdefault(x, code)
     # ROME jobs as nodes of their own (for `similar`)
@@ -322,6 +288,54 @@ def build_index(store: Store) -> CompetenceIndex:
         al.a_label = ix.labels.get(al.a, "")
         al.b_label = ix.labels.get(al.b, "")
     return ix
+
+
+def _read_links(store: Store, cat: Catalog, ix: CompetenceIndex) -> None:
+    """Who holds which competences, blocs and référentiels, and which ROME jobs."""
+    it = _cache.iter_triples
+    for h, _p, c, _l, _g, is_iri in it(store, COMPETENCE_PROPERTIES):
+        if is_iri:
+            ix.has[h].add(c)
+    for h, _p, x, _l, _g, is_iri in it(store, CONTAINER_PROPERTIES):
+        if is_iri:
+            ix.containers[h].add(x)
+    for c, _p, j, _l, _g, is_iri in it(store, (CQ + "romeJob",)):
+        if is_iri:
+            ix.jobs[c].add(j)
+            ix.job_certs[j].add(cat.canonical.get(c, c))
+
+
+def _declared_classes(store: Store, competences: set[str]) -> dict[str, str]:
+    """competence -> its declared class (exactMatch, sameAs: union-find, a class is undirected)."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, _p, b, _l, _g, is_iri in _cache.iter_triples(store, (SKOS + "exactMatch", OWL + "sameAs")):
+        if is_iri and (a in competences or b in competences):
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                # a ROME competence, when there is one, names the class
+                keep, drop = sorted((ra, rb), key=lambda x: (not x.startswith(ROME_COMPETENCE), x))
+                parent[drop] = keep
+    declared = {x: find(x) for x in list(parent)}
+    for c in competences:
+        declared.setdefault(c, c)
+    return declared
+
+
+def _labels(store: Store, wanted: set[str]) -> dict[str, str]:
+    """The label of each wanted resource (skos:prefLabel before rdfs:label, per language)."""
+    labels: dict[str, list[LabelCandidate]] = defaultdict(list)
+    for x, p, lab, lang, _g, is_iri in _cache.iter_triples(store, (SKOS + "prefLabel", RDFS + "label")):
+        if x in wanted and not is_iri:
+            labels[x].append(LabelCandidate(lab, lang, 0 if p == SKOS + "prefLabel" else 1))
+    return {x: choose_label(ls) for x, ls in labels.items()}
 
 
 def competence_texts(store: Store, scope: str = "certifications") -> tuple[dict, dict, dict]:
@@ -433,6 +447,120 @@ def _shared_item(
     return SharedCompetence(key, label, ix.codes.get(name, ""), holders, basis, used)
 
 
+@dataclass
+class _Subjects:
+    """The certifications a socle compares: those named, then those of a branch."""
+
+    nodes: list[Certification]
+    branch: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _subjects(store: Store, items: list[str] | tuple[str, ...], branch: str | None) -> _Subjects:
+    out = _Subjects([])
+    for x in items:
+        n = resolve_subject(store, x)
+        if n.iri not in {m.iri for m in out.nodes}:
+            out.nodes.append(n)
+    if branch:
+        out.branch, members = branch_members(store, branch)
+        for n in members:
+            if n.iri not in {m.iri for m in out.nodes}:
+                out.nodes.append(n)
+        label = load_catalog(store).branch(out.branch).label
+        out.notes.append(f"branche {label} : {len(members)} certification(s)")
+    if not out.nodes:
+        raise InputError("donnez au moins une certification ou --branch", field="socle")
+    return out
+
+
+def share_threshold(n_nodes: int, min_share: int | None, whole_branch: bool) -> int:
+    """How many of the n nodes must hold a competence class: all of them by default, two for a
+    branch given alone (a branch's certifications rarely share anything all together)."""
+    default = min(2, n_nodes) if whole_branch else n_nodes
+    return max(1, min(min_share or default, n_nodes))
+
+
+@dataclass
+class _Membership:
+    """Each node's competences (with the resource they come through) grouped by class."""
+
+    ix: CompetenceIndex
+    vias: dict[str, dict[str, str]]  # node -> competence -> via
+    per_node: dict[str, dict[str, list[str]]]  # node -> class key -> competences
+    text: TextClasses | None  # the computed text matches, when asked for
+
+    def ref(self, node: str, comp: str) -> CompetenceRef:
+        r = self.ix.ref(comp, self.vias[node][comp])
+        r.label = r.label or (self.text.labels.get(comp, "") if self.text else "")
+        return r
+
+    @property
+    def pairs(self) -> list[Alignment]:
+        return self.text.pairs if self.text else []
+
+
+def _membership(
+    store: Store, ix: CompetenceIndex, nodes: list[Certification], computed: bool, threshold: float
+) -> _Membership:
+    classes, text = ix.declared, None
+    if computed:
+        text = text_classes(store, [(n.iri, list(n.members)) for n in nodes], threshold)
+        classes = _join(ix.declared, text.pairs)
+    vias = {n.iri: {**ix.node_competences(n), **(text.units.get(n.iri, {}) if text else {})} for n in nodes}
+    per_node = {n.iri: _class_members(vias[n.iri], classes) for n in nodes}
+    return _Membership(ix, vias, per_node, text)
+
+
+def _shared_competences(mem: _Membership, k: int) -> list[SharedCompetence]:
+    """The classes held by at least k nodes, most shared first, then by label."""
+    counts: Counter[str] = Counter()
+    for cm in mem.per_node.values():
+        counts.update(cm.keys())
+    shared = []
+    for key, c in counts.items():
+        if c < k:
+            continue
+        holders = {n: [mem.ref(n, m) for m in sorted(cm[key])] for n, cm in mem.per_node.items() if key in cm}
+        shared.append(_shared_item(mem.ix, key, holders, mem.pairs))
+    shared.sort(key=lambda s: (-s.share, fold(s.label)))
+    return shared
+
+
+def _specific(mem: _Membership, shared: list[SharedCompetence]) -> dict[str, list[CompetenceRef]]:
+    """Each node's competences outside the shared classes."""
+    keys = {s.key for s in shared}
+    return {
+        n: [mem.ref(n, m) for key, ms in sorted(cm.items()) if key not in keys for m in ms]
+        for n, cm in mem.per_node.items()
+    }
+
+
+def _overlaps(nodes: list[Certification], per_node: dict[str, dict[str, list[str]]]) -> list[PairOverlap]:
+    pairs = []
+    for i, a in enumerate(nodes):
+        for b in nodes[i + 1 :]:
+            sa, sb = set(per_node[a.iri]), set(per_node[b.iri])
+            pairs.append(PairOverlap(a.iri, b.iri, len(sa & sb), len(sa), len(sb)))
+    return pairs
+
+
+def _socle_notes(
+    nodes: list[Certification], sizes: dict[str, int], mem: _Membership, branches: dict[str, list[str]]
+) -> list[str]:
+    """What a reader must know to read the result: empty nodes, no text, a CQPI's own socle."""
+    notes = [f"{n.code} : aucune compétence connue dans le graphe" for n in nodes if not sizes[n.iri]]
+    if mem.text is not None and not any(mem.text.units.values()):
+        notes.append("aucun texte de compétence (bloc, capacité) pour ces certifications")
+    if len(nodes) == 1 and nodes[0].kind == "CQPI":
+        adopters = branches.get(nodes[0].iri) or []
+        notes.append(
+            "socle commun du CQPI : ses capacités sont communes aux branches qui l'ont adopté"
+            + (f" ({', '.join(adopters)})" if adopters else "")
+        )
+    return notes
+
+
 def socle(
     store: Store,
     items: list[str] | tuple[str, ...] = (),
@@ -443,85 +571,26 @@ def socle(
     threshold: float = DEFAULT_THRESHOLD,
 ) -> SocleResult:
     """The competences the given certifications share (all of them, or at least min_share)."""
-    ix = load_index(store)
     cat = load_catalog(store)
-    nodes: list[Certification] = []
-    for x in items:
-        n = resolve_subject(store, x)
-        if n.iri not in {m.iri for m in nodes}:
-            nodes.append(n)
-    notes = []
-    branch_iri = None
-    if branch:
-        branch_iri, members = branch_members(store, branch)
-        for n in members:
-            if n.iri not in {m.iri for m in nodes}:
-                nodes.append(n)
-        notes.append(f"branche {cat.branch(branch_iri).label} : {len(members)} certification(s)")
-    if not nodes:
-        raise InputError("donnez au moins une certification ou --branch", field="socle")
-    default = len(nodes) if not branch or items else min(2, len(nodes))
-    k = max(1, min(min_share or default, len(nodes)))
-    classes, text = ix.declared, None
-    if computed:
-        text = text_classes(store, [(n.iri, n.members) for n in nodes], threshold)
-        classes = _join(ix.declared, text.pairs)
-    vias = {n.iri: {**ix.node_competences(n), **(text.units.get(n.iri, {}) if text else {})} for n in nodes}
-    per_node = {n.iri: _class_members(vias[n.iri], classes) for n in nodes}
-    labels = text.labels if text else {}
-
-    def ref(m: str, via: str) -> CompetenceRef:
-        r = ix.ref(m, via)
-        r.label = r.label or labels.get(m, "")
-        return r
-
-    counts: Counter[str] = Counter()
-    for cm in per_node.values():
-        counts.update(cm.keys())
-    shared = []
-    for key, c in counts.items():
-        if c < k:
-            continue
-        holders = {
-            n: [ref(m, vias[n][m]) for m in sorted(per_node[n][key])] for n in per_node if key in per_node[n]
-        }
-        shared.append(_shared_item(ix, key, holders, text.pairs if text else []))
-    shared.sort(key=lambda s: (-s.share, fold(s.label)))
-    shared_keys = {s.key for s in shared}
-    specific = {
-        n: [ref(m, vias[n][m]) for key, ms in sorted(cm.items()) if key not in shared_keys for m in ms]
-        for n, cm in per_node.items()
-    }
-    pairs = []
-    for i, a in enumerate(nodes):
-        for b in nodes[i + 1 :]:
-            sa, sb = set(per_node[a.iri]), set(per_node[b.iri])
-            pairs.append(PairOverlap(a.iri, b.iri, len(sa & sb), len(sa), len(sb)))
-    sizes = {n.iri: len(per_node[n.iri]) for n in nodes}
-    for n in nodes:
-        if not sizes[n.iri]:
-            notes.append(f"{n.code} : aucune compétence connue dans le graphe")
-    if text is not None and not any(text.units.values()):
-        notes.append("aucun texte de compétence (bloc, capacité) pour ces certifications")
+    subjects = _subjects(store, items, branch)
+    nodes = subjects.nodes
+    k = share_threshold(len(nodes), min_share, bool(branch) and not items)
+    mem = _membership(store, load_index(store), nodes, computed, threshold)
+    shared = _shared_competences(mem, k)
+    sizes = {n.iri: len(mem.per_node[n.iri]) for n in nodes}
     branches = {n.iri: _branch_labels(cat, n.iri) for n in nodes}
-    if len(nodes) == 1 and nodes[0].kind == "CQPI":
-        adopters = branches.get(nodes[0].iri) or []
-        notes.append(
-            "socle commun du CQPI : ses capacités sont communes aux branches qui l'ont adopté"
-            + (f" ({', '.join(adopters)})" if adopters else "")
-        )
     return SocleResult(
         nodes,
         sizes,
         k,
         shared,
-        pairs,
-        specific,
+        _overlaps(nodes, mem.per_node),
+        _specific(mem, shared),
         computed,
         threshold if computed else None,
-        branch_iri,
+        subjects.branch,
         branches,
-        notes,
+        subjects.notes + _socle_notes(nodes, sizes, mem, branches),
     )
 
 

@@ -17,7 +17,15 @@ from typing import Any, BinaryIO
 from ..errors import NotFoundError
 from ..namespaces import CQ, RDFS
 from ..store import Store
-from .certs import Certification, GraphView, certification_groups, lang_map, read_certification
+from .certs import (
+    Bloc,
+    Certification,
+    GraphView,
+    Organisation,
+    certification_groups,
+    lang_map,
+    read_certification,
+)
 from .dump import open_output
 from .report import Excluded, ExportReport
 
@@ -51,21 +59,16 @@ def _category(view: GraphView, rec: Certification) -> dict[str, Any] | None:
     return term
 
 
-def credential(view: GraphView, rec: Certification) -> dict[str, Any]:
-    """The schema.org object of one certification record."""
-    out: dict[str, Any] = {
-        "@context": CONTEXT,
-        "@type": "EducationalOccupationalCredential",
-        "@id": rec.iri,
-        "url": rec.iri,
-    }
-    if rec.title:
-        out["name"] = _fr(rec.title)
-    if rec.description:
-        out["description"] = _fr(rec.description)
-    if rec.abbreviations:
-        out["alternateName"] = rec.abbreviations if len(rec.abbreviations) > 1 else rec.abbreviations[0]
-    ids = [
+def _alternate_name(rec: Certification) -> list[str] | str | None:
+    """The abbreviations: one as a string, several as a list."""
+    if not rec.abbreviations:
+        return None
+    return rec.abbreviations if len(rec.abbreviations) > 1 else rec.abbreviations[0]
+
+
+def _identifiers(rec: Certification) -> list[dict[str, Any]]:
+    """RNCP/RS codes (propertyID: their prefix) and BCN codes, as PropertyValues."""
+    return [
         {
             "@type": "PropertyValue",
             "propertyID": "BCN" if c in rec.bcn_codes else c.rstrip("0123456789"),
@@ -73,55 +76,57 @@ def credential(view: GraphView, rec: Certification) -> dict[str, Any]:
         }
         for c in rec.rncp_codes + rec.bcn_codes
     ]
-    if ids:
-        out["identifier"] = ids
-    category = _category(view, rec)
-    if category:
-        out["credentialCategory"] = category
-    if rec.level and rec.level.iri:
-        level: dict[str, Any] = {
-            "@type": "DefinedTerm",
-            "@id": rec.level.iri,
-            "name": rec.level.label or f"Niveau {rec.level.code}",
-            "termCode": rec.level.code,
-            "inDefinedTermSet": "https://w3id.org/cqpi/id/scheme/niveaux",
-        }
-        if rec.eqf:
-            level["sameAs"] = rec.eqf
-        out["educationalLevel"] = level
-    comps = [
+
+
+def _level(rec: Certification) -> dict[str, Any] | None:
+    """The French qualification level as a DefinedTerm, sameAs its EQF level."""
+    if not (rec.level and rec.level.iri):
+        return None
+    level: dict[str, Any] = {
+        "@type": "DefinedTerm",
+        "@id": rec.level.iri,
+        "name": rec.level.label or f"Niveau {rec.level.code}",
+        "termCode": rec.level.code,
+        "inDefinedTermSet": "https://w3id.org/cqpi/id/scheme/niveaux",
+    }
+    if rec.eqf:
+        level["sameAs"] = rec.eqf
+    return level
+
+
+def _competencies(rec: Certification) -> list[dict[str, Any]]:
+    return [
         {"@type": "DefinedTerm", **({"@id": c.iri} if c.iri else {}), "name": _fr(c.title)}
         for c in rec.all_competences()
     ]
-    if comps:
-        out["competencyRequired"] = comps
-    parts = []
-    for b in rec.blocs:
-        part: dict[str, Any] = {"@type": "EducationalOccupationalCredential"}
-        if b.iri:
-            part["@id"] = b.iri
-        if b.title:
-            part["name"] = _fr(b.title)
-        if b.code:
-            part["identifier"] = {"@type": "PropertyValue", "propertyID": "RNCP bloc", "value": b.code}
-        if b.competences:
-            part["competencyRequired"] = [
-                {"@type": "DefinedTerm", "name": _fr(c.title)} for c in b.competences
-            ]
-        parts.append(part)
-    if parts:
-        out["hasPart"] = parts
-    orgs = []
-    for o in rec.certifiers:
-        org: dict[str, Any] = {"@type": "Organization", "@id": o.iri}
-        if o.name:
-            org["name"] = _fr(o.name)
-        if o.siret:
-            org["identifier"] = {"@type": "PropertyValue", "propertyID": "SIRET", "value": o.siret}
-        orgs.append(org)
-    if orgs:
-        out["recognizedBy"] = orgs
-    jobs = [
+
+
+def _part(b: Bloc) -> dict[str, Any]:
+    """A bloc de compétences as a credential of its own (hasPart)."""
+    part: dict[str, Any] = {"@type": "EducationalOccupationalCredential"}
+    if b.iri:
+        part["@id"] = b.iri
+    if b.title:
+        part["name"] = _fr(b.title)
+    if b.code:
+        part["identifier"] = {"@type": "PropertyValue", "propertyID": "RNCP bloc", "value": b.code}
+    if b.competences:
+        part["competencyRequired"] = [{"@type": "DefinedTerm", "name": _fr(c.title)} for c in b.competences]
+    return part
+
+
+def _organization(o: Organisation) -> dict[str, Any]:
+    org: dict[str, Any] = {"@type": "Organization", "@id": o.iri}
+    if o.name:
+        org["name"] = _fr(o.name)
+    if o.siret:
+        org["identifier"] = {"@type": "PropertyValue", "propertyID": "SIRET", "value": o.siret}
+    return org
+
+
+def _jobs(rec: Certification) -> list[dict[str, Any]]:
+    """The ROME jobs the certification leads to, as DefinedTerms of the ROME."""
+    return [
         {
             "@type": "DefinedTerm",
             "@id": r.iri,
@@ -132,8 +137,30 @@ def credential(view: GraphView, rec: Certification) -> dict[str, Any]:
         for r in rec.rome
         if r.code
     ]
-    if jobs:
-        out["about"] = jobs
+
+
+def credential(view: GraphView, rec: Certification) -> dict[str, Any]:
+    """The schema.org object of one certification record (fields absent when unknown)."""
+    out: dict[str, Any] = {
+        "@context": CONTEXT,
+        "@type": "EducationalOccupationalCredential",
+        "@id": rec.iri,
+        "url": rec.iri,
+    }
+    fields: list[tuple[str, Any]] = [
+        ("name", _fr(rec.title) if rec.title else None),
+        ("description", _fr(rec.description) if rec.description else None),
+        ("alternateName", _alternate_name(rec)),
+        ("identifier", _identifiers(rec) or None),
+        ("credentialCategory", _category(view, rec)),
+        ("educationalLevel", _level(rec)),
+        ("competencyRequired", _competencies(rec) or None),
+        ("hasPart", [_part(b) for b in rec.blocs] or None),
+        ("recognizedBy", [_organization(o) for o in rec.certifiers] or None),
+        ("about", _jobs(rec) or None),
+    ]
+    # an empty name or description is kept as read; a field the record lacks is left out
+    out.update((key, value) for key, value in fields if value is not None)
     return out
 
 

@@ -16,6 +16,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
@@ -83,200 +85,275 @@ def find_files(folder: Path) -> dict[str, Path]:
     return found
 
 
-def _fill(files: dict[str, Path]):
-    def rows(key: str, report: ImportReport, required: list[str]):
-        p = files[key]
-        return p.name, CsvRows(path_opener(p), p.name, report, delimiter=",", required=required)
+@dataclass(frozen=True)
+class ItemKind:
+    """What a ROME item (code OGR) is: the job -> item property and the IRI folder of the item."""
 
-    def fill(sink: QuadSink, report: ImportReport, progress: Progress) -> None:
-        add = sink.add
-        ent = report.entities
-        jobs: set[str] = set()
-        parents: list[tuple[int, str, str]] = []
-        comp_kind: dict[str, str] = {}  # code_ogr -> property local name, for coherence_item
-        progress.stage("import ROME : métiers")
-        name, it = rows("code_rome", report, ["code_rome", "libelle_rome"])
-        for row, r in it:
-            code = r["code_rome"].strip().upper()
-            if not code:
-                report.error(name, row, "code_rome", "code ROME vide", "une lettre et 4 chiffres")
-                continue
-            if not report.first(name, row, "code_rome", code, r):
-                continue
-            s = iri(f"rome/{code}")
-            jobs.add(code)
-            ent["metier"] += 1
-            add(s, A, cq("MetierROME"))
-            add(s, A, CONCEPT)
-            add(s, IN_SCHEME, iri("scheme/rome"))
-            add(s, NOTATION, lit(code))
-            add(s, P, fr(clean(r["libelle_rome"])))
-            if r.get("code_ogr", "").strip():
-                add(s, cq("ogrCode"), lit(r["code_ogr"].strip()))
-            parent = r.get("code_rome_parent", "").strip().upper()
-            if parent and parent != code:
-                parents.append((row, code, parent))
-            progress.advance()
-        for row, code, parent in parents:  # ROME 4.0: the historic fiche a new one was carved from
-            if parent in jobs:
-                add(iri(f"rome/{code}"), cq("romeParentJob"), iri(f"rome/{parent}"))
-            else:
-                report.warn(name, row, "code_rome_parent", f"code ROME parent inconnu « {parent} » : ignoré")
-        name, it = rows("appellation", report, ["code_ogr", "libelle_appellation_long", "code_rome"])
-        for row, r in it:
-            code = r["code_rome"].strip().upper()
-            if code not in jobs:
-                report.warn(name, row, "code_rome", f"appellation d'un code ROME inconnu « {code} »")
-            label = clean(r["libelle_appellation_long"])
-            if label:
-                add(iri(f"rome/{code}"), ALT, fr(label))
-                ent["appellation"] += 1
-            progress.advance()
-        progress.stage("import ROME : compétences et savoirs")
-        name, it = rows("competence", report, ["code_ogr", "libelle_competence"])
-        for row, r in it:
-            ogr = r["code_ogr"].strip()
-            if not ogr.isdigit():
-                report.error(name, row, "code_ogr", f"code OGR invalide « {ogr} »", "un nombre")
-                continue
-            if not report.first(name, row, "code_ogr", ogr, r):
-                continue
-            s = iri(f"rome/competence/{ogr}")
-            add(s, A, cq("Competence"))
-            add(s, A, CONCEPT)
-            add(s, IN_SCHEME, iri("scheme/rome-competences"))
-            add(s, NOTATION, lit(ogr))
-            add(s, P, fr(clean(r["libelle_competence"])))
-            nature = clean(r.get("nature", ""))
-            cat = clean(r.get("cat_comp", ""))
-            if nature:
-                add(s, cq("romeNature"), fr(nature))
-            if cat:
-                add(s, cq("skillCategory"), fr(cat))
-            sub = clean(r.get("sous_cat_comp", ""))
-            if sub:
-                add(s, cq("skillSubCategory"), fr(sub))
-            if clean(r.get("definition", "")):
-                add(s, named(f"{SKOS}definition"), fr(clean(r["definition"])))
-            macro = r.get("code_ogr_macro_comp", "").strip()
-            if macro.isdigit() and macro != ogr:
-                add(s, BROADER, iri(f"rome/competence/{macro}"))
-            macro_code = r.get("code_macro_comp", "").strip()
-            if macro_code:  # domain, stake, objective and rank of a macro-competence (1C101)
-                add(s, cq("romeMacroCode"), lit(macro_code))
-            comp_kind[ogr] = (
-                "romeSavoirEtre" if "tre" in cat.lower() and "savoir-" in cat.lower() else "romeSavoirFaire"
+    prop: str  # local name of the cq: property from a job to the item (coherence_item)
+    folder: str  # rome/{folder}/{code_ogr}
+
+    def iri(self, ogr: str) -> str:
+        return iri(f"rome/{self.folder}/{ogr}")
+
+
+SAVOIR_FAIRE = ItemKind("romeSavoirFaire", "competence")
+SAVOIR_ETRE = ItemKind("romeSavoirEtre", "competence")
+SAVOIR = ItemKind("romeSavoir", "savoir")
+WORK_CONTEXT = ItemKind("romeWorkContext", "contexte")
+
+
+def competence_kind(category: str) -> ItemKind:
+    """Savoir-être professionnel or savoir-faire, from the competence's cat_comp."""
+    cat = category.lower()
+    return SAVOIR_ETRE if "tre" in cat and "savoir-" in cat else SAVOIR_FAIRE
+
+
+def core_property(coeur_metier: str) -> str | None:
+    """The cq: property marking a job's item as core (« Principale ») or emerging (« Émergente »)."""
+    core = clean(coeur_metier).lower()
+    if core == "principale":
+        return "romeCoreItem"
+    if core.startswith("émergente") or core.startswith("emergente"):
+        return "romeEmergingItem"
+    return None
+
+
+@dataclass
+class ParentRef:
+    """A job carved from a historic one (code_rome_parent), checked once every job is read."""
+
+    row: int
+    code: str
+    parent: str
+
+
+@dataclass
+class RomeRun:
+    """One ROME import: where quads go, what was read so far (the codes later files refer to)."""
+
+    files: dict[str, Path]
+    sink: QuadSink
+    report: ImportReport
+    progress: Progress
+    jobs: set[str] = field(default_factory=set)
+    items: dict[str, ItemKind] = field(default_factory=dict)  # code_ogr -> kind
+    parents: list[ParentRef] = field(default_factory=list)
+
+    def rows(self, key: str, required: list[str]) -> tuple[str, CsvRows]:
+        p = self.files[key]
+        return p.name, CsvRows(path_opener(p), p.name, self.report, delimiter=",", required=required)
+
+    def concept(self, s: str, cls: str, scheme: str, code: str, label: str) -> None:
+        """The statements every ROME node shares: class, SKOS concept of its scheme, code, label."""
+        add = self.sink.add
+        add(s, A, cq(cls))
+        add(s, A, CONCEPT)
+        add(s, IN_SCHEME, iri(f"scheme/{scheme}"))
+        add(s, NOTATION, lit(code))
+        add(s, P, fr(clean(label)))
+
+
+def _read_jobs(run: RomeRun) -> None:
+    name, rows = run.rows("code_rome", ["code_rome", "libelle_rome"])
+    for row, r in rows:
+        code = r["code_rome"].strip().upper()
+        if not code:
+            run.report.error(name, row, "code_rome", "code ROME vide", "une lettre et 4 chiffres")
+            continue
+        if not run.report.first(name, row, "code_rome", code, r):
+            continue
+        s = iri(f"rome/{code}")
+        run.jobs.add(code)
+        run.report.entities["metier"] += 1
+        run.concept(s, "MetierROME", "rome", code, r["libelle_rome"])
+        if r.get("code_ogr", "").strip():
+            run.sink.add(s, cq("ogrCode"), lit(r["code_ogr"].strip()))
+        parent = r.get("code_rome_parent", "").strip().upper()
+        if parent and parent != code:
+            run.parents.append(ParentRef(row, code, parent))
+        run.progress.advance()
+    _link_parents(run, name)
+
+
+def _link_parents(run: RomeRun, name: str) -> None:
+    """ROME 4.0: the historic fiche a new one was carved from, when it is a known job."""
+    for ref in run.parents:
+        if ref.parent in run.jobs:
+            run.sink.add(iri(f"rome/{ref.code}"), cq("romeParentJob"), iri(f"rome/{ref.parent}"))
+        else:
+            run.report.warn(
+                name, ref.row, "code_rome_parent", f"code ROME parent inconnu « {ref.parent} » : ignoré"
             )
-            ent["competence"] += 1
-            progress.advance()
-        name, it = rows("savoir", report, ["code_ogr_savoir", "libelle_savoir"])
-        for row, r in it:
-            ogr = r["code_ogr_savoir"].strip()
-            if not ogr.isdigit():
-                report.error(name, row, "code_ogr_savoir", f"code OGR invalide « {ogr} »", "un nombre")
-                continue
-            if not report.first(name, row, "code_ogr_savoir", ogr, r):
-                continue
-            s = iri(f"rome/savoir/{ogr}")
-            add(s, A, cq("Savoir"))
-            add(s, A, CONCEPT)
-            add(s, IN_SCHEME, iri("scheme/rome-savoirs"))
-            add(s, NOTATION, lit(ogr))
-            add(s, P, fr(clean(r["libelle_savoir"])))
-            for fld, prop in (
-                ("categorie_savoir", "skillCategory"),
-                ("sous_categorie_savoir", "skillSubCategory"),
-            ):
-                if clean(r.get(fld, "")):
-                    add(s, cq(prop), fr(clean(r[fld])))
-            comp_kind[ogr] = "romeSavoir"
-            ent["savoir"] += 1
-            progress.advance()
-        # Items that are neither competences nor savoirs: work contexts.
+
+
+def _read_appellations(run: RomeRun) -> None:
+    name, rows = run.rows("appellation", ["code_ogr", "libelle_appellation_long", "code_rome"])
+    for row, r in rows:
+        code = r["code_rome"].strip().upper()
+        if code not in run.jobs:
+            run.report.warn(name, row, "code_rome", f"appellation d'un code ROME inconnu « {code} »")
+        label = clean(r["libelle_appellation_long"])
+        if label:
+            run.sink.add(iri(f"rome/{code}"), ALT, fr(label))
+            run.report.entities["appellation"] += 1
+        run.progress.advance()
+
+
+def _ogr(run: RomeRun, name: str, row: int, fld: str, r: dict[str, str]) -> str | None:
+    """The item's code OGR when it is a number seen for the first time (else reported)."""
+    ogr = r[fld].strip()
+    if not ogr.isdigit():
+        run.report.error(name, row, fld, f"code OGR invalide « {ogr} »", "un nombre")
+        return None
+    return ogr if run.report.first(name, row, fld, ogr, r) else None
+
+
+def _read_competences(run: RomeRun) -> None:
+    name, rows = run.rows("competence", ["code_ogr", "libelle_competence"])
+    for row, r in rows:
+        ogr = _ogr(run, name, row, "code_ogr", r)
+        if ogr is None:
+            continue
+        _competence(run, ogr, r)
+        run.report.entities["competence"] += 1
+        run.progress.advance()
+
+
+def _competence(run: RomeRun, ogr: str, r: dict[str, str]) -> None:
+    add = run.sink.add
+    s = SAVOIR_FAIRE.iri(ogr)
+    run.concept(s, "Competence", "rome-competences", ogr, r["libelle_competence"])
+    cat = clean(r.get("cat_comp", ""))
+    texts = (
+        (clean(r.get("nature", "")), cq("romeNature")),
+        (cat, cq("skillCategory")),
+        (clean(r.get("sous_cat_comp", "")), cq("skillSubCategory")),
+        (clean(r.get("definition", "")), named(f"{SKOS}definition")),
+    )
+    for text, prop in texts:
+        if text:
+            add(s, prop, fr(text))
+    macro = r.get("code_ogr_macro_comp", "").strip()
+    if macro.isdigit() and macro != ogr:
+        add(s, BROADER, SAVOIR_FAIRE.iri(macro))
+    macro_code = r.get("code_macro_comp", "").strip()
+    if macro_code:  # domain, stake, objective and rank of a macro-competence (1C101)
+        add(s, cq("romeMacroCode"), lit(macro_code))
+    run.items[ogr] = competence_kind(cat)
+
+
+def _read_savoirs(run: RomeRun) -> None:
+    name, rows = run.rows("savoir", ["code_ogr_savoir", "libelle_savoir"])
+    for row, r in rows:
+        ogr = _ogr(run, name, row, "code_ogr_savoir", r)
+        if ogr is None:
+            continue
+        s = SAVOIR.iri(ogr)
+        run.concept(s, "Savoir", "rome-savoirs", ogr, r["libelle_savoir"])
+        for fld, prop in (
+            ("categorie_savoir", "skillCategory"),
+            ("sous_categorie_savoir", "skillSubCategory"),
+        ):
+            if clean(r.get(fld, "")):
+                run.sink.add(s, cq(prop), fr(clean(r[fld])))
+        run.items[ogr] = SAVOIR
+        run.report.entities["savoir"] += 1
+        run.progress.advance()
+
+
+def _read_contexts(run: RomeRun) -> None:
+    """Items that are neither competences nor savoirs: work contexts."""
+    _name, rows = run.rows("item", ["code_ogr", "libelle", "code_rubrique"])
+    for _row, r in rows:
+        ogr = r["code_ogr"].strip()
+        if ogr in run.items or not ogr.isdigit():
+            continue
+        run.concept(WORK_CONTEXT.iri(ogr), "ContexteTravail", "rome-contextes", ogr, r["libelle"])
+        run.items[ogr] = WORK_CONTEXT
+        run.report.entities["contexte"] += 1
+
+
+def _read_coherence(run: RomeRun) -> None:
+    name, rows = run.rows("coherence", ["code_rome", "code_ogr"])
+    for row, r in rows:
+        code, ogr = r["code_rome"].strip().upper(), r["code_ogr"].strip()
+        kind = run.items.get(ogr)
+        if kind is None:
+            run.report.warn(name, row, "code_ogr", f"item {ogr} inconnu : lien ignoré")
+            continue
+        if code not in run.jobs:
+            run.report.warn(name, row, "code_rome", f"code ROME inconnu « {code} » : lien conservé")
+        job, target = iri(f"rome/{code}"), kind.iri(ogr)
+        run.sink.add(job, cq(kind.prop), target)
+        core = core_property(r.get("coeur_metier", ""))
+        if core:
+            run.sink.add(job, cq(core), target)
+        run.report.entities["lien"] += 1
+        run.progress.advance()
+
+
+def _read_blocs(run: RomeRun) -> None:
+    """The composition of each job: one cq:BlocROME per (job, block number)."""
+    _name, rows = run.rows("liens", ["code_rome", "code_compo_bloc", "code_ogr"])
+    blocs: set[str] = set()
+    for _row, r in rows:
+        code, n, ogr = r["code_rome"].strip().upper(), r["code_compo_bloc"].strip(), r["code_ogr"].strip()
+        kind = run.items.get(ogr)
+        if kind is None or not n:
+            continue  # the job itself (block 1) and its appellations (block 2)
+        b = iri(f"rome/{code}/bloc/{n}")
+        if b not in blocs:
+            blocs.add(b)
+            run.sink.add(b, A, cq("BlocROME"))
+            run.sink.add(iri(f"rome/{code}"), cq("romeBloc"), b)
+            run.sink.add(b, cq("order"), lit(n, datatype=XSD + "integer"))
+            run.report.entities["bloc"] += 1
+        run.sink.add(b, cq("hasItem"), kind.iri(ogr))
+        run.progress.advance()
+
+
+def _read_themes(run: RomeRun) -> None:
+    """The thematic tree: one skos:Collection per theme, whose members are jobs."""
+    _name, rows = run.rows("theme", ["code_theme", "libelle_theme", "code_rome"])
+    themes: set[str] = set()
+    add = run.sink.add
+    for _row, r in rows:
+        t = r["code_theme"].strip()
+        node = iri(f"rome/theme/{t}")
+        if t not in themes:
+            themes.add(t)
+            add(node, A, named(f"{SKOS}Collection"))
+            add(node, NOTATION, lit(t))
+            add(node, P, fr(clean(r["libelle_theme"])))
+            add(node, named(f"{RDFS}label"), fr(clean(r["libelle_theme"])))
+            run.report.entities["theme"] += 1
+        add(node, named(f"{SKOS}member"), iri(f"rome/{r['code_rome'].strip().upper()}"))
+
+
+def _fill(files: dict[str, Path]) -> Callable[[QuadSink, ImportReport, Progress], None]:
+    def fill(sink: QuadSink, report: ImportReport, progress: Progress) -> None:
+        run = RomeRun(files, sink, report, progress)
+        progress.stage("import ROME : métiers")
+        _read_jobs(run)
+        _read_appellations(run)
+        progress.stage("import ROME : compétences et savoirs")
+        _read_competences(run)
+        _read_savoirs(run)
         if "item" in files:
-            name, it = rows("item", report, ["code_ogr", "libelle", "code_rubrique"])
-            for _row, r in it:
-                ogr = r["code_ogr"].strip()
-                if ogr in comp_kind or not ogr.isdigit():
-                    continue
-                s = iri(f"rome/contexte/{ogr}")
-                add(s, A, cq("ContexteTravail"))
-                add(s, A, CONCEPT)
-                add(s, IN_SCHEME, iri("scheme/rome-contextes"))
-                add(s, NOTATION, lit(ogr))
-                add(s, P, fr(clean(r["libelle"])))
-                comp_kind[ogr] = "romeWorkContext"
-                ent["contexte"] += 1
+            _read_contexts(run)
         progress.stage("import ROME : liens métier -> items")
-        name, it = rows("coherence", report, ["code_rome", "code_ogr"])
-        for row, r in it:
-            code, ogr = r["code_rome"].strip().upper(), r["code_ogr"].strip()
-            kind = comp_kind.get(ogr)
-            if kind is None:
-                report.warn(name, row, "code_ogr", f"item {ogr} inconnu : lien ignoré")
-                continue
-            if code not in jobs:
-                report.warn(name, row, "code_rome", f"code ROME inconnu « {code} » : lien conservé")
-            job = iri(f"rome/{code}")
-            target = _item_iri(kind, ogr)
-            add(job, cq(kind), target)
-            core = clean(r.get("coeur_metier", "")).lower()
-            if core == "principale":
-                add(job, cq("romeCoreItem"), target)
-            elif core.startswith("émergente") or core.startswith("emergente"):
-                add(job, cq("romeEmergingItem"), target)
-            ent["lien"] += 1
-            progress.advance()
+        _read_coherence(run)
         if "liens" in files:
             progress.stage("import ROME : blocs de composition")
-            name, it = rows("liens", report, ["code_rome", "code_compo_bloc", "code_ogr"])
-            blocs: set[str] = set()
-            for _row, r in it:
-                code, n, ogr = (
-                    r["code_rome"].strip().upper(),
-                    r["code_compo_bloc"].strip(),
-                    r["code_ogr"].strip(),
-                )
-                kind = comp_kind.get(ogr)
-                if kind is None or not n:
-                    continue  # the job itself (block 1) and its appellations (block 2)
-                b = iri(f"rome/{code}/bloc/{n}")
-                if b not in blocs:
-                    blocs.add(b)
-                    add(b, A, cq("BlocROME"))
-                    add(iri(f"rome/{code}"), cq("romeBloc"), b)
-                    add(b, cq("order"), lit(n, datatype=XSD + "integer"))
-                    ent["bloc"] += 1
-                add(b, cq("hasItem"), _item_iri(kind, ogr))
-                progress.advance()
+            _read_blocs(run)
         if "theme" in files:
-            name, it = rows("theme", report, ["code_theme", "libelle_theme", "code_rome"])
-            themes: set[str] = set()
-            for _row, r in it:
-                t = r["code_theme"].strip()
-                node = iri(f"rome/theme/{t}")
-                if t not in themes:
-                    themes.add(t)
-                    add(node, A, named(f"{SKOS}Collection"))
-                    add(node, NOTATION, lit(t))
-                    add(node, P, fr(clean(r["libelle_theme"])))
-                    add(node, named(f"{RDFS}label"), fr(clean(r["libelle_theme"])))
-                    ent["theme"] += 1
-                add(node, named(f"{SKOS}member"), iri(f"rome/{r['code_rome'].strip().upper()}"))
-        if not jobs:
+            _read_themes(run)
+        if not run.jobs:
             raise InputError(
                 "aucun code ROME lu", file=files["code_rome"].name, expected="des lignes de données"
             )
 
     return fill
-
-
-def _item_iri(kind: str, ogr: str) -> str:
-    if kind == "romeSavoir":
-        return iri(f"rome/savoir/{ogr}")
-    if kind == "romeWorkContext":
-        return iri(f"rome/contexte/{ogr}")
-    return iri(f"rome/competence/{ogr}")
 
 
 def import_rome(store: Store, path: Path, progress: Progress | None = None) -> ImportReport:
