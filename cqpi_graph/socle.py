@@ -360,7 +360,9 @@ def resolve_subject(store: Store, text: str) -> Certification:
         return cat.resolve(text)
     except NotFoundError as exc:
         near = [n.display() for j, n in ix.job_nodes.items() if fold(local_name(j)).startswith(fold(key)[:3])]
-        raise NotFoundError(str(exc).split(" — ")[0], exc.suggestions + near[:3]) from None
+        raise NotFoundError(
+            str(exc).split(" — ")[0], exc.suggestions + near[:3], query=exc.query, ambiguous=exc.ambiguous
+        ) from None
 
 
 def branch_members(store: Store, branch: str) -> tuple[str, list[Certification]]:
@@ -375,7 +377,9 @@ def branch_members(store: Store, branch: str) -> tuple[str, list[Certification]]
                 if fold(branch) in k or k.startswith(fold(branch)[:3])
             }
         )
-        raise NotFoundError(f"aucune branche « {branch} » (IDCC, identifiant ou libellé)", near[:6])
+        raise NotFoundError(
+            f"aucune branche « {branch} » (IDCC, identifiant ou libellé)", near[:6], query=branch
+        )
     nodes = sorted(g for g, bs in cat.adopted_by.items() if b in bs)
     return b, [cat.certification(n) for n in nodes]
 
@@ -445,10 +449,10 @@ def socle(
     ix = load_index(store)
     cat = load_catalog(store)
     nodes: list[Certification] = []
-    for x in items:
-        n = resolve_subject(store, x)
-        if n.iri not in {m.iri for m in nodes}:
-            nodes.append(n)
+    for x in items:  # each item as typed: one or several codes, sigles, labels (catalog.resolve_list)
+        for n in cat.resolve_list(x, one=lambda t: resolve_subject(store, t)):
+            if n.iri not in {m.iri for m in nodes}:
+                nodes.append(n)
     notes = []
     branch_iri = None
     if branch:

@@ -17,8 +17,9 @@ paths, socle, similar, the exports, validation messages and the web view read ce
 from __future__ import annotations
 
 import difflib
+import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -40,6 +41,8 @@ from .labels import (
 )
 
 LANGUAGES = ("fr", "en")
+_LIST_SEPARATORS = re.compile(r"[,;\n]+")
+_WORD = re.compile(r"\w+")
 CERTIFICATION = CQ + "Certification"
 RDF_TYPE = RDF + "type"
 # Members of a group, preferred first for its IRI and its label (curated data, then registries).
@@ -236,14 +239,61 @@ class Catalog:
         if iri in self.canonical:
             return self.certification(iri, lang)
         if iri.startswith("http"):
-            raise NotFoundError(f"aucune certification d'IRI <{iri}>", self.suggest(local_name(iri)))
-        hits = self.code_index.get(fold(key), set())
+            raise NotFoundError(
+                f"aucune certification d'IRI <{iri}>", self.suggest(local_name(iri)), query=key
+            )
+        hits = self.code_index.get(fold(key), set()) or self._by_label(key)
         if len(hits) == 1:
             return self.certification(next(iter(hits)), lang)
         if len(hits) > 1:
             names = sorted(self.certification(h, lang).display() for h in hits)
-            raise NotFoundError(f"le code « {key} » est ambigu", names[:8])
-        raise NotFoundError(f"aucune certification de code « {key} »", self.suggest(key))
+            raise NotFoundError(
+                f"« {key} » désigne plusieurs certifications", names[:8], query=key, ambiguous=True
+            )
+        raise NotFoundError(
+            f"aucune certification de code ou d'intitulé « {key} »", self.suggest(key), query=key
+        )
+
+    def _by_label(self, text: str) -> set[str]:
+        """Certifications named by a typed label: the same label (accents and case folded), else —
+        two words or more — the labels holding every word; a suggestion as displayed (« CODE
+        [kind] label ») by its code."""
+        q = fold(text)
+        first = q.split()[0] if q else ""
+        if first in self.code_index and q != first:
+            return set(self.code_index[first])
+        same = {n for n, lab in self._folded_labels.items() if lab == q}
+        words = set(_WORD.findall(q))
+        if same or len(words) < 2:
+            return same
+        return {n for n, lab in self._folded_labels.items() if words <= set(_WORD.findall(lab))}
+
+    def resolve_list(
+        self, text: str, lang: str = "fr", one: Callable[[str], Certification] | None = None
+    ) -> list[Certification]:
+        """Several certifications as a person types them: separated by commas, semicolons or line
+        breaks; within a part, the whole part (a label, a code), else each word as a code.
+        `one` resolves one part (default: `resolve`; socle also takes ROME jobs).
+
+        Raises NotFoundError (with near matches) for the first part that names nothing."""
+        resolve = one or (lambda t: self.resolve(t, lang))
+        out: dict[str, Certification] = {}
+        for part in (p.strip() for p in _LIST_SEPARATORS.split(text)):
+            if not part:
+                continue
+            try:
+                found = [resolve(part)]
+            except NotFoundError as whole:
+                tokens = part.split()
+                if len(tokens) < 2:
+                    raise
+                try:
+                    found = [resolve(t) for t in tokens]
+                except NotFoundError:
+                    raise whole from None
+            for c in found:
+                out.setdefault(c.iri, c)
+        return list(out.values())
 
     def suggest(self, text: str, limit: int = 6, lang: str = "fr") -> list[str]:
         """Near matches by code (prefix, then edit distance) and by label words."""

@@ -44,3 +44,19 @@ def _computed_view(iri: str, top: int) -> dict | None:
         for c in res.certifications
     ]
     return {"jobs": jobs, "certs": certs, "method": res.method}
+
+
+def computed_links_or_none(iri: str, top: int = 5):  # noqa: ANN201 - TextSimilar | None
+    """The text model's links of a certification (None when the model is missing)."""
+    from cqpi_graph.textsim.api import computed_links
+
+    from ..graph import lang
+    from ..memo import per_generation
+
+    def compute():  # noqa: ANN202
+        try:
+            return computed_links(store(), iri, top)
+        except Exception:  # noqa: BLE001 - the neighbourhood shows its declared part without the model
+            return None
+
+    return per_generation("computed-links", (iri, top, lang()), compute)

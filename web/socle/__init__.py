@@ -4,30 +4,24 @@ JSON twin is the library result's `to_dict()`."""
 
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, render_template, request
 
 from cqpi_graph.catalog import load_catalog
 from cqpi_graph.errors import NotFoundError
 from cqpi_graph.socle import SocleResult, socle
 
+from ..forms import unknown
 from ..graph import lang, store
 from ..links import resource_url
 from ..render import json_requested, render
 
 bp = Blueprint("socle", __name__, template_folder="templates")
-_SPLIT = re.compile(r"[\s,;]+")
 
 
 def _items() -> list[str]:
-    """The certifications as typed: several `cert` fields, or codes separated by spaces or commas."""
-    out: list[str] = []
-    for value in request.args.getlist("cert"):
-        value = value.strip()
-        parts = [value] if value.startswith(("http", "<")) else _SPLIT.split(value)
-        out += [p for p in parts if p and p not in out]
-    return out[:20]
+    """The certifications as typed, one entry per `cert` field (the library splits each one:
+    codes separated by spaces or commas, labels, IRIs)."""
+    return [v.strip()[:500] for v in request.args.getlist("cert") if v.strip()][:20]
 
 
 def _context(items: list[str], branch: str, computed: bool) -> dict:
@@ -55,10 +49,7 @@ def explorer():  # noqa: ANN201
     except NotFoundError as exc:
         if json_requested():
             raise
-        message = str(exc).split(" — ")[0]
-        page = render_template(
-            "socle/socle.html", result=None, error=message, suggestions=exc.suggestions, **ctx
-        )
+        page = render_template("socle/socle.html", result=None, unknown=unknown(exc), **ctx)
         return page, 404
     return render(result, "socle/socle.html", pairs=_pairs(result), **ctx)
 
