@@ -503,7 +503,7 @@ def socle(
     sizes = {n.iri: len(per_node[n.iri]) for n in nodes}
     for n in nodes:
         if not sizes[n.iri]:
-            notes.append(f"{n.code} : aucune compétence connue dans le graphe")
+            notes.append(f"{n.codes[0] if n.codes else n.label} : aucune compétence connue dans le graphe")
     if text is not None and not any(text.units.values()):
         notes.append("aucun texte de compétence (bloc, capacité) pour ces certifications")
     branches = {n.iri: _branch_labels(cat, n.iri) for n in nodes}

@@ -30,8 +30,10 @@ from cqpi_graph.describe import Description, describe, exists
 from cqpi_graph.namespaces import ID
 
 from ..graph import holder, iri_ok, labels, lang, local_path, store
+from ..i18n import EN
 from ..links import resource_url
 from ..negotiation import HTML, RDF, Format, alternates_link, pick, set_headers
+from ..page_messages import PAGES_EN
 from ..search.index import get_index
 from . import profiles
 
@@ -42,6 +44,7 @@ bp = Blueprint(
     static_folder="static",
     static_url_path="/static/resource",
 )
+EN.update({k: v for k, v in PAGES_EN.items() if k not in EN})
 CYTOSCAPE = Path(__file__).resolve().parent.parent / "node_modules" / "cytoscape" / "dist"
 bp.add_app_template_global(resource_url, "resource_url")
 

@@ -51,7 +51,7 @@ def explorer():  # noqa: ANN201
             raise
         page = render_template("socle/socle.html", result=None, unknown=unknown(exc), **ctx)
         return page, 404
-    return render(result, "socle/socle.html", pairs=_pairs(result), **ctx)
+    return render(result, "socle/socle.html", pairs=_pairs(result), **_shown(result), **ctx)
 
 
 def _pairs(result: SocleResult) -> dict[tuple[str, str], object]:
@@ -59,3 +59,15 @@ def _pairs(result: SocleResult) -> dict[tuple[str, str], object]:
     for p in result.pairs:
         out[(p.a, p.b)] = out[(p.b, p.a)] = p
     return out
+
+
+def _shown(result: SocleResult) -> dict:
+    """What the page names: each certification by its code (its label when it has none), the
+    branch by its label, and the certifications whose competences are unknown (none published)."""
+    cat = load_catalog(store())
+    codes = {n.iri: n.codes[0] if n.codes else n.label for n in result.nodes}
+    return {
+        "codes": codes,
+        "unknown_iris": [n.iri for n in result.nodes if not result.sizes.get(n.iri)],
+        "branch_label": cat.branch(result.branch, lang()).label if result.branch else "",
+    }
