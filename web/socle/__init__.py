@@ -8,7 +8,7 @@ from flask import Blueprint, render_template, request
 
 from cqpi_graph.catalog import load_catalog
 from cqpi_graph.errors import NotFoundError
-from cqpi_graph.socle import SocleResult, socle
+from cqpi_graph.socle import SocleResult, similar, socle
 
 from ..forms import unknown
 from ..graph import lang, store
@@ -71,3 +71,23 @@ def _shown(result: SocleResult) -> dict:
         "unknown_iris": [n.iri for n in result.nodes if not result.sizes.get(n.iri)],
         "branch_label": cat.branch(result.branch, lang()).label if result.branch else "",
     }
+
+
+@bp.get("/similar")
+def similar_page():  # noqa: ANN201
+    """The certifications and ROME jobs sharing the most competences with one certification (or
+    ROME job) as typed: code, sigle, label."""
+    x = request.args.get("x", "").strip()[:300]
+    computed = request.args.get("computed") in ("1", "on", "true")
+    kind = request.args.get("kind", "all")
+    kind = kind if kind in ("all", "certification", "rome") else "all"
+    ctx = {"x": x, "computed": computed, "kind": kind, "href": resource_url}
+    if not x:
+        return render(None, "socle/similar.html", **ctx)
+    try:
+        result = similar(store(), x, 20, kind=kind, computed=computed)
+    except NotFoundError as exc:
+        if json_requested():
+            raise
+        return render_template("socle/similar.html", result=None, unknown=unknown(exc), **ctx), 404
+    return render(result, "socle/similar.html", **ctx)
