@@ -43,6 +43,7 @@ from .labels import (
 LANGUAGES = ("fr", "en")
 _LIST_SEPARATORS = re.compile(r"[,;\n]+")
 _WORD = re.compile(r"\w+")
+_KIND_TAG = re.compile(r"^\[[^\]]*\]")
 CERTIFICATION = CQ + "Certification"
 RDF_TYPE = RDF + "type"
 # Members of a group, preferred first for its IRI and its label (curated data, then registries).
@@ -259,14 +260,23 @@ class Catalog:
         two words or more — the labels holding every word; a suggestion as displayed (« CODE
         [kind] label ») by its code."""
         q = fold(text)
-        first = q.split()[0] if q else ""
-        if first in self.code_index and q != first:
-            return set(self.code_index[first])
+        shown = self._as_displayed(q)
+        if shown:
+            return shown
         same = {n for n, lab in self._folded_labels.items() if lab == q}
         words = set(_WORD.findall(q))
         if same or len(words) < 2:
             return same
         return {n for n, lab in self._folded_labels.items() if words <= set(_WORD.findall(lab))}
+
+    def _as_displayed(self, q: str) -> set[str]:
+        """« CODE [kind] label » (or « CODE label »), as pages and suggestions show a certification:
+        the certification of that code whose label starts with the rest."""
+        code, _, rest = q.partition(" ")
+        rest = _KIND_TAG.sub("", rest).strip()
+        if not rest:
+            return set()
+        return {n for n in self.code_index.get(code, ()) if self._folded_labels.get(n, "").startswith(rest)}
 
     def resolve_list(
         self, text: str, lang: str = "fr", one: Callable[[str], Certification] | None = None
