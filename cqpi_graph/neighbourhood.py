@@ -35,6 +35,10 @@ RELATIONS: dict[str, dict[str, str]] = {
     "replaces": {"fr": "remplace (historique)", "en": "replaces (history)"},
     "replaced_by": {"fr": "remplacée par (historique)", "en": "replaced by (history)"},
     "identifier": {"fr": "même certification, autre code", "en": "same certification, another code"},
+    "correspondence": {
+        "fr": "code relié par une table de passage (ni reconnaissance ni étape)",
+        "en": "code linked by a crosswalk (neither a recognition nor a step)",
+    },
     "rome": {"fr": "métier ROME déclaré", "en": "declared ROME job"},
     "branch": {"fr": "adoptée par la branche", "en": "adopted by the branch"},
     "computed_rome": {"fr": "métier ROME calculé", "en": "computed ROME job"},
@@ -48,6 +52,7 @@ BASIS = {
     "replaces": "history",
     "replaced_by": "history",
     "identifier": "identifier",
+    "correspondence": "identifier",
     "rome": "declared",
     "branch": "declared",
     "computed_rome": "computed",
@@ -137,7 +142,11 @@ def neighbourhood(
     d = describe(store, iri, lang, name)
     out = Neighbourhood(iri, "en" if lang == "en" else "fr")
     cat = load_catalog(store)
-    code = lambda x: cat.get(x).code if x in cat else ""  # noqa: E731
+
+    def code(x: str) -> str:
+        c = cat.get(x)
+        return c.code if c is not None else ""
+
     out.nodes[iri] = Node(iri, d.label, code(iri) or (d.codes[0] if d.codes else ""), "subject")
     for b in d.blocs:
         out.add(Node(b.iri, b.label, b.code, "bloc"), "bloc")
@@ -146,7 +155,7 @@ def neighbourhood(
         out.add(Node(r.iri, r.label, code(r.iri)), "replaces")
     for r in d.replaced_by:
         out.add(Node(r.iri, r.label, code(r.iri)), "replaced_by")
-    _twins(out, d, cat, name)
+    _twins(out, d, name)
     for r in d.branches:
         out.add(Node(r.iri, r.label, "", "branch"), "branch")
     for r in d.rome:
@@ -177,14 +186,18 @@ def _recognitions(out: Neighbourhood, d: Description, code: Callable[[str], str]
         ends(rec, rec.target if rec.role == "out" else rec.origin)
 
 
-def _twins(out: Neighbourhood, d: Description, cat: object, name: Names) -> None:
-    """The other identifiers of the same certification (its BCN twins, an RNCP fiche…)."""
-    if d.certification is None:
-        return
-    others = [m for m in d.certification.members if m != out.subject]
-    labels = name(others)
-    for m in others:
+def _twins(out: Neighbourhood, d: Description, name: Names) -> None:
+    """The other identifiers of the same certification (its BCN twins, an RNCP fiche…), then the
+    codes a crosswalk row links it to without making them one certification."""
+    members = [
+        m for m in (d.certification.members if d.certification is not None else ()) if m != out.subject
+    ]
+    linked = [r.iri for r in d.correspondences if r.iri not in members and r.iri != out.subject]
+    labels = name(members + linked)
+    for m in members:
         out.add(Node(m, labels.get(m, m), m.rsplit("/", 1)[-1]), "identifier")
+    for m in linked:
+        out.add(Node(m, labels.get(m, m), m.rsplit("/", 1)[-1]), "correspondence")
 
 
 def _computed(out: Neighbourhood, computed: TextSimilar, name: Names) -> None:

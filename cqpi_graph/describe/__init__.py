@@ -94,3 +94,6 @@ def _facts(d: Description, rows: Rows, ref: Callable[[str], Ref]) -> None:
     d.alt_labels = [value(t, ref) for t in rows.literals(LITERAL_PROPERTIES["alt_labels"])]
     for key, props in FACT_PROPERTIES.items():
         setattr(d, key, [ref(i) for i in rows.objects(props)])
+    # a correspondence is symmetric: the rows stating it from the other code count too
+    pointing = rows.subjects(FACT_PROPERTIES["correspondences"])
+    d.correspondences += [ref(i) for i in pointing if i not in {r.iri for r in d.correspondences}]

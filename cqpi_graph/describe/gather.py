@@ -37,6 +37,7 @@ FACT_PROPERTIES = {
     "replaced_by": (CQ + "replacedBy", CQ + "successor"),
     "close_to": (CQ + "closeTo",),
     "bloc_of": (CQ + "blocOf",),
+    "correspondences": (CQ + "identifierCorrespondsTo", CQ + "sameCertification"),
 }
 
 
@@ -76,6 +77,14 @@ class Rows:
     def objects(self, props: tuple[str, ...]) -> list[str]:
         return list(
             dict.fromkeys(r["o"].value for r in self.out if r["p"].value in props and r["o"].kind == "uri")
+        )
+
+    def subjects(self, props: tuple[str, ...]) -> list[str]:
+        """Resources stating one of `props` with this resource as object."""
+        return list(
+            dict.fromkeys(
+                r["x"].value for r in self.incoming if r["p"].value in props and r["x"].kind == "uri"
+            )
         )
 
     def literals(self, props: tuple[str, ...]) -> list[Term]:

@@ -181,6 +181,7 @@ REF_FIELDS = (
     "replaced_by",
     "close_to",
     "bloc_of",
+    "correspondences",
     "competences",
     "referentiels",
     "related_certs",
@@ -210,6 +211,7 @@ class Description:
     replaced_by: list[Ref] = field(default_factory=list)
     close_to: list[Ref] = field(default_factory=list)
     bloc_of: list[Ref] = field(default_factory=list)
+    correspondences: list[Ref] = field(default_factory=list)  # other codes of it (crosswalks, sameness)
     blocs: list[BlocView] = field(default_factory=list)
     competences: list[Ref] = field(default_factory=list)
     activities: list[Activity] = field(default_factory=list)
