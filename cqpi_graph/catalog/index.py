@@ -167,6 +167,7 @@ class Catalog:
         self.adopted_by: dict[str, set[str]] = defaultdict(set)  # group IRI -> branch IRIs
         self.code_index: dict[str, set[str]] = defaultdict(set)  # folded code -> group IRIs
         self._folded_labels: dict[str, str] = {}
+        self._label_words: dict[str, frozenset[str]] | None = None
 
     # -- certifications
     def __contains__(self, iri: object) -> bool:
@@ -267,7 +268,17 @@ class Catalog:
         words = set(_WORD.findall(q))
         if same or len(words) < 2:
             return same
-        return {n for n, lab in self._folded_labels.items() if words <= set(_WORD.findall(lab))}
+        return {n for n, ws in self._words_of_labels().items() if words <= ws}
+
+    def _words_of_labels(self) -> dict[str, frozenset[str]]:
+        """Each label's words, built on the first label typed (a catalog read back from the
+        generation's cache has not got them yet)."""
+        found = getattr(self, "_label_words", None)
+        if found is None:
+            found = self._label_words = {
+                n: frozenset(_WORD.findall(lab)) for n, lab in self._folded_labels.items()
+            }
+        return found
 
     def _as_displayed(self, q: str) -> set[str]:
         """« CODE [kind] label » (or « CODE label »), as pages and suggestions show a certification:
