@@ -53,4 +53,9 @@ PAGES_EN: dict[str, str] = {
     "en commun": "in common",
     "Compétences en commun": "Competences in common",
     "Aucune certification ni aucun métier ne partage ses compétences publiées.": "No certification or job shares its published competences.",
+    # the flags of a path (cqpi_graph.paths.cost), shown on the path explorer
+    "blocs de la cible non publiés ou périmètre non précisé : coût inconnu": "blocs of the target not published or scope not stated: cost unknown",
+    "cible inactive": "inactive target",
+    "passe par une certification inactive": "goes through an inactive certification",
+    "passe par une nouvelle version (historique, ne vaut pas reconnaissance)": "goes through a new version (history, not a recognition)",
 }
