@@ -98,19 +98,20 @@ def recognitions(rows: Rows, ref: Referrer) -> tuple[list[Recognition], list[Rec
             rec_in.append(rec)
         else:
             rec_out.append(rec)
-    return sorted(rec_in, key=_by_label), sorted(rec_out, key=_by_label), prox
+    return sorted(rec_in, key=_by_label), sorted(rec_out, key=_by_label), sorted(prox, key=_by_label)
 
 
-def _by_label(rec: Recognition) -> str:
-    return rec.ref.label
+def _by_label(rec: Recognition) -> tuple[str, str]:
+    return rec.ref.label, rec.ref.iri
 
 
 def shared_with(rows: Rows, ref: Referrer) -> list[SharedWith]:
-    return [
+    found = [
         SharedWith(ref(r["other"].value), int(r["n"].value), r["how"].value if "how" in r else "")
         for r in rows.shared
         if r["other"].kind == "uri"
     ]
+    return sorted(found, key=lambda x: (-x.n, x.ref.label.lower(), x.ref.iri))
 
 
 def statements(iri: str, rows: Rows, ref: Referrer) -> tuple[list[Statement], list[Statement]]:
@@ -120,12 +121,12 @@ def statements(iri: str, rows: Rows, ref: Referrer) -> tuple[list[Statement], li
         Statement(me, ref(r["p"].value), value(r["o"], ref), r["g"].value, short_graph(r["g"].value))
         for r in rows.out
     ]
-    out.sort(key=lambda s: (s.predicate.label.lower(), s.obj.label.lower(), s.graph))
+    out.sort(key=lambda s: (s.predicate.label.lower(), s.obj.label.lower(), s.obj.iri, s.graph))
     into = [
         Statement(value(r["x"], ref), ref(r["p"].value), me, r["g"].value, short_graph(r["g"].value))
         for r in rows.incoming
     ]
-    into.sort(key=lambda s: (s.predicate.label.lower(), s.subject.label.lower()))
+    into.sort(key=lambda s: (s.predicate.label.lower(), s.subject.label.lower(), s.subject.iri, s.graph))
     return out, into
 
 
@@ -134,4 +135,6 @@ def graph_infos(rows: Rows, ref: Referrer) -> list[GraphInfo]:
     infos = {g: GraphInfo(g, short_graph(g)) for g in graphs}
     for r in rows.meta:
         infos[r["g"].value].props.setdefault(ref(r["p"].value).label, []).append(value(r["o"], ref))
+    for info in infos.values():
+        info.props = {k: sorted(vs, key=lambda v: (v.label, v.iri)) for k, vs in sorted(info.props.items())}
     return list(infos.values())
