@@ -636,6 +636,13 @@ def first_requests(port: int, reqs: dict[str, list]) -> dict[str, float]:
         ),
         "sparql": reqs["sparql"][0],
         "downloads": _get("/downloads"),
+        "neighbourhood": (
+            "GET",
+            reqs["pages"][0][1] + ".neighbourhood.json",
+            None,
+            {"Accept": "application/json"},
+        ),
+        "similar": _get("/similar?" + urllib.parse.urlencode({"x": reqs["pages"][0][1].rsplit("/", 1)[-1]})),
     }
     out = {}
     for name, (method, path, body, headers) in kinds.items():

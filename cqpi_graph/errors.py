@@ -98,8 +98,12 @@ class StoreNotBuiltError(StoreError):
 class NotFoundError(CqpiError):
     """A code or IRI names no resource of the graph; carries near matches."""
 
-    def __init__(self, message: str, suggestions: list[str] | None = None) -> None:
+    def __init__(
+        self, message: str, suggestions: list[str] | None = None, *, query: str = "", ambiguous: bool = False
+    ) -> None:
         self.suggestions = suggestions or []
+        self.query = query  # the text as typed, when a person's input named nothing (or several)
+        self.ambiguous = ambiguous  # it named several: the suggestions are the candidates
         text = message
         if self.suggestions:
             text += " — proches : " + ", ".join(self.suggestions)

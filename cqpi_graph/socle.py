@@ -375,7 +375,9 @@ def resolve_subject(store: Store, text: str) -> Certification:
         return cat.resolve(text)
     except NotFoundError as exc:
         near = [n.display() for j, n in ix.job_nodes.items() if fold(local_name(j)).startswith(fold(key)[:3])]
-        raise NotFoundError(str(exc).split(" — ")[0], exc.suggestions + near[:3]) from None
+        raise NotFoundError(
+            str(exc).split(" — ")[0], exc.suggestions + near[:3], query=exc.query, ambiguous=exc.ambiguous
+        ) from None
 
 
 def branch_members(store: Store, branch: str) -> tuple[str, list[Certification]]:
@@ -390,7 +392,9 @@ def branch_members(store: Store, branch: str) -> tuple[str, list[Certification]]
                 if fold(branch) in k or k.startswith(fold(branch)[:3])
             }
         )
-        raise NotFoundError(f"aucune branche « {branch} » (IDCC, identifiant ou libellé)", near[:6])
+        raise NotFoundError(
+            f"aucune branche « {branch} » (IDCC, identifiant ou libellé)", near[:6], query=branch
+        )
     nodes = sorted(g for g, bs in cat.adopted_by.items() if b in bs)
     return b, [cat.certification(n) for n in nodes]
 
@@ -458,10 +462,11 @@ class _Subjects:
 
 def _subjects(store: Store, items: list[str] | tuple[str, ...], branch: str | None) -> _Subjects:
     out = _Subjects([])
-    for x in items:
-        n = resolve_subject(store, x)
-        if n.iri not in {m.iri for m in out.nodes}:
-            out.nodes.append(n)
+    cat = load_catalog(store)
+    for x in items:  # each item as typed: one or several codes, sigles, labels (catalog.resolve_list)
+        for n in cat.resolve_list(x, one=lambda t: resolve_subject(store, t)):
+            if n.iri not in {m.iri for m in out.nodes}:
+                out.nodes.append(n)
     if branch:
         out.branch, members = branch_members(store, branch)
         for n in members:
@@ -549,7 +554,11 @@ def _socle_notes(
     nodes: list[Certification], sizes: dict[str, int], mem: _Membership, branches: dict[str, list[str]]
 ) -> list[str]:
     """What a reader must know to read the result: empty nodes, no text, a CQPI's own socle."""
-    notes = [f"{n.code} : aucune compétence connue dans le graphe" for n in nodes if not sizes[n.iri]]
+    notes = [
+        f"{n.codes[0] if n.codes else n.label} : aucune compétence connue dans le graphe"
+        for n in nodes
+        if not sizes[n.iri]
+    ]
     if mem.text is not None and not any(mem.text.units.values()):
         notes.append("aucun texte de compétence (bloc, capacité) pour ces certifications")
     if len(nodes) == 1 and nodes[0].kind == "CQPI":

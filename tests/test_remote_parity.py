@@ -22,7 +22,7 @@ from remote_server import OxigraphServer, VirtuosoServer, assert_same_answers, g
 
 from cqpi_graph import _cache
 from cqpi_graph.cli import main
-from cqpi_graph.namespaces import Graphs
+from cqpi_graph.namespaces import ID, Graphs
 from cqpi_graph.store import open_store
 from cqpi_graph.store.remote import RemoteStore
 
@@ -175,6 +175,22 @@ def test_same_socle_and_similar(parity_stores):
     codes = ["RNCP1197", "RNCP30271"]
     assert socle(remote, codes).to_dict() == socle(embedded, codes).to_dict()
     assert similar(remote, "RNCP30271", 5).to_dict() == similar(embedded, "RNCP30271", 5).to_dict()
+
+
+def test_same_description_and_neighbourhood(request, parity_server, parity_stores):
+    """Issue 19 on a server: a certification's page data and its neighbourhood graph."""
+    from cqpi_graph.describe import describe
+    from cqpi_graph.neighbourhood import neighbourhood
+
+    differs_on_virtuoso(request, parity_server, "label-order")
+    remote, embedded, _ = parity_stores
+    _cache.clear()
+    for iri in (ID + "cqpi/CEI", ID + "cert/RNCP30271"):
+        on_server, local = describe(remote, iri, "fr").to_dict(), describe(embedded, iri, "fr").to_dict()
+        # the records of the named graphs hold each build's own dates: their graphs only
+        assert [g["iri"] for g in on_server.pop("graphs")] == [g["iri"] for g in local.pop("graphs")]
+        assert on_server == local
+        assert neighbourhood(remote, iri, "en").to_dict() == neighbourhood(embedded, iri, "en").to_dict()
 
 
 def test_same_gap_and_estimated_reach(parity_stores):

@@ -566,3 +566,111 @@ def test_cli_serve_is_registered() -> None:
 
     result = CliRunner().invoke(main, ["serve", "--help"])
     assert result.exit_code == 0 and "--port" in result.output and "gunicorn" in result.output
+
+
+# ---------------------------------------------------------------- issue 19: pages people reach for
+
+
+def test_certification_page_and_its_json_twin_come_from_the_library(client) -> None:  # noqa: ANN001
+    from cqpi_graph.describe import describe
+
+    page = text(client.get("/resource/cqpi/TWEB"))
+    assert 'href="/resource/cqpi/TWEB.page.json"' in page and 'id="neighbourhood"' in page
+    twin = client.get("/resource/cqpi/TWEB.page.json")
+    assert twin.status_code == 200 and twin.mimetype == "application/json"
+    with client.application.app_context():
+        from web.graph import store
+
+        assert twin.get_json() == describe(store(), TWEB, "fr").to_dict()
+    assert (
+        client.get("/resource?iri=" + TWEB + "&profile=page").get_json()["label"] == "Conducteur de tests web"
+    )
+    assert client.get("/resource/cqpi/TWEB.page.json?lang=en").get_json()["label"] == "Web test operator"
+    missing = client.get("/resource/cqpi/TWEX.page.json")
+    assert missing.status_code == 404 and TWEB in missing.get_json()["suggestions"]
+    # format=json stays JSON-LD (content negotiation unchanged)
+    assert client.get("/resource/cqpi/TWEB?format=json").mimetype == "application/ld+json"
+
+
+def test_neighbourhood_endpoint_and_cytoscape_from_node_modules(client) -> None:  # noqa: ANN001
+    data = client.get("/resource/cqpi/TWEB.neighbourhood.json").get_json()
+    nodes = {n["id"]: n for n in data["nodes"]}
+    assert nodes[TWEB]["kind"] == "subject" and nodes[ID + "cqpm/TWEBM"]["href"] == "/resource/cqpm/TWEBM"
+    edge = next(e for e in data["edges"] if e["source"] == ID + "cqpm/TWEBM")
+    assert edge["basis"] == "declared" and edge["words"] == "reconnaissance déclarée"
+    en = client.get("/resource/cqpi/TWEB.neighbourhood.json?lang=en").get_json()
+    assert any(e["words"] == "declared recognition" for e in en["edges"])
+    from web.resource import CYTOSCAPE
+
+    if not (CYTOSCAPE / "cytoscape.min.js").is_file():
+        pytest.skip("cytoscape is not installed (npm ci --prefix web)")
+    page = text(client.get("/resource/cqpi/TWEB"))
+    assert 'src="/static/vendor/cytoscape/cytoscape.min.js"' in page
+    r = client.get("/static/vendor/cytoscape/cytoscape.min.js")
+    assert r.status_code == 200 and r.mimetype == "text/javascript"
+
+
+@pytest.mark.parametrize(
+    "url, args",
+    [
+        ("/paths", {"from": "TWEBX", "to": "TWEB"}),
+        ("/paths", {"from": "TWEBM", "to": "TWEBX"}),
+        ("/paths", {"from": "TWEBX"}),
+        ("/paths/plan", {"from": "TWEBX", "to": "TWEB"}),
+        ("/socle", {"cert": "TWEB TWEBX"}),
+        ("/socle", {"branch": "branche inexistante"}),
+        ("/similar", {"x": "TWEBX"}),
+    ],
+)
+def test_every_form_says_code_inconnu_with_near_matches(client, url: str, args: dict) -> None:  # noqa: ANN001
+    r = client.get(url, query_string=args)
+    assert r.status_code == 404 and r.mimetype == "text/html"
+    body = text(r)
+    assert "Code inconnu" in body and 'id="unknown-input"' in body and "Traceback" not in body
+    twin = client.get(url, query_string={**args, "format": "json"})
+    assert twin.status_code == 404 and "suggestions" in twin.get_json()
+    en = client.get(url, query_string={**args, "lang": "en"})
+    assert en.status_code == 404 and "Unknown code" in text(en)
+
+
+def test_near_matches_link_back_to_the_form(client) -> None:  # noqa: ANN001
+    body = text(client.get("/paths", query_string={"from": "TWEBX", "to": "TWEB"}))
+    assert 'href="/paths?from=TWEB&amp;to=TWEB"' in body or 'href="/paths?from=TWEBM&amp;to=TWEB"' in body
+
+
+def test_forms_take_labels_as_typed(client) -> None:  # noqa: ANN001
+    r = client.get(
+        "/paths", query_string={"from": "CQPM de test de conduite", "to": "conducteur de tests web"}
+    )
+    assert r.status_code == 200 and "Conduire la ligne" in text(r)
+    data = client.get(
+        "/socle", query_string={"cert": "Conducteur de tests web, CQPM de test de conduite", "format": "json"}
+    ).get_json()
+    assert [c["iri"] for c in data["certifications"]] == [TWEB, ID + "cqpm/TWEBM"]
+    r = client.get("/similar", query_string={"x": "Conducteur de tests web"})
+    assert r.status_code == 200 and "CQPM de test de conduite" in text(r)
+    # several labels match: said, with the candidates
+    r = client.get("/paths", query_string={"from": "titre de test"})
+    assert r.status_code == 404 and "Plusieurs certifications correspondent" in text(r)
+    # « to » without « from »: a message, not an empty form
+    r = client.get("/paths", query_string={"from": "", "to": "TWEB"})
+    assert r.status_code == 400 and "Indiquez au moins une certification de départ" in text(r)
+
+
+def test_paths_read_in_words_with_a_legend(client) -> None:  # noqa: ANN001
+    body = text(client.get("/paths", query_string={"from": "TWEBM", "to": "TWEB"}))
+    assert 'class="legend"' in body and "nouvelle version : historique" in body
+    assert "bloc(s) ou module(s) à passer : TWEBBC02 Conduire la ligne" in body
+    old = text(client.get("/paths", query_string={"from": "RNCP99901", "to": "RNCP99902", "lang": "en"}))
+    assert "new version (succession)" in old and "remplacé" not in old
+
+
+def test_socle_of_one_cqpi_and_of_a_branch(client) -> None:  # noqa: ANN001
+    body = text(client.get("/socle", query_string={"cert": "TWEB"}))
+    assert "Socle commun du CQPI" in body and "Vérifier les approvisionnements" in body
+    # a branch of the arrêté of 2014 (data/arrete-2014-01-20.ttl): its nine CQPI, most of them
+    # without published competences: unknown, never zero
+    body = text(client.get("/socle", query_string={"branch": "textile"}))
+    assert "Branche Textile : 9 certification(s) adoptée(s) par la branche" in body
+    assert "Conducteur d&#39;équipements industriels" in body and "compétences : inconnues" in body
+    assert '<td class="unknown"' in body and "— 0 compétences" not in body

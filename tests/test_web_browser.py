@@ -313,3 +313,103 @@ def test_yasgui_on_another_origin(server: str, other_site: str, page) -> None:  
     assert turtle["status"] == 200 and "Conducteur de tests web" in turtle["text"]
     assert 'rel="alternate"' in turtle["link"]
     assert page.errors == []
+
+
+# ---------------------------------------------------------------- issue 19: forms, socles, neighbourhood
+
+
+def shots(pg, name: str) -> None:  # noqa: ANN001
+    """The page at 1280 px and at 375 px (a phone), as test artifacts."""
+    shot(pg, f"{name}-1280")
+    pg.set_viewport_size({"width": 375, "height": 800})
+    pg.wait_for_timeout(300)  # drawings (the neighbourhood) follow the window's size
+    overflow = pg.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    shot(pg, f"{name}-375")
+    pg.set_viewport_size({"width": 1280, "height": 900})
+    assert overflow <= 1, f"{name}: {overflow} px wider than a 375 px screen"
+
+
+def submit(pg, form: str, fields: dict[str, str]) -> None:  # noqa: ANN001
+    """Type into the fields and send the form without picking any suggestion."""
+    for selector, value in fields.items():
+        pg.fill(selector, value)
+    pg.keyboard.press("Escape")  # close the suggestions, if any opened
+    pg.click(f"{form} button[type=submit]")
+    pg.wait_for_load_state()
+
+
+def test_every_form_takes_what_is_typed(server: str, page) -> None:  # noqa: ANN001
+    # paths: codes typed, no suggestion picked
+    page.goto(server + "/paths")
+    submit(page, "#path-form", {"#from": "TWEBM", "#to": "TWEB"})
+    assert "from=TWEBM" in page.url and "to=TWEB" in page.url
+    page.locator("section.path").first.wait_for(timeout=10_000)
+    assert "TWEBBC02" in page.locator("p.path-cost").first.inner_text()
+    assert page.locator("ul.legend").first.is_visible()
+    shots(page, "19-01-path")
+    # reach: only « from », as a label
+    page.goto(server + "/paths")
+    submit(page, "#path-form", {"#from": "CQPM de test de conduite", "#to": ""})
+    assert page.locator("#reach").is_visible()
+    # an unknown code: « Code inconnu », near matches that put one in the form
+    page.goto(server + "/paths")
+    submit(page, "#path-form", {"#from": "TWEBX", "#to": "TWEB"})
+    assert "Code inconnu" in page.locator("#unknown-input").inner_text()
+    page.locator("ul.suggestions a").first.click()
+    page.wait_for_load_state()
+    assert page.locator("section.path").count() >= 1 or page.locator("#reach").count() == 0
+    shots(page, "19-02-path-near-match")
+    # similar
+    page.goto(server + "/similar")
+    submit(page, "#similar-form", {"#similar-x": "TWEB"})
+    assert "CQPM de test de conduite" in page.locator("ol.similar").inner_text()
+    shots(page, "19-03-similar")
+    assert page.errors == []
+
+
+def test_socles_with_codes_one_cqpi_and_a_branch(server: str, page) -> None:  # noqa: ANN001
+    page.goto(server + "/socle")
+    submit(page, "#socle-form", {"#socle-cert": "TWEB TWEBM"})
+    assert page.locator("#heatmap").is_visible()
+    assert "Vérifier les approvisionnements" in page.locator("#shared-competences").inner_text()
+    shots(page, "19-04-socle-codes")
+    page.goto(server + "/socle")
+    submit(page, "#socle-form", {"#socle-cert": "CEI"})
+    assert "Socle commun du CQPI" in page.locator("main").inner_text()
+    assert page.locator("ul.shared li").count() >= 3
+    shots(page, "19-05-socle-cqpi")
+    page.goto(server + "/socle")
+    page.fill("#socle-cert", "")
+    page.select_option("select[name=branch]", label="Textile")
+    page.click("#socle-form button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator("ul.certifications li").count() == 9
+    assert page.locator("td.unknown").count() > 0
+    shots(page, "19-06-socle-branch")
+    page.emulate_media(media="print")
+    assert not page.locator("#socle-form").is_visible() and not page.locator("header.top").is_visible()
+    page.emulate_media(media="screen")
+    assert page.errors == []
+
+
+def test_neighbourhood_graph_loads_with_nodes(server: str, page) -> None:  # noqa: ANN001
+    if urllib.request.urlopen(server + "/resource/cqpi/TWEB", timeout=5).status != 200:
+        pytest.fail("no certification page")
+    try:
+        urllib.request.urlopen(server + "/static/vendor/cytoscape/cytoscape.min.js", timeout=5)
+    except OSError:
+        pytest.skip("cytoscape is not installed (npm ci --prefix web)")
+    page.goto(server + "/resource/cqpi/TWEB")
+    graph = page.locator("#neighbourhood-graph[data-nodes]")
+    graph.wait_for(state="attached", timeout=15_000)
+    assert int(graph.get_attribute("data-nodes")) >= 5
+    assert page.evaluate("() => window.cqpiNeighbourhood.nodes('[kind = \"bloc\"]').length") == 2
+    page.locator("#neighbourhood summary").click()
+    links = page.locator("#neighbourhood-list a")
+    assert links.count() >= 4
+    page.locator("#neighbourhood").screenshot(path=str(ARTIFACTS / "19-07-neighbourhood.png"))
+    shots(page, "19-08-certification")
+    # each node a link: a click on the CQPM's node opens its page
+    page.evaluate("() => window.cqpiNeighbourhood.$id('" + ID + "cqpm/TWEBM').emit('tap')")
+    page.wait_for_url("**/resource/cqpm/TWEBM")
+    assert page.errors == []

@@ -16,13 +16,11 @@ from pathlib import Path
 
 from flask import Flask, current_app, g, has_app_context
 
-from cqpi_graph.catalog import LabelCandidate, choose_label, load_catalog, local_name
+from cqpi_graph.catalog import local_name
+from cqpi_graph.catalog.names import resource_labels
 from cqpi_graph.errors import StoreNotBuiltError
 from cqpi_graph.namespaces import ID, PREFIXES
 from cqpi_graph.store import Endpoint, Row, Store, Term, default_location, open_store
-
-LABEL_PROPS = ("rdfs:label", "skos:prefLabel", "dct:title", "schema:name", "foaf:name")
-CODE_PROPS = ("cq:abbreviation", "skos:notation", "cq:code", "cq:rncpCode", "cq:bcnCode", "cq:idcc")
 
 
 def remote(endpoint: str | None) -> Endpoint | None:
@@ -163,39 +161,14 @@ def lang() -> str:
 
 
 def labels(iris: Iterable[str]) -> dict[str, str]:
-    """Label of each IRI in the interface language. Certifications, blocs and branches are named
-    by the catalog (the same name as in the CLI and the exports); other resources by the same
-    rule (`catalog.choose_label`) over their labels, then a code, then the IRI's last segment."""
-    wanted = sorted({i for i in iris if iri_ok(i)})
+    """Label of each IRI in the interface language (`catalog.names.resource_labels`: the catalog's
+    names, then the label rule), kept for the generation."""
+    iris = list(iris)
     cache = _label_cache()
-    cat = load_catalog(store())
-    for i in wanted:
-        if i not in cache:
-            known = cat.label(i, lang())
-            if known:
-                cache[i] = known
-    todo = [i for i in wanted if i not in cache]
-    for start in range(0, len(todo), 200):
-        chunk = todo[start : start + 200]
-        values = " ".join(f"<{i}>" for i in chunk)
-        rows = store().select(
-            f"SELECT ?s ?l ?kind WHERE {{ VALUES ?s {{ {values} }} "
-            f"{{ ?s {'|'.join(LABEL_PROPS)} ?l BIND(0 AS ?kind) }} UNION "
-            f"{{ ?s {'|'.join(CODE_PROPS)} ?l BIND(1 AS ?kind) }} }}"
-        )
-        found: dict[str, list[LabelCandidate]] = {}
-        codes: dict[str, str] = {}
-        for r in rows:
-            term = r["l"]
-            if term.kind != "literal":
-                continue
-            if r["kind"].value == "0":
-                found.setdefault(r["s"].value, []).append(LabelCandidate(term.value, term.lang))
-            else:
-                codes[r["s"].value] = min(codes.get(r["s"].value, term.value), term.value)
-        for i in chunk:
-            cache[i] = choose_label(found.get(i, []), lang()) or codes.get(i) or _fallback(i)
-    return {i: cache.get(i, _fallback(i)) for i in iris}
+    todo = [i for i in dict.fromkeys(iris) if i not in cache and iri_ok(i)]
+    if todo:
+        cache.update(resource_labels(store(), todo, lang()))
+    return {i: cache.get(i) or _fallback(i) for i in iris}
 
 
 _LABELS: dict[tuple[str, str], dict[str, str]] = {}  # (generation, language) -> IRI -> label

@@ -17,8 +17,9 @@ paths, socle, similar, the exports, validation messages and the web view read ce
 from __future__ import annotations
 
 import difflib
+import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -41,6 +42,9 @@ from .labels import (
 
 LANGUAGES = ("fr", "en")
 CACHE_NAME = "catalog-2"  # the name its pickle is kept under: changed when its layout changes
+_LIST_SEPARATORS = re.compile(r"[,;\n]+")
+_WORD = re.compile(r"\w+")
+_KIND_TAG = re.compile(r"^\[[^\]]*\]")
 CERTIFICATION = CQ + "Certification"
 RDF_TYPE = RDF + "type"
 # Members of a group, preferred first for its IRI and its label (curated data, then registries).
@@ -165,6 +169,7 @@ class Catalog:
         self.adopted_by: dict[str, set[str]] = defaultdict(set)  # group IRI -> branch IRIs
         self.code_index: dict[str, set[str]] = defaultdict(set)  # folded code -> group IRIs
         self._folded_labels: dict[str, str] = {}
+        self._label_words: dict[str, frozenset[str]] | None = None
 
     # -- certifications
     def __contains__(self, iri: object) -> bool:
@@ -244,14 +249,80 @@ class Catalog:
         if iri in self.canonical:
             return self.certification(iri, lang)
         if iri.startswith("http"):
-            raise NotFoundError(f"aucune certification d'IRI <{iri}>", self.suggest(local_name(iri)))
-        hits = self.code_index.get(fold(key), set())
+            raise NotFoundError(
+                f"aucune certification d'IRI <{iri}>", self.suggest(local_name(iri)), query=key
+            )
+        hits = self.code_index.get(fold(key), set()) or self._by_label(key)
         if len(hits) == 1:
             return self.certification(next(iter(hits)), lang)
         if len(hits) > 1:
             names = sorted(self.certification(h, lang).display() for h in hits)
-            raise NotFoundError(f"le code « {key} » est ambigu", names[:8])
-        raise NotFoundError(f"aucune certification de code « {key} »", self.suggest(key))
+            raise NotFoundError(
+                f"« {key} » désigne plusieurs certifications", names[:8], query=key, ambiguous=True
+            )
+        raise NotFoundError(
+            f"aucune certification de code ou d'intitulé « {key} »", self.suggest(key), query=key
+        )
+
+    def _by_label(self, text: str) -> set[str]:
+        """Certifications named by a typed label: the same label (accents and case folded), else —
+        two words or more — the labels holding every word; a suggestion as displayed (« CODE
+        [kind] label ») by its code."""
+        q = fold(text)
+        shown = self._as_displayed(q)
+        if shown:
+            return shown
+        same = {n for n, lab in self._folded_labels.items() if lab == q}
+        words = set(_WORD.findall(q))
+        if same or len(words) < 2:
+            return same
+        return {n for n, ws in self._words_of_labels().items() if words <= ws}
+
+    def _words_of_labels(self) -> dict[str, frozenset[str]]:
+        """Each label's words, built on the first label typed (a catalog read back from the
+        generation's cache has not got them yet)."""
+        found = getattr(self, "_label_words", None)
+        if found is None:
+            found = self._label_words = {
+                n: frozenset(_WORD.findall(lab)) for n, lab in self._folded_labels.items()
+            }
+        return found
+
+    def _as_displayed(self, q: str) -> set[str]:
+        """« CODE [kind] label » (or « CODE label »), as pages and suggestions show a certification:
+        the certification of that code whose label starts with the rest."""
+        code, _, rest = q.partition(" ")
+        rest = _KIND_TAG.sub("", rest).strip()
+        if not rest:
+            return set()
+        return {n for n in self.code_index.get(code, ()) if self._folded_labels.get(n, "").startswith(rest)}
+
+    def resolve_list(
+        self, text: str, lang: str = "fr", one: Callable[[str], Certification] | None = None
+    ) -> list[Certification]:
+        """Several certifications as a person types them: separated by commas, semicolons or line
+        breaks; within a part, the whole part (a label, a code), else each word as a code.
+        `one` resolves one part (default: `resolve`; socle also takes ROME jobs).
+
+        Raises NotFoundError (with near matches) for the first part that names nothing."""
+        resolve = one or (lambda t: self.resolve(t, lang))
+        out: dict[str, Certification] = {}
+        for part in (p.strip() for p in _LIST_SEPARATORS.split(text)):
+            if not part:
+                continue
+            try:
+                found = [resolve(part)]
+            except NotFoundError as whole:
+                tokens = part.split()
+                if len(tokens) < 2:
+                    raise
+                try:
+                    found = [resolve(t) for t in tokens]
+                except NotFoundError:
+                    raise whole from None
+            for c in found:
+                out.setdefault(c.iri, c)
+        return list(out.values())
 
     def suggest(self, text: str, limit: int = 6, lang: str = "fr") -> list[str]:
         """Near matches by code (prefix, then edit distance) and by label words."""

@@ -40,13 +40,11 @@ def method(threshold: float = THRESHOLD, min_share: float = MIN_SHARE, lang: str
 
 
 def resolve_sources(cat: Catalog, codes: Sequence[str], lang: str = "fr") -> tuple[Certification, ...]:
-    """The person's certifications (codes, sigles or IRIs; « A,B » lists several), each once."""
+    """The person's certifications (codes, sigles, labels or IRIs; « A,B » lists several), each once."""
     out: dict[str, Certification] = {}
     for text in codes:
-        for part in text.split(","):
-            if part.strip():
-                c = cat.resolve(part.strip(), lang)
-                out.setdefault(c.iri, c)
+        for c in cat.resolve_list(text, lang):
+            out.setdefault(c.iri, c)
     if not out:
         raise InputError("donnez au moins une certification de la personne", field="A")
     return tuple(out.values())

@@ -10,12 +10,14 @@ from datetime import date
 
 from flask import Blueprint, render_template, request
 
-from cqpi_graph.errors import NotFoundError
+from cqpi_graph.errors import InputError, NotFoundError
 from cqpi_graph.gap import plan
 from cqpi_graph.gap.explore import explore_path, explore_reach
 
+from ..forms import unknown
 from ..graph import lang, store
 from ..i18n import EN
+from ..i18n import gettext as _
 from ..links import resource_url
 from ..render import json_requested, render
 from .messages import GAP_EN
@@ -43,6 +45,8 @@ def explorer():  # noqa: ANN201
     b = request.args.get("to", "").strip()[:300]
     k = _alternatives()
     form = {"a": a, "b": b, "k": k, "href": _href}
+    if not _sources(a) and b:
+        return _missing_from(form)
     if not _sources(a):
         return render(None, "paths/paths.html", mode="form", **form)
     try:
@@ -61,6 +65,8 @@ def plan_page():  # noqa: ANN201
     a = request.args.get("from", "").strip()[:300]
     b = request.args.get("to", "").strip()[:300]
     form = {"a": a, "b": b, "k": 2, "href": _href}
+    if not _sources(a) and b:
+        return _missing_from(form)
     if not _sources(a) or not b:
         return render(None, "paths/paths.html", mode="form", **form)
     try:
@@ -73,10 +79,16 @@ def plan_page():  # noqa: ANN201
 def _not_found(exc: NotFoundError, template: str, form: dict):  # noqa: ANN202
     if json_requested():
         raise exc
-    error = str(exc).split(" — ")[0]
-    near = exc.suggestions
-    page = render_template(template, result=None, mode="form", error=error, suggestions=near, **form)
+    page = render_template(template, result=None, mode="form", unknown=unknown(exc), **form)
     return page, 404
+
+
+def _missing_from(form: dict):  # noqa: ANN202
+    """« to » without « from »: said, not an empty form."""
+    if json_requested():
+        raise InputError("donnez au moins une certification de départ (from)", field="from")
+    error = _("Indiquez au moins une certification de départ.")
+    return render_template("paths/paths.html", result=None, mode="form", error=error, **form), 400
 
 
 def _href(iri: str) -> str | None:

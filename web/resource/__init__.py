@@ -10,25 +10,50 @@ what else there is: `Content-Location`, `Link: <…>; rel="alternate"` and `Vary
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from werkzeug.wrappers import Response as BaseResponse
 
+from cqpi_graph.describe import Description, describe, exists
 from cqpi_graph.namespaces import ID
 
-from ..graph import ask, holder, iri_ok, label, lang, local_path, store
+from ..graph import holder, iri_ok, labels, lang, local_path, store
+from ..i18n import EN
 from ..links import resource_url
 from ..negotiation import HTML, RDF, Format, alternates_link, pick, set_headers
+from ..page_messages import PAGES_EN
 from ..search.index import get_index
 from . import profiles
 
-bp = Blueprint("resource", __name__, template_folder="templates")
+bp = Blueprint(
+    "resource",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static/resource",
+)
+EN.update({k: v for k, v in PAGES_EN.items() if k not in EN})
+CYTOSCAPE = Path(__file__).resolve().parent.parent / "node_modules" / "cytoscape" / "dist"
+bp.add_app_template_global(resource_url, "resource_url")
 
 OFFERED = (HTML, *RDF)  # HTML first: a browser's */* gets the page
 SUFFIXES = {f.suffix: f for f in OFFERED if f.suffix}
 # Registry profiles of a certification (profiles.py): suffix → (profile, format)
 PROFILE_SUFFIXES = {
+    ".page.json": ("page", "json"),
+    ".neighbourhood.json": ("neighbourhood", "json"),
     ".schema.jsonld": ("schemaorg", "jsonld"),
     ".elm.ttl": ("elm", "turtle"),
     ".elm.jsonld": ("elm", "jsonld"),
@@ -51,10 +76,6 @@ def representation_url(iri: str, fmt: Format) -> str:
 
 def link_header(iri: str) -> str:
     return alternates_link((representation_url(iri, f), f) for f in OFFERED)
-
-
-def exists(iri: str) -> bool:
-    return ask(f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}")
 
 
 def _description_ntriples(iri: str) -> bytes:
@@ -123,12 +144,12 @@ def suggestions(text: str) -> list[dict]:
     ]
 
 
-def not_found(text: str, fmt: Format | None):  # noqa: ANN201
+def not_found(text: str, fmt: Format | None, as_json: bool = False):  # noqa: ANN201
     from ..i18n import gettext as _
     from ..security import wants_json
 
     sugg = suggestions(text)
-    if wants_json() or (fmt is not None and fmt is not HTML):
+    if as_json or wants_json() or (fmt is not None and fmt is not HTML):
         return {"error": "not found", "iri": text, "suggestions": [s["iri"] for s in sugg]}, 404
     return render_template(
         "error.html",
@@ -145,8 +166,12 @@ def show_resource(iri: str, fmt: Format | None = None, profile: str | None = Non
         abort(400, "IRI invalide")
     if profile is None and fmt is None:
         fmt = negotiate()  # a 406 before anything is read
-    if not exists(iri):
-        return not_found(local_path(iri) or iri, fmt)
+    if not exists(store(), iri):
+        return not_found(local_path(iri) or iri, fmt, as_json=profile in ("page", "neighbourhood"))
+    if profile == "page":
+        return page_json(iri)
+    if profile == "neighbourhood":
+        return neighbourhood_json(iri)
     if profile == "schemaorg":
         return profiles.schemaorg_response(iri)
     if profile == "elm":
@@ -159,10 +184,8 @@ def show_resource(iri: str, fmt: Format | None = None, profile: str | None = Non
 
 
 def _profile_alternates(iri: str, prof: dict) -> list[dict]:
-    base = resource_url(iri)
-
     def twin(suffix: str, query: str) -> str:
-        return f"{base}&{query}" if "?" in base else base + suffix
+        return _twin(iri, suffix, query)
 
     out = [
         {
@@ -185,13 +208,20 @@ def _profile_alternates(iri: str, prof: dict) -> list[dict]:
     return out
 
 
+def description(iri: str) -> Description:
+    """The library's description of `iri`, named with the page's (cached) labels."""
+    return describe(store(), iri, lang(), labels)
+
+
 def html_page(iri: str) -> BaseResponse:
     from .computed import computed_view
-    from .model import describe
 
-    d = describe(iri)
+    d = description(iri)
     alternates = [{"type": f.media, "href": representation_url(iri, f), "name": f.name} for f in RDF]
-    prof = profiles.page_profiles(iri) if d["is_cert"] else None
+    alternates.append(
+        {"type": "application/json", "href": _twin(iri, ".page.json", "profile=page"), "name": "JSON"}
+    )
+    prof = profiles.page_profiles(iri) if d.is_cert else None
     schema_json = None
     if prof is not None:
         schema_json = profiles.script_json(prof["schemaorg"])
@@ -200,15 +230,41 @@ def html_page(iri: str) -> BaseResponse:
         render_template(
             "resource/resource.html",
             d=d,
-            title=label(iri),
+            title=d.label,
             alternates=alternates,
             schema_json=schema_json,
             elm_missing=prof["elm_missing"] if prof else None,
-            computed=computed_view(iri) if d["is_cert"] else None,
+            computed=computed_view(iri) if d.is_cert else None,
+            cytoscape=(CYTOSCAPE / "cytoscape.min.js").is_file(),
+            neighbourhood_url=_twin(iri, ".neighbourhood.json", "profile=neighbourhood")
+            if d.is_cert
+            else None,
             sparql_url=url_for("sparql.editor", query=f"DESCRIBE <{iri}>"),
         )
     )
     return set_headers(resp, representation_url(iri, HTML), link_header(iri))
+
+
+def page_json(iri: str) -> BaseResponse:
+    """The page's JSON twin: exactly the library result's `to_dict()`."""
+    resp = jsonify(description(iri).to_dict())
+    return set_headers(resp, _twin(iri, ".page.json", "profile=page"), link_header(iri))
+
+
+def neighbourhood_json(iri: str) -> BaseResponse:
+    """The certification's neighbourhood (nodes and edges) for the interactive graph."""
+    from cqpi_graph.neighbourhood import neighbourhood
+
+    from .computed import computed_links_or_none
+
+    found = neighbourhood(store(), iri, lang(), labels, computed=computed_links_or_none(iri))
+    resp = jsonify(found.to_dict(href=resource_url))
+    return set_headers(resp, _twin(iri, ".neighbourhood.json", "profile=neighbourhood"), link_header(iri))
+
+
+def _twin(iri: str, suffix: str, query: str) -> str:
+    base = resource_url(iri)
+    return f"{base}&{query}" if "?" in base else base + suffix
 
 
 def _split_suffix(path: str) -> tuple[str, Format | None, tuple[str, str] | None]:
@@ -233,7 +289,7 @@ def show_id(path: str):  # noqa: ANN201
     iri = ID + bare
     if not iri_ok(iri):
         abort(400, "IRI invalide")
-    if not exists(iri):
+    if not exists(store(), iri):
         return not_found(bare, fmt)
     if prof is not None or "profile" in request.args:
         target = url_for("resource.show", path=path)
@@ -263,3 +319,11 @@ def show_iri():  # noqa: ANN201
     if not iri:
         abort(404)
     return show_resource(iri, None, request.args.get("profile"), request.args.get("format", ""))
+
+
+@bp.get("/static/vendor/cytoscape/cytoscape.min.js")
+def cytoscape_asset():  # noqa: ANN201
+    """cytoscape from web/node_modules (`npm ci --prefix web`), never from a CDN."""
+    if not (CYTOSCAPE / "cytoscape.min.js").is_file():
+        abort(404)
+    return send_from_directory(CYTOSCAPE, "cytoscape.min.js", mimetype="text/javascript", max_age=86400)

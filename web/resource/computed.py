@@ -1,28 +1,40 @@
 """The computed part of a certification page: ROME jobs and closest certifications from the texts
-of its blocs (cqpi_graph.textsim), shown apart from what the registries declare."""
+of its blocs (cqpi_graph.textsim), shown apart from what the registries declare; the same links
+feed the neighbourhood graph."""
 
 from __future__ import annotations
 
-from ..graph import store
+from typing import TYPE_CHECKING
+
+from ..graph import lang, store
 from ..links import resource_url
+from ..memo import per_generation
+
+if TYPE_CHECKING:
+    from cqpi_graph.textsim.api import TextSimilar
+
+
+def computed_links_or_none(iri: str, top: int = 5) -> TextSimilar | None:
+    """The text model's links of a certification, once per certification and generation (None
+    when the model is missing or does not know it: a page shows its declared facts anyway)."""
+    from cqpi_graph.textsim.api import computed_links
+
+    def compute() -> TextSimilar | None:
+        try:
+            return computed_links(store(), iri, top)
+        except Exception:  # noqa: BLE001 - the declared part of a page never depends on the model
+            return None
+
+    return per_generation("computed-links", (iri, top), compute)
 
 
 def computed_view(iri: str, top: int = 5) -> dict | None:
-    """{"jobs": [...], "certs": [...], "method": ...} or None when the text model has nothing
-    (computed once per certification and generation)."""
-    from ..graph import lang
-    from ..memo import per_generation
-
+    """{"jobs": [...], "certs": [...], "method": ...} or None when the text model has nothing."""
     return per_generation("computed", (iri, top, lang()), lambda: _computed_view(iri, top))
 
 
 def _computed_view(iri: str, top: int) -> dict | None:
-    from cqpi_graph.textsim.api import computed_links
-
-    try:
-        res = computed_links(store(), iri, top)
-    except Exception:  # noqa: BLE001 - a page shows its declared facts even if the model is missing
-        return None
+    res = computed_links_or_none(iri, top)
     if res is None or not (res.jobs or res.certifications):
         return None
     jobs = [

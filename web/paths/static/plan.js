@@ -1,5 +1,6 @@
-// The printable « plan de parcours »: the button prints the page (no inline script: CSP).
+// Print buttons (the plan, a path or a socle page): no inline script (CSP).
 (function () {
-  var button = document.getElementById("print-plan");
-  if (button) { button.addEventListener("click", function () { window.print(); }); }
+  document.querySelectorAll("#print-plan, [data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
 })();
