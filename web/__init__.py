@@ -49,7 +49,19 @@ class MemoryRequest(Request):
         return io.BytesIO()
 
 
-BLUEPRINTS = ["home", "search", "resource", "paths", "socle", "sparql", "validate", "downloads"]
+BLUEPRINTS = [
+    "home",
+    "search",
+    "resource",
+    "paths",
+    "socle",
+    "sparql",
+    "builder",
+    "vocab",
+    "figures",
+    "validate",
+    "downloads",
+]
 
 
 def _env_config() -> dict[str, Any]:

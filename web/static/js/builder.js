@@ -1,0 +1,51 @@
+// The visual query builder: Sparnatural writes the query, YASGUI shows and runs it on /sparql.
+// The built query (Sparnatural's JSON) stays in the address (?q=…): the page is its own share link.
+(function () {
+  "use strict";
+  var sn = document.getElementById("sparnatural");
+  var el = document.getElementById("yasgui");
+  if (!sn || !el || typeof window.Yasgui === "undefined") { return; }
+  var endpoint = new URL(el.dataset.endpoint, window.location.href).href;
+  try { window.localStorage.removeItem("yagui__config"); } catch (e) { /* private mode */ }
+  var yasgui = new window.Yasgui(el, {
+    requestConfig: { endpoint: endpoint, method: "POST" },
+    copyEndpointOnNewTab: false,
+    endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; } },
+    persistenceId: null,
+    populateFromUrl: false,
+    yasqe: { resizeable: true, editorHeight: "200px" },
+  });
+  var tab = yasgui.getTab();
+  tab.setEndpoint(endpoint);
+  window.cqpiBuilder = { sparnatural: sn, yasgui: yasgui };
+  var editor = document.getElementById("open-editor");
+  var shareLink = document.getElementById("share-link");
+
+  function follow(query, json) {
+    var url = new URL(window.location.href);
+    if (json) { url.searchParams.set("q", JSON.stringify(json)); }
+    window.history.replaceState(null, "", url.toString());
+    shareLink.href = url.toString();
+    var ed = new URL(el.dataset.editor, window.location.href);
+    ed.searchParams.set("query", query);
+    editor.href = ed.toString();
+  }
+
+  sn.addEventListener("init", function () {
+    var saved = el.dataset.saved;
+    if (saved) {
+      try { sn.loadQuery(JSON.parse(saved)); } catch (e) { /* a damaged link: start empty */ }
+    }
+  });
+  sn.addEventListener("queryUpdated", function (ev) {
+    var query = sn.expandSparql(ev.detail.queryString);
+    yasgui.getTab().setQuery(query);
+    follow(query, ev.detail.queryJson);
+  });
+  sn.addEventListener("submit", function () {
+    sn.disablePlayBtn();
+    yasgui.getTab().query();
+  });
+  yasgui.on("queryResponse", function () { sn.enablePlayBtn(); });
+  shareLink.href = window.location.href;
+})();
