@@ -114,6 +114,21 @@ def _too_big(cap: int) -> str:
     return f"réponse de plus de {cap / MiB:.3g} Mo (response larger than {cap / MiB:.3g} MB)"
 
 
+def _execute_remote(store, send, query: str, result_fmt: str, graph_fmt: str, max_bytes: int) -> None:  # noqa: ANN001
+    from cqpi_graph.errors import QuerySyntaxError
+    from cqpi_graph.export.service import QUERY_BASE_IRI
+
+    try:
+        kind, data = store.query_serialized(query, result_fmt, base_iri=QUERY_BASE_IRI)
+        if kind == "graph":
+            kind, data = store.query_serialized(query, graph_fmt, base_iri=QUERY_BASE_IRI)
+    except Exception as exc:  # noqa: BLE001
+        syntax = isinstance(exc, QuerySyntaxError | SyntaxError)
+        send(("syntax" if syntax else "error", "", b"", str(exc)))
+        return
+    _stream_bytes(send, kind, data, max_bytes)
+
+
 def execute(
     store,  # noqa: ANN001
     send,  # noqa: ANN001
@@ -132,17 +147,7 @@ def execute(
     from cqpi_graph.store.embedded import EmbeddedStore
 
     if not isinstance(store, EmbeddedStore):  # a server: the query goes to it as it is
-        try:
-            kind, data = store.query_serialized(query, result_fmt, base_iri=QUERY_BASE_IRI)
-            if kind == "graph":
-                kind, data = store.query_serialized(query, graph_fmt, base_iri=QUERY_BASE_IRI)
-        except Exception as exc:  # noqa: BLE001
-            from cqpi_graph.errors import QuerySyntaxError
-
-            syntax = isinstance(exc, QuerySyntaxError | SyntaxError)
-            send(("syntax" if syntax else "error", "", b"", str(exc)))
-            return
-        _stream_bytes(send, kind, data, max_bytes)
+        _execute_remote(store, send, query, result_fmt, graph_fmt, max_bytes)
         return
 
     import pyoxigraph as ox
