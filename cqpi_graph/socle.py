@@ -695,14 +695,14 @@ def cqpi_candidates(
     ix = load_index(store)
     cat = load_catalog(store)
     classes = ix.classes(computed, threshold)
-    cqps = [c for g in cat.groups() if (c := cat.certification(g)).kind in CQP_KINDS]
+    cqps = [cert for g in cat.groups() if (cert := cat.certification(g)).kind in CQP_KINDS]
     sets: dict[str, set[str]] = {}
     branch_of: dict[str, set[str]] = {}
-    for n in cqps:
-        comps = {classes.get(c, c) for c in ix.node_competences(n)}
-        bs = set(cat.adopted_by.get(n.iri, ()))
+    for cqp in cqps:
+        comps = {classes.get(c, c) for c in ix.node_competences(cqp)}
+        bs = set(cat.adopted_by.get(cqp.iri, ()))
         if comps and bs:
-            sets[n.iri], branch_of[n.iri] = comps, bs
+            sets[cqp.iri], branch_of[cqp.iri] = comps, bs
     inv: dict[str, set[str]] = defaultdict(set)
     for n, cs in sets.items():
         for c in cs:

@@ -71,7 +71,7 @@ def vocabulary(ontology: Path | None = None) -> tuple[Term, ...]:
     g = Graph().parse((ontology or resource_dir("ontology")) / "cqpi.ttl", format="turtle")
     terms = []
     for rdf_type, kind in KINDS.items():
-        for node in sorted(s for s in g.subjects(RDF.type, rdf_type) if str(s).startswith(CQ)):
+        for node in sorted((s for s in g.subjects(RDF.type, rdf_type) if str(s).startswith(CQ)), key=str):
             assert isinstance(node, URIRef)
             terms.append(
                 Term(
