@@ -39,6 +39,7 @@ __all__ = [
 
 NAME = "search"
 _lock = threading.Lock()
+_building: dict[tuple, threading.Lock] = {}
 _open: dict[tuple, SearchIndex] = {}
 _MAX_OPEN = 4
 
@@ -76,8 +77,9 @@ def load_search_index(store: Store) -> SearchIndex:
         if found is not None:
             return found
     path = index_path(store)
-    if not path.is_file():
-        build_search_database(store)
+    with _building.setdefault(key, threading.Lock()):  # one thread builds a missing index
+        if not path.is_file():
+            build_search_database(store)
     index = SearchIndex(path)
     with _lock:
         _open[key] = index

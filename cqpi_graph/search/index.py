@@ -23,6 +23,7 @@ import json
 import os
 import re
 import sqlite3
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -151,7 +152,9 @@ def write_index(
     path: Path, docs: list[Document], rows: list[FacetRow], names: dict, kinds: dict, generation: str
 ) -> None:
     """Write the database to `path` (replaced atomically)."""
-    tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
+    # One scratch file per writer (process and thread): two readers building a generation's
+    # missing index at once must not write into the same file.
+    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}-{threading.get_ident()}")
     tmp.unlink(missing_ok=True)
     db = sqlite3.connect(tmp)
     try:
