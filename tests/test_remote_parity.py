@@ -78,6 +78,12 @@ VIRTUOSO_DIFFERS = {
         '"60", not a valid xsd:duration) and refuses one in INSERT DATA',
         True,
     ),
+    "limit-ties": (
+        "a subquery sorted by a number alone and cut by LIMIT (the analyst queries on the statistics "
+        "graph, benchmarks/queries) keeps the rows of equal number at the cut in store order: "
+        "Virtuoso's order is not Oxigraph's",
+        False,
+    ),
     "label-order": (
         "where there are several values, paths and search keep the first row the store returns "
         "(the label among several French ones, the provenance record of a link, the order of "
@@ -148,8 +154,10 @@ def test_same_query_answers(parity_server, parity_stores):
 def test_same_benchmark_query_answers(request, parity_server, parity_stores, path):
     remote, embedded, _ = parity_stores
     query = path.read_text(encoding="utf-8")
-    if re.search(r"COUNT\([^)]*\)\s*\)?\s*/", query, re.I):
+    if re.search(r"(COUNT|SUM)\([^)]*\)\s*\)?\s*/", query, re.I):
         differs_on_virtuoso(request, parity_server, "division")
+    elif re.search(r"\{\s*SELECT\b.*?\bLIMIT\b", query, re.I | re.S):
+        differs_on_virtuoso(request, parity_server, "limit-ties")
     assert_same_answers(remote, embedded, [query], distinct=distinct_rows(parity_server))
 
 
