@@ -3,10 +3,10 @@
 The quick start builds the national graph (`cqpi build --registries ../shared/data`); the
 examples run on it from the project root, in README order, and must end with the exit code they
 promise (`# exit N`, else 0) and print something. Files they write (`-o`, `--report`) go to a
-temporary folder; `--store` paths and the `serve` port are the test's own. Examples that need
-what a test cannot have here (the registries' servers, a SPARQL server, a file the reader
-provides) are listed in COVERED_ELSEWHERE with the test that runs the same command on a stand-in;
-that list may not name an example that no longer exists.
+temporary folder; `--store` paths, the store of a `build` and the `serve` port are the test's
+own. Examples that need what a test cannot have here (the registries' servers, a SPARQL server,
+a file the reader provides) are listed in COVERED_ELSEWHERE with the test that runs the same
+command on a stand-in; that list may not name an example that no longer exists.
 """
 
 from __future__ import annotations
@@ -128,7 +128,11 @@ def _local(argv: tuple[str, ...], store: Path, tmp: Path) -> list[str]:
             out[i + 1] = str(tmp / Path(out[i + 1]).name)
         elif word == "--store":
             out[i + 1] = str(tmp / "store")
-    return out if "--store" in out else ["--store", str(store), *out]
+    if "--store" in out:
+        return out
+    # A build makes a new graph: it gets a store of its own, never the quick-start one.
+    own = tmp / "store" if "build" in out else store
+    return ["--store", str(own), *out]
 
 
 def test_the_examples_are_all_accounted_for() -> None:
