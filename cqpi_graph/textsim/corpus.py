@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .. import _cache
-from ..catalog import Catalog, load_catalog
+from ..catalog import Catalog, LabelCandidate, choose_label, load_catalog
 from ..namespaces import CQ, ID, OWL, RDFS, SKOS
 from ..store import Store
 
@@ -94,11 +94,13 @@ class Corpus:
 
 
 def _pick(values: list[tuple[str, str | None]]) -> str:
-    for want in ("fr", None, "en"):
-        for value, lang in values:
-            if (lang or None) == want:
-                return value
-    return values[0][0] if values else ""
+    """The French label by the catalog's rule (an untagged one counts as French, after the
+    tagged ones; the first read first)."""
+    candidates = [
+        LabelCandidate(value, lang or "fr", i + (0 if lang else len(values)))
+        for i, (value, lang) in enumerate(values)
+    ]
+    return choose_label(candidates, "fr") or (values[0][0] if values else "")
 
 
 def _triples(store: Store, predicates: Iterable[str]):
