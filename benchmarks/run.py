@@ -21,7 +21,8 @@ with it and the real ROME, ESCO, BCN and kit files of ../shared/data, and measur
   queries with the fast stack and with the naive one (benchmarks/naive.py: rdflib in memory,
   owlrl, pyshacl), printed as ratios.
 
-Each line shows its target (issue 8, at 45,000 fiches) and whether it is met. --skip drops
+Each line shows its target (issue 20's, on both graphs), whether it is met, and the 1-minute load
+average at the start and end of its section (the machine is shared). --skip drops
 sections (build is needed by all but naive). Nothing here is a test: it prints figures.
 """
 
@@ -690,6 +691,11 @@ def bench_web(store_path: Path, workdir: Path, args: argparse.Namespace) -> dict
 # ---------------------------------------------------------------- the table
 
 
+def _load(res: dict, section: str) -> None:
+    """The 1-minute load average at the start, then at the end, of a section (shared machine)."""
+    res.setdefault("load", {}).setdefault(section, []).append(round(os.getloadavg()[0], 2))
+
+
 def _same_work(phases: dict) -> float:
     """What the naive stack does too: import, inference, validation (not the text model, the
     alignments, the search and other indexes, which it has no equivalent of)."""
@@ -714,11 +720,14 @@ def _naive_ratios(res: dict) -> dict[str, str]:
 def table(res: dict) -> list[str]:
     T = TARGETS
     naive = _naive_ratios(res)
-    rows: list[tuple[str, str, str, str, str]] = []
+    rows: list[tuple[str, ...]] = []
+    section = [""]
 
     def add(what: str, value: str, target: str = "", met: bool | None = None, ratio: str = "") -> None:
-        rows.append((what, value, target, "" if met is None else ("yes" if met else "NO"), ratio))
+        load = " → ".join(f"{x:.1f}" for x in res.get("load", {}).get(section[0], []))
+        rows.append((what, value, target, "" if met is None else ("yes" if met else "NO"), ratio, load))
 
+    section[0] = "build"
     if "build" in res:
         b = res["build"]
         ph = b["phases"]
@@ -747,6 +756,7 @@ def table(res: dict) -> list[str]:
             f"≤ {T['build_rss_mib']:,.0f} MiB",
             b["peak_rss_mib"] <= T["build_rss_mib"],
         )
+    section[0] = "sparql"
     for name, q in res.get("sparql", {}).items():
         add(
             f"sparql {name} ({q['rows']} rows)",
@@ -755,6 +765,7 @@ def table(res: dict) -> list[str]:
             q["p95_ms"] <= T["query_p95_ms"],
             naive.get("sparql " + name, ""),
         )
+    section[0] = "search"
     if "search" in res:
         x = res["search"]
         add("search: open the generation's index", f"{x['open_ms']:.1f} ms")
@@ -765,6 +776,7 @@ def table(res: dict) -> list[str]:
                 f"p95 ≤ {T['search_p95_ms']:.0f} ms",
                 x[key]["p95_ms"] <= T["search_p95_ms"],
             )
+    section[0] = "paths"
     if "paths" in res:
         p = res["paths"]
         add(
@@ -789,6 +801,7 @@ def table(res: dict) -> list[str]:
             p["socle10"]["p95_ms"] <= T["socle_ms"],
         )
         add("similar --top 10", f"p50 {p['similar']['p50_ms']:.2f} / p95 {p['similar']['p95_ms']:.2f} ms")
+    section[0] = "validate"
     if "validate" in res:
         v = res["validate"]
         add(
@@ -797,8 +810,10 @@ def table(res: dict) -> list[str]:
             f"≤ {T['referentiel_s']:.0f} s",
             v["p95_ms"] <= T["referentiel_s"] * 1000,
         )
+    section[0] = "web"
     if "web" in res:
         _web_rows(res["web"], add)
+    section[0] = "naive"
     if "naive" in res:
         n = res["naive"]
         f, s = n["fast"], n["naive"]
@@ -834,8 +849,8 @@ def table(res: dict) -> list[str]:
             f"≥ {T['naive_ratio']:.0f}×",
             qn / qf >= T["naive_ratio"],
         )
-    head = ("measure", "value", "target", "met", "naive stack")
-    w = [max([len(r[i]) for r in rows] + [len(head[i])]) for i in range(5)]
+    head = ("measure", "value", "target", "met", "naive stack", "load avg (1 min)")
+    w = [max([len(r[i]) for r in rows] + [len(head[i])]) for i in range(len(head))]
     lines = [" | ".join(h.ljust(w[i]) for i, h in enumerate(head)), "-+-".join("-" * x for x in w)]
     lines += [" | ".join(c.ljust(w[i]) for i, c in enumerate(r)) for r in rows]
     return lines
@@ -879,7 +894,7 @@ def _web_rows(w: dict, add: Callable) -> None:
 def markdown(res: dict) -> list[str]:
     """The same table in Markdown, for RESULTS.md."""
     lines = table(res)
-    out = ["| " + lines[0].replace(" | ", " | ") + " |", "|---|---|---|---|---|"]
+    out = ["| " + lines[0].replace(" | ", " | ") + " |", "|---|---|---|---|---|---|"]
     out += ["| " + x + " |" for x in lines[2:]]
     return out
 
@@ -957,27 +972,40 @@ def main() -> None:
                 store = work / f"store-{args.fiches}"
             shutil.rmtree(store, ignore_errors=True)
             print("build …", flush=True)
+            _load(res, "build")
             data, wall, rss = run_child(["build", str(store), str(zip_path), "1"])
             res["build"] = {**data, "wall_s": wall, "peak_rss_mib": rss}
+            _load(res, "build")
             print(f"  {wall:.1f} s, peak RSS {rss:,.0f} MiB", flush=True)
         if store is not None and "sparql" not in args.skip:
             print("sparql …", flush=True)
+            _load(res, "sparql")
             res["sparql"] = bench_queries(store, args.runs)
+            _load(res, "sparql")
         if store is not None and "search" not in args.skip:
             print("search …", flush=True)
+            _load(res, "search")
             res["search"] = bench_search(store)
+            _load(res, "search")
         if store is not None and "paths" not in args.skip:
             print("paths …", flush=True)
+            _load(res, "paths")
             res["paths"] = bench_paths(store, args.path_runs)
+            _load(res, "paths")
         if "validate" not in args.skip:
             print("référentiel validation …", flush=True)
+            _load(res, "validate")
             res["validate"] = bench_referentiel(20)
+            _load(res, "validate")
         if store is not None and "web" not in args.skip:
             print("web …", flush=True)
+            _load(res, "web")
             res["web"] = bench_web(store, work, args)
+            _load(res, "web")
         if "naive" not in args.skip:
             n = args.naive_fiches
             print(f"naive comparison on {n} fiches …", flush=True)
+            _load(res, "naive")
             if args.registries:
                 exports = [p for name, p in build_imports(str(args.registries), False) if name == "rncp"]
                 largest = max(exports, key=lambda p: p.stat().st_size)
@@ -998,6 +1026,7 @@ def main() -> None:
             )
             naive["peak_rss_mib"] = naive_rss
             res["naive"] = {"fiches": n, "reference": args.naive_reference, "fast": fast, "naive": naive}
+            _load(res, "naive")
     finally:
         res["machine"]["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
         if tmp is not None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 from collections import Counter
 from pathlib import Path
 
@@ -237,13 +238,18 @@ def test_home_figures_come_from_the_facet_table(client, rows) -> None:  # noqa: 
     assert sum(data["status"].values()) == len(rows)
 
 
-def test_a_warm_worker_has_read_every_index_before_its_first_request(full_store_path: Path) -> None:
+def test_a_warm_worker_has_read_every_index_before_its_first_request(
+    full_store_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     from web import create_app
     from web.warm import warm
 
     app = create_app({"CQPI_STORE": str(full_store_path)})
     try:
-        times = warm(app)
+        with caplog.at_level(logging.WARNING):
+            times = warm(app)
+        assert not [r for r in caplog.records if r.levelno >= logging.WARNING]  # every first page rendered
         assert set(times) == {
             "search",
             "catalog",
@@ -252,6 +258,7 @@ def test_a_warm_worker_has_read_every_index_before_its_first_request(full_store_
             "text model",
             "templates",
             "sparql worker",
+            "first pages",
         }
         assert app.extensions["cqpi_sparql_pool"]._count == 1
         assert app.test_client().get("/paths?from=CEI").status_code == 200

@@ -19,10 +19,14 @@ import sqlite3
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..catalog import fold
 from .documents import FAMILIES, folded_words
 from .index import certification_rows, code_key
+
+if TYPE_CHECKING:
+    import numpy as np
 
 FACET_DIMS = ("family", "kind", "level", "status", "branch", "certifier", "nsf")
 FILTER_DIMS = ("family", "kinds", "level", "status", "branch", "certifier", "nsf")
@@ -155,6 +159,9 @@ class SearchIndex:
         self._names: dict[str, tuple[str, str]] | None = None
         self._overview: dict[str, dict[str, int]] | None = None
         self._arrays: tuple | None = None
+        self._labels: dict[str, tuple[list[str], list[int]]] = {}
+        self._entries: tuple | None = None
+        self._by_value: tuple | None = None
 
     def close(self) -> None:
         self._db.close()
@@ -239,23 +246,15 @@ class SearchIndex:
                 )
             ]
         if match:
-            source = (
-                "SELECT e.id, bm25(fts, 10.0, 4.0, 6.0) * e.boost AS score, e.sortkey "
-                "FROM fts JOIN entry e ON e.id = fts.rowid WHERE fts MATCH ?"
-            )
-            base_args: list = [match]
-        elif filters.any() or exact:
-            source = "SELECT e.id, -e.boost AS score, e.sortkey FROM entry e WHERE 1"
-            base_args = []
-            if not filters.any():  # a code alone: nothing else
-                source += " AND 0"
+            rows = self._all("SELECT rowid, bm25(fts, 10.0, 4.0, 6.0) FROM fts WHERE fts MATCH ?", [match])
+            ranked = self._rank(rows, self._allowed(filters) if filters.any() else None)
+        elif filters.any():
+            matched = f"SELECT e.id, -e.boost AS score, e.sortkey FROM entry e WHERE {cond}"
+            ranked = [r[0] for r in self._all(f"SELECT id FROM ({matched}) ORDER BY score, sortkey", args)]
+        elif exact:  # a code alone: nothing else
+            ranked = []
         else:
             return SearchPage(q, 0, page, per_page, [])
-        matched = f"{source} AND {cond}"
-        ranked = [
-            r[0]
-            for r in self._all(f"SELECT id FROM ({matched}) ORDER BY score, sortkey", [*base_args, *args])
-        ]
         seen = set(exact)
         ids = exact + [i for i in ranked if i not in seen]
         offset = (page - 1) * per_page
@@ -295,6 +294,66 @@ class SearchIndex:
             )
         return out
 
+    def _rank(self, rows: list[tuple], allowed: np.ndarray | None = None) -> list[int]:
+        """Entry ids by relevance: BM25 times the entry's boost, then the sort key (numpy over
+        arrays read once: joining every match to the entry table and sorting the keys as strings
+        in SQL cost several times the text match itself). `allowed`: a mask over entry ids."""
+        import numpy as np
+
+        if not rows:
+            return []
+        boost, order = self._entry_arrays()
+        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        score = np.fromiter((r[1] for r in rows), dtype=np.float64, count=len(rows))
+        if allowed is not None:
+            keep = allowed[np.minimum(ids, len(allowed) - 1)] & (ids < len(allowed))
+            ids, score = ids[keep], score[keep]
+        score *= boost[ids]
+        return ids[np.lexsort((order[ids], score))].tolist()
+
+    def _allowed(self, filters: Filters) -> np.ndarray:
+        """A mask over entry ids: the entries every filter keeps (from the facet table in memory)."""
+        import numpy as np
+
+        lookup, sorted_entries, bounds, size = self._value_entries()
+        mask = np.ones(size, dtype=bool)
+        for dim in FILTER_DIMS:
+            values = getattr(filters, dim)
+            if values:
+                kept = np.zeros(size, dtype=bool)
+                for v in values:
+                    c = lookup.get((dim, v))
+                    if c is not None:
+                        kept[sorted_entries[bounds[c] : bounds[c + 1]]] = True
+                mask &= kept
+        return mask
+
+    def _value_entries(self) -> tuple:
+        """The facet table grouped by value: (dim, value) -> code, entries sorted by code, the
+        bounds of each code's entries, the number of entry ids."""
+        if self._by_value is None:
+            import numpy as np
+
+            entries, codes, values, size = self._facet_arrays()
+            by_code = np.argsort(codes, kind="stable")
+            bounds = np.searchsorted(codes[by_code], np.arange(len(values) + 1))
+            lookup = {v: c for c, v in enumerate(values)}
+            self._by_value = (lookup, entries[by_code], bounds, size)
+        return self._by_value
+
+    def _entry_arrays(self) -> tuple:
+        """Each entry's boost and its rank by sort key, indexed by entry id."""
+        if self._entries is None:
+            import numpy as np
+
+            found = self._all("SELECT id, boost FROM entry ORDER BY sortkey, id")
+            size = max((i for i, _b in found), default=0) + 1
+            boost, order = np.zeros(size, dtype=np.float64), np.zeros(size, dtype=np.int64)
+            for rank, (i, b) in enumerate(found):
+                boost[i], order[i] = b, rank
+            self._entries = (boost, order)
+        return self._entries
+
     def _facet_arrays(self) -> tuple:
         if self._arrays is None:
             import numpy as np
@@ -318,24 +377,50 @@ class SearchIndex:
         mask[np.asarray(ids, dtype=np.int64)] = True
         counts = np.bincount(codes[mask[entries]], minlength=len(values))
         wanted = set(FACET_DIMS)
-        rows = [(*values[c], int(counts[c])) for c in np.flatnonzero(counts) if values[c][0] in wanted]
+        labels, order = self._value_labels(lang)
+        found: dict[str, list[tuple[int, int]]] = {}
+        for c in np.flatnonzero(counts).tolist():
+            if values[c][0] in wanted:
+                found.setdefault(values[c][0], []).append((c, int(counts[c])))
         out: dict[str, list[FacetCount]] = {}
-        for dim, value, n in rows:
-            label = self.name(value, lang) if dim not in ("family", "status") else value
-            out.setdefault(dim, []).append(FacetCount(value, label, n))
-        for dim, found in out.items():
-            if dim == "level":
-                found.sort(key=lambda c: int(c.value))
-            elif dim == "family":
-                found.sort(key=lambda c: FAMILIES.index(c.value) if c.value in FAMILIES else 99)
+        for dim, pairs in found.items():
+            if dim in ("level", "family"):
+                pairs.sort(key=lambda p: order[p[0]])
             else:
-                found.sort(key=lambda c: (-c.count, fold(c.label)))
+                pairs.sort(key=lambda p: (-p[1], order[p[0]]))
+            out[dim] = [FacetCount(values[c][1], labels[c], n) for c, n in pairs]
         return out
+
+    def _value_labels(self, lang: str) -> tuple[list[str], list[int]]:
+        """Each facet value's label in a language, and its rank in display order (levels by
+        number, families in their order, the others by folded label): once per language, not
+        once per query."""
+        cached = self._labels.get(lang)
+        if cached is None:
+            values = self._facet_arrays()[2]
+            labels = [v if d in ("family", "status") else self.name(v, lang) for d, v in values]
+
+            def key(c: int) -> tuple:
+                dim, value = values[c]
+                if dim == "level":
+                    return (int(value) if value.isdigit() else 99, "")
+                if dim == "family":
+                    return (FAMILIES.index(value) if value in FAMILIES else 99, "")
+                return (0, fold(labels[c]))
+
+            order = [0] * len(values)
+            for rank, c in enumerate(sorted(range(len(values)), key=key)):
+                order[c] = rank
+            cached = self._labels[lang] = (labels, order)
+        return cached
 
     def preload(self) -> None:
         """Read what the first query would (names, facet arrays, overview): a worker's warm-up."""
         self.name("")
         self._facet_arrays()
+        self._entry_arrays()
+        self._value_entries()
+        self._value_labels("fr")
         self.overview()
 
     def suggest(

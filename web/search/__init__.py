@@ -14,7 +14,7 @@ import csv
 import io
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, jsonify, render_template, request
+from flask import Blueprint, Response, g, jsonify, render_template, request
 
 from cqpi_graph.namespaces import CQ, ID
 from cqpi_graph.search import FACET_DIMS, Filters, SearchIndex, SearchPage
@@ -139,13 +139,26 @@ def suggest():  # noqa: ANN201
 
 def _url(**changes: object) -> str:
     """This search with some parameters changed (None removes one); back to page 1."""
-    args = {k: request.args.getlist(k) for k in request.args if k not in ("page", "format")}
+    parts = dict(_encoded_args())
     for k, v in changes.items():
         if v is None:
-            args.pop(k, None)
+            parts.pop(k, None)
         else:
-            args[k] = [str(v)]
-    return request.path + ("?" + urlencode(args, doseq=True) if args else "")
+            parts[k] = urlencode({k: str(v)})
+    return request.path + ("?" + "&".join(parts.values()) if parts else "")
+
+
+def _encoded_args() -> dict[str, str]:
+    """Each parameter of this search URL-encoded, once per request (a page links every facet
+    value: each link changes one parameter)."""
+    found = g.get("search_args")
+    if found is None:
+        found = g.search_args = {
+            k: urlencode({k: request.args.getlist(k)}, doseq=True)
+            for k in request.args
+            if k not in ("page", "format")
+        }
+    return found
 
 
 def _facet_links(result: SearchPage, f: Filters) -> list[dict]:
