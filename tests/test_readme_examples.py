@@ -126,9 +126,8 @@ def _local(argv: tuple[str, ...], store: Path, tmp: Path) -> list[str]:
     for i, word in enumerate(out[:-1]):
         if word in OUTPUT_OPTIONS:
             out[i + 1] = str(tmp / Path(out[i + 1]).name)
-        elif word == "--store":
-            out[i + 1] = str(tmp / "store")
-    if "--store" in out:
+    if out[0] == "--store":  # the global option (`validate --store` is a flag of its own)
+        out[1] = str(tmp / "store")
         return out
     # A build makes a new graph: it gets a store of its own, never the quick-start one.
     own = tmp / "store" if "build" in out else store
