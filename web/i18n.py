@@ -21,7 +21,7 @@ EN: dict[str, str] = {
     "Recherche": "Search",
     "Ressource": "Resource",
     "Parcours": "Paths",
-    "Socles communs": "Shared sockets",
+    "Socles communs": "Shared competence cores",
     "Requêtes SPARQL": "SPARQL queries",
     "Validation": "Validation",
     "Téléchargements": "Downloads",
