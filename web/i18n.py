@@ -215,6 +215,12 @@ EN: dict[str, str] = {
     "Aucune donnée dans ce graphe.": "No data in this graph.",
     "La requête SPARQL dans l'éditeur": "The SPARQL query in the editor",
     "préfixes prédéclarés": "predeclared prefixes",
+    "Branches (partenaires)": "Branches (partners)",
+    "alignement": "alignment",
+    "Mo": "MB",
+    "vide : tout ce qui est accessible": "empty: everything reachable",
+    "protocole SPARQL 1.1": "SPARQL 1.1 Protocol",
+    "format": "format",
     "Français": "Français",
     "English": "English",
 }
