@@ -29,8 +29,20 @@ class Unknown:
 
 def unknown(exc: NotFoundError) -> Unknown:
     heading = _("Plusieurs certifications correspondent") if exc.ambiguous else _("Code inconnu")
-    detail = str(exc).split(" — ")[0]
-    return Unknown(heading, exc.query, detail, tuple(_near(exc.query, s) for s in exc.suggestions))
+    near = tuple(_near(exc.query, s) for s in exc.suggestions)
+    return Unknown(heading, exc.query, not_found_detail(exc), near)
+
+
+def not_found_detail(exc: NotFoundError) -> str:
+    """The library's message in the page's language: rebuilt from what was typed when it is known
+    (the library words it in French), as is otherwise."""
+    if not exc.query:
+        return str(exc).split(" — ")[0]
+    if exc.ambiguous:
+        return _("« {query} » désigne plusieurs certifications").format(query=exc.query)
+    if exc.query.startswith("http"):
+        return _("aucune certification d'IRI <{query}>").format(query=exc.query)
+    return _("aucune certification de code ou d'intitulé « {query} »").format(query=exc.query)
 
 
 def _near(query: str, suggestion: str) -> NearMatch:

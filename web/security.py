@@ -5,16 +5,26 @@ Jinja autoescaping is on for every template (.html and .svg); nothing here write
 
 from __future__ import annotations
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from cqpi_graph.errors import InputError, NotFoundError, StoreError, StoreNotBuiltError
+
+from .i18n import gettext as _
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
     "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
+
+
+DESCRIPTIONS = {
+    404: "Cette adresse ne correspond à aucune page : vérifiez-la, ou cherchez depuis l'accueil.",
+    405: "Cette adresse n'accepte pas cette méthode.",
+    413: "Le contenu envoyé dépasse la taille permise.",
+    503: "Le service est momentanément indisponible ; réessayez dans un instant.",
+}
 
 
 def wants_json() -> bool:
@@ -25,8 +35,6 @@ def wants_json() -> bool:
 
 
 def error_response(status: int, title: str, message: str, suggestions: list[str] | None = None):  # noqa: ANN201
-    from .i18n import gettext as _
-
     json_twin = request.args.get("format") == "json"
     if json_twin or wants_json() or request.path.startswith("/sparql") and request.method == "POST":
         body = {"error": _(title), "message": message, "status": status}
@@ -58,16 +66,15 @@ def init_app(app: Flask) -> None:
         return error_response(
             503,
             "Service momentanément indisponible",
-            "Le graphe n'est pas encore construit : lancez `cqpi build`."
-            if g.get("lang", "fr") == "fr"
-            else "The graph is not built yet: run `cqpi build`.",
+            _("Le graphe n'est pas encore construit : lancez `cqpi build`."),
         )
 
     # Library errors, in one place: an unknown code is a 404 with its near matches, bad input a 400.
     @app.errorhandler(NotFoundError)
     def _not_found(exc: NotFoundError):  # noqa: ANN202
-        message = str(exc).split(" — ")[0]
-        return error_response(404, "Ressource introuvable", message, exc.suggestions)
+        from .forms import not_found_detail
+
+        return error_response(404, "Ressource introuvable", not_found_detail(exc), exc.suggestions)
 
     @app.errorhandler(InputError)
     def _bad_input(exc: InputError):  # noqa: ANN202
@@ -86,7 +93,10 @@ def init_app(app: Flask) -> None:
             413: "Requête trop volumineuse",
             503: "Service momentanément indisponible",
         }
-        resp = error_response(exc.code or 500, titles.get(exc.code or 500, "Erreur"), exc.description or "")
+        # Werkzeug's stock descriptions are English: a page gets ours, in its language.
+        stock = exc.description == type(exc).description
+        message = _(DESCRIPTIONS.get(exc.code or 500, "")) if stock else _(exc.description or "")
+        resp = error_response(exc.code or 500, titles.get(exc.code or 500, "Erreur"), message)
         if exc.code == 405 and hasattr(exc, "valid_methods") and exc.valid_methods:
             if isinstance(resp, tuple):
                 return resp[0], resp[1], {"Allow": ", ".join(exc.valid_methods)}
