@@ -209,3 +209,29 @@ def test_page_speaks_one_language(curated_store_path: Path, path: str, lang: str
     html = resp.get_data(as_text=True)
     leaks = sorted({f"{w!r} in {t[:80]!r}" for t in visible_text(html) for w in _words(t) & other})
     assert not leaks, f"{path}?lang={lang}: words of the other language: {leaks}"
+
+
+MESSAGE_KEYS = {"message", "error", "heading", "detail", "note"}
+
+
+def _messages(value: object) -> list[str]:
+    """The interface texts of a JSON body: the string values of message-like keys, at any depth."""
+    if isinstance(value, dict):
+        out = [v for k, v in value.items() if k in MESSAGE_KEYS and isinstance(v, str)]
+        return out + [m for v in value.values() for m in _messages(v)]
+    if isinstance(value, list):
+        return [m for v in value for m in _messages(v)]
+    return []
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("path", PAGES)
+def test_json_twin_speaks_one_language(curated_store_path: Path, path: str, lang: str) -> None:
+    """The JSON twin of a page (?format=json) words its messages in the language asked for."""
+    other = only_words("fr" if lang == "en" else "en")
+    with web_app(curated_store_path) as app:
+        resp = app.test_client().get(path + ("&" if "?" in path else "?") + f"format=json&lang={lang}")
+    if resp.mimetype != "application/json":
+        pytest.skip(f"{path} has no JSON twin")
+    leaks = sorted({f"{w!r} in {t[:80]!r}" for t in _messages(resp.get_json()) for w in _words(t) & other})
+    assert not leaks, f"{path}?format=json&lang={lang}: words of the other language: {leaks}"

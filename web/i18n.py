@@ -218,6 +218,8 @@ EN: dict[str, str] = {
     "Branches (partenaires)": "Branches (partners)",
     "alignement": "alignment",
     "Mo": "MB",
+    "pas de profil {profile} : cette ressource n'est pas une certification": "no {profile} profile: this resource is not a certification",
+    "champs obligatoires ELM/LOQ manquants :": "mandatory ELM/LOQ fields missing:",
     "« {query} » désigne plusieurs certifications": "« {query} » names several certifications",
     "aucune certification d'IRI <{query}>": "no certification has the IRI <{query}>",
     "aucune certification de code ou d'intitulé « {query} »": "no certification has the code or title « {query} »",

@@ -149,15 +149,13 @@ def not_found(text: str, fmt: Format | None, as_json: bool = False):  # noqa: AN
     from ..security import wants_json
 
     sugg = suggestions(text)
+    title = _("Ressource introuvable")
+    message = _("Aucune ressource ne porte cet identifiant.") + f" ({text})"
     if as_json or wants_json() or (fmt is not None and fmt is not HTML):
-        return {"error": "not found", "iri": text, "suggestions": [s["iri"] for s in sugg]}, 404
-    return render_template(
-        "error.html",
-        status=404,
-        title=_("Ressource introuvable"),
-        message=_("Aucune ressource ne porte cet identifiant.") + f" ({text})",
-        suggestions=sugg,
-    ), 404
+        # the same body as every JSON error (web/security.py), in the language asked for
+        body = {"error": title, "message": message, "status": 404, "iri": text}
+        return {**body, "suggestions": [s["iri"] for s in sugg]}, 404
+    return render_template("error.html", status=404, title=title, message=message, suggestions=sugg), 404
 
 
 def show_resource(iri: str, fmt: Format | None = None, profile: str | None = None, profile_fmt: str = ""):  # noqa: ANN201

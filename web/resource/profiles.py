@@ -15,6 +15,7 @@ from cqpi_graph.export.elm import check_mandatory, export_elm
 from cqpi_graph.export.schemaorg import credential
 
 from ..graph import store
+from ..i18n import gettext as _
 
 # `<`, `>` and `&` never appear raw inside the script element: a label holding `</script>` or
 # `<!--` cannot end it or change how the HTML parser reads it. U+2028/2029 for old JS parsers.
@@ -59,9 +60,11 @@ def page_profiles(iri: str) -> dict[str, Any] | None:
 def _not_a_certification(iri: str, profile: str) -> Response:
     resp = jsonify(
         {
-            "error": "not found",
+            "error": _("Ressource introuvable"),
             "iri": iri,
-            "message": f"pas de profil {profile} : cette ressource n'est pas une certification",
+            "message": _("pas de profil {profile} : cette ressource n'est pas une certification").format(
+                profile=profile
+            ),
         }
     )
     resp.status_code = 404
@@ -84,17 +87,18 @@ def elm_response(iri: str, fmt: str) -> Response:
     if prof is None:
         return _not_a_certification(iri, "ELM")
     if prof["elm_missing"]:
+        missing = prof["elm_missing"]
         resp = jsonify(
             {
-                "error": "not found",
+                "error": _("Ressource introuvable"),
                 "iri": iri,
                 "missing": prof["elm_missing"],
-                "message": "champs obligatoires ELM/LOQ manquants : " + ", ".join(prof["elm_missing"]),
+                "message": _("champs obligatoires ELM/LOQ manquants :") + " " + ", ".join(missing),
             }
         )
         resp.status_code = 404
         return resp
-    data, _ = export_elm(store(), fmt, iris=[iri])
+    data, _report = export_elm(store(), fmt, iris=[iri])
     mime = ELM_TYPES[fmt]
     resp = Response(data, mimetype=mime)
     if mime.startswith("text/"):
