@@ -660,7 +660,7 @@ def test_forms_take_labels_as_typed(client) -> None:  # noqa: ANN001
 def test_paths_read_in_words_with_a_legend(client) -> None:  # noqa: ANN001
     body = text(client.get("/paths", query_string={"from": "TWEBM", "to": "TWEB"}))
     assert 'class="legend"' in body and "nouvelle version : historique" in body
-    assert "bloc(s) ou module(s) à passer : TWEBBC02 Conduire la ligne" in body
+    assert 'bloc(s) ou module(s) à passer : TWEBBC02 <span translate="no">Conduire la ligne' in body
     old = text(client.get("/paths", query_string={"from": "RNCP99901", "to": "RNCP99902", "lang": "en"}))
     assert "new version (succession)" in old and "remplacé" not in old
 
@@ -671,6 +671,6 @@ def test_socle_of_one_cqpi_and_of_a_branch(client) -> None:  # noqa: ANN001
     # a branch of the arrêté of 2014 (data/arrete-2014-01-20.ttl): its nine CQPI, most of them
     # without published competences: unknown, never zero
     body = text(client.get("/socle", query_string={"branch": "textile"}))
-    assert "Branche Textile : 9 certification(s) adoptée(s) par la branche" in body
+    assert 'Branche <span translate="no">Textile</span> : 9 certification(s) adoptée(s)' in body
     assert "Conducteur d&#39;équipements industriels" in body and "compétences : inconnues" in body
     assert '<td class="unknown"' in body and "— 0 compétences" not in body
