@@ -20,7 +20,7 @@ WEB = Path(__file__).resolve().parent.parent / "web"
 LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.DOTALL)
 READ_ATTRS = {"title", "alt", "placeholder", "aria-label"}
-SKIP_TAGS = {"script", "style", "code", "pre", "textarea", "option"}
+SKIP_TAGS = {"script", "style", "code", "pre", "textarea"}  # code, queries: not prose
 
 # Text that is the same in both languages; one reason each.
 SAME_IN_BOTH = {
