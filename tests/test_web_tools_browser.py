@@ -137,4 +137,3 @@ def _axe_pages(server: str, page, lang: str, pages: list[str], name: str) -> dic
 def test_axe_no_serious_violation_on_any_page(server: str, page, lang: str) -> None:  # noqa: F811, ANN001
     found = _axe_pages(server, page, lang, PAGES, "pages")
     assert not found, json.dumps(found, indent=1)
-

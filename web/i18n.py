@@ -221,7 +221,6 @@ EN: dict[str, str] = {
     "Nouvel onglet": "New tab",
     "Fermer l'onglet": "Close tab",
     "Nom de l'onglet": "Tab name",
-    "Point d'accès SPARQL": "SPARQL endpoint",
     "Éditeur de requête SPARQL": "SPARQL query editor",
     "Montrer le nom des colonnes": "Show column names",
     "Classes à choisir": "Classes to choose from",
