@@ -22,7 +22,15 @@
       if (add) {
         add.setAttribute("aria-label", L.addTab);
         add.title = L.addTab;
-        list.insertAdjacentElement("afterend", add);
+        var bar = list.parentElement;
+        if (!bar.classList.contains("a11y-tabbar")) {
+          // A row of its own keeps the button beside the tabs, as YASGUI draws it.
+          bar = document.createElement("div");
+          bar.className = "a11y-tabbar";
+          list.insertAdjacentElement("beforebegin", bar);
+          bar.appendChild(list);
+        }
+        bar.appendChild(add);
       }
       list.querySelectorAll(".closeTab").forEach(function (c) { c.title = L.closeTab; });
       list.querySelectorAll("a[role=tab] input").forEach(function (i) { name(i, L.tabName); });
