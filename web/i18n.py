@@ -231,7 +231,32 @@ EN: dict[str, str] = {
     "protocole SPARQL 1.1": "SPARQL 1.1 Protocol",
     "Français": "Français",
     "English": "English",
+    "Onglets de requêtes": "Query tabs",
+    "Nouvel onglet": "New tab",
+    "Fermer l'onglet": "Close tab",
+    "Nom de l'onglet": "Tab name",
+    "Éditeur de requête SPARQL": "SPARQL query editor",
+    "Montrer le nom des colonnes": "Show column names",
+    "Classes à choisir": "Classes to choose from",
 }
+
+# Names the editor widgets lack (YASGUI, CodeMirror, Sparnatural); web/static/js/widgets-a11y.js
+# applies them.
+WIDGET_LABELS = {
+    "tabs": "Onglets de requêtes",
+    "addTab": "Nouvel onglet",
+    "closeTab": "Fermer l'onglet",
+    "tabName": "Nom de l'onglet",
+    "endpoint": "Point d'accès SPARQL",
+    "editor": "Éditeur de requête SPARQL",
+    "columns": "Montrer le nom des colonnes",
+    "classes": "Classes à choisir",
+}
+
+
+def widget_labels() -> dict[str, str]:
+    """The editor widgets' accessible names in the page's language."""
+    return {key: gettext(text) for key, text in WIDGET_LABELS.items()}
 
 
 def pick_lang() -> str:
@@ -265,6 +290,7 @@ def init_app(app: Flask) -> None:
 
     app.jinja_env.globals["_"] = gettext
     app.jinja_env.globals["LANGS"] = LANGS
+    app.jinja_env.globals["widget_labels"] = widget_labels
 
     @app.context_processor
     def _inject() -> dict:
