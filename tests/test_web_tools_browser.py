@@ -31,6 +31,10 @@ PAGES = [
     "/downloads",
     "/socle?cert=" + quote(ID + "cqpi/TWEB") + "&cert=" + quote(ID + "cert/RNCP99666"),
     "/socle?branch=textile",
+    "/socle",
+    "/similar?cert=" + quote(ID + "cqpi/TWEB"),
+    "/paths/plan?from=TWEBM&to=TWEB",
+    "/resource/cqpi/NO-SUCH-CODE",  # the « code inconnu » page (404) with its near matches
     # The two editors, with their third-party widgets made accessible by web/static/js/widgets-a11y.js.
     "/query",
     "/query/builder",
