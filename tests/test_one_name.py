@@ -90,3 +90,19 @@ def _unescape(html: str) -> str:
     import html as html_module
 
     return html_module.unescape(re.sub(r"<[^>]+>", "", html))
+
+
+def test_label_rule_presumes_untagged_titles_french() -> None:
+    """An untagged registry title is presumed French: before English on a French page, after a
+    tagged French title on an English page; another language only when nothing else is there."""
+    from cqpi_graph.catalog.labels import LabelCandidate, choose_label
+
+    untagged = LabelCandidate("Soudeur industriel")
+    english = LabelCandidate("Industrial welder", "en")
+    french = LabelCandidate("Soudeuse / soudeur industriel", "fr")
+    german = LabelCandidate("Industrieschweißer", "de")
+    assert choose_label([english, untagged], "fr") == "Soudeur industriel"
+    assert choose_label([english, untagged], "en") == "Industrial welder"
+    assert choose_label([untagged, french], "en") == "Soudeuse / soudeur industriel"
+    assert choose_label([german, untagged], "en") == "Soudeur industriel"
+    assert choose_label([german], "fr") == "Industrieschweißer"

@@ -41,7 +41,7 @@ from .labels import (
 )
 
 LANGUAGES = ("fr", "en")
-CACHE_NAME = "catalog-2"  # the name its pickle is kept under: changed when its layout changes
+CACHE_NAME = "catalog-3"  # the name its pickle is kept under: changed when its layout or label rule changes
 _LIST_SEPARATORS = re.compile(r"[,;\n]+")
 _WORD = re.compile(r"\w+")
 _KIND_TAG = re.compile(r"^\[[^\]]*\]")

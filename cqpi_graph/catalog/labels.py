@@ -39,20 +39,20 @@ def fold(text: str) -> str:
 
 
 def _language_rank(lang: str | None, wanted: str) -> int:
+    """0 the wanted language, then French, then untagged, then English, then the rest.
+
+    Our sources are French registries: an untagged title is presumed French, so on a French page
+    it comes before an English one, and on an English page after a tagged French one."""
     base = (lang or "").split("-")[0].lower()
-    other = "en" if wanted == "fr" else "fr"
     if base == wanted:
         return 0
-    if base == other:
-        return 1
-    if not base:
-        return 2
-    return 3
+    order = ("fr", "", "en")
+    return 1 + order.index(base) if base in order else 1 + len(order)
 
 
 def choose_label(candidates: Iterable[LabelCandidate], lang: str = "fr") -> str:
-    """The label to show in `lang`: that language, then the other of fr/en, then an untagged
-    label, then any other language; within a language the lowest rank, then the shortest text
+    """The label to show in `lang`: that language, then French, an untagged label (presumed
+    French), English, then any other language; within a language the lowest rank, then the shortest text
     (registries repeat a title with qualifiers), then alphabetical order. "" when there is none."""
     best: tuple[int, int, int, str] | None = None
     for c in candidates:
