@@ -106,14 +106,18 @@ def job_proximity(model: TextModel, truth: dict[int, set[int]]) -> list[tuple[st
         "baseline: Jaccard of ROME items": lambda s: top_of(inter[s] / (size[s] + size - inter[s]), s),
         "baseline: IDF cosine of ROME items": lambda s: top_of(idf_cos[s], s),
     }
-    plain = {"cooc_weight": 0.0, "prior_exponent": 0.0}
+    before = {"name_weight": 0.0, "hub_exponent": 0.0}
+    plain = {"cooc_weight": 0.0, "prior_exponent": 0.0, **before}
     for name, kw in [
         ("items + macro-competences + objectives (cosine)", {"views": ("codes",), **plain}),
         ("job text: label, appellations, item labels (cosine)", {"views": ("text",), **plain}),
         ("mean of the two (content)", plain),
-        ("content + 0.1 x co-declaration of parent jobs", {"prior_exponent": 0.0}),
-        ("content x (1 + certifications)^0.1", {"cooc_weight": 0.0}),
-        ("**content + co-declaration, x prior (cqpi similar)**", {}),
+        ("content + 0.1 x co-declaration of parent jobs", {"prior_exponent": 0.0, **before}),
+        ("content x (1 + certifications)^0.1", {"cooc_weight": 0.0, **before}),
+        ("content + co-declaration, x prior (cqpi similar until 2026-11-27)", before),
+        ("... + 0.1 x best-matching appellation of the target", {"hub_exponent": 0.0}),
+        ("... / (1 + hubness)^0.05, without the appellations", {"name_weight": 0.0}),
+        ("**both (cqpi similar)**", {}),
     ]:
         variants[name] = lambda s, kw=kw: top_of(J.proximity_scores(model, s, **kw))
     return [(name, recall(rank, truth, sources)) for name, rank in variants.items()]
@@ -125,7 +129,11 @@ def halves(model: TextModel, truth: dict[int, set[int]]) -> list[tuple[str, floa
     a, b = sorted(sources[: len(sources) // 2]), sorted(sources[len(sources) // 2 :])
     out = []
     for name, kw in [
-        ("IDF cosine-like content", {"cooc_weight": 0.0, "prior_exponent": 0.0}),
+        (
+            "IDF cosine-like content",
+            {"cooc_weight": 0.0, "prior_exponent": 0.0, "name_weight": 0.0, "hub_exponent": 0.0},
+        ),
+        ("until 2026-11-27", {"name_weight": 0.0, "hub_exponent": 0.0}),
         ("chosen", {}),
     ]:
         rank = lambda s, kw=kw: top_of(J.proximity_scores(model, s, **kw))  # noqa: E731
@@ -134,12 +142,13 @@ def halves(model: TextModel, truth: dict[int, set[int]]) -> list[tuple[str, floa
 
 
 def sensitivity(model: TextModel, truth: dict[int, set[int]]) -> list[tuple[float, list[float]]]:
+    """Recall around the chosen point: appellation weight (rows) x hubness exponent (columns)."""
     sources = sorted(truth)
     out = []
-    for w in (0.0, 0.1, 0.3):
+    for w in (0.0, 0.1, 0.2):
         row = []
-        for p in (0.0, 0.1, 0.2):
-            rank = lambda s, w=w, p=p: top_of(J.proximity_scores(model, s, cooc_weight=w, prior_exponent=p))  # noqa: E731
+        for e in (0.0, 0.05, 0.1):
+            rank = lambda s, w=w, e=e: top_of(J.proximity_scores(model, s, name_weight=w, hub_exponent=e))  # noqa: E731
             row.append(recall(rank, truth, sources)[0])
         out.append((w, row))
     return out
@@ -297,8 +306,8 @@ def main() -> None:
         print("| method | half A | half B |\n|---|---|---|")
         for name, a, b in halves(model, truth):
             print(f"| {name} | {a:.4f} | {b:.4f} |")
-        print("\nsensitivity (recall@10, mean over sources): co-declaration weight x prior exponent\n")
-        print("| co-declaration \\ prior | 0 | 0.1 | 0.2 |\n|---|---|---|---|")
+        print("\nsensitivity (recall@10, mean over sources): appellation weight x hubness exponent\n")
+        print("| appellation \\ hubness | 0 | 0.05 | 0.1 |\n|---|---|---|---|")
         for w, row in sensitivity(model, truth):
             print(f"| {w} | " + " | ".join(f"{r:.4f}" for r in row) + " |")
     if "hidden" not in args.skip:

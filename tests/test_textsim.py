@@ -24,6 +24,10 @@ from cqpi_graph.socle import socle
 from cqpi_graph.store import Store, open_store
 from cqpi_graph.textsim import model as text_model
 from cqpi_graph.textsim.api import certification_match, certifier_overlaps, similar_from_text
+from cqpi_graph.textsim.appellations import job_names
+from cqpi_graph.textsim.corpus import JobDoc
+from cqpi_graph.textsim.french import normalise
+from cqpi_graph.textsim.jobs import close_jobs
 from cqpi_graph.textsim.model import load_model
 from cqpi_graph.textsim.space import TermSpace, top_matches
 
@@ -192,6 +196,39 @@ def test_real_esco_joins_the_graph(full_store: Store) -> None:
     jobs = similar_from_text(full_store, "RNCP35340", 10, kind="rome").jobs
     assert [j.basis for j in jobs[:3]] == ["declared"] * 3 and jobs[3].basis == "computed"
     assert {j.code for j in jobs if j.basis == "computed"} & {"M1802", "M1803", "M1806", "I1401"}
+
+
+@pytest.mark.slow
+def test_real_job_proximity_names_its_evidence(full_store: Store) -> None:
+    """Close jobs of a real ROME job: the closest appellation is one of the target's own names,
+    co-declaration says which (historic) jobs the certifications declare, hubs are counted."""
+    model = load_model(full_store)
+    k = model.job_index[ROME + "H3405"]  # Polisseur en bijouterie
+    assert model.job_hubs.sum() == len(model.corpus.jobs) * 20  # each job's 20 best, counted
+    close = close_jobs(model, k, 10)
+    assert all(j.code != "H3405" and j.basis == "computed" for j in close)
+    assert any(j.appellation for j in close)
+    scores, rows = model.names.best_names(np.array([k]))  # type: ignore[union-attr]
+    target = model.job_index[ROME + "H3401"]  # abrasion surface treatment
+    assert model.names.texts[int(rows[0, target])] == "Polisseur / Polisseuse sur métaux"  # type: ignore[union-attr]
+    for j in close:
+        doc = model.corpus.jobs[model.job_index[j.iri]]
+        assert not j.appellation or j.appellation in doc.appellations
+        if j.co_declared:
+            assert j.co_declared_as[1] in (j.code, doc.parent.rsplit("/", 1)[-1])
+
+
+def test_best_names_compares_one_appellation_at_a_time() -> None:
+    jobs = [
+        JobDoc("j0", "J0", "Maçon", ["Maçon du bâtiment", "Maçon coffreur"]),
+        JobDoc("j1", "J1", "Formateur", [f"Formateur {x}" for x in ("langues", "bureautique", "bâtiment")]),
+        JobDoc("j2", "J2", "Comptable", ["Comptable unique"]),
+    ]
+    names = job_names(jobs, normalise)
+    scores, rows = names.best_names(np.array([0]))
+    assert names.texts[int(rows[0, 1])] == "Formateur bâtiment"
+    assert scores[0, 1] > 0.3 and scores[0, 2] == 0.0
+    assert list(names.starts) == [0, 3, 7, 9]
 
 
 def test_web_certification_page_shows_computed_links_apart(text_path: Path) -> None:

@@ -22,6 +22,7 @@ from ..paths import SUCCESSION, Path, PathResult, Step, find_paths, reach
 from ..query import compact
 from ..socle import cqpi_candidates, similar, socle
 from ..textsim.api import TextSimilar, certifier_overlaps, similar_from_text
+from ..textsim.jobs import JobLink
 from ..textsim.pairs import one_to_one
 from .gap import reach_lines
 
@@ -430,16 +431,32 @@ def _basis(basis: str) -> str:
     return "déclaré" if basis == "declared" else "calculé"
 
 
+def _co_declared(j: JobLink, source: str) -> str:
+    """The certifications declaring both jobs, or their historic parent jobs (the RNCP export
+    declares ROME v3 codes, the parents of ROME 4.0's new jobs)."""
+    if not j.co_declared:
+        return ""
+    a, b = j.co_declared_as
+    if a == b:
+        return f" — même métier historique {a}, déclaré par {j.co_declared} certification(s)"
+    if (a, b) == (source, j.code):
+        return f" — {j.co_declared} certification(s) déclarent les deux"
+    return f" — {j.co_declared} certification(s) déclarent les métiers historiques {a} et {b}"
+
+
 def similar_lines(res: TextSimilar, evidence: int) -> list[str]:
     s = res.subject
     lines = [f"{s.ref.code} {s.ref.label}".strip() + (" [métier ROME]" if s.kind == "job" else ""), ""]
     if s.kind == "job" and res.jobs:
-        lines.append("Métiers proches (calculé : items ROME, texte, co-déclaration par les certifications) :")
+        lines.append(
+            "Métiers proches (calculé : items ROME, texte, appellations, "
+            "co-déclaration par les certifications) :"
+        )
     elif res.jobs:
         lines.append("Métiers ROME : déclarés par la fiche, puis calculés d'après son titre et ses blocs")
     for i, j in enumerate(res.jobs, 1):
         score = f", score {j.score:.2f}" if j.score is not None else ""
-        extra = f" — {j.co_declared} certification(s) déclarent les deux" if j.co_declared else ""
+        extra = _co_declared(j, s.ref.code)
         lines.append(f"{i:>2}. {j.code} {j.label} — {_basis(j.basis)}{score}{extra}")
         for m in j.matches[:evidence]:
             lines.append(f"      · « {m.a_text} » ~ « {m.b_text} » ({m.score:.2f})")
@@ -448,6 +465,8 @@ def similar_lines(res: TextSimilar, evidence: int) -> list[str]:
             lines.append(f"      · certifications proches qui le déclarent : {via}")
         if j.shared and evidence:
             lines.append("      · en commun : " + " ; ".join(c.label for c in j.shared[:evidence]))
+        if j.appellation and evidence:
+            lines.append(f"      · appellation proche : « {j.appellation} »")
     if s.kind == "job" and res.declared_certifications:
         lines += ["", "Certifications qui déclarent ce métier (déclaré) :"][lines[-1] == "" :]
         for i, c in enumerate(res.declared_certifications, 1):

@@ -11,26 +11,24 @@ bloc labels and capacities:
 Each computed job carries its evidence: which blocs matched which competences of the job, and
 which nearby certifications declare it.
 
-Job -> jobs (``proximity_scores``): the mean of two cosines — the job's ROME items with their
-macro-competences and macro-code objectives, and its text — plus 0.1 x the co-occurrence of the
-two jobs' historic (parent) jobs in the certifications that declare them; times
-(1 + certifications declaring the target)^0.1, a prior for jobs many certifications lead to.
-The variants and their recall on France Travail's mobility links are in benchmarks/RESULTS.md.
+Job -> jobs (``close_jobs``): scored by ``proximity.py``; each close job carries its evidence:
+the ROME items the two jobs share, the certifications declaring both, and the target's
+appellation that best matches the source's names.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .model import TextModel
+from .proximity import proximity_scores
 
 NEIGHBOURS = 50  # certifications that vote
 NEIGHBOUR_POWER = 2
 TEXT_WEIGHT = 0.3
-COOC_WEIGHT = 0.1
-PRIOR_EXPONENT = 0.1
 EVIDENCE_MIN = 0.2  # a bloc/competence pair shown as evidence scores at least this
 
 
@@ -81,6 +79,8 @@ class JobLink:
     via: list[CertRef] = field(default_factory=list)  # nearby certifications that declare it
     shared: list[CertRef] = field(default_factory=list)  # job proximity: shared ROME items
     co_declared: int = 0  # job proximity: certifications declaring both (parent) jobs
+    co_declared_as: tuple[str, str] = ("", "")  # the (parent) job codes those certifications declare
+    appellation: str = ""  # job proximity: its appellation closest to the source job's names
 
     def to_dict(self) -> dict:
         return {
@@ -93,6 +93,8 @@ class JobLink:
             "via": [c.to_dict() for c in self.via],
             "shared_items": [c.to_dict() for c in self.shared],
             "co_declared": self.co_declared,
+            "co_declared_as": list(self.co_declared_as) if self.co_declared else None,
+            "appellation": self.appellation or None,
         }
 
 
@@ -125,31 +127,6 @@ def job_scores(model: TextModel, c: int, hidden: frozenset[int] = frozenset()) -
         vote = np.asarray(model.declared[top].T @ weights).ravel()
     text = (model.job_docs @ model.cert_docs[c].T).toarray().ravel()
     return (_unit_max(vote) + TEXT_WEIGHT * _unit_max(text)) / (1 + TEXT_WEIGHT)  # in [0, 1]
-
-
-def proximity_scores(
-    model: TextModel,
-    j: int,
-    *,
-    views: tuple[str, ...] = ("codes", "text"),
-    cooc_weight: float = COOC_WEIGHT,
-    prior_exponent: float = PRIOR_EXPONENT,
-) -> np.ndarray:
-    """Score of every job as a neighbour of job j (j itself at -inf)."""
-    parts = []
-    if "codes" in views:
-        parts.append((model.job_codes @ model.job_codes[j].T).toarray().ravel())
-    if "text" in views:
-        parts.append((model.job_docs @ model.job_docs[j].T).toarray().ravel())
-    score = sum(parts) / len(parts)
-    if cooc_weight:
-        row = model.job_cooc[model.job_parent[j]].toarray().ravel()
-        score = score + cooc_weight * row[model.job_parent]
-    if prior_exponent:
-        score = score * (1.0 + model.job_certs) ** prior_exponent
-    score = score.astype(np.float64)
-    score[j] = -np.inf
-    return score
 
 
 def _item_rank(model: TextModel, item: str) -> int:
@@ -244,8 +221,9 @@ def jobs_of_certification(model: TextModel, c: int, top: int = 10, evidence: int
 
 
 def close_jobs(model: TextModel, j: int, top: int = 10, evidence: int = 5) -> list[JobLink]:
-    """The jobs closest to job j (computed), with their shared ROME items."""
+    """The jobs closest to job j (computed), with their shared ROME items and closest appellation."""
     scores = proximity_scores(model, j)
+    name_of = _name_evidence(model, j)
     jobs = model.corpus.jobs
     own = set(jobs[j].items)
     rarity = model.item_jobs
@@ -257,6 +235,24 @@ def close_jobs(model: TextModel, j: int, top: int = 10, evidence: int = 5) -> li
             CertRef(i, model.corpus.item_codes.get(i, ""), model.corpus.item_labels.get(i, ""))
             for i in shared
         ][:evidence]
-        link.co_declared = int(model.job_pairs[model.job_parent[j], model.job_parent[k]])
+        pj, pk = int(model.job_parent[j]), int(model.job_parent[k])
+        link.co_declared = int(model.job_pairs[pj, pk])
+        link.co_declared_as = (jobs[pj].code, jobs[pk].code)
+        link.appellation = name_of(k)
         out.append(link)
     return out
+
+
+def _name_evidence(model: TextModel, j: int) -> Callable[[int], str]:
+    """k -> job k's appellation closest to job j's names, when it says more than k's label."""
+    if model.names is None:
+        return lambda k: ""
+    names = model.names
+    scores, rows = names.best_names(np.array([j]))
+
+    def best(k: int) -> str:
+        row = int(rows[0, k])
+        keep = scores[0, k] >= EVIDENCE_MIN and row != names.starts[k]
+        return names.texts[row] if keep else ""
+
+    return best

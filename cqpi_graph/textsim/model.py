@@ -11,10 +11,11 @@ Two TF-IDF spaces over French stems (``french.normalise``):
 - the *document* space: a certification (its titles, bloc labels and capacities) or a ROME job
   (its label, appellations and the labels of its items), idf over those documents.
 
-And, for job proximity, the ROME's own structure: a job's items with their macro-competences
-and the first three characters of the macro-competence code (domain, stake, objective), the
-co-occurrence of jobs in the certifications that declare them (at the level of ROME 4.0's
-historic parent jobs) and the number of certifications that declare each job.
+And, for job proximity (``proximity.py``), the ROME's own structure: a job's items with their
+macro-competences and the first three characters of the macro-competence code (domain, stake,
+objective), the co-occurrence of jobs in the certifications that declare them (at the level of
+ROME 4.0's historic parent jobs), the number of certifications that declare each job, each job's
+names one by one (``appellations.py``) and how many jobs have each job among their 20 best.
 """
 
 from __future__ import annotations
@@ -29,8 +30,10 @@ import scipy.sparse as sp
 
 from .. import _cache
 from ..store import Store
+from .appellations import JobNames, job_names
 from .corpus import Corpus, read_corpus
 from .french import normalise, strip_accents
+from .proximity import hub_counts
 from .space import Matches, TermSpace, normalise_rows, top_matches
 
 VERSION = "cqpi-text/1"
@@ -63,6 +66,8 @@ class TextModel:
     code_index: dict[str, int] = field(default_factory=dict)  # folded code -> certification
     registry: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int8))
     holder: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    names: JobNames | None = None  # each job's label and appellations, one vector each
+    job_hubs: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))  # proximity.py
     method: str = METHOD
 
     def cert_units(self, c: int) -> np.ndarray:
@@ -110,7 +115,7 @@ def build_model(corpus: Corpus) -> TextModel:
     holders = {h: i for i, h in enumerate(sorted({u.holder for u in corpus.units}))}
     holder = np.array([holders[u.holder] for u in corpus.units], dtype=np.int32)
     unit_index = {u.iri: i for i, u in enumerate(corpus.units)}
-    return TextModel(
+    model = TextModel(
         corpus=corpus,
         unit_space=unit_space,
         units=units,
@@ -142,7 +147,10 @@ def build_model(corpus: Corpus) -> TextModel:
         code_index=_code_index(corpus),
         registry=registry,
         holder=holder,
+        names=job_names(corpus.jobs, toks),
     )
+    model.job_hubs = hub_counts(model)
+    return model
 
 
 def fold(text: str) -> str:
