@@ -249,6 +249,23 @@ def test_web_certification_page_shows_computed_links_apart(text_path: Path) -> N
         assert "Computed from the texts of the blocs" in english and "computed, score" in english
 
 
+def test_web_job_page_shows_close_jobs_computed_and_its_twin(text_path: Path) -> None:
+    from webdata import web_app
+
+    with web_app(text_path) as app:
+        client = app.test_client()
+        body = client.get("/resource/rome/Z9101").get_data(as_text=True)
+        computed = body.split('id="computed"', 1)[1].split("</section>", 1)[0]
+        assert "Calculé d&#39;après les compétences et les textes du ROME" in computed
+        assert "Métiers proches" in computed and "Z9103" in computed and "calculé, score" in computed
+        english = client.get("/resource/rome/Z9101?lang=en").get_data(as_text=True)
+        assert "Computed from the ROME&#39;s competences and texts" in english and "Close jobs" in english
+        twin = client.get("/resource/rome/Z9101.page.json").get_json()
+        assert twin["computed"]["subject"]["kind"] == "job"
+        assert twin["computed"]["rome"][0]["code"] == "Z9103"
+        assert all(j["basis"] == "computed" for j in twin["computed"]["rome"])
+
+
 def test_import_recomputes_the_text_model_and_alignments(
     tmp_path: Path, shared_data: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

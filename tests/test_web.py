@@ -579,9 +579,12 @@ def test_certification_page_and_its_json_twin_come_from_the_library(client) -> N
     twin = client.get("/resource/cqpi/TWEB.page.json")
     assert twin.status_code == 200 and twin.mimetype == "application/json"
     with client.application.app_context():
+        from cqpi_graph.textsim.api import computed_links
         from web.graph import store
 
-        assert twin.get_json() == describe(store(), TWEB, "fr").to_dict()
+        links = computed_links(store(), TWEB)
+        expected = {**describe(store(), TWEB, "fr").to_dict(), "computed": links.to_dict() if links else None}
+        assert twin.get_json() == expected
     assert (
         client.get("/resource?iri=" + TWEB + "&profile=page").get_json()["label"] == "Conducteur de tests web"
     )

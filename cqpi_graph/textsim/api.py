@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from ..errors import NotFoundError
 from ..store import Store
 from .jobs import CertRef, JobLink, cert_ref, close_jobs, job_link, jobs_of_certification, ranked
@@ -55,8 +57,7 @@ def resolve(store: Store, model: TextModel, text: str) -> Subject:
     jobs = {j.code.upper(): k for k, j in enumerate(model.corpus.jobs)}
     if key.upper() in jobs or key in model.job_index:
         j = jobs.get(key.upper(), model.job_index.get(key))
-        doc = model.corpus.jobs[int(j)]  # type: ignore[arg-type]
-        return Subject("job", int(j), CertRef(doc.iri, doc.code, doc.label))  # type: ignore[arg-type]
+        return Subject("job", int(j), job_ref(model, int(j)))  # type: ignore[arg-type]
     c = model.cert_index.get(key, model.code_index.get(fold(key)))
     if c is None:
         # the catalog knows every certification and near matches (labels, codes): its error lists them
@@ -100,11 +101,19 @@ def _certifications_of_job(
     declared = model.declared[:, j].nonzero()[0].tolist()
     declared.sort(key=lambda c: (-sims[c], model.corpus.certs[c].code))
     refs = [cert_ref(model, c, float(sims[c])) for c in declared[:top]]
-    computed = [
-        SimilarCertification(cert_ref(model, c), float(sims[c]))
-        for c in ranked(sims, max(0, top - len(refs)), exclude=set(declared))
-    ]
-    return refs, computed
+    return refs, _closest_to_job(model, j, max(0, top - len(refs)), sims, set(declared))
+
+
+def _closest_to_job(
+    model: TextModel, j: int, top: int, sims: np.ndarray | None = None, declared: set[int] | None = None
+) -> list[SimilarCertification]:
+    """The certifications whose texts are closest to job j's, among those not declaring it."""
+    if sims is None:
+        sims = (model.cert_docs @ model.job_docs[j].T).toarray().ravel()
+    if declared is None:
+        declared = set(model.declared[:, j].nonzero()[0].tolist())
+    best = ranked(sims, top, exclude=declared)
+    return [SimilarCertification(cert_ref(model, c), float(sims[c])) for c in best]
 
 
 def certification_match(store: Store, a: str, b: str, *, threshold: float = 0.5) -> CertificationMatch:
@@ -128,9 +137,16 @@ def certifier_overlaps(
 
 
 def computed_links(store: Store, iri: str, top: int = 5) -> TextSimilar | None:
-    """For the web page of a certification: its computed ROME jobs and closest certifications
-    (None when the text model does not know it)."""
+    """For the web page of a certification: its computed ROME jobs and closest certifications;
+    of a ROME job: its closest jobs and the closest certifications that do not declare it (None
+    when the text model does not know the resource)."""
     model = load_model(store)
+    j = model.job_index.get(iri)
+    if j is not None:
+        out = TextSimilar(Subject("job", j, job_ref(model, j)))
+        out.jobs = close_jobs(model, j, top, evidence=3)
+        out.certifications = _closest_to_job(model, j, top)
+        return out
     c = model.cert_index.get(iri)
     if c is None:
         return None
@@ -142,6 +158,11 @@ def computed_links(store: Store, iri: str, top: int = 5) -> TextSimilar | None:
     ][:top]
     out.certifications = similar_certifications(model, c, top, evidence=1)
     return out
+
+
+def job_ref(model: TextModel, j: int) -> CertRef:
+    doc = model.corpus.jobs[j]
+    return CertRef(doc.iri, doc.code, doc.label)
 
 
 __all__ = [

@@ -232,7 +232,7 @@ def html_page(iri: str) -> BaseResponse:
             alternates=alternates,
             schema_json=schema_json,
             elm_missing=prof["elm_missing"] if prof else None,
-            computed=computed_view(iri) if d.is_cert else None,
+            computed=computed_view(iri),
             cytoscape=(CYTOSCAPE / "cytoscape.min.js").is_file(),
             neighbourhood_url=_twin(iri, ".neighbourhood.json", "profile=neighbourhood")
             if d.is_cert
@@ -244,8 +244,12 @@ def html_page(iri: str) -> BaseResponse:
 
 
 def page_json(iri: str) -> BaseResponse:
-    """The page's JSON twin: exactly the library result's `to_dict()`."""
-    resp = jsonify(description(iri).to_dict())
+    """The page's JSON twin: exactly the library results' `to_dict()` — the description, and
+    under "computed" the text model's links (cqpi_graph.textsim), null when there are none."""
+    from .computed import computed_links_or_none
+
+    computed = computed_links_or_none(iri)
+    resp = jsonify({**description(iri).to_dict(), "computed": computed.to_dict() if computed else None})
     return set_headers(resp, _twin(iri, ".page.json", "profile=page"), link_header(iri))
 
 

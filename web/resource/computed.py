@@ -1,6 +1,7 @@
-"""The computed part of a certification page: ROME jobs and closest certifications from the texts
-of its blocs (cqpi_graph.textsim), shown apart from what the registries declare; the same links
-feed the neighbourhood graph."""
+"""The computed part of a certification page (ROME jobs and closest certifications from the texts
+of its blocs) and of a ROME job page (closest jobs, closest certifications that do not declare
+it), from cqpi_graph.textsim, shown apart from what the registries declare; the same links feed
+the neighbourhood graph."""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ if TYPE_CHECKING:
 
 
 def computed_links_or_none(iri: str, top: int = 5) -> TextSimilar | None:
-    """The text model's links of a certification, once per certification and generation (None
-    when the model is missing or does not know it: a page shows its declared facts anyway)."""
+    """The text model's links of a certification or a ROME job, once per resource and generation
+    (None when the model is missing or does not know it: a page shows its declared facts anyway)."""
     from cqpi_graph.textsim.api import computed_links
 
     def compute() -> TextSimilar | None:
@@ -29,7 +30,8 @@ def computed_links_or_none(iri: str, top: int = 5) -> TextSimilar | None:
 
 
 def computed_view(iri: str, top: int = 5) -> dict | None:
-    """{"jobs": [...], "certs": [...], "method": ...} or None when the text model has nothing."""
+    """{"kind": ..., "jobs": [...], "certs": [...], "method": ...} or None when the text model has
+    nothing."""
     return per_generation("computed", (iri, top, lang()), lambda: _computed_view(iri, top))
 
 
@@ -43,6 +45,8 @@ def _computed_view(iri: str, top: int) -> dict | None:
             "label": f"{j.code} {j.label}",
             "score": j.score,
             "matches": [(m.a_text, m.b_text, m.score) for m in j.matches[:2]],
+            "shared": [c.label for c in j.shared[:3]],
+            "appellation": j.appellation,
         }
         for j in res.jobs
     ]
@@ -55,4 +59,4 @@ def _computed_view(iri: str, top: int) -> dict | None:
         }
         for c in res.certifications
     ]
-    return {"jobs": jobs, "certs": certs, "method": res.method}
+    return {"kind": res.subject.kind, "jobs": jobs, "certs": certs, "method": res.method}
