@@ -29,8 +29,12 @@ class CqpiError(Exception):
             self.l10n = message
         super().__init__(str(message), *args)
 
+    def as_message(self) -> Message | str:
+        """The text as a message key and its parameters (plain French text when it has none)."""
+        return self.l10n if self.l10n is not None else str(self)
+
     def render(self, lang: str = "fr") -> str:
-        return self.l10n.render(lang) if self.l10n is not None else str(self)
+        return render(self.as_message(), lang)
 
     def __reduce__(self) -> tuple:
         # Crosses a process boundary (the sandbox's child) whole: keyword fields and message keys.
@@ -65,21 +69,22 @@ class InputError(CqpiError):
     def __str__(self) -> str:
         return self.render("fr")
 
-    def render(self, lang: str = "fr") -> str:
-        where = []
-        if self.file:
-            where.append(str(self.file))
+    def as_message(self) -> Message | str:
+        where: list[object] = [str(self.file)] if self.file else []
         if self.line is not None:
-            where.append(msg("ligne {line}", line=self.line).render(lang))
+            where.append(msg("ligne {line}", line=self.line))
         if self.column is not None:
-            where.append(msg("colonne {column}", column=self.column).render(lang))
+            where.append(msg("colonne {column}", column=self.column))
         if self.field:
-            where.append(msg("champ « {field} »", field=self.field).render(lang))
-        text = render(self.text, lang)
+            where.append(msg("champ « {field} »", field=self.field))
+        text: Message | str = self.text
         if where:
-            text = msg("{where} : {what}", where=", ".join(where), what=text).render(lang)
+            place = where[0]
+            for part in where[1:]:
+                place = msg("{before}, {after}", before=place, after=part)
+            text = msg("{where} : {what}", where=place, what=text)
         if self.expected_text:
-            text = msg("{text} (attendu : {expected})", text=text, expected=self.expected_text).render(lang)
+            text = msg("{text} (attendu : {expected})", text=text, expected=self.expected_text)
         return text
 
 

@@ -20,9 +20,11 @@ class Message:
     key: str  # the French template, with {name} placeholders
     params: tuple[tuple[str, object], ...] = ()
 
+    def template(self, lang: str = "fr") -> str:
+        return EN.get(self.key, self.key) if lang == "en" else self.key
+
     def render(self, lang: str = "fr") -> str:
-        template = EN.get(self.key, self.key) if lang == "en" else self.key
-        return template.format(**{name: render(value, lang) for name, value in self.params})
+        return self.template(lang).format(**{name: render(value, lang) for name, value in self.params})
 
     def __str__(self) -> str:
         return self.render("fr")
@@ -46,6 +48,21 @@ class Size:
         return self.render("fr")
 
 
+@dataclass(frozen=True)
+class Quoted:
+    """Text the library passes on but did not write — a parser's diagnostic, a server's answer —
+    in its own language (``lang``; None when unknown): shown as it is, marked as such on a page."""
+
+    text: str
+    lang: str | None = "en"
+
+    def render(self, lang: str = "fr") -> str:  # noqa: ARG002 - the same in every language
+        return self.text
+
+    def __str__(self) -> str:
+        return self.text
+
+
 def msg(key: str, **params: object) -> Message:
     """A message to render later: ``msg("ligne {line}", line=3)``."""
     return Message(key, tuple(params.items()))
@@ -53,7 +70,7 @@ def msg(key: str, **params: object) -> Message:
 
 def render(value: object, lang: str = "fr") -> str:
     """A message in ``lang``; anything else (a code, a parser's text) as it is."""
-    if isinstance(value, Message | Size):
+    if isinstance(value, Message | Size | Quoted):
         return value.render(lang)
     return "" if value is None else str(value)
 
@@ -63,6 +80,7 @@ EN: dict[str, str] = {
     "ligne {line}": "line {line}",
     "colonne {column}": "column {column}",
     "champ « {field} »": "field « {field} »",
+    "{before}, {after}": "{before}, {after}",
     "{where} : {what}": "{where}: {what}",
     "{text} (attendu : {expected})": "{text} (expected: {expected})",
     # reading a file a person sends (validate/inputs.py, validate/spreadsheet.py, importers/csvread.py)

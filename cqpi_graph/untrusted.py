@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import IO
 from xml.parsers import expat
 
-from .messages import Message, Size, msg
+from .messages import Message, Quoted, Size, msg
 from .sandbox import LimitExceeded, Limits, current_limits
 
 MAX_XML_DEPTH = 256
@@ -156,7 +156,9 @@ def check_xml(
         return
     except expat.ExpatError as exc:
         if "amplification" in str(exc):  # expat's own guard against entity expansion
-            raise _refuse_xml(name, msg("expansion d'entités refusée ({detail})", detail=exc)) from None
+            raise _refuse_xml(
+                name, msg("expansion d'entités refusée ({detail})", detail=Quoted(str(exc)))
+            ) from None
         return
 
 

@@ -10,7 +10,11 @@ table below translates them. A message missing from the table shows in French.
 
 from __future__ import annotations
 
-from flask import Flask, g, request
+from flask import Flask, g, has_request_context, request
+from markupsafe import Markup, escape
+
+from cqpi_graph.errors import CqpiError
+from cqpi_graph.messages import Message, Quoted, render
 
 LANGS = ("fr", "en")
 COOKIE = "lang"
@@ -143,6 +147,13 @@ EN: dict[str, str] = {
     "Fichier trop volumineux": "File too large",
     "Type de fichier refusé": "File type refused",
     "Aucun fichier n'a été envoyé.": "No file was sent.",
+    "Fichier refusé": "File refused",
+    "« {name} » : Turtle (.ttl), N-Triples (.nt), JSON-LD (.jsonld), RDF/XML (.rdf, .xml) ou tableur (.xlsx, .csv) attendu": "« {name} »: Turtle (.ttl), N-Triples (.nt), JSON-LD (.jsonld), RDF/XML (.rdf, .xml) or a spreadsheet (.xlsx, .csv) expected",
+    "ce fichier .xlsx n'est pas un classeur Excel (zip)": "this .xlsx file is not an Excel workbook (zip)",
+    "fichier binaire : un fichier texte {ext} est attendu": "binary file: a {ext} text file is expected",
+    "le fichier n'est pas en UTF-8 (octet {offset})": "the file is not UTF-8 (byte {offset})",
+    "« {name} » : formes SHACL en RDF attendues": "« {name} »: SHACL shapes in RDF expected",
+    "au plus {size} Mo": "at most {size} MB",
     "Rien n'est conservé sur le serveur.": "Nothing is kept on the server.",
     "Formes SHACL à ajouter (facultatif : le profil de votre branche, en Turtle ou autre RDF)": (
         "SHACL shapes to add (optional: your branch's profile, in Turtle or other RDF)"
@@ -273,6 +284,37 @@ def gettext(message: str) -> str:
     if getattr(g, "lang", "fr") == "en":
         return EN.get(message, message)
     return message
+
+
+def page_lang() -> str:
+    return getattr(g, "lang", "fr") if has_request_context() else "fr"
+
+
+def error_text(exc: BaseException) -> str:
+    """A library error in the page's language (its message key and parameters; French otherwise)."""
+    if isinstance(exc, CqpiError):
+        return exc.render(page_lang())
+    return str(exc)
+
+
+def error_html(exc: BaseException) -> Markup:
+    """A library error in the page's language, for a page: what the library quotes without having
+    written it (a parser's diagnostic) is marked with its own language (WCAG 3.1.2)."""
+    return to_html(exc.as_message() if isinstance(exc, CqpiError) else str(exc), page_lang())
+
+
+def to_html(value: object, lang: str) -> Markup:
+    if isinstance(value, Message):
+        parts = {name: to_html(v, lang) for name, v in value.params}
+        return escape(value.template(lang)).format(**parts)
+    if isinstance(value, Quoted):
+        return Markup('<span lang="{}">{}</span>').format(value.lang or "", value.text)
+    return escape(render(value, lang))
+
+
+def tr(value: object) -> str:
+    """A library `Message` (or plain text) in the page's language."""
+    return render(value, page_lang())
 
 
 def init_app(app: Flask) -> None:

@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterator
 from typing import IO
 
 from ..errors import InputError
-from ..messages import msg
+from ..messages import Quoted, msg
 
 # A field above FIELD_CAP is emptied with a warning (a 10 MB label); a physical line above
 # LINE_CAP is skipped as an error: what bounds the reader's memory (a few times LINE_CAP).
@@ -170,7 +170,7 @@ def _bad_bytes(name: str, enc: str, exc: UnicodeDecodeError, line: int) -> Input
         msg(
             "octets invalides pour l'encodage {encoding} : {detail}",
             encoding=ENCODING_NAMES.get(enc, enc),
-            detail=exc.reason,
+            detail=Quoted(exc.reason),
         ),
         file=name,
         line=line,

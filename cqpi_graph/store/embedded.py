@@ -26,7 +26,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from ..errors import QuerySyntaxError, StoreError, StoreLockedError, StoreNotBuiltError
-from ..messages import msg
+from ..messages import Quoted, msg
 from ..namespaces import PREFIXES
 from .base import Object, QuadRef, Row, Store, Term
 
@@ -64,7 +64,7 @@ def to_term(t: object) -> Term:
 
 def _syntax_error(exc: SyntaxError, what: str) -> QuerySyntaxError:
     # what: "requête SPARQL" or "mise à jour SPARQL"; the parser's own diagnostic stays as it is
-    return QuerySyntaxError(msg(what + " invalide : {detail}", detail=exc))
+    return QuerySyntaxError(msg(what + " invalide : {detail}", detail=Quoted(str(exc))))
 
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples

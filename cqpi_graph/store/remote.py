@@ -56,7 +56,7 @@ import pyoxigraph as ox
 import requests
 
 from ..errors import QuerySyntaxError, RemoteQuerySyntaxError, RemoteStoreError, StoreNotBuiltError
-from ..messages import msg
+from ..messages import Quoted, msg
 from ..namespaces import PREFIXES, XSD
 from .base import Row, Store, Term
 from .embedded import RDF_FORMAT, EmbeddedStore
@@ -281,7 +281,9 @@ class RemoteStore(Store):
             resp.close()
             if syntax and resp.status_code == 400:
                 raise RemoteQuerySyntaxError(
-                    msg(what + " invalide : {detail}", detail=message), url=url, server_message=message
+                    msg(what + " invalide : {detail}", detail=Quoted(message, None)),
+                    url=url,
+                    server_message=message,
                 )
             raise RemoteStoreError(
                 f"le serveur SPARQL a répondu {resp.status_code} {resp.reason} à {method} {url} "

@@ -14,7 +14,7 @@ import rdflib
 
 from .. import sandbox
 from ..errors import InputError
-from ..messages import Message, msg
+from ..messages import Message, Quoted, msg
 from ..untrusted import check_json, check_xml
 
 RDF_EXTENSIONS = {
@@ -93,7 +93,7 @@ def rdf_as_ntriples(path: Path, fmt_name: str, format_name: str) -> bytes:
             line, col = exc.args[1][1], exc.args[1][2]
         detail = str(exc.args[0]) if exc.args else str(exc)  # the parser's own words
         raise InputError(
-            msg("{format} illisible : {detail}", format=fmt_name, detail=detail),
+            msg("{format} illisible : {detail}", format=fmt_name, detail=Quoted(detail)),
             file=str(path),
             line=line,
             column=col,
@@ -101,7 +101,7 @@ def rdf_as_ntriples(path: Path, fmt_name: str, format_name: str) -> bytes:
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(
-            msg("fichier illisible : {detail}", detail=exc), file=str(path), expected=fmt_name
+            msg("fichier illisible : {detail}", detail=Quoted(str(exc))), file=str(path), expected=fmt_name
         ) from None
 
 

@@ -29,7 +29,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from .. import sandbox
 from ..errors import InputError
-from ..messages import msg
+from ..messages import Quoted, msg
 from ..namespaces import CQ, ID
 from ..untrusted import check_archive, check_xml
 from .reading import ReadingProblem
@@ -125,7 +125,7 @@ def _check_workbook(path: Path) -> None:
                         check_xml(fh, f"{path} ({info.filename})", prolog_only=True, entities=False)
     except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
         raise InputError(
-            msg("classeur XLSX illisible : {detail}", detail=exc),
+            msg("classeur XLSX illisible : {detail}", detail=Quoted(str(exc))),
             file=str(path),
             expected=msg("un classeur XLSX du modèle (cqpi template --format xlsx)"),
         ) from None
@@ -141,7 +141,7 @@ def _read_xlsx(path: Path) -> dict[str, list[list[Cell]]]:
         wb = load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds (zipfile, KeyError, InvalidFileException)
         raise InputError(
-            msg("classeur XLSX illisible : {detail}", detail=exc),
+            msg("classeur XLSX illisible : {detail}", detail=Quoted(str(exc))),
             file=str(path),
             expected=msg("un classeur XLSX du modèle (cqpi template --format xlsx)"),
         ) from None
@@ -156,7 +156,7 @@ def _read_xlsx(path: Path) -> dict[str, list[list[Cell]]]:
         raise  # the parse child's limits, reported as such
     except Exception as exc:  # a damaged sheet inside a readable zip
         raise InputError(
-            msg("classeur XLSX illisible : {detail}", detail=exc),
+            msg("classeur XLSX illisible : {detail}", detail=Quoted(str(exc))),
             file=str(path),
             expected=msg("un classeur XLSX du modèle"),
         ) from None
@@ -201,7 +201,7 @@ def _read_csv(path: Path) -> tuple[dict[str, list[list[Cell]]], list[ReadingProb
                 )
     except csv.Error as exc:
         raise InputError(
-            msg("CSV illisible : {detail}", detail=exc),
+            msg("CSV illisible : {detail}", detail=Quoted(str(exc))),
             file=str(path),
             line=reader.line_num,
             expected=msg("un CSV du modèle (cqpi template --format csv)"),

@@ -1,0 +1,167 @@
+"""One language per page, also for the library's errors that POST forms and the SPARQL endpoint
+show (issue 19, left over): on an English page they are English, on a French page French.
+
+Each family of errors is sent for real — a file that does not parse, a CSV that is not UTF-8, an
+XML with entities, a JSON-LD nested too deep, a file of the wrong type, a SPARQL syntax error —
+and the text the person reads is checked with the same vocabulary as tests/test_i18n.py, widened
+to the library's own message catalog (cqpi_graph/messages.py).
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+from pathlib import Path
+
+import pytest
+from test_i18n import _catalog, _words, visible_text
+from webdata import web_app
+
+from cqpi_graph.errors import InputError
+from cqpi_graph.messages import EN as LIBRARY_EN
+from cqpi_graph.messages import Message, Size, msg
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def other_side(lang: str) -> set[str]:
+    """Words only the other language uses, over the web catalog and the library's."""
+    fr, en = set(), set()
+    for k, v in {**_catalog(), **LIBRARY_EN}.items():
+        fr |= _words(k)
+        en |= _words(v)
+    from test_i18n import BOTH_LANGUAGES
+
+    return (fr - en if lang == "en" else en - fr) - set(BOTH_LANGUAGES)
+
+
+def leaks(text: str, lang: str) -> list[str]:
+    return sorted(_words(text) & other_side(lang))
+
+
+# ---------------------------------------------------------------- the library's catalog
+
+
+def _keys_in_source() -> list[tuple[str, str]]:
+    """Every literal key of a msg(...) call in cqpi_graph/, with where it is."""
+    found = []
+    for path in sorted((ROOT / "cqpi_graph").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "msg"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
+                found.append((str(node.args[0].value), f"{path.relative_to(ROOT)}:{node.lineno}"))
+    return found
+
+
+def test_every_library_message_has_its_english() -> None:
+    keys = _keys_in_source()
+    assert len(keys) > 40, "the scan found the library's messages"
+    missing = [f"{where}: {key!r}" for key, where in keys if key not in LIBRARY_EN]
+    assert not missing, f"messages without English in cqpi_graph/messages.py: {missing}"
+    # keys built from a constant part (store/embedded.py, store/remote.py): both forms listed
+    for what in ("requête SPARQL", "mise à jour SPARQL"):
+        assert what + " invalide : {detail}" in LIBRARY_EN
+
+
+def test_english_keeps_the_placeholders() -> None:
+    fields = re.compile(r"\{(\w+)\}")
+    bad = [k for k, v in LIBRARY_EN.items() if sorted(fields.findall(k)) != sorted(fields.findall(v))]
+    assert not bad, bad
+
+
+def test_french_text_of_the_command_line_is_unchanged() -> None:
+    head = msg("une ligne d'en-tête")
+    err = InputError(msg("fichier vide"), file="a.csv", line=3, field="code", expected=head)
+    assert str(err) == "a.csv, ligne 3, champ « code » : fichier vide (attendu : une ligne d'en-tête)"
+    assert err.render("en") == "a.csv, line 3, field « code »: empty file (expected: a header row)"
+    assert InputError("texte libre", line=2).render("en") == "line 2: texte libre"  # no key: as it is
+    assert Size(1.5 * 2**20).render("fr") == "1,5 Mo" and Size(1.5 * 2**20).render("en") == "1.5 MB"
+    assert isinstance(err.text, Message)
+
+
+def test_error_keys_cross_the_sandbox() -> None:
+    """The validation reads files in a child: its error comes back with its key, not as French text."""
+    from cqpi_graph import sandbox
+
+    def fail() -> None:
+        encodings = msg("UTF-8, Windows-1252 ou Latin-1")
+        raise InputError(msg("fichier en UTF-16"), file="x.csv", expected=encodings)
+
+    with pytest.raises(InputError) as err:
+        sandbox.call(fail, name="x.csv")
+    assert err.value.render("en") == "x.csv: file in UTF-16 (expected: UTF-8, Windows-1252 or Latin-1)"
+
+
+# ---------------------------------------------------------------- the validation form
+
+
+def _bad_files(tmp_path: Path) -> dict[str, tuple[str, bytes]]:
+    from hostile import deep_jsonld
+
+    return {
+        "turtle-syntax": ("bad.ttl", b"@prefix cq: <https://w3id.org/cqpi/def#> .\n<a> cq:b <c\n"),
+        "csv-not-utf8": ("modele.csv", "[Certification]\ncode;intitulé\nX;caf\xe9\n".encode("latin-1")),
+        "xlsx-damaged": ("modele.xlsx", b"PK\x03\x04" + b"\x00" * 64),
+        "xml-entity": (
+            "bad.rdf",
+            b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a SYSTEM "file:///etc/passwd">]><r>&a;</r>',
+        ),
+        "jsonld-deep": ("deep.jsonld", deep_jsonld(tmp_path / "deep.jsonld", 500).read_bytes()),
+        "wrong-type": ("notes.docx", b"PK\x03\x04 not a referentiel"),
+        "binary": ("bad.ttl", b"\x00\x01\x02 binary"),
+        "too-big": ("big.ttl", b"# " + b"x" * 30_000 + b"\n"),
+        "no-file": ("", b""),
+    }
+
+
+FAMILIES = [
+    "turtle-syntax",
+    "xlsx-damaged",
+    "csv-not-utf8",
+    "xml-entity",
+    "jsonld-deep",
+    "wrong-type",
+    "binary",
+    "too-big",
+    "no-file",
+]
+# Families the library reports (the others are the web form's own checks): its « attendu » frame.
+LIBRARY_FAMILIES = ("turtle-syntax", "xlsx-damaged", "xml-entity", "jsonld-deep")
+
+
+def _upload_error(html: str) -> str:
+    """The error's text as a person reads it, without what is marked as quoted in another
+    language (<span lang="en"> around a parser's own diagnostic)."""
+    m = re.search(r'<div class="error-message" id="upload-error">(.*?)</div>', html, re.DOTALL)
+    assert m, "the page shows the error"
+    return " ".join(visible_text(m.group(0)))
+
+
+@pytest.fixture(scope="module")
+def validate_client(curated_store_path: Path):  # noqa: ANN201
+    with web_app(curated_store_path) as app:
+        yield app.test_client()
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("family", FAMILIES)
+def test_validation_error_speaks_the_page_language(
+    validate_client,  # noqa: ANN001
+    tmp_path: Path,
+    family: str,
+    lang: str,
+) -> None:
+    name, data = _bad_files(tmp_path)[family]
+    form = {"file": (io.BytesIO(data), name)} if name else {}
+    resp = validate_client.post(f"/validate?lang={lang}", data=form, content_type="multipart/form-data")
+    assert 400 <= resp.status_code < 500, resp.status_code
+    text = _upload_error(resp.get_data(as_text=True))
+    assert not leaks(text, lang), f"{family} on a {lang} page: {leaks(text, lang)} in {text!r}"
+    if family in LIBRARY_FAMILIES:
+        assert ("expected:" if lang == "en" else "attendu :") in text, text
