@@ -20,11 +20,15 @@ class Message:
     key: str  # the French template, with {name} placeholders
     params: tuple[tuple[str, object], ...] = ()
 
-    def template(self, lang: str = "fr") -> str:
-        return EN.get(self.key, self.key) if lang == "en" else self.key
+    def template(self, lang: str = "fr", catalog: dict[str, str] | None = None) -> str:
+        """``catalog``: a caller's English table (the web view's), looked up before the library's."""
+        if lang != "en":
+            return self.key
+        return (catalog or {}).get(self.key) or EN.get(self.key, self.key)
 
-    def render(self, lang: str = "fr") -> str:
-        return self.template(lang).format(**{name: render(value, lang) for name, value in self.params})
+    def render(self, lang: str = "fr", catalog: dict[str, str] | None = None) -> str:
+        values = {name: render(value, lang, catalog) for name, value in self.params}
+        return self.template(lang, catalog).format(**values)
 
     def __str__(self) -> str:
         return self.render("fr")
@@ -68,9 +72,11 @@ def msg(key: str, **params: object) -> Message:
     return Message(key, tuple(params.items()))
 
 
-def render(value: object, lang: str = "fr") -> str:
+def render(value: object, lang: str = "fr", catalog: dict[str, str] | None = None) -> str:
     """A message in ``lang``; anything else (a code, a parser's text) as it is."""
-    if isinstance(value, Message | Size | Quoted):
+    if isinstance(value, Message):
+        return value.render(lang, catalog)
+    if isinstance(value, Size | Quoted):
         return value.render(lang)
     return "" if value is None else str(value)
 

@@ -165,3 +165,82 @@ def test_validation_error_speaks_the_page_language(
     assert not leaks(text, lang), f"{family} on a {lang} page: {leaks(text, lang)} in {text!r}"
     if family in LIBRARY_FAMILIES:
         assert ("expected:" if lang == "en" else "attendu :") in text, text
+
+
+# ---------------------------------------------------------------- the SPARQL endpoint
+
+
+BAD_QUERY = "SELECT * WHERE { ?s ?p ?o"
+
+
+def _parser_words(query: str) -> str:
+    """What the SPARQL parser itself says (its own language, quoted as it is by the endpoint)."""
+    import pyoxigraph as ox
+
+    with pytest.raises(SyntaxError) as err:
+        ox.Store().query(query)
+    return str(err.value)
+
+
+# (name, request) per family of endpoint errors; each a real request the endpoint refuses.
+SPARQL_FAMILIES = {
+    "syntax": {"method": "POST", "data": {"query": BAD_QUERY}},
+    "update": {"method": "POST", "data": {"query": "INSERT DATA { <a:b> <a:b> <a:b> }"}},
+    "service": {"method": "POST", "data": {"query": "SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }"}},
+    "empty": {"method": "POST", "data": {"query": "  "}},
+    "cap": {"method": "POST", "data": {"query": "SELECT * WHERE { ?s ?p ?o }"}},
+    "two-queries": {"method": "POST", "data": {"query": ["ASK {}", "ASK {}"]}},
+    "content-type": {"method": "POST", "data": b"ASK {}", "content_type": "text/plain"},
+    "missing": {"method": "POST", "data": {"default-graph-uri": "http://x/"}},
+    "write-method": {"method": "PUT", "data": b""},
+}
+
+
+@pytest.fixture(scope="module")
+def sparql_client(curated_store_path: Path):  # noqa: ANN201
+    with web_app(curated_store_path) as app:
+        yield app.test_client()
+
+
+def _sparql(client, family: str, lang: str | None, how: str = "query"):  # noqa: ANN001, ANN202
+    kwargs = dict(SPARQL_FAMILIES[family])
+    url = "/sparql"
+    if lang and how == "query":
+        url += f"?lang={lang}"
+    elif lang and how == "form":  # what the query pages' YASGUI sends
+        kwargs["data"] = {**kwargs["data"], "lang": lang}
+    elif lang and how == "cookie":
+        client.set_cookie("lang", lang)
+    try:
+        return client.open(url, **kwargs)
+    finally:
+        client.delete_cookie("lang")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("family", list(SPARQL_FAMILIES))
+def test_sparql_error_speaks_the_declared_language(sparql_client, family: str, lang: str) -> None:  # noqa: ANN001
+    resp = _sparql(sparql_client, family, lang)
+    assert 400 <= resp.status_code < 600, (family, resp.status_code)
+    text = resp.get_data(as_text=True)
+    if family == "syntax":
+        quoted = _parser_words(BAD_QUERY)
+        assert quoted in text, text
+        text = text.replace(quoted, " ")
+        assert text.startswith("SPARQL syntax error:" if lang == "en" else "erreur de syntaxe SPARQL :"), text
+    assert len(text.strip().splitlines()) == 1, f"one language, one line: {text!r}"
+    assert not leaks(text, lang), f"{family}, lang={lang}: {leaks(text, lang)} in {text!r}"
+
+
+@pytest.mark.parametrize("how", ["form", "cookie"])
+def test_sparql_error_language_from_the_form_or_the_cookie(sparql_client, how: str) -> None:  # noqa: ANN001
+    for lang, words in (("en", "is refused"), ("fr", "est refusé")):
+        text = _sparql(sparql_client, "update", lang, how).get_data(as_text=True)
+        assert words in text and len(text.strip().splitlines()) == 1, (how, lang, text)
+
+
+def test_sparql_error_without_a_language_is_french_then_english(sparql_client) -> None:  # noqa: ANN001
+    """A client that declares no language (curl, a SPARQL library) reads both, French first."""
+    fr, en = _sparql(sparql_client, "update", None).get_data(as_text=True).strip().splitlines()
+    assert "lecture seule" in fr and not leaks(fr, "fr")
+    assert "read-only" in en and not leaks(en, "en")

@@ -249,6 +249,7 @@ EN: dict[str, str] = {
     "Éditeur de requête SPARQL": "SPARQL query editor",
     "Montrer le nom des colonnes": "Show column names",
     "Classes à choisir": "Classes to choose from",
+    "Suggestions": "Suggestions",
 }
 
 # Names the editor widgets lack (YASGUI, CodeMirror, Sparnatural); web/static/js/widgets-a11y.js
@@ -265,9 +266,27 @@ WIDGET_LABELS = {
 }
 
 
+# What the page's own scripts (web/static/js/*.js) write into the page or read aloud: no script
+# holds a word of either language; each page carries these in its language (#ui-messages).
+SCRIPT_MESSAGES = {
+    "suggestions": "Suggestions",
+    "graphFailed": "Le graphe n'a pas pu être chargé.",
+}
+
+
 def widget_labels() -> dict[str, str]:
     """The editor widgets' accessible names in the page's language."""
     return {key: gettext(text) for key, text in WIDGET_LABELS.items()}
+
+
+def ui_messages() -> dict:
+    """The page's language and the texts its scripts use, from this catalog (base.html renders
+    them as JSON in #ui-messages)."""
+    return {
+        "lang": page_lang(),
+        "widgets": widget_labels(),
+        "text": {key: gettext(text) for key, text in SCRIPT_MESSAGES.items()},
+    }
 
 
 def pick_lang() -> str:
@@ -306,15 +325,16 @@ def error_html(exc: BaseException) -> Markup:
 def to_html(value: object, lang: str) -> Markup:
     if isinstance(value, Message):
         parts = {name: to_html(v, lang) for name, v in value.params}
-        return escape(value.template(lang)).format(**parts)
+        return escape(value.template(lang, EN)).format(**parts)
     if isinstance(value, Quoted):
         return Markup('<span lang="{}">{}</span>').format(value.lang or "", value.text)
     return escape(render(value, lang))
 
 
-def tr(value: object) -> str:
-    """A library `Message` (or plain text) in the page's language."""
-    return render(value, page_lang())
+def tr(value: object, lang: str | None = None) -> str:
+    """A `Message` (the library's or the web view's, e.g. built outside a request) or plain text,
+    in ``lang`` (the page's by default)."""
+    return render(value, lang or page_lang(), EN)
 
 
 def init_app(app: Flask) -> None:
@@ -333,6 +353,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["_"] = gettext
     app.jinja_env.globals["LANGS"] = LANGS
     app.jinja_env.globals["widget_labels"] = widget_labels
+    app.jinja_env.globals["ui_messages"] = ui_messages
 
     @app.context_processor
     def _inject() -> dict:

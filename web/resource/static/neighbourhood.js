@@ -30,7 +30,10 @@
       list.appendChild(li);
     });
   }
-  fetch(box.dataset.src, { headers: { Accept: "application/json" } })
+  var UI = window.cqpiUI || { lang: "fr", text: {} };
+  var src = new URL(box.dataset.src, window.location.href);
+  src.searchParams.set("lang", UI.lang);  // the relations' words come back in the page's language
+  fetch(src.toString(), { headers: { Accept: "application/json" } })
     .then(function (r) { return r.json(); })
     .then(function (data) {
       var elements = data.nodes.map(function (n) {
@@ -80,5 +83,5 @@
       box.dataset.nodes = String(cy.nodes().length);
       window.cqpiNeighbourhood = cy;
     })
-    .catch(function () { box.dataset.nodes = "0"; box.textContent = box.dataset.failed || ""; });
+    .catch(function () { box.dataset.nodes = "0"; box.textContent = UI.text.graphFailed || box.dataset.failed || ""; });
 })();

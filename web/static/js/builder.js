@@ -8,7 +8,8 @@
   var endpoint = new URL(el.dataset.endpoint, window.location.href).href;
   try { window.localStorage.removeItem("yagui__config"); } catch (e) { /* private mode */ }
   var yasgui = new window.Yasgui(el, {
-    requestConfig: { endpoint: endpoint, method: "POST" },
+    // lang: the endpoint's error messages come back in the page's language
+    requestConfig: { endpoint: endpoint, method: "POST", args: [{ name: "lang", value: (window.cqpiUI || {}).lang || "fr" }] },
     copyEndpointOnNewTab: false,
     endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; } },
     persistenceId: null,

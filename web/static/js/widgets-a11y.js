@@ -1,11 +1,10 @@
 // Accessibility for the third-party editors (YASGUI, CodeMirror, Sparnatural): adds the roles and
-// names they lack, in the page's language (labels from web/i18n.py in #a11y-labels), and
+// names they lack, in the page's language (labels from web/i18n.py in #ui-messages), and
 // re-applies them whenever the widgets re-render. Focus is never trapped: only names and roles change.
 (function () {
   "use strict";
-  var block = document.getElementById("a11y-labels");
-  if (!block) return;
-  var L = JSON.parse(block.textContent);
+  if (!window.cqpiUI || !window.cqpiUI.widgets) return;
+  var L = window.cqpiUI.widgets;
 
   function name(el, text) {
     if (el && !el.hasAttribute("aria-label") && !el.hasAttribute("aria-labelledby")) {
