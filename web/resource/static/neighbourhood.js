@@ -23,6 +23,7 @@
       var a = document.createElement("a");
       a.href = other.href;
       a.textContent = (other.code ? other.code + " " : "") + other.label;
+      a.className = "data-value";  // a title from the sources, in its own language (as on the page)
       var small = document.createElement("small");
       small.textContent = " — " + e.words + (e.detail ? " (" + e.detail + ")" : "");
       li.appendChild(a);
