@@ -250,6 +250,42 @@ EN: dict[str, str] = {
     "Montrer le nom des colonnes": "Show column names",
     "Classes à choisir": "Classes to choose from",
     "Suggestions": "Suggestions",
+    "Exécuter la requête": "Run query",
+    "Partager la requête": "Share query",
+    "Télécharger le résultat": "Download result",
+    "Télécharger les résultats": "Download Results",
+    "Documentation du tableau": "View documentation of Table",
+    "Filtrer les résultats": "Filter query results",
+    "Vue simple": "Simple view",
+    "Lignes par page :": "Page size:",
+    "{n} résultat(s) en {seconds} s": "{n} result(s) in {seconds} s",
+    "Documentation de la réponse": "View documentation of Response",
+    "Effacer le point d'accès": "Clear endpoint",
+    "Ouvrir les réglages": "Open settings",
+    "Réglages": "Settings",
+    "Afficher la réponse": "Shows Response view",
+    "Afficher le tableau": "Shows Table view",
+    "Réponse": "Response",
+    "Tableau": "Table",
+    "Méthode de la requête": "Request method",
+    "En-têtes Accept": "Accept Headers",
+    "Paramètres": "Arguments",
+    "Paramètres d'en-tête": "Header Arguments",
+    "Graphes interrogés par défaut": "Default Graphs",
+    "Graphes nommés interrogés": "Named Graphs",
+    "Requête": "Query",
+    "Lignes _START_ à _END_ sur _TOTAL_": "Rows _START_ to _END_ of _TOTAL_",
+    "Aucune ligne": "No rows",
+    "(filtrées parmi _MAX_)": "(filtered from _MAX_)",
+    "_MENU_ lignes par page": "_MENU_ rows per page",
+    "Filtrer :": "Filter:",
+    "Aucune ligne ne correspond": "No matching rows",
+    "Aucun résultat": "No results",
+    "Chargement…": "Loading…",
+    "Première page": "First page",
+    "Page précédente": "Previous page",
+    "Page suivante": "Next page",
+    "Dernière page": "Last page",
 }
 
 # Names the editor widgets lack (YASGUI, CodeMirror, Sparnatural); web/static/js/widgets-a11y.js
@@ -271,7 +307,67 @@ WIDGET_LABELS = {
 SCRIPT_MESSAGES = {
     "suggestions": "Suggestions",
     "graphFailed": "Le graphe n'a pas pu être chargé.",
+    "resultsIn": "{n} résultat(s) en {seconds} s",
 }
+
+
+# YASGUI's own interface words (a library that writes English): French keys, and as English the
+# very text YASGUI writes, which web/static/js/widgets-a11y.js looks for and puts in the page's
+# language (a no-op on English pages).
+YASGUI_WORDS = (
+    "Exécuter la requête",
+    "Partager la requête",
+    "Télécharger le résultat",
+    "Télécharger les résultats",
+    "Documentation du tableau",
+    "Filtrer les résultats",
+    "Vue simple",
+    "Lignes par page :",
+    "Documentation de la réponse",
+    "Effacer le point d'accès",
+    "Ouvrir les réglages",
+    "Réglages",
+    "Afficher la réponse",
+    "Afficher le tableau",
+    "Réponse",
+    "Tableau",
+    "Méthode de la requête",
+    "En-têtes Accept",
+    "Paramètres",
+    "Paramètres d'en-tête",
+    "Graphes interrogés par défaut",
+    "Graphes nommés interrogés",
+    "Requête",
+    "Erreur",
+)
+# The results table (DataTables, inside YASGUI): its language option, in the page's language.
+TABLE_WORDS = {
+    "info": "Lignes _START_ à _END_ sur _TOTAL_",
+    "infoEmpty": "Aucune ligne",
+    "infoFiltered": "(filtrées parmi _MAX_)",
+    "lengthMenu": "_MENU_ lignes par page",
+    "search": "Filtrer :",
+    "zeroRecords": "Aucune ligne ne correspond",
+    "emptyTable": "Aucun résultat",
+    "loadingRecords": "Chargement…",
+}
+TABLE_PAGES = {
+    "first": "Première page",
+    "previous": "Page précédente",
+    "next": "Page suivante",
+    "last": "Dernière page",
+}
+
+
+def yasgui_words() -> dict[str, str]:
+    """YASGUI's English text → the page's language."""
+    return {EN[fr]: gettext(fr) for fr in YASGUI_WORDS}
+
+
+def table_words() -> dict:
+    words: dict = {key: gettext(text) for key, text in TABLE_WORDS.items()}
+    words["aria"] = {"paginate": {key: gettext(text) for key, text in TABLE_PAGES.items()}}
+    return words
 
 
 def widget_labels() -> dict[str, str]:
@@ -285,6 +381,8 @@ def ui_messages() -> dict:
     return {
         "lang": page_lang(),
         "widgets": widget_labels(),
+        "yasgui": yasgui_words(),
+        "table": table_words(),
         "text": {key: gettext(text) for key, text in SCRIPT_MESSAGES.items()},
     }
 
