@@ -39,9 +39,12 @@ class Size:
     """A number of bytes, in the units and decimal mark of each language (1,5 Mo · 1.5 MB)."""
 
     n: float
+    whole_mb: bool = False  # "1 024 Mo": a limit, in whole megabytes
 
     def render(self, lang: str = "fr") -> str:
         units = ("Go", "Mo", "Ko", "o") if lang != "en" else ("GB", "MB", "KB", "B")
+        if self.whole_mb:
+            return f"{self.n / (1 << 20):,.0f} {units[1]}".replace(",", " " if lang != "en" else ",")
         for unit, scale in zip(units, (1 << 30, 1 << 20, 1 << 10), strict=False):
             if self.n >= scale:
                 text = f"{self.n / scale:.1f} {unit}"

@@ -125,10 +125,12 @@ def _describe(kind: str, lim: Limits) -> Message:
     return {
         "cpu": msg("temps de calcul dépassé ({seconds} s) : lecture arrêtée", seconds=f"{lim.cpu_seconds:g}"),
         "time": msg("délai dépassé ({seconds} s) : lecture arrêtée", seconds=f"{lim.deadline:g}"),
-        "memory": msg("mémoire dépassée ({size}) : lecture arrêtée", size=Size(lim.memory_bytes)),
+        "memory": msg(
+            "mémoire dépassée ({size}) : lecture arrêtée", size=Size(lim.memory_bytes, whole_mb=True)
+        ),
         "output": msg(
             "contenu trop volumineux (plus de {size} une fois lu) : lecture arrêtée",
-            size=Size(lim.output_bytes),
+            size=Size(lim.output_bytes, whole_mb=True),
         ),
         "nesting": msg("imbrication trop profonde : lecture arrêtée"),
         "crash": msg("le lecteur s'est arrêté sur ce fichier (mémoire ou imbrication) : lecture refusée"),
