@@ -43,10 +43,10 @@ def leaks(text: str, lang: str) -> list[str]:
 # ---------------------------------------------------------------- the library's catalog
 
 
-def _keys_in_source() -> list[tuple[str, str]]:
-    """Every literal key of a msg(...) call in cqpi_graph/, with where it is."""
+def _keys_in_source(area: str = "cqpi_graph") -> list[tuple[str, str]]:
+    """Every literal key of a msg(...) call in an area of the code, with where it is."""
     found = []
-    for path in sorted((ROOT / "cqpi_graph").rglob("*.py")):
+    for path in sorted(p for p in (ROOT / area).rglob("*.py") if "node_modules" not in p.parts):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (
                 isinstance(node, ast.Call)
@@ -67,6 +67,17 @@ def test_every_library_message_has_its_english() -> None:
     # keys built from a constant part (store/embedded.py, store/remote.py): both forms listed
     for what in ("requête SPARQL", "mise à jour SPARQL"):
         assert what + " invalide : {detail}" in LIBRARY_EN
+
+
+def test_every_web_message_has_its_english() -> None:
+    """The web view's own message keys (the SPARQL endpoint, its query pool) are in its catalog."""
+    import web.sparql  # noqa: F401 - adds its table to the catalog
+
+    keys = _keys_in_source("web")
+    assert len(keys) > 10
+    catalog = {**LIBRARY_EN, **_catalog()}
+    missing = [f"{where}: {key!r}" for key, where in keys if key not in catalog]
+    assert not missing, f"web messages without English: {missing}"
 
 
 def test_english_keeps_the_placeholders() -> None:
