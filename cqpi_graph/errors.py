@@ -5,11 +5,40 @@ from __future__ import annotations
 import errno
 import re
 
+from .messages import Message, msg, render
+
+
+def _restore(cls: type[BaseException], args: tuple, attrs: dict) -> BaseException:
+    exc = cls.__new__(cls)
+    exc.args = args
+    vars(exc).update(attrs)
+    return exc
+
 
 class CqpiError(Exception):
-    """Base class of every error cqpi-graph raises on purpose."""
+    """Base class of every error cqpi-graph raises on purpose.
+
+    Its text may be a `Message`: ``str()`` is the French (the command line's), ``render(lang)``
+    the text in the language of the page that shows it."""
 
     exit_code = 1
+    l10n: Message | None = None  # the text as a message key, when it has one
+
+    def __init__(self, message: object = "", *args: object) -> None:
+        if isinstance(message, Message):
+            self.l10n = message
+        super().__init__(str(message), *args)
+
+    def as_message(self) -> Message | str:
+        """The text as a message key and its parameters (plain French text when it has none)."""
+        return self.l10n if self.l10n is not None else str(self)
+
+    def render(self, lang: str = "fr") -> str:
+        return render(self.as_message(), lang)
+
+    def __reduce__(self) -> tuple:
+        # Crosses a process boundary (the sandbox's child) whole: keyword fields and message keys.
+        return (_restore, (type(self), self.args, dict(vars(self))))
 
 
 class InputError(CqpiError):
@@ -19,35 +48,43 @@ class InputError(CqpiError):
 
     def __init__(
         self,
-        message: str,
+        message: str | Message,
         *,
         file: str | None = None,
         line: int | None = None,
         column: int | None = None,
         field: str | None = None,
-        expected: str | None = None,
+        expected: str | Message | None = None,
     ) -> None:
-        self.message = message
+        self.text = message  # str, or a Message for a page in another language
+        self.message = str(message)
         self.file = file
         self.line = line
         self.column = column
         self.field = field
-        self.expected = expected
+        self.expected_text = expected
+        self.expected = None if expected is None else str(expected)
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        where = []
-        if self.file:
-            where.append(str(self.file))
+        return self.render("fr")
+
+    def as_message(self) -> Message | str:
+        where: list[object] = [str(self.file)] if self.file else []
         if self.line is not None:
-            where.append(f"ligne {self.line}")
+            where.append(msg("ligne {line}", line=self.line))
         if self.column is not None:
-            where.append(f"colonne {self.column}")
+            where.append(msg("colonne {column}", column=self.column))
         if self.field:
-            where.append(f"champ « {self.field} »")
-        text = (", ".join(where) + " : " if where else "") + self.message
-        if self.expected:
-            text += f" (attendu : {self.expected})"
+            where.append(msg("champ « {field} »", field=self.field))
+        text: Message | str = self.text
+        if where:
+            place = where[0]
+            for part in where[1:]:
+                place = msg("{before}, {after}", before=place, after=part)
+            text = msg("{where} : {what}", where=place, what=text)
+        if self.expected_text:
+            text = msg("{text} (attendu : {expected})", text=text, expected=self.expected_text)
         return text
 
 
@@ -80,7 +117,9 @@ class RemoteStoreError(StoreError):
 class RemoteQuerySyntaxError(QuerySyntaxError):
     """A SPARQL server rejected a query or update as malformed (HTTP 400), with its message."""
 
-    def __init__(self, message: str, *, url: str = "", status: int = 400, server_message: str = "") -> None:
+    def __init__(
+        self, message: str | Message, *, url: str = "", status: int = 400, server_message: str = ""
+    ) -> None:
         self.url = url
         self.status = status
         self.server_message = server_message

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from .errors import InputError
+from .messages import Message, Size, msg
 
 T = TypeVar("T")
 MiB = 1 << 20
@@ -104,7 +105,14 @@ class LimitExceeded(InputError):
 
     SIZE_KINDS = frozenset({"memory", "output", "unpacked"})
 
-    def __init__(self, message: str, *, kind: str, file: str | None = None, expected: str | None = None):
+    def __init__(
+        self,
+        message: str | Message,
+        *,
+        kind: str,
+        file: str | None = None,
+        expected: str | Message | None = None,
+    ):
         self.kind = kind
         super().__init__(message, file=file, expected=expected)
 
@@ -113,18 +121,19 @@ class LimitExceeded(InputError):
         return 413 if self.kind in self.SIZE_KINDS else 422
 
 
-def _mb(n: float) -> str:
-    return f"{n / MiB:,.0f} Mo".replace(",", " ")
-
-
-def _describe(kind: str, lim: Limits) -> str:
+def _describe(kind: str, lim: Limits) -> Message:
     return {
-        "cpu": f"temps de calcul dépassé ({lim.cpu_seconds:g} s) : lecture arrêtée",
-        "time": f"délai dépassé ({lim.deadline:g} s) : lecture arrêtée",
-        "memory": f"mémoire dépassée ({_mb(lim.memory_bytes)}) : lecture arrêtée",
-        "output": f"contenu trop volumineux (plus de {_mb(lim.output_bytes)} une fois lu) : lecture arrêtée",
-        "nesting": "imbrication trop profonde : lecture arrêtée",
-        "crash": "le lecteur s'est arrêté sur ce fichier (mémoire ou imbrication) : lecture refusée",
+        "cpu": msg("temps de calcul dépassé ({seconds} s) : lecture arrêtée", seconds=f"{lim.cpu_seconds:g}"),
+        "time": msg("délai dépassé ({seconds} s) : lecture arrêtée", seconds=f"{lim.deadline:g}"),
+        "memory": msg(
+            "mémoire dépassée ({size}) : lecture arrêtée", size=Size(lim.memory_bytes, whole_mb=True)
+        ),
+        "output": msg(
+            "contenu trop volumineux (plus de {size} une fois lu) : lecture arrêtée",
+            size=Size(lim.output_bytes, whole_mb=True),
+        ),
+        "nesting": msg("imbrication trop profonde : lecture arrêtée"),
+        "crash": msg("le lecteur s'est arrêté sur ce fichier (mémoire ou imbrication) : lecture refusée"),
     }[kind]
 
 
@@ -301,7 +310,10 @@ class _Child:
     def fail(self, kind: str) -> None:
         self.close()
         raise LimitExceeded(
-            _describe(kind, self.lim), kind=kind, file=self.name, expected="un fichier de taille raisonnable"
+            _describe(kind, self.lim),
+            kind=kind,
+            file=self.name,
+            expected=msg("un fichier de taille raisonnable"),
         )
 
     def close(self) -> None:

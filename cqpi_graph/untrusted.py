@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import IO
 from xml.parsers import expat
 
+from .messages import Message, Quoted, Size, msg
 from .sandbox import LimitExceeded, Limits, current_limits
 
 MAX_XML_DEPTH = 256
@@ -31,11 +32,8 @@ MAX_JSON_DEPTH = 100
 MAX_ENTITY_CHARS = 1024  # replacement text of one internal entity
 
 
-def _size(n: float) -> str:
-    for unit, scale in (("Go", 1 << 30), ("Mo", 1 << 20), ("Ko", 1 << 10)):
-        if n >= scale:
-            return f"{n / scale:.1f} {unit}".replace(".", ",")
-    return f"{int(n)} o"
+def _size(n: float) -> Size:
+    return Size(n)
 
 
 def check_archive(zf: zipfile.ZipFile, name: str, lim: Limits | None = None) -> int:
@@ -48,13 +46,24 @@ def check_archive(zf: zipfile.ZipFile, name: str, lim: Limits | None = None) -> 
     if unpacked > lim.unpacked_bytes or (unpacked > lim.unpack_floor and ratio > lim.unpack_ratio):
         biggest = max(members, key=lambda i: i.file_size)
         raise LimitExceeded(
-            f"archive trop grosse une fois décompressée : {_size(unpacked)} pour {_size(packed)} "
-            f"compressés (×{ratio:,.0f}) ; membre le plus gros : {biggest.filename} "
-            f"({_size(biggest.file_size)})".replace(",", " "),
+            msg(
+                "archive trop grosse une fois décompressée : {unpacked} pour {packed} compressés "
+                "(×{ratio}) ; membre le plus gros : {member} ({member_size})",
+                unpacked=_size(unpacked),
+                packed=_size(packed),
+                ratio=f"{ratio:,.0f}".replace(",", " "),
+                member=biggest.filename,
+                member_size=_size(biggest.file_size),
+            ),
             kind="unpacked",
             file=name,
-            expected=f"au plus {_size(lim.unpacked_bytes)} décompressés et, au-delà de "
-            f"{_size(lim.unpack_floor)}, un taux de compression d'au plus ×{lim.unpack_ratio:g}",
+            expected=msg(
+                "au plus {unpacked} décompressés et, au-delà de {floor}, "
+                "un taux de compression d'au plus ×{ratio}",
+                unpacked=_size(lim.unpacked_bytes),
+                floor=_size(lim.unpack_floor),
+                ratio=f"{lim.unpack_ratio:g}",
+            ),
         )
     return unpacked
 
@@ -69,10 +78,14 @@ class _Stop(Exception):
 _ENTITY_REF = re.compile(r"&([^;#\s]+);")
 
 
-def _refuse_xml(name: str, message: str, kind: str = "entities") -> LimitExceeded:
+def _refuse_xml(name: str, message: str | Message, kind: str = "entities") -> LimitExceeded:
     return LimitExceeded(
-        message, kind=kind, file=name, expected="un XML sans entité externe ni entité imbriquée"
+        message, kind=kind, file=name, expected=msg("un XML sans entité externe ni entité imbriquée")
     )
+
+
+def _too_deep(depth: int) -> Message:
+    return msg("éléments imbriqués sur plus de {depth} niveaux", depth=depth)
 
 
 def _xml_parser(name: str, max_depth: int, prolog_only: bool, entities: bool) -> expat.XMLParserType:
@@ -82,17 +95,26 @@ def _xml_parser(name: str, max_depth: int, prolog_only: bool, entities: bool) ->
 
     def entity(ent, is_param, value, base, system_id, public_id, notation):  # noqa: ANN001, ANN202
         if system_id or public_id or notation:
-            raise _refuse_xml(name, f"entité externe « {ent} » ({system_id or public_id}) refusée")
+            raise _refuse_xml(
+                name,
+                msg("entité externe « {ent} » ({source}) refusée", ent=ent, source=system_id or public_id),
+            )
         if is_param:
-            raise _refuse_xml(name, f"entité paramètre « %{ent} » refusée")
+            raise _refuse_xml(name, msg("entité paramètre « %{ent} » refusée", ent=ent))
         if not entities:
-            raise _refuse_xml(name, f"entité « {ent} » refusée : ce format n'en a jamais")
+            raise _refuse_xml(name, msg("entité « {ent} » refusée : ce format n'en a jamais", ent=ent))
         text = value or ""
         if _ENTITY_REF.search(text):
-            raise _refuse_xml(name, f"entité « {ent} » définie par d'autres entités : refusée")
+            raise _refuse_xml(name, msg("entité « {ent} » définie par d'autres entités : refusée", ent=ent))
         if len(text) > MAX_ENTITY_CHARS:
             raise _refuse_xml(
-                name, f"entité « {ent} » de {len(text)} caractères (au plus {MAX_ENTITY_CHARS}) refusée"
+                name,
+                msg(
+                    "entité « {ent} » de {n} caractères (au plus {most}) refusée",
+                    ent=ent,
+                    n=len(text),
+                    most=MAX_ENTITY_CHARS,
+                ),
             )
 
     def start(tag, attrs):  # noqa: ANN001, ANN202
@@ -100,7 +122,7 @@ def _xml_parser(name: str, max_depth: int, prolog_only: bool, entities: bool) ->
             raise _Stop
         depth[0] += 1
         if depth[0] > max_depth:
-            raise _refuse_xml(name, f"éléments imbriqués sur plus de {max_depth} niveaux", "nesting")
+            raise _refuse_xml(name, _too_deep(max_depth), "nesting")
 
     def end(tag):  # noqa: ANN001, ANN202
         depth[0] -= 1
@@ -134,7 +156,9 @@ def check_xml(
         return
     except expat.ExpatError as exc:
         if "amplification" in str(exc):  # expat's own guard against entity expansion
-            raise _refuse_xml(name, f"expansion d'entités refusée ({exc})") from None
+            raise _refuse_xml(
+                name, msg("expansion d'entités refusée ({detail})", detail=Quoted(str(exc)))
+            ) from None
         return
 
 
@@ -161,9 +185,7 @@ def xml_records(path: Path, record: str, *, max_depth: int = MAX_XML_DEPTH) -> I
             if event == "start":
                 depth += 1
                 if depth > max_depth:
-                    raise _refuse_xml(
-                        path.name, f"éléments imbriqués sur plus de {max_depth} niveaux", "nesting"
-                    )
+                    raise _refuse_xml(path.name, _too_deep(max_depth), "nesting")
                 if root is None:
                     root = el
                     yield ("root", el.tag)
@@ -207,10 +229,10 @@ def check_json(data: bytes, name: str, *, max_depth: int = MAX_JSON_DEPTH) -> No
         depth = _json_depth(doc, max_depth)
     if depth > max_depth:
         raise LimitExceeded(
-            f"JSON imbriqué sur plus de {max_depth} niveaux : lecture refusée",
+            msg("JSON imbriqué sur plus de {depth} niveaux : lecture refusée", depth=max_depth),
             kind="nesting",
             file=name,
-            expected=f"un document JSON-LD imbriqué sur au plus {max_depth} niveaux",
+            expected=msg("un document JSON-LD imbriqué sur au plus {depth} niveaux", depth=max_depth),
         )
 
 

@@ -10,7 +10,11 @@ table below translates them. A message missing from the table shows in French.
 
 from __future__ import annotations
 
-from flask import Flask, g, request
+from flask import Flask, g, has_request_context, request
+from markupsafe import Markup, escape
+
+from cqpi_graph.errors import CqpiError
+from cqpi_graph.messages import Message, Quoted, render
 
 LANGS = ("fr", "en")
 COOKIE = "lang"
@@ -147,6 +151,13 @@ EN: dict[str, str] = {
     "Fichier trop volumineux": "File too large",
     "Type de fichier refusé": "File type refused",
     "Aucun fichier n'a été envoyé.": "No file was sent.",
+    "Fichier refusé": "File refused",
+    "« {name} » : Turtle (.ttl), N-Triples (.nt), JSON-LD (.jsonld), RDF/XML (.rdf, .xml) ou tableur (.xlsx, .csv) attendu": "« {name} »: Turtle (.ttl), N-Triples (.nt), JSON-LD (.jsonld), RDF/XML (.rdf, .xml) or a spreadsheet (.xlsx, .csv) expected",
+    "ce fichier .xlsx n'est pas un classeur Excel (zip)": "this .xlsx file is not an Excel workbook (zip)",
+    "fichier binaire : un fichier texte {ext} est attendu": "binary file: a {ext} text file is expected",
+    "le fichier n'est pas en UTF-8 (octet {offset})": "the file is not UTF-8 (byte {offset})",
+    "« {name} » : formes SHACL en RDF attendues": "« {name} »: SHACL shapes in RDF expected",
+    "au plus {size} Mo": "at most {size} MB",
     "Rien n'est conservé sur le serveur.": "Nothing is kept on the server.",
     "Formes SHACL à ajouter (facultatif : le profil de votre branche, en Turtle ou autre RDF)": (
         "SHACL shapes to add (optional: your branch's profile, in Turtle or other RDF)"
@@ -242,6 +253,43 @@ EN: dict[str, str] = {
     "Éditeur de requête SPARQL": "SPARQL query editor",
     "Montrer le nom des colonnes": "Show column names",
     "Classes à choisir": "Classes to choose from",
+    "Suggestions": "Suggestions",
+    "Exécuter la requête": "Run query",
+    "Partager la requête": "Share query",
+    "Télécharger le résultat": "Download result",
+    "Télécharger les résultats": "Download Results",
+    "Documentation du tableau": "View documentation of Table",
+    "Filtrer les résultats": "Filter query results",
+    "Vue simple": "Simple view",
+    "Lignes par page :": "Page size:",
+    "{n} résultat(s) en {seconds} s": "{n} result(s) in {seconds} s",
+    "Documentation de la réponse": "View documentation of Response",
+    "Effacer le point d'accès": "Clear endpoint",
+    "Ouvrir les réglages": "Open settings",
+    "Réglages": "Settings",
+    "Afficher la réponse": "Shows Response view",
+    "Afficher le tableau": "Shows Table view",
+    "Réponse": "Response",
+    "Tableau": "Table",
+    "Méthode de la requête": "Request method",
+    "En-têtes Accept": "Accept Headers",
+    "Paramètres": "Arguments",
+    "Paramètres d'en-tête": "Header Arguments",
+    "Graphes interrogés par défaut": "Default Graphs",
+    "Graphes nommés interrogés": "Named Graphs",
+    "Requête": "Query",
+    "Lignes _START_ à _END_ sur _TOTAL_": "Rows _START_ to _END_ of _TOTAL_",
+    "Aucune ligne": "No rows",
+    "(filtrées parmi _MAX_)": "(filtered from _MAX_)",
+    "_MENU_ lignes par page": "_MENU_ rows per page",
+    "Filtrer :": "Filter:",
+    "Aucune ligne ne correspond": "No matching rows",
+    "Aucun résultat": "No results",
+    "Chargement…": "Loading…",
+    "Première page": "First page",
+    "Page précédente": "Previous page",
+    "Page suivante": "Next page",
+    "Dernière page": "Last page",
 }
 
 # Names the editor widgets lack (YASGUI, CodeMirror, Sparnatural); web/static/js/widgets-a11y.js
@@ -258,9 +306,89 @@ WIDGET_LABELS = {
 }
 
 
+# What the page's own scripts (web/static/js/*.js) write into the page or read aloud: no script
+# holds a word of either language; each page carries these in its language (#ui-messages).
+SCRIPT_MESSAGES = {
+    "suggestions": "Suggestions",
+    "graphFailed": "Le graphe n'a pas pu être chargé.",
+    "resultsIn": "{n} résultat(s) en {seconds} s",
+}
+
+
+# YASGUI's own interface words (a library that writes English): French keys, and as English the
+# very text YASGUI writes, which web/static/js/widgets-a11y.js looks for and puts in the page's
+# language (a no-op on English pages).
+YASGUI_WORDS = (
+    "Exécuter la requête",
+    "Partager la requête",
+    "Télécharger le résultat",
+    "Télécharger les résultats",
+    "Documentation du tableau",
+    "Filtrer les résultats",
+    "Vue simple",
+    "Lignes par page :",
+    "Documentation de la réponse",
+    "Effacer le point d'accès",
+    "Ouvrir les réglages",
+    "Réglages",
+    "Afficher la réponse",
+    "Afficher le tableau",
+    "Réponse",
+    "Tableau",
+    "Méthode de la requête",
+    "En-têtes Accept",
+    "Paramètres",
+    "Paramètres d'en-tête",
+    "Graphes interrogés par défaut",
+    "Graphes nommés interrogés",
+    "Requête",
+    "Erreur",
+)
+# The results table (DataTables, inside YASGUI): its language option, in the page's language.
+TABLE_WORDS = {
+    "info": "Lignes _START_ à _END_ sur _TOTAL_",
+    "infoEmpty": "Aucune ligne",
+    "infoFiltered": "(filtrées parmi _MAX_)",
+    "lengthMenu": "_MENU_ lignes par page",
+    "search": "Filtrer :",
+    "zeroRecords": "Aucune ligne ne correspond",
+    "emptyTable": "Aucun résultat",
+    "loadingRecords": "Chargement…",
+}
+TABLE_PAGES = {
+    "first": "Première page",
+    "previous": "Page précédente",
+    "next": "Page suivante",
+    "last": "Dernière page",
+}
+
+
+def yasgui_words() -> dict[str, str]:
+    """YASGUI's English text → the page's language."""
+    return {EN[fr]: gettext(fr) for fr in YASGUI_WORDS}
+
+
+def table_words() -> dict:
+    words: dict = {key: gettext(text) for key, text in TABLE_WORDS.items()}
+    words["aria"] = {"paginate": {key: gettext(text) for key, text in TABLE_PAGES.items()}}
+    return words
+
+
 def widget_labels() -> dict[str, str]:
     """The editor widgets' accessible names in the page's language."""
     return {key: gettext(text) for key, text in WIDGET_LABELS.items()}
+
+
+def ui_messages() -> dict:
+    """The page's language and the texts its scripts use, from this catalog (base.html renders
+    them as JSON in #ui-messages)."""
+    return {
+        "lang": page_lang(),
+        "widgets": widget_labels(),
+        "yasgui": yasgui_words(),
+        "table": table_words(),
+        "text": {key: gettext(text) for key, text in SCRIPT_MESSAGES.items()},
+    }
 
 
 def pick_lang() -> str:
@@ -279,6 +407,38 @@ def gettext(message: str) -> str:
     return message
 
 
+def page_lang() -> str:
+    return getattr(g, "lang", "fr") if has_request_context() else "fr"
+
+
+def error_text(exc: BaseException) -> str:
+    """A library error in the page's language (its message key and parameters; French otherwise)."""
+    if isinstance(exc, CqpiError):
+        return exc.render(page_lang())
+    return str(exc)
+
+
+def error_html(exc: BaseException) -> Markup:
+    """A library error in the page's language, for a page: what the library quotes without having
+    written it (a parser's diagnostic) is marked with its own language (WCAG 3.1.2)."""
+    return to_html(exc.as_message() if isinstance(exc, CqpiError) else str(exc), page_lang())
+
+
+def to_html(value: object, lang: str) -> Markup:
+    if isinstance(value, Message):
+        parts = {name: to_html(v, lang) for name, v in value.params}
+        return escape(value.template(lang, EN)).format(**parts)
+    if isinstance(value, Quoted):
+        return Markup('<span lang="{}">{}</span>').format(value.lang or "", value.text)
+    return escape(render(value, lang))
+
+
+def tr(value: object, lang: str | None = None) -> str:
+    """A `Message` (the library's or the web view's, e.g. built outside a request) or plain text,
+    in ``lang`` (the page's by default)."""
+    return render(value, lang or page_lang(), EN)
+
+
 def init_app(app: Flask) -> None:
     @app.before_request
     def _set_lang() -> None:
@@ -295,6 +455,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["_"] = gettext
     app.jinja_env.globals["LANGS"] = LANGS
     app.jinja_env.globals["widget_labels"] = widget_labels
+    app.jinja_env.globals["ui_messages"] = ui_messages
 
     @app.context_processor
     def _inject() -> dict:

@@ -34,13 +34,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, cast
 
+from cqpi_graph.messages import Message, Quoted, msg, render
+
 
 @dataclass
 class Outcome:
     status: str  # "ok", "syntax", "error", "cap", "toobig", "memory", "timeout", "busy"
     kind: str = ""  # "select", "ask", "graph" when ok
     data: bytes | Iterator[bytes] = b""  # the whole answer, or its chunks as they come
-    message: str = ""
+    message: str | Message | Quoted = ""  # rendered in the request's language by web/sparql
 
 
 CHUNK = 64 * 1024  # bytes a worker sends at once
@@ -110,12 +112,12 @@ def _stream_bytes(send, kind: str, data: bytes, cap: int) -> None:  # noqa: ANN0
     send(("end", ""))
 
 
-def _too_big(cap: int) -> str:
-    return f"réponse de plus de {cap / MiB:.3g} Mo (response larger than {cap / MiB:.3g} MB)"
+def _too_big(cap: int) -> Message:
+    return msg("réponse de plus de {size} Mo", size=f"{cap / MiB:.3g}")
 
 
 def _execute_remote(store, send, query: str, result_fmt: str, graph_fmt: str, max_bytes: int) -> None:  # noqa: ANN001
-    from cqpi_graph.errors import QuerySyntaxError
+    from cqpi_graph.errors import CqpiError, QuerySyntaxError
     from cqpi_graph.export.service import QUERY_BASE_IRI
 
     try:
@@ -124,7 +126,8 @@ def _execute_remote(store, send, query: str, result_fmt: str, graph_fmt: str, ma
             kind, data = store.query_serialized(query, graph_fmt, base_iri=QUERY_BASE_IRI)
     except Exception as exc:  # noqa: BLE001
         syntax = isinstance(exc, QuerySyntaxError | SyntaxError)
-        send(("syntax" if syntax else "error", "", b"", str(exc)))
+        words = exc.as_message() if isinstance(exc, CqpiError) else Quoted(str(exc))
+        send(("syntax" if syntax else "error", "", b"", words))
         return
     _stream_bytes(send, kind, data, max_bytes)
 
@@ -171,15 +174,19 @@ def execute(
             return
         for n, _ in enumerate(result, 1):
             if n > cap:
-                what = "triplets" if isinstance(result, ox.QueryTriples) else "lignes"
-                send(("cap", "", b"", f"plus de {cap} {what}"))
+                what = (
+                    "plus de {cap} triplets"
+                    if isinstance(result, ox.QueryTriples)
+                    else "plus de {cap} lignes"
+                )
+                send(("cap", "", b"", msg(what, cap=cap)))
                 return
         result = raw.query(query, **kwargs)
     except SyntaxError as exc:
-        send(("syntax", "", b"", str(exc)))
+        send(("syntax", "", b"", Quoted(str(exc))))  # the parser's own words
         return
     except (OSError, ValueError, RuntimeError) as exc:
-        send(("error", "", b"", str(exc)))
+        send(("error", "", b"", Quoted(str(exc))))
         return
     graph = isinstance(result, ox.QueryTriples)
     send(("head", "graph" if graph else "select"))
@@ -424,7 +431,10 @@ class QueryPool:
         if remaining <= 0 or not w.conn.poll(remaining):
             return None
         message = w.conn.recv()
-        return message if isinstance(message, tuple) else ("error", "", b"", "message inattendu")
+        return message if isinstance(message, tuple) else ("error", "", b"", msg("message inattendu"))
+
+    def _late(self) -> Message:
+        return msg("délai de {seconds} s dépassé", seconds=f"{self.timeout:g}")
 
     def _dead(self, w: _Worker, exc: BaseException) -> Outcome:
         """A worker that stopped mid-query: its memory cap, most likely (or a crash)."""
@@ -436,10 +446,14 @@ class QueryPool:
         if code in (86, -6, -9, -11):
             return Outcome(
                 "memory",
-                message=f"la requête a dépassé la mémoire permise ({self.worker_memory / MiB:.3g} Mo) "
-                f"(query memory limit exceeded)",
+                message=msg(
+                    "la requête a dépassé la mémoire permise ({size} Mo)",
+                    size=f"{self.worker_memory / MiB:.3g}",
+                ),
             )
-        return Outcome("error", message=f"le processus de requête s'est arrêté ({exc})")
+        return Outcome(
+            "error", message=msg("le processus de requête s'est arrêté ({detail})", detail=Quoted(str(exc)))
+        )
 
     def run(
         self,
@@ -451,11 +465,11 @@ class QueryPool:
     ) -> Outcome:
         w = self._acquire()
         if w is None:
-            return Outcome("busy", message="tous les processus de requête sont occupés")
+            return Outcome("busy", message=msg("tous les processus de requête sont occupés"))
         try:
             if not w.wait_ready():
                 self._discard(w)
-                return Outcome("error", message="le processus de requête n'a pas démarré")
+                return Outcome("error", message=msg("le processus de requête n'a pas démarré"))
             deadline = time.monotonic() + self.timeout
             w.conn.send(
                 (
@@ -478,7 +492,7 @@ class QueryPool:
     def _timeout(self, w: _Worker) -> Outcome:
         self.killed += 1
         self._discard(w)
-        return Outcome("timeout", message=f"délai de {self.timeout:g} s dépassé")
+        return Outcome("timeout", message=self._late())
 
     def _answer(self, w: _Worker, deadline: float) -> Outcome:
         """Read the outcome: an error, a whole small answer, or a stream of a large one."""
@@ -514,7 +528,7 @@ class QueryPool:
                 if msg is None:
                     self.killed += 1
                     self.cut += 1
-                    yield _cut_line(f"délai de {self.timeout:g} s dépassé (time limit exceeded)")
+                    yield _cut_line(self._late())
                     return
                 if msg[0] == "chunk":
                     yield msg[1]
@@ -547,9 +561,13 @@ class QueryPool:
                 w.kill()
 
 
-def _cut_line(why: str) -> bytes:
-    """What ends an answer cut after its first bytes were sent (the status is already 200)."""
-    return f"\n\n# ERREUR : réponse coupée, {why} (response cut)\n".encode()
+def _cut_line(why: str | Message | Quoted) -> bytes:
+    """What ends an answer cut after its first bytes were sent (the status is already 200; inside
+    the data, with no page language: French, then English)."""
+    from .sparql.messages import SPARQL_EN
+
+    fr, en = render(why, "fr"), render(why, "en", SPARQL_EN)
+    return f"\n\n# ERREUR : réponse coupée, {fr} / {en} (response cut)\n".encode()
 
 
 if __name__ == "__main__":  # the worker process: python -m web.sparql_pool LOCATION ENDPOINT

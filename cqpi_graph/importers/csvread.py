@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterator
 from typing import IO
 
 from ..errors import InputError
+from ..messages import Quoted, msg
 
 # A field above FIELD_CAP is emptied with a warning (a 10 MB label); a physical line above
 # LINE_CAP is skipped as an error: what bounds the reader's memory (a few times LINE_CAP).
@@ -58,12 +59,14 @@ def detect_encoding(opener: Opener, name: str) -> str:
         head = fh.read(1 << 16)
         if not head:
             raise InputError(
-                "fichier vide", file=name, expected="une ligne d'en-tête puis des lignes de données"
+                msg("fichier vide"), file=name, expected=msg("une ligne d'en-tête puis des lignes de données")
             )
         if head.startswith(codecs.BOM_UTF8):
             return "utf-8-sig"
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            raise InputError("fichier en UTF-16", file=name, expected="UTF-8, Windows-1252 ou Latin-1")
+            raise InputError(
+                msg("fichier en UTF-16"), file=name, expected=msg("UTF-8, Windows-1252 ou Latin-1")
+            )
         if _decodes(fh, head, "utf-8"):
             return "utf-8"
     with opener() as fh:
@@ -152,7 +155,7 @@ def csv_events(opener: Opener, name: str, delimiter: str, encoding: str | None =
             raise _bad_bytes(name, enc, exc, 1) from None
         if not first.strip():
             raise InputError(
-                "fichier vide (pas de ligne d'en-tête)", file=name, expected="une ligne d'en-tête"
+                msg("fichier vide (pas de ligne d'en-tête)"), file=name, expected=msg("une ligne d'en-tête")
             )
         delim = sniff_delimiter(first, delimiter)
         header = [
@@ -164,10 +167,14 @@ def csv_events(opener: Opener, name: str, delimiter: str, encoding: str | None =
 
 def _bad_bytes(name: str, enc: str, exc: UnicodeDecodeError, line: int) -> InputError:
     return InputError(
-        f"octets invalides pour l'encodage {ENCODING_NAMES.get(enc, enc)} : {exc.reason}",
+        msg(
+            "octets invalides pour l'encodage {encoding} : {detail}",
+            encoding=ENCODING_NAMES.get(enc, enc),
+            detail=Quoted(exc.reason),
+        ),
         file=name,
         line=line,
-        expected="UTF-8, Windows-1252 ou Latin-1",
+        expected=msg("UTF-8, Windows-1252 ou Latin-1"),
     )
 
 

@@ -26,6 +26,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from ..errors import QuerySyntaxError, StoreError, StoreLockedError, StoreNotBuiltError
+from ..messages import Quoted, msg
 from ..namespaces import PREFIXES
 from .base import Object, QuadRef, Row, Store, Term
 
@@ -62,7 +63,8 @@ def to_term(t: object) -> Term:
 
 
 def _syntax_error(exc: SyntaxError, what: str) -> QuerySyntaxError:
-    return QuerySyntaxError(f"{what} invalide : {exc}")
+    # what: "requête SPARQL" or "mise à jour SPARQL"; the parser's own diagnostic stays as it is
+    return QuerySyntaxError(msg(what + " invalide : {detail}", detail=Quoted(str(exc))))
 
 
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
@@ -91,7 +93,7 @@ class EmbeddedStore(Store):
     def select(self, query: str) -> list[Row]:
         result = self._query(query)
         if not isinstance(result, ox.QuerySolutions):
-            raise QuerySyntaxError("une requête SELECT était attendue")
+            raise QuerySyntaxError(msg("une requête SELECT était attendue"))
         names = [v.value for v in result.variables]
         rows: list[Row] = []
         for sol in result:
@@ -106,7 +108,7 @@ class EmbeddedStore(Store):
     def ask(self, query: str) -> bool:
         result = self._query(query)
         if not isinstance(result, ox.QueryBoolean):
-            raise QuerySyntaxError("une requête ASK était attendue")
+            raise QuerySyntaxError(msg("une requête ASK était attendue"))
         return bool(result)
 
     def construct(self, query: str, fmt: str = "ntriples") -> bytes:

@@ -56,6 +56,7 @@ import pyoxigraph as ox
 import requests
 
 from ..errors import QuerySyntaxError, RemoteQuerySyntaxError, RemoteStoreError, StoreNotBuiltError
+from ..messages import Quoted, msg
 from ..namespaces import PREFIXES, XSD
 from .base import Row, Store, Term
 from .embedded import RDF_FORMAT, EmbeddedStore
@@ -279,7 +280,11 @@ class RemoteStore(Store):
             message = resp.text.strip()[:2000]
             resp.close()
             if syntax and resp.status_code == 400:
-                raise RemoteQuerySyntaxError(f"{what} invalide : {message}", url=url, server_message=message)
+                raise RemoteQuerySyntaxError(
+                    msg(what + " invalide : {detail}", detail=Quoted(message, None)),
+                    url=url,
+                    server_message=message,
+                )
             raise RemoteStoreError(
                 f"le serveur SPARQL a répondu {resp.status_code} {resp.reason} à {method} {url} "
                 f"({what}) : {message}",
@@ -360,20 +365,20 @@ class RemoteStore(Store):
     def _expect(self, query: str, kind: str, label: str) -> None:
         form = query_form(query)
         if form is not None and form != kind:
-            raise QuerySyntaxError(f"une requête {label} était attendue")
+            raise QuerySyntaxError(msg("une requête {form} était attendue", form=label))
 
     def select(self, query: str) -> list[Row]:
         self._expect(query, "select", "SELECT")
         data = self._query(query, RESULT_MEDIA["json"]).json()
         if "boolean" in data:
-            raise QuerySyntaxError("une requête SELECT était attendue")
+            raise QuerySyntaxError(msg("une requête SELECT était attendue"))
         return [{k: _term(v) for k, v in b.items()} for b in data["results"]["bindings"]]
 
     def ask(self, query: str) -> bool:
         self._expect(query, "ask", "ASK")
         answer = _boolean(self._query(query, RESULT_MEDIA["json"]).json())
         if answer is None:
-            raise QuerySyntaxError("une requête ASK était attendue")
+            raise QuerySyntaxError(msg("une requête ASK était attendue"))
         return answer
 
     def construct(self, query: str, fmt: str = "ntriples") -> bytes:

@@ -14,6 +14,7 @@ import rdflib
 
 from .. import sandbox
 from ..errors import InputError
+from ..messages import Message, Quoted, msg
 from ..untrusted import check_json, check_xml
 
 RDF_EXTENSIONS = {
@@ -34,7 +35,9 @@ FORMATS = {
 }
 SPREADSHEET_EXTENSIONS = {".xlsx", ".csv"}
 ACCEPTED_RDF = "Turtle (.ttl), JSON-LD (.jsonld), RDF/XML (.rdf), N-Triples (.nt)"
-ACCEPTED = "Turtle (.ttl), JSON-LD (.jsonld), RDF/XML (.rdf), N-Triples (.nt), modèle tableur XLSX ou CSV"
+ACCEPTED = msg(
+    "Turtle (.ttl), JSON-LD (.jsonld), RDF/XML (.rdf), N-Triples (.nt), modèle tableur XLSX ou CSV"
+)
 
 
 def _term(t: object) -> rdflib.term.Node:
@@ -88,28 +91,28 @@ def rdf_as_ntriples(path: Path, fmt_name: str, format_name: str) -> bytes:
         line = col = None
         if len(exc.args) > 1 and isinstance(exc.args[1], tuple) and len(exc.args[1]) > 2:
             line, col = exc.args[1][1], exc.args[1][2]
-        msg = str(exc.args[0]) if exc.args else str(exc)
+        detail = str(exc.args[0]) if exc.args else str(exc)  # the parser's own words
         raise InputError(
-            f"{fmt_name} illisible : {msg}",
+            msg("{format} illisible : {detail}", format=fmt_name, detail=Quoted(detail)),
             file=str(path),
             line=line,
             column=col,
-            expected=f"un fichier {fmt_name} valide",
+            expected=msg("un fichier {format} valide", format=fmt_name),
         ) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"fichier illisible : {exc}", file=str(path), expected=fmt_name) from None
+        raise InputError(
+            msg("fichier illisible : {detail}", detail=Quoted(str(exc))), file=str(path), expected=fmt_name
+        ) from None
 
 
 def load_rdf(path: Path | str) -> rdflib.Graph:
     """An RDF file (a user's shapes, for one): Turtle, JSON-LD, RDF/XML or N-Triples."""
     path = Path(path)
     if not path.is_file():
-        raise InputError("fichier introuvable", file=str(path), expected=ACCEPTED_RDF)
+        raise InputError(msg("fichier introuvable"), file=str(path), expected=ACCEPTED_RDF)
     ext = path.suffix.lower()
     if ext not in RDF_EXTENSIONS:
-        raise InputError(
-            f"extension « {ext or '(aucune)'} » non reconnue", file=str(path), expected=ACCEPTED_RDF
-        )
+        raise InputError(_unknown_ext(ext), file=str(path), expected=ACCEPTED_RDF)
     name, fmt = RDF_EXTENSIONS[ext]
     return parse_rdf(path, name, fmt)
 
@@ -118,7 +121,7 @@ def load(path: Path | str) -> rdflib.Graph:
     """An input file as an rdflib graph. Spreadsheets give a SheetGraph that knows its cells."""
     path = Path(path)
     if not path.is_file():
-        raise InputError("fichier introuvable", file=str(path), expected=ACCEPTED)
+        raise InputError(msg("fichier introuvable"), file=str(path), expected=ACCEPTED)
     ext = path.suffix.lower()
     if ext in SPREADSHEET_EXTENSIONS:
         from .spreadsheet import convert_spreadsheet
@@ -127,4 +130,8 @@ def load(path: Path | str) -> rdflib.Graph:
     if ext in RDF_EXTENSIONS:
         name, fmt = RDF_EXTENSIONS[ext]
         return parse_rdf(path, name, fmt)
-    raise InputError(f"extension « {ext or '(aucune)'} » non reconnue", file=str(path), expected=ACCEPTED)
+    raise InputError(_unknown_ext(ext), file=str(path), expected=ACCEPTED)
+
+
+def _unknown_ext(ext: str) -> Message:
+    return msg("extension « {ext} » non reconnue", ext=ext or msg("(aucune)"))

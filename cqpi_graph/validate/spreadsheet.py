@@ -29,6 +29,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from .. import sandbox
 from ..errors import InputError
+from ..messages import Quoted, msg
 from ..namespaces import CQ, ID
 from ..untrusted import check_archive, check_xml
 from .reading import ReadingProblem
@@ -124,9 +125,9 @@ def _check_workbook(path: Path) -> None:
                         check_xml(fh, f"{path} ({info.filename})", prolog_only=True, entities=False)
     except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
         raise InputError(
-            f"classeur XLSX illisible : {exc}",
+            msg("classeur XLSX illisible : {detail}", detail=Quoted(str(exc))),
             file=str(path),
-            expected="un classeur XLSX du modèle (cqpi template --format xlsx)",
+            expected=msg("un classeur XLSX du modèle (cqpi template --format xlsx)"),
         ) from None
 
 
@@ -140,9 +141,9 @@ def _read_xlsx(path: Path) -> dict[str, list[list[Cell]]]:
         wb = load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds (zipfile, KeyError, InvalidFileException)
         raise InputError(
-            f"classeur XLSX illisible : {exc}",
+            msg("classeur XLSX illisible : {detail}", detail=Quoted(str(exc))),
             file=str(path),
-            expected="un classeur XLSX du modèle (cqpi template --format xlsx)",
+            expected=msg("un classeur XLSX du modèle (cqpi template --format xlsx)"),
         ) from None
     sheets: dict[str, list[list[Cell]]] = {}
     try:
@@ -155,7 +156,9 @@ def _read_xlsx(path: Path) -> dict[str, list[list[Cell]]]:
         raise  # the parse child's limits, reported as such
     except Exception as exc:  # a damaged sheet inside a readable zip
         raise InputError(
-            f"classeur XLSX illisible : {exc}", file=str(path), expected="un classeur XLSX du modèle"
+            msg("classeur XLSX illisible : {detail}", detail=Quoted(str(exc))),
+            file=str(path),
+            expected=msg("un classeur XLSX du modèle"),
         ) from None
     finally:
         wb.close()
@@ -168,10 +171,10 @@ def _read_csv(path: Path) -> tuple[dict[str, list[list[Cell]]], list[ReadingProb
         raw = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(
-            "CSV illisible : le fichier n'est pas en UTF-8",
+            msg("CSV illisible : le fichier n'est pas en UTF-8"),
             file=str(path),
             line=raw_line(data, exc.start),
-            expected="un CSV UTF-8 du modèle (cqpi template --format csv)",
+            expected=msg("un CSV UTF-8 du modèle (cqpi template --format csv)"),
         ) from None
     sample = raw[:4096]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
@@ -198,10 +201,10 @@ def _read_csv(path: Path) -> tuple[dict[str, list[list[Cell]]], list[ReadingProb
                 )
     except csv.Error as exc:
         raise InputError(
-            f"CSV illisible : {exc}",
+            msg("CSV illisible : {detail}", detail=Quoted(str(exc))),
             file=str(path),
             line=reader.line_num,
-            expected="un CSV du modèle (cqpi template --format csv)",
+            expected=msg("un CSV du modèle (cqpi template --format csv)"),
         ) from None
     return sheets, problems
 
@@ -305,7 +308,9 @@ def _convert(path: Path) -> SheetGraph:
         sheets, problems = _read_csv(path)
     else:
         raise InputError(
-            f"extension « {ext} » : modèle tableur attendu", file=str(path), expected="xlsx ou csv"
+            msg("extension « {ext} » : modèle tableur attendu", ext=ext),
+            file=str(path),
+            expected=msg("xlsx ou csv"),
         )
     converter = _Converter(path, sheets)
     converter.g.problems.extend(problems)

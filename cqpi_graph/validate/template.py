@@ -24,6 +24,7 @@ from rdflib.namespace import RDF, SKOS
 
 from ..cells import looks_like_formula, neutralise_row
 from ..errors import InputError
+from ..messages import msg
 from ..namespaces import CQ
 from .shacl_engine import vocabulary
 
@@ -164,7 +165,7 @@ def write_template(path: Path | str, fmt: str | None = None) -> Path:
     path = Path(path)
     fmt = (fmt or path.suffix.lstrip(".") or "xlsx").lower()
     if fmt not in TEMPLATE_FORMATS:
-        raise InputError(f"format de modèle inconnu : {fmt}", expected="xlsx ou csv")
+        raise InputError(msg("format de modèle inconnu : {format}", format=fmt), expected=msg("xlsx ou csv"))
     if fmt == "csv":
         _write_csv(path)
     else:

@@ -25,6 +25,7 @@ from flask import (
     Response,
     abort,
     current_app,
+    g,
     redirect,
     render_template,
     request,
@@ -33,8 +34,10 @@ from flask import (
 )
 from werkzeug.wrappers import Response as BaseResponse
 
+from cqpi_graph.messages import Message, msg
 from cqpi_graph.store.remote import query_form
 
+from ..i18n import COOKIE, EN, LANGS, tr
 from ..negotiation import (
     GRAPHS,
     HTML,
@@ -46,10 +49,22 @@ from ..negotiation import (
     pick,
     set_headers,
 )
-from ..sparql_pool import QueryPool
+from ..sparql_pool import Outcome, QueryPool
 from .guard import is_update, uses_service
+from .messages import (
+    MISSING_AND_OFFERED,
+    MISSING_QUERY,
+    READ_ONLY,
+    SERVICE_REFUSED,
+    SPARQL_EN,
+    TOO_MANY,
+    UNSUPPORTED_TYPE,
+    UPDATE_FORMS_REFUSED,
+    UPDATE_REFUSED,
+)
 
 bp = Blueprint("sparql", __name__, template_folder="templates")
+EN.update({k: v for k, v in SPARQL_EN.items() if k not in EN})
 
 HERE = Path(__file__).resolve().parent
 EXAMPLES_DIR = HERE / "examples"
@@ -65,8 +80,25 @@ def pool() -> QueryPool:
     return p
 
 
-def _error(status: int, message: str, headers: dict | None = None) -> Response:
-    resp = Response(message.rstrip() + "\n", status=status, mimetype="text/plain")
+def _asked_lang() -> str | None:
+    """The language a request declares: ?lang= (or a form's lang=, as the query pages send it),
+    else the site's cookie; None for a client that declares none."""
+    for asked in (request.args.get("lang"), g.get("sparql_form_lang"), request.cookies.get(COOKIE)):
+        if asked in LANGS:
+            return asked
+    return None
+
+
+def _error(status: int, message: Message | str, headers: dict | None = None) -> Response:
+    """A plain-text error in the language the request declares; French then English for a client
+    that declares none (a SPARQL library, curl)."""
+    lang = _asked_lang()
+    if lang is not None:
+        text = tr(message, lang)
+    else:
+        fr, en = tr(message, "fr"), tr(message, "en")
+        text = fr if fr == en else f"{fr}\n{en}"
+    resp = Response(text.rstrip() + "\n", status=status, mimetype="text/plain")
     resp.headers["Content-Type"] = "text/plain; charset=utf-8"
     for k, v in (headers or {}).items():
         resp.headers[k] = v
@@ -99,46 +131,33 @@ def _read_query() -> tuple[str | None, list[str], list[str]]:
     if request.method == "GET":
         queries = request.args.getlist("query")
         if request.args.get("update") is not None:
-            abort(
-                _error(403, "SPARQL Update est refusé : ce point d'accès est en lecture seule (read-only).")
-            )
+            abort(_error(403, UPDATE_REFUSED))
     else:
         ctype = (request.mimetype or "").lower()
         if ctype == "application/sparql-update":
-            abort(
-                _error(403, "SPARQL Update est refusé : ce point d'accès est en lecture seule (read-only).")
-            )
+            abort(_error(403, UPDATE_REFUSED))
         if request.content_length is not None and request.content_length > cap + 4096:
-            abort(_error(413, f"requête trop volumineuse : au plus {cap} octets"))
+            abort(_error(413, msg("requête trop volumineuse : au plus {cap} octets", cap=cap)))
         if ctype == "application/sparql-query":
             body = request.get_data(cache=False, as_text=False)
             if len(body) > cap:
-                abort(_error(413, f"requête trop volumineuse : au plus {cap} octets"))
+                abort(_error(413, msg("requête trop volumineuse : au plus {cap} octets", cap=cap)))
             try:
                 queries = [body.decode("utf-8")]
             except UnicodeDecodeError:
-                abort(_error(400, "la requête doit être encodée en UTF-8"))
+                abort(_error(400, msg("la requête doit être encodée en UTF-8")))
         elif ctype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            g.sparql_form_lang = request.form.get("lang")
             if request.form.get("update") is not None:
-                abort(
-                    _error(
-                        403, "SPARQL Update est refusé : ce point d'accès est en lecture seule (read-only)."
-                    )
-                )
+                abort(_error(403, UPDATE_REFUSED))
             queries = request.form.getlist("query")
         else:
-            abort(
-                _error(
-                    415,
-                    "type de contenu non pris en charge : application/sparql-query ou "
-                    "application/x-www-form-urlencoded attendu",
-                )
-            )
+            abort(_error(415, UNSUPPORTED_TYPE))
     if len(queries) > 1:
-        abort(_error(400, "un seul paramètre query est permis"))
+        abort(_error(400, msg("un seul paramètre query est permis")))
     query = queries[0] if queries else None
     if query is not None and len(query.encode("utf-8")) > cap:
-        abort(_error(413, f"requête trop volumineuse : au plus {cap} octets"))
+        abort(_error(413, msg("requête trop volumineuse : au plus {cap} octets", cap=cap)))
     return query, request.values.getlist("default-graph-uri"), request.values.getlist("named-graph-uri")
 
 
@@ -148,44 +167,36 @@ def endpoint():  # noqa: ANN201
     if query is None:
         return _without_query()
     if not query.strip():
-        return _error(400, "requête vide (empty query)")
+        return _error(400, msg("requête vide"))
     if is_update(query):
-        return _error(
-            403,
-            "SPARQL Update (INSERT, DELETE, LOAD, CLEAR, DROP…) est refusé : "
-            "ce point d'accès est en lecture seule (read-only endpoint).",
-        )
+        return _error(403, UPDATE_FORMS_REFUSED)
     if uses_service(query) and not current_app.config["SPARQL_ALLOW_SERVICE"]:
-        return _error(
-            403,
-            "SERVICE est refusé : ce point d'accès n'interroge pas d'autres serveurs "
-            "(federated queries are disabled).",
-        )
+        return _error(403, SERVICE_REFUSED)
     rs, gr = _formats(query)
     outcome = pool().run(query, rs.store, gr.store, default_graphs, named_graphs)
     if outcome.status == "ok":
         return _answer(outcome.data, gr if outcome.kind == "graph" else rs)
+    return _failed(outcome)
+
+
+def _failed(outcome: Outcome) -> Response:
+    """The answer to a query that did not run: each outcome's status and words, in one place."""
+    detail = outcome.message
     if outcome.status == "syntax":
-        return _error(400, f"erreur de syntaxe SPARQL : {outcome.message}")
+        return _error(400, msg("erreur de syntaxe SPARQL : {detail}", detail=detail))
     if outcome.status == "cap":
         limit = current_app.config["SPARQL_MAX_RESULTS"]
-        return _error(
-            400,
-            f"trop de résultats ({outcome.message}) : la limite est de {limit} ; "
-            f"ajoutez LIMIT ou affinez la requête (result cap exceeded).",
-        )
+        return _error(400, msg(TOO_MANY, detail=detail, limit=limit))
     if outcome.status == "timeout":
-        return _error(
-            503,
-            f"requête interrompue : {outcome.message} "
-            f"(query time limit of {current_app.config['SPARQL_TIMEOUT']:g} s exceeded).",
-        )
+        return _error(503, msg("requête interrompue : {detail}", detail=detail))
     if outcome.status in ("toobig", "memory"):  # the answer's byte cap, the worker's memory cap
-        return _error(400 if outcome.status == "toobig" else 503, f"requête refusée : {outcome.message}")
+        return _error(
+            400 if outcome.status == "toobig" else 503, msg("requête refusée : {detail}", detail=detail)
+        )
     if outcome.status == "busy":
-        return _error(503, "serveur occupé, réessayez (server busy).", {"Retry-After": "2"})
-    current_app.logger.warning("SPARQL error: %s", outcome.message)
-    return _error(500, f"erreur d'évaluation : {outcome.message}")
+        return _error(503, msg("serveur occupé, réessayez."), {"Retry-After": "2"})
+    current_app.logger.warning("SPARQL error: %s", detail)
+    return _error(500, msg("erreur d'évaluation : {detail}", detail=detail))
 
 
 def _answer(data: bytes, fmt: Format) -> BaseResponse:
@@ -197,7 +208,7 @@ def _answer(data: bytes, fmt: Format) -> BaseResponse:
 
 def _without_query() -> BaseResponse:
     """GET: the service description, or the query page for a browser asking for HTML."""
-    missing = "paramètre query manquant (missing query parameter)"
+    missing = MISSING_QUERY
     if request.method != "GET":
         return _error(400, missing)
     if not request.accept_mimetypes or any(p in request.args for p in ("format", "output", "results")):
@@ -205,11 +216,10 @@ def _without_query() -> BaseResponse:
     try:
         fmt = pick((*GRAPHS, HTML))
     except NotAcceptable:
+        offered = ", ".join(f.media for f in GRAPHS)
         return _error(
             400,
-            missing
-            + "; la description du service (service description) est offerte en "
-            + ", ".join(f.media for f in GRAPHS),
+            msg(MISSING_AND_OFFERED, missing=missing, formats=offered),
         )
     if fmt is HTML:
         return redirect(url_for("sparql.editor"), 303)
@@ -259,7 +269,7 @@ SD_TTL = 300.0  # seconds
 
 @bp.route("/sparql", methods=["PUT", "DELETE", "PATCH"])
 def refuse_write():  # noqa: ANN201
-    return _error(405, "ce point d'accès est en lecture seule (read-only endpoint).", {"Allow": "GET, POST"})
+    return _error(405, READ_ONLY, {"Allow": "GET, POST"})
 
 
 def examples() -> list[dict]:

@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request
+from markupsafe import Markup
 
 from cqpi_graph import sandbox
 from cqpi_graph.cells import neutralise
@@ -22,6 +23,7 @@ from cqpi_graph.errors import CqpiError
 from cqpi_graph.sandbox import LimitExceeded, Limits
 from cqpi_graph.validate import validate_referentiel, write_template
 
+from ..i18n import error_html, page_lang
 from ..i18n import gettext as _
 
 bp = Blueprint("validate", __name__, template_folder="templates")
@@ -45,7 +47,7 @@ OX_FORMAT = {
 
 
 class UploadRefused(Exception):
-    def __init__(self, status: int, title: str, message: str) -> None:
+    def __init__(self, status: int, title: str, message: str | Markup) -> None:
         super().__init__(message)
         self.status, self.title, self.message = status, title, message
 
@@ -58,26 +60,37 @@ def check_upload(filename: str, data: bytes) -> str:
         raise UploadRefused(
             415,
             _("Type de fichier refusé"),
-            f"« {ext or filename} » : Turtle (.ttl), N-Triples (.nt), JSON-LD (.jsonld), "
-            f"RDF/XML (.rdf, .xml) ou tableur (.xlsx, .csv) attendu",
+            _(
+                "« {name} » : Turtle (.ttl), N-Triples (.nt), JSON-LD (.jsonld), "
+                "RDF/XML (.rdf, .xml) ou tableur (.xlsx, .csv) attendu"
+            ).format(name=ext or filename),
         )
     if fmt == "xlsx":
         if not data.startswith(b"PK\x03\x04"):
             raise UploadRefused(
-                415, _("Type de fichier refusé"), "ce fichier .xlsx n'est pas un classeur Excel (zip)"
+                415, _("Type de fichier refusé"), _("ce fichier .xlsx n'est pas un classeur Excel (zip)")
             )
         return fmt
     if b"\x00" in data[:8192] or data.startswith(b"PK\x03\x04"):
         raise UploadRefused(
-            415, _("Type de fichier refusé"), f"fichier binaire : un fichier texte {ext} est attendu"
+            415,
+            _("Type de fichier refusé"),
+            _("fichier binaire : un fichier texte {ext} est attendu").format(ext=ext),
         )
     try:
         data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise UploadRefused(
-            415, _("Type de fichier refusé"), f"le fichier n'est pas en UTF-8 (octet {exc.start})"
+            415,
+            _("Type de fichier refusé"),
+            _("le fichier n'est pas en UTF-8 (octet {offset})").format(offset=exc.start),
         ) from None
     return fmt
+
+
+def _at_most(cap: int) -> str:
+    size = f"{cap / 1e6:g}"
+    return _("au plus {size} Mo").format(size=size if page_lang() == "en" else size.replace(".", ","))
 
 
 def upload_limits() -> Limits:
@@ -93,10 +106,10 @@ def upload_limits() -> Limits:
 
 def refused(exc: LimitExceeded, names: dict[str, str]) -> UploadRefused:
     title = _("Fichier trop volumineux") if exc.http_status == 413 else _("Fichier refusé")
-    return UploadRefused(exc.http_status, title, _shown(str(exc), names))
+    return UploadRefused(exc.http_status, title, _shown(error_html(exc), names))
 
 
-def _shown(message: str, names: dict[str, str]) -> str:
+def _shown(message: Markup, names: dict[str, str]) -> Markup:
     for tmp_name, shown in names.items():
         message = message.replace(tmp_name, shown)
     return message
@@ -161,7 +174,7 @@ def run_validation(
         except LimitExceeded as exc:
             raise refused(exc, names) from None
         except CqpiError as exc:  # the library's clear input errors (cell, line)
-            raise UploadRefused(400, _("Erreur"), _shown(str(exc), names)) from None
+            raise UploadRefused(400, _("Erreur"), _shown(error_html(exc), names)) from None
     csv_text = report.render("csv")
     # the machine columns (IRIs, RDF terms) stay in the downloads, not in the page
     rows = [
@@ -191,11 +204,15 @@ def read_shapes_upload(cap: int) -> tuple[str, bytes] | None:
         return None
     data = f.stream.read(cap + 1)
     if len(data) > cap:
-        raise UploadRefused(413, _("Fichier trop volumineux"), f"au plus {cap / 1e6:g} Mo")
+        raise UploadRefused(413, _("Fichier trop volumineux"), _at_most(cap))
     name = os.path.basename(f.filename.replace("\\", "/"))[:200]
     fmt = check_upload(name, data)
     if fmt not in OX_FORMAT:
-        raise UploadRefused(415, _("Type de fichier refusé"), f"« {name} » : formes SHACL en RDF attendues")
+        raise UploadRefused(
+            415,
+            _("Type de fichier refusé"),
+            _("« {name} » : formes SHACL en RDF attendues").format(name=name),
+        )
     return name, data  # parsed in the validation's child, like the référentiel
 
 
@@ -218,7 +235,7 @@ def upload():  # noqa: ANN201
             raise UploadRefused(400, _("Erreur"), _("Aucun fichier n'a été envoyé."))
         data = f.stream.read(cap + 1)
         if len(data) > cap:
-            raise UploadRefused(413, _("Fichier trop volumineux"), f"au plus {cap / 1e6:g} Mo")
+            raise UploadRefused(413, _("Fichier trop volumineux"), _at_most(cap))
         name = os.path.basename(f.filename.replace("\\", "/"))[:200]
         ctx["filename"] = name
         check_upload(name, data)

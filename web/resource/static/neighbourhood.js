@@ -23,6 +23,7 @@
       var a = document.createElement("a");
       a.href = other.href;
       a.textContent = (other.code ? other.code + " " : "") + other.label;
+      a.className = "data-value";  // a title from the sources, in its own language (as on the page)
       var small = document.createElement("small");
       small.textContent = " — " + e.words + (e.detail ? " (" + e.detail + ")" : "");
       li.appendChild(a);
@@ -30,7 +31,10 @@
       list.appendChild(li);
     });
   }
-  fetch(box.dataset.src, { headers: { Accept: "application/json" } })
+  var UI = window.cqpiUI || { lang: "fr", text: {} };
+  var src = new URL(box.dataset.src, window.location.href);
+  src.searchParams.set("lang", UI.lang);  // the relations' words come back in the page's language
+  fetch(src.toString(), { headers: { Accept: "application/json" } })
     .then(function (r) { return r.json(); })
     .then(function (data) {
       var elements = data.nodes.map(function (n) {
@@ -80,5 +84,5 @@
       box.dataset.nodes = String(cy.nodes().length);
       window.cqpiNeighbourhood = cy;
     })
-    .catch(function () { box.dataset.nodes = "0"; box.textContent = box.dataset.failed || ""; });
+    .catch(function () { box.dataset.nodes = "0"; box.textContent = UI.text.graphFailed || box.dataset.failed || ""; });
 })();

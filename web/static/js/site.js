@@ -3,8 +3,16 @@
 // what a person types, such as the path explorer); with data-target="ID" it fills the element ID
 // with the resource's IRI; otherwise it opens the resource page.
 // Text is inserted with textContent only, never as HTML.
+// Every script takes its words from the page (#ui-messages, rendered from web/i18n.py in the page's
+// language): window.cqpiUI = { lang, widgets, text }. No script holds a word of either language.
 (function () {
   "use strict";
+  var block = document.getElementById("ui-messages");
+  window.cqpiUI = block ? JSON.parse(block.textContent) : { lang: document.documentElement.lang || "fr", widgets: {}, text: {} };
+})();
+(function () {
+  "use strict";
+  var UI = window.cqpiUI;
   function setup(input) {
     var wrap = document.createElement("span");
     wrap.className = "ac-wrap";
@@ -14,6 +22,7 @@
     list.className = "ac-list";
     list.hidden = true;
     list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", UI.text.suggestions);
     wrap.appendChild(list);
     var items = [], active = -1, timer = null, seq = 0;
     var target = input.dataset.target ? document.getElementById(input.dataset.target) : null;
@@ -54,7 +63,8 @@
       if (q.length < 2) { items = []; render(); return; }
       timer = setTimeout(function () {
         var mine = ++seq;
-        var url = input.dataset.suggest + "?q=" + encodeURIComponent(q);
+        // the page's language, said in the request: the kinds (item.type) come back in it
+        var url = input.dataset.suggest + "?q=" + encodeURIComponent(q) + "&lang=" + encodeURIComponent(UI.lang);
         if (input.dataset.types) { url += "&type=" + encodeURIComponent(input.dataset.types); }
         fetch(url, { headers: { Accept: "application/json" } })
           .then(function (r) { return r.json(); })

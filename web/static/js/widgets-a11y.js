@@ -1,11 +1,10 @@
 // Accessibility for the third-party editors (YASGUI, CodeMirror, Sparnatural): adds the roles and
-// names they lack, in the page's language (labels from web/i18n.py in #a11y-labels), and
+// names they lack, in the page's language (labels from web/i18n.py in #ui-messages), and
 // re-applies them whenever the widgets re-render. Focus is never trapped: only names and roles change.
 (function () {
   "use strict";
-  var block = document.getElementById("a11y-labels");
-  if (!block) return;
-  var L = JSON.parse(block.textContent);
+  if (!window.cqpiUI || !window.cqpiUI.widgets) return;
+  var L = window.cqpiUI.widgets;
 
   function name(el, text) {
     if (el && !el.hasAttribute("aria-label") && !el.hasAttribute("aria-labelledby")) {
@@ -53,11 +52,39 @@
     });
   }
 
+  // YASGUI writes its interface in English: its exact words, put in the page's language (the table
+  // comes from web/i18n.py; on an English page it maps each text to itself).
+  var W = window.cqpiUI.yasgui || {};
+  var T = window.cqpiUI.text || {};
+  var STATUS = /^.+ \(#(\d+)\)$/;  // "BAD REQUEST (#400)": the HTTP reason, in English
+  var INFO = /^(\d+) results? in ([\d.]+) seconds?$/;
+  function words(root) {
+    root.querySelectorAll(".yasgui, .yasgui *").forEach(function (el) {
+      ["title", "aria-label", "placeholder"].forEach(function (a) {
+        var v = el.getAttribute(a);
+        if (v && W[v] && W[v] !== v) el.setAttribute(a, W[v]);
+      });
+      el.childNodes.forEach(function (n) {
+        var t = n.nodeType === 3 ? n.nodeValue.trim() : "";
+        if (t && W[t] && W[t] !== t) n.nodeValue = n.nodeValue.replace(t, W[t]);
+      });
+    });
+    root.querySelectorAll(".yasgui .yasr_response_chip").forEach(function (chip) {
+      var m = INFO.exec(chip.textContent.trim());  // "30 results in 0.021 seconds", YASGUI's English
+      if (m && T.resultsIn) chip.textContent = T.resultsIn.replace("{n}", m[1]).replace("{seconds}", m[2]);
+    });
+    root.querySelectorAll(".yasgui .errorResult .status").forEach(function (s) {
+      var m = STATUS.exec(s.textContent);
+      if (m && W.Error) s.textContent = W.Error + " (#" + m[1] + ")";
+    });
+  }
+
   var pending = false;
   function apply() {
     pending = false;
     tabs(document);
     fields(document);
+    words(document);
   }
   function schedule() {
     if (!pending) {
