@@ -133,7 +133,8 @@ def proximity(key2row: dict[int, int], table: np.ndarray, store_path: Path) -> N
     for lam in (0.0, 0.1, 0.25):
 
         def rank(s: int, lam: float = lam) -> list[int]:
-            return top_of(J.proximity_scores(model, s) + lam * (e @ e[s]), s)
+            before = J.proximity_scores(model, s, name_weight=0.0, hub_exponent=0.0)  # as measured then
+            return top_of(before + lam * (e @ e[s]), s)
 
         print(f"| cqpi similar + {lam} x vectors | {recall(rank, truth, sources)[0]:.4f} |")
 

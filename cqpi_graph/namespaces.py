@@ -5,6 +5,12 @@ from __future__ import annotations
 CQ = "https://w3id.org/cqpi/def#"
 ID = "https://w3id.org/cqpi/id/"
 GRAPH = "https://w3id.org/cqpi/graph/"
+ROME_JOB = ID + "rome/"  # a ROME job is ROME_JOB + its code; its items are below (ROME_JOB + "competence/…")
+
+
+def is_rome_job(iri: str) -> bool:
+    return iri.startswith(ROME_JOB) and "/" not in iri[len(ROME_JOB) :]
+
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"

@@ -21,12 +21,11 @@ from . import _cache
 from .align import DEFAULT_THRESHOLD, load_alignments
 from .catalog import Catalog, Certification, LabelCandidate, choose_label, fold, load_catalog, local_name
 from .errors import InputError, NotFoundError
-from .namespaces import CQ, ID, OWL, RDFS, SKOS
+from .namespaces import CQ, ID, OWL, RDFS, ROME_JOB, SKOS, is_rome_job
 from .store import Store
 from .textsim.alignment import Alignment
 from .textsim.socle_text import TextClasses, text_classes
 
-ROME_JOB = ID + "rome/"
 ROME_COMPETENCE = ID + "rome/competence/"
 CONTAINER_PROPERTIES = (CQ + "hasBloc", CQ + "hasReferentiel", CQ + "competencesPart")
 # What a holder "has" as competences: its own, and a ROME job's savoir-faire and savoir-être
@@ -279,7 +278,7 @@ def build_index(store: Store) -> CompetenceIndex:
         if x in competences:
             ix.codes.setdefault(x, code)
     # ROME jobs as nodes of their own (for `similar`)
-    jobs = set(ix.job_certs) | {h for h in ix.has if h.startswith(ROME_JOB) and "/" not in h[len(ROME_JOB) :]}
+    jobs = set(ix.job_certs) | {h for h in ix.has if is_rome_job(h)}
     for j in jobs:
         code = local_name(j)
         ix.job_nodes[j] = Certification(j, ix.labels.get(j, ""), (code,), "MetierROME", (j,))

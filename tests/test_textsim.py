@@ -204,7 +204,7 @@ def test_real_job_proximity_names_its_evidence(full_store: Store) -> None:
     co-declaration says which (historic) jobs the certifications declare, hubs are counted."""
     model = load_model(full_store)
     k = model.job_index[ROME + "H3405"]  # Polisseur en bijouterie
-    assert model.job_hubs.sum() == len(model.corpus.jobs) * 20  # each job's 20 best, counted
+    assert 0 < model.job_hubs.sum() <= len(model.corpus.jobs) * 20  # each job's 20 best (scored > 0)
     close = close_jobs(model, k, 10)
     assert all(j.code != "H3405" and j.basis == "computed" for j in close)
     assert any(j.appellation for j in close)

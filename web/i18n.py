@@ -100,6 +100,9 @@ EN: dict[str, str] = {
     "Certifications les plus proches": "Closest certifications",
     "Calculé d'après les compétences et les textes du ROME": "Computed from the ROME's competences and texts",
     "Métiers proches": "Close jobs",
+    "Certifications les plus proches, parmi celles qui ne déclarent pas ce métier": (
+        "Closest certifications, among those that do not declare this job"
+    ),
     "en commun :": "in common:",
     "appellation proche :": "closest job title:",
     "calculé": "computed",

@@ -396,7 +396,7 @@ def similar_cmd(
     Pour une certification : les métiers que sa fiche déclare (« déclaré »), puis ceux que le
     modèle de texte calcule d'après son titre et ses blocs (« calculé », avec les blocs qui
     correspondent à des compétences du métier), et les certifications aux textes les plus proches.
-    Pour un métier ROME : les métiers proches (items ROME, texte, co-déclaration).
+    Pour un métier ROME : les métiers proches (items ROME, texte, appellations, co-déclaration).
 
     Exemple : cqpi similar RNCP35340 --kind rome ; cqpi similar H1102 --kind rome
     """
@@ -437,8 +437,13 @@ def _co_declared(j: JobLink, source: str) -> str:
     if not j.co_declared:
         return ""
     a, b = j.co_declared_as
+    n = j.co_declared
+    if a == b == source:
+        return f" — {a} (celui-ci) est son métier historique, déclaré par {n} certification(s)"
+    if a == b == j.code:
+        return f" — métier historique de {source}, déclaré par {n} certification(s)"
     if a == b:
-        return f" — même métier historique {a}, déclaré par {j.co_declared} certification(s)"
+        return f" — même métier historique {a}, déclaré par {n} certification(s)"
     if (a, b) == (source, j.code):
         return f" — {j.co_declared} certification(s) déclarent les deux"
     return f" — {j.co_declared} certification(s) déclarent les métiers historiques {a} et {b}"

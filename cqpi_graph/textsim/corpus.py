@@ -17,7 +17,6 @@ from ..store import Store
 
 ESCO_MODEL = "http://data.europa.eu/esco/model#"
 ESCO_SKILLS = "http://data.europa.eu/esco/concept-scheme/skills"
-ROME_JOB = ID + "rome/"
 ROME_COMPETENCE = ID + "rome/competence/"
 LABELS = (SKOS + "prefLabel", RDFS + "label")
 CONTAINERS = (CQ + "hasBloc", CQ + "hasReferentiel", CQ + "competencesPart")

@@ -33,7 +33,7 @@ from ..store import Store
 from .appellations import JobNames, job_names
 from .corpus import Corpus, read_corpus
 from .french import normalise, strip_accents
-from .proximity import hub_counts
+from .proximity import PROXIMITY, hub_counts
 from .space import Matches, TermSpace, normalise_rows, top_matches
 
 VERSION = "cqpi-text/1"
@@ -218,6 +218,8 @@ CACHE_KEY = (
     VERSION,
     *sorted(f.name for f in dataclasses.fields(TextModel)),
     *sorted(f.name for f in dataclasses.fields(Corpus)),
+    *sorted(f.name for f in dataclasses.fields(JobNames)),
+    *PROXIMITY,  # job_hubs are counted with these weights
 )
 
 

@@ -14,8 +14,9 @@ The score of a target job for a source job:
   reduction, so that a few broad jobs (« Responsable de PME », research engineers) do not fill
   every list.
 
-The variants and their recall on France Travail's mobility links (a development set, never used
-to fit) are in benchmarks/RESULTS.md; weights were compared by cross-validation over its halves.
+The variants and their recall on France Travail's mobility links (a development set) are in
+benchmarks/RESULTS.md: the two last terms and their round weights were chosen on that file, after
+a cross-validation over its halves showed the gain carries over (benchmarks/bench_mobility_signals.py).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ NAME_WEIGHT = 0.1
 HUB_K = 20
 HUB_EXPONENT = 0.05
 VIEWS = ("codes", "text")
+PROXIMITY = (VIEWS, COOC_WEIGHT, PRIOR_EXPONENT, NAME_WEIGHT, HUB_K)  # what job_hubs depend on
 
 
 def proximity_rows(
@@ -72,12 +74,14 @@ def proximity_scores(model: TextModel, j: int, **options: object) -> np.ndarray:
 
 
 def hub_counts(model: TextModel, chunk: int = 256) -> np.ndarray:
-    """For each job, how many jobs have it among their HUB_K best (scored without hubness)."""
+    """For each job, how many jobs have it among their HUB_K best with a positive score (scored
+    without hubness)."""
     n = len(model.corpus.jobs)
     counts = np.zeros(n, dtype=np.float32)
     k = min(HUB_K, n - 1)
     for start in range(0, n, chunk) if k > 0 else ():
         rows = proximity_rows(model, np.arange(start, min(start + chunk, n)), hub_exponent=0.0)
         best = np.argpartition(-rows, k - 1, axis=1)[:, :k]
-        counts += np.bincount(best.ravel(), minlength=n).astype(np.float32)
+        scored = np.take_along_axis(rows, best, axis=1) > 0  # never a tie at 0: no content, no vote
+        counts += np.bincount(best[scored], minlength=n).astype(np.float32)
     return counts

@@ -26,8 +26,9 @@ from flask import (
 )
 from werkzeug.wrappers import Response as BaseResponse
 
+from cqpi_graph.catalog import load_catalog
 from cqpi_graph.describe import Description, describe, exists
-from cqpi_graph.namespaces import ID
+from cqpi_graph.namespaces import ID, is_rome_job
 
 from ..graph import holder, iri_ok, labels, lang, local_path, store
 from ..i18n import EN
@@ -232,7 +233,7 @@ def html_page(iri: str) -> BaseResponse:
             alternates=alternates,
             schema_json=schema_json,
             elm_missing=prof["elm_missing"] if prof else None,
-            computed=computed_view(iri),
+            computed=computed_view(iri) if d.is_cert or is_rome_job(iri) else None,
             cytoscape=(CYTOSCAPE / "cytoscape.min.js").is_file(),
             neighbourhood_url=_twin(iri, ".neighbourhood.json", "profile=neighbourhood")
             if d.is_cert
@@ -248,8 +249,9 @@ def page_json(iri: str) -> BaseResponse:
     under "computed" the text model's links (cqpi_graph.textsim), null when there are none."""
     from .computed import computed_links_or_none
 
-    computed = computed_links_or_none(iri)
-    resp = jsonify({**description(iri).to_dict(), "computed": computed.to_dict() if computed else None})
+    d = description(iri)
+    computed = computed_links_or_none(iri) if d.is_cert or is_rome_job(iri) else None
+    resp = jsonify({**d.to_dict(), "computed": computed.to_dict() if computed else None})
     return set_headers(resp, _twin(iri, ".page.json", "profile=page"), link_header(iri))
 
 
@@ -259,7 +261,8 @@ def neighbourhood_json(iri: str) -> BaseResponse:
 
     from .computed import computed_links_or_none
 
-    found = neighbourhood(store(), iri, lang(), labels, computed=computed_links_or_none(iri))
+    computed = computed_links_or_none(iri) if iri in load_catalog(store()) else None
+    found = neighbourhood(store(), iri, lang(), labels, computed=computed)
     resp = jsonify(found.to_dict(href=resource_url))
     return set_headers(resp, _twin(iri, ".neighbourhood.json", "profile=neighbourhood"), link_header(iri))
 
