@@ -138,6 +138,16 @@ def compile_tbox(triples: Iterable[Triple]) -> TBox:
     dom: dict[str, set[str]] = defaultdict(set)
     rng: dict[str, set[str]] = defaultdict(set)
     tb = TBox()
+    # axiom predicate -> (the relation it feeds, whether it holds both ways)
+    feeds = {
+        SUBCLASS: (sub_c, False),
+        EQCLASS: (sub_c, True),
+        SUBPROP: (sub_p, False),
+        EQPROP: (sub_p, True),
+        INVERSE: (inv, True),
+        DOMAIN: (dom, False),
+        RANGE: (rng, False),
+    }
     for s, p, o in triples:
         if p in UNSUPPORTED_PREDICATES:
             raise UnsupportedAxiom(f"axiome non pris en charge : {s} {p} {o}")
@@ -145,23 +155,11 @@ def compile_tbox(triples: Iterable[Triple]) -> TBox:
             raise UnsupportedAxiom(f"axiome non pris en charge : {s} a {o}")
         if s.startswith("_:") and p in (SUBCLASS, SUBPROP, EQCLASS):
             raise UnsupportedAxiom(f"classe anonyme non prise en charge : {s} {p} {o}")
-        if p == SUBCLASS:
-            sub_c[s].add(o)
-        elif p == EQCLASS:
-            sub_c[s].add(o)
-            sub_c[o].add(s)
-        elif p == SUBPROP:
-            sub_p[s].add(o)
-        elif p == EQPROP:
-            sub_p[s].add(o)
-            sub_p[o].add(s)
-        elif p == INVERSE:
-            inv[s].add(o)
-            inv[o].add(s)
-        elif p == DOMAIN:
-            dom[s].add(o)
-        elif p == RANGE:
-            rng[s].add(o)
+        if p in feeds:
+            relation, both_ways = feeds[p]
+            relation[s].add(o)
+            if both_ways:
+                relation[o].add(s)
         elif p == TYPE and o == SYMMETRIC:
             tb.symmetric.add(s)
         elif p == TYPE and o == TRANSITIVE:
