@@ -38,7 +38,7 @@ from .common import (
     named,
     path_opener,
 )
-from .registry import Source, register, single
+from .registry import Source, one_path, register
 
 GRAPH = Graphs.imported("rome")
 PUBLISHER = "France Travail"
@@ -374,7 +374,7 @@ register(
     Source(
         "rome",
         GRAPH,
-        lambda store, paths, progress: import_rome(store, single("rome", paths), progress),
+        one_path("rome", import_rome),
         "Importer le ROME 4.0 (dossier des fichiers unix_*_utf8.csv).",
         "cqpi import rome ../shared/data/rome",
     )
