@@ -229,9 +229,22 @@ def _fixpoint(tb: TBox, facts: set[Triple]) -> set[Triple]:
     return facts
 
 
+def _typed_by(tb: TBox, s: str, p: str, o: str) -> Iterator[Triple]:
+    """The types a triple gives its subject (rdfs:domain) and its object (rdfs:range), with their
+    superclasses."""
+    for c in tb.domains.get(p, ()):
+        for d in tb.classes_of(c):
+            yield (s, TYPE, d)
+    if not _is_literal(o):
+        for c in tb.ranges.get(p, ()):
+            for d in tb.classes_of(c):
+                yield (o, TYPE, d)
+
+
 def consequences(tb: TBox, abox: Iterable[Triple]) -> Iterator[Triple]:
     """Every consequence of the ABox under the compiled TBox (asserted triples may recur)."""
     yield from tb.schema_triples
+    typing = tb.domains.keys() | tb.ranges.keys()  # no call for the predicates that type nothing
     relational: set[Triple] = set()
     for s, p, o in abox:
         if p == TYPE:
@@ -243,19 +256,9 @@ def consequences(tb: TBox, abox: Iterable[Triple]) -> Iterator[Triple]:
             continue
         for q in tb.super_props.get(p, ()):
             yield (s, q, o)
-        for c in tb.domains.get(p, ()):
-            for d in tb.classes_of(c):
-                yield (s, TYPE, d)
-        if not _is_literal(o):
-            for c in tb.ranges.get(p, ()):
-                for d in tb.classes_of(c):
-                    yield (o, TYPE, d)
+        if p in typing:
+            yield from _typed_by(tb, s, p, o)
     for s, p, o in _fixpoint(tb, relational):
         yield (s, p, o)
-        for c in tb.domains.get(p, ()):
-            for d in tb.classes_of(c):
-                yield (s, TYPE, d)
-        if not _is_literal(o):
-            for c in tb.ranges.get(p, ()):
-                for d in tb.classes_of(c):
-                    yield (o, TYPE, d)
+        if p in typing:
+            yield from _typed_by(tb, s, p, o)
