@@ -87,6 +87,25 @@ def _label(var: str, node: str) -> str:
     )
 
 
+CERTIFICATIONS = {"fr": "certifications", "en": "certifications"}
+
+
+def _by_dimension(
+    name: str, title: dict[str, str], dimension: str, labelling: str, order: str, kind: str = "bar"
+) -> FigureSpec:
+    """The catalog's certifications summed along one dimension of the kind-level-status cube;
+    `labelling` binds ?label from ?{dimension}."""
+    query = (
+        PROLOGUE
+        + f"SELECT ?label (SUM(?n) AS ?value) (SAMPLE(?{dimension}) AS ?iri) WHERE {{\n"
+        + f"  GRAPH <{STATISTICS_GRAPH}> {{ ?obs qb:dataSet <{ID}stat/kind-level-status> ;"
+        + f" cqs:{dimension} ?{dimension} ; cqs:certifications ?n }}\n"
+        + labelling
+        + f"}} GROUP BY ?label ORDER BY {order}"
+    )
+    return FigureSpec(name, title, CERTIFICATIONS, query, kind)
+
+
 SPECS: tuple[FigureSpec, ...] = (
     FigureSpec(
         "cereq-survey",
@@ -107,53 +126,39 @@ SPECS: tuple[FigureSpec, ...] = (
         + "} ORDER BY ?iri",
         "hbar",
     ),
-    FigureSpec(
+    _by_dimension(
         "kinds",
         {"fr": "Certifications par type", "en": "Certifications by kind"},
-        {"fr": "certifications", "en": "certifications"},
-        PROLOGUE
-        + "SELECT ?label (SUM(?n) AS ?value) (SAMPLE(?kind) AS ?iri) WHERE {\n"
-        + f"  GRAPH <{STATISTICS_GRAPH}> {{ ?obs qb:dataSet <{ID}stat/kind-level-status> ;"
-        + " cqs:kind ?kind ; cqs:certifications ?n }\n"
-        + "  "
-        + _label("?label", "?kind")
-        + "\n"
-        + "} GROUP BY ?label ORDER BY DESC(?value)",
+        "kind",
+        "  " + _label("?label", "?kind") + "\n",
+        "DESC(?value)",
         "hbar",
     ),
-    FigureSpec(
+    _by_dimension(
         "levels",
         {
             "fr": "Certifications par niveau (cadre national 2019)",
             "en": "Certifications by level (2019 framework)",
         },
-        {"fr": "certifications", "en": "certifications"},
-        PROLOGUE
-        + "SELECT ?label (SUM(?n) AS ?value) (SAMPLE(?level) AS ?iri) WHERE {\n"
-        + f"  GRAPH <{STATISTICS_GRAPH}> {{ ?obs qb:dataSet <{ID}stat/kind-level-status> ;"
-        + " cqs:level ?level ; cqs:certifications ?n }\n"
-        + "  OPTIONAL { ?level skos:notation ?code }\n"
+        "level",
+        "  OPTIONAL { ?level skos:notation ?code }\n"
         + "  "
         + _label("?name", "?level")
         + "\n"
-        + "  BIND(COALESCE(?code, ?name) AS ?label)\n"
-        + "} GROUP BY ?label ORDER BY ?label",
+        + "  BIND(COALESCE(?code, ?name) AS ?label)\n",
+        "?label",
     ),
-    FigureSpec(
+    _by_dimension(
         "status",
         {"fr": "Certifications par statut", "en": "Certifications by status"},
-        {"fr": "certifications", "en": "certifications"},
-        PROLOGUE
-        + "SELECT ?label (SUM(?n) AS ?value) (SAMPLE(?status) AS ?iri) WHERE {\n"
-        + f"  GRAPH <{STATISTICS_GRAPH}> {{ ?obs qb:dataSet <{ID}stat/kind-level-status> ;"
-        + " cqs:status ?status ; cqs:certifications ?n }\n"
-        + "  BIND(REPLACE(STR(?status), '^.*[/#]', '') AS ?label)\n"
-        + "} GROUP BY ?label ORDER BY DESC(?value)",
+        "status",
+        "  BIND(REPLACE(STR(?status), '^.*[/#]', '') AS ?label)\n",
+        "DESC(?value)",
     ),
     FigureSpec(
         "branches",
         {"fr": "Certifications par branche professionnelle", "en": "Certifications by professional branch"},
-        {"fr": "certifications", "en": "certifications"},
+        CERTIFICATIONS,
         PROLOGUE
         + "SELECT ?label ?value ?iri WHERE {\n"
         + f"  GRAPH <{STATISTICS_GRAPH}> {{ ?iri cqs:branchCertifications ?value }}\n"
@@ -166,7 +171,7 @@ SPECS: tuple[FigureSpec, ...] = (
     FigureSpec(
         "years",
         {"fr": "Certifications par année de création", "en": "Certifications by year of creation"},
-        {"fr": "certifications", "en": "certifications"},
+        CERTIFICATIONS,
         PROLOGUE
         + "SELECT ?label (COUNT(DISTINCT ?c) AS ?value) WHERE {\n"
         + f"  ?c a <{CQ}Certification> ; cq:creationYear ?year .\n"

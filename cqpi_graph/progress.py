@@ -39,15 +39,24 @@ class Progress:
         if not force and now - self._last < 0.1:
             return
         self._last = now
+        self.stream.write("\r\033[K" + self._text() + f" {now - self._start:5.1f}s")
+        self.stream.flush()
+
+    def _text(self) -> str:
+        """The line but its time: the stage, with a bar and the count when the total is known."""
         if self.total:
             pct = min(100, int(100 * self.done / self.total))
             bar = "#" * (pct // 4) + "." * (25 - pct // 4)
-            text = f"{self.stage_name} [{bar}] {pct:3d}% ({self.done}/{self.total})"
-        else:
-            text = f"{self.stage_name} … {self.done}" if self.done else f"{self.stage_name} …"
-        text += f" {now - self._start:5.1f}s"
-        self.stream.write("\r\033[K" + text)
-        self.stream.flush()
+            return (
+                f"{self.stage_name} [{bar}] {pct:3d}% ({self._amount(self.done)}/{self._amount(self.total)})"
+            )
+        return self._running_text()
+
+    def _amount(self, n: int) -> str:
+        return str(n)
+
+    def _running_text(self) -> str:
+        return f"{self.stage_name} … {self.done}" if self.done else f"{self.stage_name} …"
 
     def _finish_line(self) -> None:
         if self.enabled and self.stage_name:

@@ -138,6 +138,16 @@ def compile_tbox(triples: Iterable[Triple]) -> TBox:
     dom: dict[str, set[str]] = defaultdict(set)
     rng: dict[str, set[str]] = defaultdict(set)
     tb = TBox()
+    # axiom predicate -> (the relation it feeds, whether it holds both ways)
+    feeds = {
+        SUBCLASS: (sub_c, False),
+        EQCLASS: (sub_c, True),
+        SUBPROP: (sub_p, False),
+        EQPROP: (sub_p, True),
+        INVERSE: (inv, True),
+        DOMAIN: (dom, False),
+        RANGE: (rng, False),
+    }
     for s, p, o in triples:
         if p in UNSUPPORTED_PREDICATES:
             raise UnsupportedAxiom(f"axiome non pris en charge : {s} {p} {o}")
@@ -145,23 +155,11 @@ def compile_tbox(triples: Iterable[Triple]) -> TBox:
             raise UnsupportedAxiom(f"axiome non pris en charge : {s} a {o}")
         if s.startswith("_:") and p in (SUBCLASS, SUBPROP, EQCLASS):
             raise UnsupportedAxiom(f"classe anonyme non prise en charge : {s} {p} {o}")
-        if p == SUBCLASS:
-            sub_c[s].add(o)
-        elif p == EQCLASS:
-            sub_c[s].add(o)
-            sub_c[o].add(s)
-        elif p == SUBPROP:
-            sub_p[s].add(o)
-        elif p == EQPROP:
-            sub_p[s].add(o)
-            sub_p[o].add(s)
-        elif p == INVERSE:
-            inv[s].add(o)
-            inv[o].add(s)
-        elif p == DOMAIN:
-            dom[s].add(o)
-        elif p == RANGE:
-            rng[s].add(o)
+        if p in feeds:
+            relation, both_ways = feeds[p]
+            relation[s].add(o)
+            if both_ways:
+                relation[o].add(s)
         elif p == TYPE and o == SYMMETRIC:
             tb.symmetric.add(s)
         elif p == TYPE and o == TRANSITIVE:
@@ -231,9 +229,22 @@ def _fixpoint(tb: TBox, facts: set[Triple]) -> set[Triple]:
     return facts
 
 
+def _typed_by(tb: TBox, s: str, p: str, o: str) -> Iterator[Triple]:
+    """The types a triple gives its subject (rdfs:domain) and its object (rdfs:range), with their
+    superclasses."""
+    for c in tb.domains.get(p, ()):
+        for d in tb.classes_of(c):
+            yield (s, TYPE, d)
+    if not _is_literal(o):
+        for c in tb.ranges.get(p, ()):
+            for d in tb.classes_of(c):
+                yield (o, TYPE, d)
+
+
 def consequences(tb: TBox, abox: Iterable[Triple]) -> Iterator[Triple]:
     """Every consequence of the ABox under the compiled TBox (asserted triples may recur)."""
     yield from tb.schema_triples
+    typing = tb.domains.keys() | tb.ranges.keys()  # no call for the predicates that type nothing
     relational: set[Triple] = set()
     for s, p, o in abox:
         if p == TYPE:
@@ -245,19 +256,9 @@ def consequences(tb: TBox, abox: Iterable[Triple]) -> Iterator[Triple]:
             continue
         for q in tb.super_props.get(p, ()):
             yield (s, q, o)
-        for c in tb.domains.get(p, ()):
-            for d in tb.classes_of(c):
-                yield (s, TYPE, d)
-        if not _is_literal(o):
-            for c in tb.ranges.get(p, ()):
-                for d in tb.classes_of(c):
-                    yield (o, TYPE, d)
+        if p in typing:
+            yield from _typed_by(tb, s, p, o)
     for s, p, o in _fixpoint(tb, relational):
         yield (s, p, o)
-        for c in tb.domains.get(p, ()):
-            for d in tb.classes_of(c):
-                yield (s, TYPE, d)
-        if not _is_literal(o):
-            for c in tb.ranges.get(p, ()):
-                for d in tb.classes_of(c):
-                    yield (o, TYPE, d)
+        if p in typing:
+            yield from _typed_by(tb, s, p, o)

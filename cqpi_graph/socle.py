@@ -22,6 +22,7 @@ from .align import DEFAULT_THRESHOLD, load_alignments
 from .catalog import Catalog, Certification, LabelCandidate, choose_label, fold, load_catalog, local_name
 from .errors import InputError, NotFoundError
 from .namespaces import CQ, ID, OWL, RDFS, ROME_JOB, SKOS, is_rome_job
+from .partition import Partition
 from .store import Store
 from .textsim.alignment import Alignment
 from .textsim.socle_text import TextClasses, text_classes
@@ -306,26 +307,19 @@ def _read_links(store: Store, cat: Catalog, ix: CompetenceIndex) -> None:
 
 def _declared_classes(store: Store, competences: set[str]) -> dict[str, str]:
     """competence -> its declared class (exactMatch, sameAs: union-find, a class is undirected)."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    part = Partition()
     for a, _p, b, _l, _g, is_iri in _cache.iter_triples(store, (SKOS + "exactMatch", OWL + "sameAs")):
         if is_iri and (a in competences or b in competences):
-            ra, rb = find(a), find(b)
-            if ra != rb:
-                # a ROME competence, when there is one, names the class
-                keep, drop = sorted((ra, rb), key=lambda x: (not x.startswith(ROME_COMPETENCE), x))
-                parent[drop] = keep
-    declared = {x: find(x) for x in list(parent)}
+            part.union(a, b, keep=_rome_first)
+    declared = {x: part.find(x) for x in list(part.parent)}
     for c in competences:
         declared.setdefault(c, c)
     return declared
+
+
+def _rome_first(a: str, b: str) -> str:
+    """The root of a declared class: a ROME competence when there is one, else the first IRI."""
+    return min(a, b, key=lambda x: (not x.startswith(ROME_COMPETENCE), x))
 
 
 def _labels(store: Store, wanted: set[str]) -> dict[str, str]:
@@ -706,14 +700,7 @@ def cqpi_candidates(
     for n, cs in sets.items():
         for c in cs:
             inv[c].add(n)
-    parent = {n: n for n in sets}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    part = Partition(sets)
     jaccards: dict[tuple[str, str], float] = {}
     for a in sorted(sets):
         counts: Counter[str] = Counter()
@@ -725,12 +712,9 @@ def cqpi_candidates(
             j = shared / (len(sets[a]) + len(sets[b]) - shared)
             if j + 1e-9 >= min_jaccard:
                 jaccards[(a, b)] = j
-                parent[find(b)] = find(a)
-    groups: dict[str, list[str]] = defaultdict(list)
-    for n in sets:
-        groups[find(n)].append(n)
+                part.union(a, b)
     out = []
-    for members in groups.values():
+    for members in part.groups().values():
         if len(members) < 2:
             continue
         bs = set().union(*(branch_of[m] for m in members))

@@ -27,6 +27,7 @@ import pyoxigraph as ox
 from .. import _cache
 from ..errors import NotFoundError
 from ..namespaces import CQ, ID, RDF, RDFS, Graphs
+from ..partition import Partition
 from ..store import Store
 from ..store.base import Object
 from .labels import (
@@ -422,24 +423,11 @@ def _members(store: Store, classes: dict[str, int]) -> tuple[dict[str, set[str]]
 
 
 def _groups(store: Store, members: Iterable[str]) -> dict[str, list[str]]:
-    parent = {m: m for m in members}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    part = Partition(members)
     for s, _p, _g, o in _objects(store, (CQ + "sameCertification",)):
-        b = o.value
-        if s in parent and b in parent:
-            ra, rb = find(s), find(b)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
-    groups: dict[str, list[str]] = defaultdict(list)
-    for m in parent:
-        groups[find(m)].append(m)
-    return groups
+        if s in part and o.value in part:
+            part.union(s, o.value, keep=min)
+    return part.groups()
 
 
 def member_rank(iri: str) -> int:

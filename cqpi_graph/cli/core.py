@@ -14,6 +14,7 @@ from ..namespaces import GRAPH
 from ..progress import Progress
 from ..query import QUERY_FORMATS, compact, run_query
 from ..stats import compute_stats
+from .options import format_option, reasoner_option
 
 
 def _parse_with(values: tuple[str, ...]) -> list[tuple[str, Path]]:
@@ -51,13 +52,7 @@ def _short_graph(g: str) -> str:
     type=click.Path(path_type=Path),
     help="Fichier ou dossier Turtle à ajouter aux données curées (répétable).",
 )
-@click.option(
-    "--reasoner",
-    type=click.Choice(["rules", "reasonable", "owlrl"]),
-    default="rules",
-    show_default=True,
-    help="Moteur d'inférence OWL 2 RL.",
-)
+@reasoner_option("Moteur d'inférence OWL 2 RL.")
 @click.option(
     "--force", is_flag=True, help="Reconstruire même si rien n'a changé depuis la dernière construction."
 )
@@ -145,7 +140,7 @@ def query_cmd(obj, query: str | None, file: Path | None, fmt: str) -> None:
 
 
 @click.command("stats")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option("text", "json")
 @click.pass_obj
 def stats_cmd(obj, fmt: str) -> None:
     """Compter les triplets par graphe nommé et les ressources par classe."""

@@ -13,6 +13,7 @@ from ..fetch.config import select
 from ..fetch.download import Http
 from ..fetch.results import FetchReport
 from ..fetch.verify import DEFAULT_MAX_SHRINK
+from .options import format_option, reasoner_option
 
 
 def _common(f):  # noqa: ANN001, ANN202 - a click command
@@ -79,7 +80,7 @@ def _list_sources(config: Path | None) -> None:
 @_common
 @click.option("--dry-run", is_flag=True, help="Dire ce qui changerait, sans rien télécharger ni modifier.")
 @click.option("--list", "list_only", is_flag=True, help="Lister les sources configurées et quitter.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option("text", "json")
 def fetch_cmd(
     into: Path | None,
     names: tuple[str, ...],
@@ -124,13 +125,7 @@ def fetch_cmd(
 
 @click.command("update")
 @_common
-@click.option(
-    "--reasoner",
-    type=click.Choice(["rules", "reasonable", "owlrl"]),
-    default="rules",
-    show_default=True,
-    help="Moteur d'inférence relancé après un import.",
-)
+@reasoner_option("Moteur d'inférence relancé après un import.")
 @click.pass_obj
 def update_cmd(
     obj,

@@ -26,6 +26,7 @@ from ..gap import (
     plan,
     status_label,
 )
+from .options import format_option, lang_option, threshold_option
 
 WORDS = {
     "fr": {
@@ -249,12 +250,9 @@ def reach_lines(res: EstimatedReach, evidence: int = 0) -> list[str]:
 
 @click.command("gap")
 @click.argument("codes", nargs=-1, required=True, metavar="A... B")
-@click.option(
-    "--threshold",
-    type=click.FloatRange(0, 1),
-    default=THRESHOLD,
-    show_default=True,
-    help="Score minimal d'une correspondance de textes (choisi par l'étalonnage, benchmarks/RESULTS.md).",
+@threshold_option(
+    THRESHOLD,
+    "Score minimal d'une correspondance de textes (choisi par l'étalonnage, benchmarks/RESULTS.md).",
 )
 @click.option(
     "--min-share",
@@ -265,8 +263,8 @@ def reach_lines(res: EstimatedReach, evidence: int = 0) -> list[str]:
 )
 @click.option("--evidence", type=click.IntRange(0), default=3, show_default=True, help="Preuves par bloc.")
 @click.option("--plan", "as_plan", is_flag=True, help="Le plan de parcours de la personne (imprimable).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@format_option("text", "json")
+@lang_option()
 @click.pass_obj
 def gap_cmd(
     obj,

@@ -10,6 +10,7 @@ from ..errors import InputError
 from ..importers import SOURCES
 from ..imports import import_registry
 from ..progress import Progress
+from .options import reasoner_option
 
 
 @click.group("import")
@@ -27,13 +28,7 @@ def _make(name: str) -> click.Command:
 
     @click.command(name, help=f"{src.help}\n\nExemple : {src.example}")
     @click.argument("paths", nargs=-1 if src.several else 1, required=True, type=click.Path(path_type=Path))
-    @click.option(
-        "--reasoner",
-        type=click.Choice(["rules", "reasonable", "owlrl"]),
-        default="rules",
-        show_default=True,
-        help="Moteur d'inférence relancé après l'import.",
-    )
+    @reasoner_option("Moteur d'inférence relancé après l'import.")
     @click.option(
         "--allow-shrink",
         is_flag=True,

@@ -25,6 +25,7 @@ from ..textsim.api import TextSimilar, certifier_overlaps, similar_from_text
 from ..textsim.jobs import JobLink
 from ..textsim.pairs import one_to_one
 from .gap import reach_lines
+from .options import format_option, lang_option, threshold_option
 
 EXIT_NO_PATH = 3
 
@@ -123,8 +124,8 @@ def _link_lines(res: PathResult) -> list[str]:
     show_default=True,
     help="Nombre de chemins de rechange après le meilleur.",
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@format_option("text", "json")
+@lang_option()
 @click.pass_obj
 def path_cmd(obj, a: str, b: str, alternatives: int, fmt: str, lang: str) -> None:
     """Chemin de reconnaissances de la certification A vers B, et ce qui reste à passer.
@@ -181,16 +182,12 @@ def path_cmd(obj, a: str, b: str, alternatives: int, fmt: str, lang: str) -> Non
 )
 @click.option("--branch", help="Certifications d'une branche (IDCC, identifiant ou libellé).")
 @click.option("--rome", help="Certifications qui déclarent ce métier ROME (code ou IRI).")
-@click.option(
-    "--threshold",
-    type=click.FloatRange(0, 1),
-    default=GAP_THRESHOLD,
-    show_default=True,
-    help="Avec --estimated : score minimal d'une correspondance de textes (voir cqpi gap).",
+@threshold_option(
+    GAP_THRESHOLD, "Avec --estimated : score minimal d'une correspondance de textes (voir cqpi gap)."
 )
 @click.option("--evidence", type=click.IntRange(0), default=0, show_default=True, help="Preuves par bloc.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@format_option("text", "json")
+@lang_option()
 @click.pass_obj
 def reach_cmd(
     obj,
@@ -273,16 +270,8 @@ def _name(nodes: list[Certification], iri: str) -> str:
     show_default=True,
     help="Inclure les alignements calculés (cqpi align) au-dessus du seuil.",
 )
-@click.option(
-    "--threshold",
-    type=click.FloatRange(0, 1),
-    default=DEFAULT_THRESHOLD,
-    show_default=True,
-    help="Score minimal d'un alignement calculé.",
-)
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True
-)
+@threshold_option(DEFAULT_THRESHOLD, "Score minimal d'un alignement calculé.")
+@format_option("text", "json", "csv")
 @click.pass_obj
 def socle_cmd(
     obj,
@@ -371,13 +360,8 @@ def socle_cmd(
     help="Ajouter ce que le modèle de texte calcule (métiers, certifications proches) à ce qui est "
     "déclaré ; --declared-only : compétences déclarées partagées seulement.",
 )
-@click.option(
-    "--threshold",
-    type=click.FloatRange(0, 1),
-    default=DEFAULT_THRESHOLD,
-    show_default=True,
-    help="--declared-only --computed d'autrefois : score minimal d'un alignement.",
-    hidden=True,
+@threshold_option(
+    DEFAULT_THRESHOLD, "--declared-only --computed d'autrefois : score minimal d'un alignement.", hidden=True
 )
 @click.option(
     "--evidence",
@@ -386,7 +370,7 @@ def socle_cmd(
     show_default=True,
     help="Preuves montrées par résultat (paires bloc ~ compétence, certifications proches).",
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option("text", "json")
 @click.pass_obj
 def similar_cmd(
     obj, x: str, top: int, kind: str, computed: bool, threshold: float, evidence: int, fmt: str
@@ -508,11 +492,11 @@ def similar_lines(res: TextSimilar, evidence: int) -> list[str]:
     "certifications de certificateurs différents dont les blocs se recouvrent (calculé).",
 )
 @click.option("--computed/--declared-only", default=False, show_default=True)
-@click.option("--threshold", type=click.FloatRange(0, 1), default=DEFAULT_THRESHOLD, show_default=True)
+@threshold_option(DEFAULT_THRESHOLD)
 @click.option(
     "--limit", type=click.IntRange(1), default=20, show_default=True, help="Groupes montrés (texte)."
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option("text", "json")
 @click.pass_obj
 def candidates_cmd(
     obj,
@@ -617,13 +601,7 @@ def _certifier_group_lines(groups, min_jaccard: float, limit: int) -> list[str]:
 
 
 @click.command("align")
-@click.option(
-    "--threshold",
-    type=click.FloatRange(0, 1),
-    default=DEFAULT_THRESHOLD,
-    show_default=True,
-    help="Score cosinus minimal gardé.",
-)
+@threshold_option(DEFAULT_THRESHOLD, "Score cosinus minimal gardé.")
 @click.option(
     "--scope",
     type=click.Choice(["all", "certifications"]),
@@ -633,7 +611,7 @@ def _certifier_group_lines(groups, min_jaccard: float, limit: int) -> list[str]:
     "un côté au moins est un bloc ou une capacité d'une certification.",
 )
 @click.option("--dry-run", is_flag=True, help="Calculer et afficher sans écrire dans le graphe.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@format_option("text", "json")
 @click.pass_obj
 def align_cmd(obj, threshold: float, scope: str, dry_run: bool, fmt: str) -> None:
     """Recalculer les alignements entre compétences (graphe computed/alignments).

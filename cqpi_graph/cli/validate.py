@@ -18,6 +18,7 @@ from ..validate import (
     validate_store,
     write_template,
 )
+from .options import lang_option
 
 
 def _emit(text: str, output: Path | None) -> None:
@@ -51,9 +52,7 @@ def _emit(text: str, output: Path | None) -> None:
     help="Ajouter les formes SHACL d'un fichier (Turtle, JSON-LD, RDF/XML, N-Triples) à celles du "
     "projet ; répétable. Toute forme SHACL Core est vérifiée (pyshacl pour ce qui ne se compile pas).",
 )
-@click.option(
-    "--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True, help="Langue du rapport."
-)
+@lang_option("Langue du rapport.")
 @click.option(
     "--format",
     "fmt",

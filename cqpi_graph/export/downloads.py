@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import contextlib
 import gzip
-import hashlib
 import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from ..provenance import sha256_file
 from ..store import Store
 from .dump import EXTENSIONS, export_dump
 from .publish import staged
@@ -85,14 +85,6 @@ def file_format(name: str) -> tuple[str, str]:
 def is_dump(name: str) -> bool:
     """A full dump of the dataset (what VoID calls a void:dataDump)."""
     return name.startswith(DUMP_PREFIX)
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def read_checksums(directory: Path) -> dict[str, str]:

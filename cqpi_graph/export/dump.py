@@ -18,8 +18,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-import pyoxigraph as ox
-
 from ..errors import InputError, NotFoundError
 from ..namespaces import GRAPH
 from ..store import RDF_FORMATS, Store
@@ -33,14 +31,6 @@ EXTENSIONS = {
     "trig": "trig",
     "jsonld": "jsonld",
     "rdfxml": "rdf",
-}
-_OX = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML,
 }
 
 

@@ -9,11 +9,11 @@ previous files. A source that fails keeps its previous files and does not stop t
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from ..errors import FetchError, InputError
+from ..locations import user_data_path
 from ..progress import Progress
 from .config import Source, load_sources, select
 from .context import Run, kept
@@ -28,11 +28,7 @@ from .verify import DEFAULT_MAX_SHRINK
 
 def default_folder() -> Path:
     """$CQPI_REGISTRIES, else $XDG_DATA_HOME/cqpi-graph/registries (~/.local/share/…)."""
-    env = os.environ.get("CQPI_REGISTRIES")
-    if env:
-        return Path(env).expanduser()
-    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(base) / "cqpi-graph" / "registries"
+    return user_data_path("CQPI_REGISTRIES", "registries")
 
 
 # ---------------------------------------------------------------- entry point

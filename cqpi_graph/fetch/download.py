@@ -43,21 +43,11 @@ def human_size(n: int | None) -> str:
 class ByteProgress(Progress):
     """The project's progress line, counting bytes in Ko/Mo."""
 
-    def _draw(self, force: bool = False) -> None:
-        if not self.enabled:
-            return
-        now = time.monotonic()
-        if not force and now - self._last < 0.1:
-            return
-        self._last = now
-        if self.total:
-            pct = min(100, int(100 * self.done / self.total))
-            bar = "#" * (pct // 4) + "." * (25 - pct // 4)
-            text = f"{self.stage_name} [{bar}] {pct:3d}% ({human_size(self.done)}/{human_size(self.total)})"
-        else:
-            text = f"{self.stage_name} … {human_size(self.done)}"
-        self.stream.write("\r\033[K" + text + f" {now - self._start:5.1f}s")
-        self.stream.flush()
+    def _amount(self, n: int) -> str:
+        return human_size(n)
+
+    def _running_text(self) -> str:
+        return f"{self.stage_name} … {human_size(self.done)}"
 
 
 @dataclass

@@ -35,7 +35,7 @@ from .common import (
     path_opener,
     write_succession,
 )
-from .registry import Source, register, single
+from .registry import Source, one_path, register
 from .vocab import CodeLists
 
 GRAPH = Graphs.imported("bcn")
@@ -322,7 +322,7 @@ register(
     Source(
         "bcn",
         GRAPH,
-        lambda store, paths, progress: import_bcn(store, single("bcn", paths), progress),
+        one_path("bcn", import_bcn),
         "Importer les diplômes de la BCN (N_FORMATION_DIPLOME.csv ; N_NIVEAU_FORMATION_DIPLOME.csv "
         "à côté donne le niveau de chaque code).",
         "cqpi import bcn ../shared/data/bcn/N_FORMATION_DIPLOME.csv",

@@ -149,19 +149,21 @@ class ImportReport:
         self, file: str, row: int | None, fld: str | None, message: str, expected: str | None = None
     ) -> None:
         self.warning_count += 1
-        problem = RowProblem(file, row, fld, message, expected, self.row_unit)
-        if len(self.warnings) < MAX_LISTED:
-            self.warnings.append(problem)
-        self._record("avertissement", problem)
+        self._keep(
+            self.warnings, "avertissement", RowProblem(file, row, fld, message, expected, self.row_unit)
+        )
 
     def error(
         self, file: str, row: int | None, fld: str | None, message: str, expected: str | None = None
     ) -> None:
         self.error_count += 1
-        problem = RowProblem(file, row, fld, message, expected, self.row_unit)
-        if len(self.errors) < MAX_LISTED:
-            self.errors.append(problem)
-        self._record("erreur", problem)
+        self._keep(self.errors, "erreur", RowProblem(file, row, fld, message, expected, self.row_unit))
+
+    def _keep(self, listed: list[RowProblem], kind: str, problem: RowProblem) -> None:
+        """Listed in the report up to MAX_LISTED; every one grouped (and logged when a log is open)."""
+        if len(listed) < MAX_LISTED:
+            listed.append(problem)
+        self._record(kind, problem)
 
     def first(self, file: str, row: int | None, fld: str, code: str, values: dict | None = None) -> bool:
         """True the first time a code is read in a file. A later row with the same code is

@@ -13,7 +13,7 @@ from ..namespaces import SKOS, Graphs
 from ..progress import Progress
 from ..store.base import Store
 from .common import A, CsvRows, ImportJob, ImportReport, QuadSink, clean, ext, fr, named, path_opener
-from .registry import Source, register, single
+from .registry import Source, one_path, register
 
 GRAPH = Graphs.imported("esco")
 ESCO = "http://data.europa.eu/esco/model#"
@@ -147,7 +147,7 @@ register(
     Source(
         "esco",
         GRAPH,
-        lambda store, paths, progress: import_esco(store, single("esco", paths), progress),
+        one_path("esco", import_esco),
         "Importer ESCO en français (dossier des CSV : skills_fr.csv, occupations_fr.csv…).",
         "cqpi import esco ../shared/data/esco",
     )

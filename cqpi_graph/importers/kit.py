@@ -41,7 +41,7 @@ from .common import (
     path_opener,
     write_origin,
 )
-from .registry import Source, register, single
+from .registry import Source, one_path, register
 
 GRAPH = Graphs.imported("kit")
 COL_BCN = "Code Diplôme"
@@ -173,7 +173,7 @@ register(
     Source(
         "kit",
         GRAPH,
-        lambda store, paths, progress: import_kit(store, single("kit", paths), progress),
+        one_path("kit", import_kit),
         "Importer la table de passage codes diplômes BCN - fiches RNCP (kit apprentissage).",
         "cqpi import kit ../shared/data/kit/kit-apprentissage-rncp-v3.0.csv",
     )

@@ -46,6 +46,11 @@ def single(name: str, paths: Sequence[Path]) -> Path:
     return Path(paths[0])
 
 
+def one_path(name: str, importer: Callable[[Store, Path, Progress | None], ImportReport]) -> Run:
+    """The Run of a source that takes one file or folder: `importer` on that one path."""
+    return lambda store, paths, progress: importer(store, single(name, paths), progress)
+
+
 def source(name: str) -> Source:
     if name not in SOURCES:
         known = ", ".join(sorted(SOURCES)) or "aucune"

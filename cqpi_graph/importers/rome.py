@@ -16,7 +16,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,7 +38,7 @@ from .common import (
     named,
     path_opener,
 )
-from .registry import Source, register, single
+from .registry import Source, one_path, register
 
 GRAPH = Graphs.imported("rome")
 PUBLISHER = "France Travail"
@@ -208,15 +208,21 @@ def _ogr(run: RomeRun, name: str, row: int, fld: str, r: dict[str, str]) -> str 
     return ogr if run.report.first(name, row, fld, ogr, r) else None
 
 
-def _read_competences(run: RomeRun) -> None:
-    name, rows = run.rows("competence", ["code_ogr", "libelle_competence"])
+def _new_items(run: RomeRun, part: str, code: str, label: str) -> Iterator[tuple[str, dict[str, str]]]:
+    """(code OGR, row) of the file's items whose code is valid and new; each counted once written."""
+    name, rows = run.rows(part, [code, label])
     for row, r in rows:
-        ogr = _ogr(run, name, row, "code_ogr", r)
+        ogr = _ogr(run, name, row, code, r)
         if ogr is None:
             continue
-        _competence(run, ogr, r)
-        run.report.entities["competence"] += 1
+        yield ogr, r
+        run.report.entities[part] += 1
         run.progress.advance()
+
+
+def _read_competences(run: RomeRun) -> None:
+    for ogr, r in _new_items(run, "competence", "code_ogr", "libelle_competence"):
+        _competence(run, ogr, r)
 
 
 def _competence(run: RomeRun, ogr: str, r: dict[str, str]) -> None:
@@ -243,11 +249,7 @@ def _competence(run: RomeRun, ogr: str, r: dict[str, str]) -> None:
 
 
 def _read_savoirs(run: RomeRun) -> None:
-    name, rows = run.rows("savoir", ["code_ogr_savoir", "libelle_savoir"])
-    for row, r in rows:
-        ogr = _ogr(run, name, row, "code_ogr_savoir", r)
-        if ogr is None:
-            continue
+    for ogr, r in _new_items(run, "savoir", "code_ogr_savoir", "libelle_savoir"):
         s = SAVOIR.iri(ogr)
         run.concept(s, "Savoir", "rome-savoirs", ogr, r["libelle_savoir"])
         for fld, prop in (
@@ -257,8 +259,6 @@ def _read_savoirs(run: RomeRun) -> None:
             if clean(r.get(fld, "")):
                 run.sink.add(s, cq(prop), fr(clean(r[fld])))
         run.items[ogr] = SAVOIR
-        run.report.entities["savoir"] += 1
-        run.progress.advance()
 
 
 def _read_contexts(run: RomeRun) -> None:
@@ -374,7 +374,7 @@ register(
     Source(
         "rome",
         GRAPH,
-        lambda store, paths, progress: import_rome(store, single("rome", paths), progress),
+        one_path("rome", import_rome),
         "Importer le ROME 4.0 (dossier des fichiers unix_*_utf8.csv).",
         "cqpi import rome ../shared/data/rome",
     )

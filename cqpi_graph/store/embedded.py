@@ -26,6 +26,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from ..errors import QuerySyntaxError, StoreError, StoreLockedError, StoreNotBuiltError
+from ..locations import user_data_path
 from ..messages import Quoted, msg
 from ..namespaces import PREFIXES
 from .base import Object, QuadRef, Row, Store, Term
@@ -234,11 +235,7 @@ class EmbeddedStore(Store):
 
 def default_location() -> Path:
     """$CQPI_STORE, else $XDG_DATA_HOME/cqpi-graph/store (~/.local/share/cqpi-graph/store)."""
-    env = os.environ.get("CQPI_STORE")
-    if env:
-        return Path(env).expanduser()
-    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(base) / "cqpi-graph" / "store"
+    return user_data_path("CQPI_STORE", "store")
 
 
 def live_generation(location: Path) -> Path | None:

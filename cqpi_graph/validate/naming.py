@@ -128,9 +128,19 @@ class Namer:
         )
         return label or local_name(str(iri))
 
+    # The three term readers below are what StoreNamer redefines on Oxigraph terms.
+    def _label_of(self, node: rdflib.term.Node, prop: rdflib.term.Node) -> str | None:
+        return _pick(self._objects(node, prop), self.lang)
+
+    def _literal_texts(self, node: rdflib.term.Node, prop: rdflib.term.Node) -> list[str]:
+        return [str(o) for o in self._objects(node, prop) if isinstance(o, rdflib.Literal)]
+
+    def _type_iris(self, node: rdflib.term.Node) -> frozenset[str]:
+        return frozenset(str(t) for t in self._objects(node, RDF.type) if isinstance(t, rdflib.URIRef))
+
     def label(self, node: rdflib.term.Node) -> str | None:
         for p in LABELS:
-            text = _pick(self._objects(node, p), self.lang)
+            text = self._label_of(node, p)
             if text:
                 return _shorten(text)
         return None
@@ -138,15 +148,15 @@ class Namer:
     def code(self, node: rdflib.term.Node) -> str | None:
         seen: list[str] = []
         for p in CODES:
-            for o in self._objects(node, p):
-                if isinstance(o, rdflib.Literal) and str(o) not in seen:
-                    seen.append(str(o))
+            for text in self._literal_texts(node, p):
+                if text not in seen:
+                    seen.append(text)
         return ", ".join(seen) or None
 
     def kind(self, node: rdflib.term.Node) -> str | None:
-        types = frozenset(t for t in self._objects(node, RDF.type) if isinstance(t, rdflib.URIRef))
+        types = self._type_iris(node)
         if types not in self._kinds:
-            self._kinds[types] = self._kind(types)
+            self._kinds[types] = self._kind(frozenset(rdflib.URIRef(t) for t in types))
         return self._kinds[types]
 
     def _kind(self, types: frozenset[rdflib.URIRef]) -> str | None:
@@ -242,27 +252,15 @@ class StoreNamer(Namer):
     def _objects(self, node: rdflib.term.Node, prop: rdflib.term.Node) -> list[rdflib.term.Node]:
         return [to_rdflib(o) for o in self._ox_objects(node, prop)]
 
-    # label, code and kind as Namer's, on Oxigraph terms: no rdflib term per lookup.
-    def label(self, node: rdflib.term.Node) -> str | None:
-        for p in LABELS:
-            text = _pick_ox(self._ox_objects(node, p), self.lang)
-            if text:
-                return _shorten(text)
-        return None
+    # Namer's term readers on Oxigraph terms: no rdflib term per lookup.
+    def _label_of(self, node: rdflib.term.Node, prop: rdflib.term.Node) -> str | None:
+        return _pick_ox(self._ox_objects(node, prop), self.lang)
 
-    def code(self, node: rdflib.term.Node) -> str | None:
-        seen: list[str] = []
-        for p in CODES:
-            for o in self._ox_objects(node, p):
-                if isinstance(o, ox.Literal) and _lexical(o) not in seen:
-                    seen.append(_lexical(o))
-        return ", ".join(seen) or None
+    def _literal_texts(self, node: rdflib.term.Node, prop: rdflib.term.Node) -> list[str]:
+        return [_lexical(o) for o in self._ox_objects(node, prop) if isinstance(o, ox.Literal)]
 
-    def kind(self, node: rdflib.term.Node) -> str | None:
-        types = frozenset(o.value for o in self._ox_objects(node, RDF.type) if isinstance(o, ox.NamedNode))
-        if types not in self._kinds:
-            self._kinds[types] = self._kind(frozenset(rdflib.URIRef(t) for t in types))
-        return self._kinds[types]
+    def _type_iris(self, node: rdflib.term.Node) -> frozenset[str]:
+        return frozenset(o.value for o in self._ox_objects(node, RDF.type) if isinstance(o, ox.NamedNode))
 
 
 _PLAIN = (str(rdflib.XSD.string), str(RDF.langString))

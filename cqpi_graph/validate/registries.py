@@ -46,24 +46,24 @@ ROME = Registry(
     f"?x a <{CQ}MetierROME> ; <{SKOS.notation}> ?code .",
     f"ASK {{ GRAPH <{Graphs.imported('rome')}> {{ ?x a <{CQ}MetierROME> }} }}",
 )
-RNCP = Registry(
-    "RNCP",
-    "RNCP",
-    "RNCP",
-    r"^RNCP[0-9]+$",
-    f"?x <{CQ}rncpCode> ?code .",
-    f"""ASK {{ VALUES ?g {{ <{Graphs.imported("rncp")}> <{Graphs.imported("rncp-xml")}> }}
-        GRAPH ?g {{ ?x <{CQ}rncpCode> ?c . FILTER (REGEX(STR(?c), "^RNCP[0-9]+$")) }} }}""",
-)
-RS = Registry(
-    "RS",
-    "Répertoire spécifique",
-    "Répertoire spécifique",
-    r"^RS[0-9]+$",
-    f"?x <{CQ}rncpCode> ?code .",
-    f"""ASK {{ VALUES ?g {{ <{Graphs.imported("rncp")}> <{Graphs.imported("rncp-xml")}> }}
-        GRAPH ?g {{ ?x <{CQ}rncpCode> ?c . FILTER (REGEX(STR(?c), "^RS[0-9]+$")) }} }}""",
-)
+
+
+def _fiche_registry(key: str, label: str) -> Registry:
+    """RNCP or RS: the codes of the fiches imported (CSV or XML export) that begin with `key`."""
+    pattern = f"^{key}[0-9]+$"
+    return Registry(
+        key,
+        label,
+        label,
+        pattern,
+        f"?x <{CQ}rncpCode> ?code .",
+        f"""ASK {{ VALUES ?g {{ <{Graphs.imported("rncp")}> <{Graphs.imported("rncp-xml")}> }}
+        GRAPH ?g {{ ?x <{CQ}rncpCode> ?c . FILTER (REGEX(STR(?c), "{pattern}")) }} }}""",
+    )
+
+
+RNCP = _fiche_registry("RNCP", "RNCP")
+RS = _fiche_registry("RS", "Répertoire spécifique")
 
 
 def _scheme(name: str) -> str:
