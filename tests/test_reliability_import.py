@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 from reliability import answers, live, record
-
-from cqpi_graph.build import build
+from stores import built_store
 
 pytestmark = pytest.mark.reliability
 
@@ -33,12 +32,7 @@ def _env(**extra: str) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="module")
-def base_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A built store (ontology, code lists, curated data), copied by each test."""
-    path = tmp_path_factory.mktemp("base") / "store"
-    build(path)
-    return path
+base_store = built_store(doc="A built store (ontology, code lists, curated data), copied by each test.")
 
 
 def copy_store(base: Path, dest: Path) -> Path:

@@ -18,8 +18,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from reliability import answers, live, record
+from stores import built_store
 
-from cqpi_graph.build import build
 from cqpi_graph.cells import looks_like_formula
 from cqpi_graph.errors import InputError
 from cqpi_graph.importers import import_bcn, import_kit, import_rncp, import_rome
@@ -121,11 +121,7 @@ def read_header_and_row(path: Path, encoding: str, delimiter: str = ";") -> tupl
 # ---------------------------------------------------------------- the store every example writes to
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("fuzz") / "store"
-    build(path)
-    return path
+store = built_store()
 
 
 def attempt(store: Path, importer, path: Path) -> str:  # noqa: ANN001
