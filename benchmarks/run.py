@@ -75,12 +75,9 @@ TARGETS = {
 
 def reference_imports() -> list[tuple[str, Path]]:
     """The real registry files the build adds to the generated RNCP export."""
-    return [
-        ("bcn", SHARED / "bcn" / "N_FORMATION_DIPLOME.csv"),
-        ("kit", SHARED / "kit" / "kit-apprentissage-rncp-v3.0.csv"),
-        ("rome", SHARED / "rome"),
-        ("esco", SHARED / "esco"),
-    ]
+    from import_digest import SHARED_IMPORTS
+
+    return [(name, SHARED / rel) for name, rel in SHARED_IMPORTS if name != "rncp"]
 
 
 def pct(values: list[float], q: float) -> float:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -62,16 +63,12 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"shared data: {SHARED_DATA} ({state}); pid {os.getpid()}"
 
 
-# Registry files of ../shared/data imported by `full_store_path` (source name, relative path).
+# Registry files of ../shared/data imported by `full_store_path` (source name, relative path):
+# benchmarks/import_digest.py's list, so the digests test_import_equivalence pins are of this build.
 # The importers register themselves in cqpi_graph.importers.SOURCES.
-SHARED_IMPORTS = [
-    ("rncp", "rncp/export-fiches-csv-2024-02-22.zip"),
-    ("rncp", "rncp/export-fiches-rncp-v4-1-extract.xml"),
-    ("bcn", "bcn/N_FORMATION_DIPLOME.csv"),
-    ("kit", "kit/kit-apprentissage-rncp-v3.0.csv"),
-    ("rome", "rome"),
-    ("esco", "esco"),
-]
+if str(ROOT / "benchmarks") not in sys.path:
+    sys.path.append(str(ROOT / "benchmarks"))
+from import_digest import SHARED_IMPORTS  # noqa: E402
 
 
 @pytest.fixture(scope="session")
