@@ -232,22 +232,26 @@ def test_rncp_xml_bad_input(data: st.DataObject, store: Path, shared_data: Path,
     attempt(store, import_rncp, f)
 
 
+def attempt_csv(data: st.DataObject, store: Path, importer, real: Path, encoding: str, work: Path) -> None:  # noqa: ANN001
+    """Draw a damaged copy of the real CSV `real` (its header, one row) and import it."""
+    header, sample = read_header_and_row(real, encoding)
+    f = work / real.name
+    f.write_bytes(data.draw(csv_bytes(header, sample)))
+    attempt(store, importer, f)
+
+
 @SETTINGS
 @given(data=st.data())
 def test_bcn_bad_input(data: st.DataObject, store: Path, shared_data: Path, tmp_path_factory) -> None:  # noqa: ANN001
-    header, sample = read_header_and_row(shared_data / "bcn" / "N_FORMATION_DIPLOME.csv", "latin-1")
-    f = tmp_path_factory.mktemp("bcn") / "N_FORMATION_DIPLOME.csv"
-    f.write_bytes(data.draw(csv_bytes(header, sample)))
-    attempt(store, import_bcn, f)
+    real = shared_data / "bcn" / "N_FORMATION_DIPLOME.csv"
+    attempt_csv(data, store, import_bcn, real, "latin-1", tmp_path_factory.mktemp("bcn"))
 
 
 @SETTINGS
 @given(data=st.data())
 def test_kit_bad_input(data: st.DataObject, store: Path, shared_data: Path, tmp_path_factory) -> None:  # noqa: ANN001
-    header, sample = read_header_and_row(shared_data / "kit" / "kit-apprentissage-rncp-v3.0.csv", "utf-8-sig")
-    f = tmp_path_factory.mktemp("kit") / "kit-apprentissage-rncp-v3.0.csv"
-    f.write_bytes(data.draw(csv_bytes(header, sample)))
-    attempt(store, import_kit, f)
+    real = shared_data / "kit" / "kit-apprentissage-rncp-v3.0.csv"
+    attempt_csv(data, store, import_kit, real, "utf-8-sig", tmp_path_factory.mktemp("kit"))
 
 
 @pytest.fixture(scope="module")
