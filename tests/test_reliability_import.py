@@ -117,22 +117,29 @@ def test_sigkill_during_import_keeps_previous_store(
     record("data lost", 0)
 
 
+def _imports_at_once(
+    store: Path, sources: dict[str, Path], names: tuple[str, ...], lock_timeout: str, stdout: int
+) -> list[subprocess.Popen[str]]:
+    """`cqpi import NAME` for each name, all started together (stderr captured as text)."""
+    env = _env(CQPI_LOCK_TIMEOUT=lock_timeout)
+    return [
+        subprocess.Popen(
+            _cqpi(store, "import", name, str(sources[name])),
+            env=env,
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in names
+    ]
+
+
 def test_two_concurrent_importers_one_fails_clearly(
     base_store: Path, sources: dict[str, Path], tmp_path: Path
 ) -> None:
     store = copy_store(base_store, tmp_path / "store")
     before = answers(store)
-    env = _env(CQPI_LOCK_TIMEOUT="0")
-    procs = [
-        subprocess.Popen(
-            _cqpi(store, "import", name, str(sources[name])),
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for name in ("rome", "bcn")
-    ]
+    procs = _imports_at_once(store, sources, ("rome", "bcn"), "0", subprocess.PIPE)
     results = [(p.wait(), p.communicate()[1]) for p in procs]
     record("concurrent writers started", 2)
     codes = [code for code, _ in results]
@@ -154,17 +161,7 @@ def test_waiting_importer_runs_after_the_first(
     base_store: Path, sources: dict[str, Path], tmp_path: Path
 ) -> None:
     store = copy_store(base_store, tmp_path / "store")
-    env = _env(CQPI_LOCK_TIMEOUT="120")
-    procs = [
-        subprocess.Popen(
-            _cqpi(store, "import", name, str(sources[name])),
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for name in ("rncp", "bcn")
-    ]
+    procs = _imports_at_once(store, sources, ("rncp", "bcn"), "120", subprocess.DEVNULL)
     assert [p.wait() for p in procs] == [0, 0], [p.stderr.read() for p in procs]
     graphs = answers(store)["graphs"].split()
     # Both imports are in: neither overwrote the other's generation.
