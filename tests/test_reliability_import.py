@@ -13,17 +13,13 @@ import time
 from pathlib import Path
 
 import pytest
-from reliability import answers, live, record
+from reliability import answers, cqpi_command, kill_after, live, record
 from stores import built_store
 
 pytestmark = pytest.mark.reliability
 
 ROOT = Path(__file__).resolve().parent.parent
 KILLS_PER_SOURCE = 4
-
-
-def _cqpi(store: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "cqpi_graph", "--store", str(store), *args]
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -82,24 +78,26 @@ def test_sigkill_during_import_keeps_previous_store(
     # How long the whole import takes (process start included), to spread the kills over it.
     probe = copy_store(base_store, tmp_path / "probe")
     t0 = time.monotonic()
-    subprocess.run(_cqpi(probe, "import", source, str(path)), check=True, capture_output=True, env=_env())
+    subprocess.run(
+        cqpi_command(probe, "import", source, str(path)), check=True, capture_output=True, env=_env()
+    )
     duration = time.monotonic() - t0
     imported = answers(probe)
     assert imported["all"] != expected["all"], "the import must change the store"
     rng = random.Random(f"import-{source}")
     for k in range(KILLS_PER_SOURCE):
         proc = subprocess.Popen(
-            _cqpi(store, "import", source, str(path)),
+            cqpi_command(store, "import", source, str(path)),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             env=_env(),
         )
         # Spread over the run: the first kill early (process start), the others anywhere.
-        time.sleep(rng.uniform(0.05, duration * 0.95) if k else 0.3)
-        if proc.poll() is None:
-            os.kill(proc.pid, signal.SIGKILL)
-            record(f"faults injected (SIGKILL during import {source})")
-        proc.wait()
+        kill_after(
+            proc,
+            rng.uniform(0.05, duration * 0.95) if k else 0.3,
+            f"faults injected (SIGKILL during import {source})",
+        )
         now = answers(store)
         if proc.returncode == -signal.SIGKILL:
             assert now == expected, f"a killed import of {source} changed the live store"
@@ -110,7 +108,9 @@ def test_sigkill_during_import_keeps_previous_store(
             assert proc.returncode == 0 and now == imported
             expected, generation = now, live(store)
     # After the kills, the same import still runs to the end and gives the same store.
-    subprocess.run(_cqpi(store, "import", source, str(path)), check=True, capture_output=True, env=_env())
+    subprocess.run(
+        cqpi_command(store, "import", source, str(path)), check=True, capture_output=True, env=_env()
+    )
     assert answers(store) == imported
     assert not list(store.glob("gen-*.tmp")), "leftovers of killed imports were not cleaned"
     assert not list(store.glob("gen-*.copy.nt")), "scratch dumps of killed imports were not cleaned"
@@ -124,7 +124,7 @@ def _imports_at_once(
     env = _env(CQPI_LOCK_TIMEOUT=lock_timeout)
     return [
         subprocess.Popen(
-            _cqpi(store, "import", name, str(sources[name])),
+            cqpi_command(store, "import", name, str(sources[name])),
             env=env,
             stdout=stdout,
             stderr=subprocess.PIPE,
