@@ -26,6 +26,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Self
 
 import pytest
 import requests
@@ -56,7 +57,54 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-class OxigraphServer:
+class _ServerProcess:
+    """A SPARQL server run as a child process: what Oxigraph and Virtuoso start, wait for and stop
+    the same way (subclasses give `start`, `update_url` and how long a stop may take)."""
+
+    process: subprocess.Popen[bytes] | None
+    update_url: str
+    stop_timeout = 10.0
+
+    def start(self) -> Self:
+        raise NotImplementedError
+
+    def _ready(self) -> bool:
+        """One request the server answers with 200 once it is up."""
+        raise NotImplementedError
+
+    def _wait(self, timeout: float, step: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self.process is not None and self.process.poll() is None:
+            try:
+                if self._ready():
+                    return True
+            except requests.RequestException:
+                pass
+            time.sleep(step)
+        return False
+
+    def stop(self) -> None:
+        proc, self.process = self.process, None
+        if proc is None or proc.poll() is not None:
+            return
+        proc.terminate()
+        try:
+            proc.wait(timeout=self.stop_timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+    def update(self, update: str) -> None:
+        requests.post(self.update_url, data={"update": update}, timeout=60).raise_for_status()
+
+    def __enter__(self) -> Self:
+        return self.start() if self.process is None else self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+class OxigraphServer(_ServerProcess):
     """`oxigraph serve` on a free 127.0.0.1 port with its own data directory."""
 
     def __init__(self, location: Path, *extra_args: str) -> None:
@@ -101,31 +149,13 @@ class OxigraphServer:
                     stdout=log,
                     stderr=subprocess.STDOUT,
                 )
-            deadline = time.monotonic() + timeout
-            while time.monotonic() < deadline and self.process.poll() is None:
-                try:
-                    r = requests.post(self.query_url, data={"query": "ASK {}"}, timeout=2)
-                    if r.status_code == 200:
-                        return self
-                except requests.RequestException:
-                    pass
-                time.sleep(0.05)
+            if self._wait(timeout, 0.05):
+                return self
             self.stop()
         raise RuntimeError(f"oxigraph serve did not start; see {self.log}:\n{self.log.read_text()}")
 
-    def stop(self) -> None:
-        proc, self.process = self.process, None
-        if proc is None or proc.poll() is not None:
-            return
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-
-    def update(self, update: str) -> None:
-        requests.post(self.update_url, data={"update": update}, timeout=60).raise_for_status()
+    def _ready(self) -> bool:
+        return requests.post(self.query_url, data={"query": "ASK {}"}, timeout=2).status_code == 200
 
     def drop_all(self) -> None:
         self.update("DROP ALL")
@@ -135,12 +165,6 @@ class OxigraphServer:
         r = requests.get(self.store_url, headers={"Accept": "application/n-quads"}, timeout=60)
         r.raise_for_status()
         return r.content
-
-    def __enter__(self) -> OxigraphServer:
-        return self.start() if self.process is None else self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 VIRTUOSO_INI = """[Database]
@@ -185,12 +209,14 @@ MaxQueryExecutionTime = 600
 """
 
 
-class VirtuosoServer:
+class VirtuosoServer(_ServerProcess):
     """`virtuoso-t` in the foreground on free 127.0.0.1 ports, with its own database directory.
 
     Its SPARQL endpoint is `/sparql` and its Graph Store Protocol `/sparql-graph-crud`; the
     anonymous SPARQL user is granted SPARQL_UPDATE (Virtuoso refuses updates by default).
     """
+
+    stop_timeout = 30.0
 
     def __init__(self, location: Path) -> None:
         self.location = location
@@ -223,22 +249,14 @@ class VirtuosoServer:
                 self.process = subprocess.Popen(
                     [VIRTUOSO, "-f", "-c", str(ini)], cwd=self.location, stdout=log, stderr=subprocess.STDOUT
                 )
-            if self._wait(timeout):
+            if self._wait(timeout, 0.1):
                 self._grant_updates()
                 return self
             self.stop()
         raise RuntimeError(f"virtuoso-t did not start; see {self.log}:\n{self.log.read_text()}")
 
-    def _wait(self, timeout: float) -> bool:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and self.process is not None and self.process.poll() is None:
-            try:
-                if requests.get(self.url, params={"query": "ASK {}"}, timeout=2).status_code == 200:
-                    return True
-            except requests.RequestException:
-                pass
-            time.sleep(0.1)
-        return False
+    def _ready(self) -> bool:
+        return requests.get(self.url, params={"query": "ASK {}"}, timeout=2).status_code == 200
 
     def _grant_updates(self) -> None:
         grant = 'GRANT SPARQL_UPDATE TO "SPARQL";'
@@ -248,26 +266,6 @@ class VirtuosoServer:
             capture_output=True,
             timeout=60,
         )
-
-    def stop(self) -> None:
-        proc, self.process = self.process, None
-        if proc is None or proc.poll() is not None:
-            return
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-
-    def update(self, update: str) -> None:
-        requests.post(self.update_url, data={"update": update}, timeout=60).raise_for_status()
-
-    def __enter__(self) -> VirtuosoServer:
-        return self.start() if self.process is None else self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 @pytest.fixture
