@@ -4,19 +4,8 @@
   "use strict";
   var sn = document.getElementById("sparnatural");
   var el = document.getElementById("yasgui");
-  if (!sn || !el || typeof window.Yasgui === "undefined") { return; }
-  var endpoint = new URL(el.dataset.endpoint, window.location.href).href;
-  try { window.localStorage.removeItem("yagui__config"); } catch (e) { /* private mode */ }
-  var yasgui = new window.Yasgui(el, {
-    requestConfig: { endpoint: endpoint, method: "POST" },
-    copyEndpointOnNewTab: false,
-    endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; } },
-    persistenceId: null,
-    populateFromUrl: false,
-    yasqe: { resizeable: true, editorHeight: "200px" },
-  });
-  var tab = yasgui.getTab();
-  tab.setEndpoint(endpoint);
+  if (!sn || !el || typeof window.Yasgui === "undefined" || !window.cqpiYasguiSetup) { return; }
+  var yasgui = window.cqpiYasguiSetup(el, "200px");
   window.cqpiBuilder = { sparnatural: sn, yasgui: yasgui };
   var editor = document.getElementById("open-editor");
   var shareLink = document.getElementById("share-link");
