@@ -4,6 +4,8 @@ of its own, with inference run again so the fixture gets the same materialised t
 from __future__ import annotations
 
 import contextlib
+import socketserver
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -48,6 +50,18 @@ def web_app(store: Path, **config: object) -> Iterator[Flask]:
         pool = application.extensions.get("cqpi_sparql_pool")
         if pool:
             pool.close()
+
+
+@contextlib.contextmanager
+def serving(httpd: socketserver.BaseServer) -> Iterator[int]:
+    """`httpd` serving on a daemon thread for the block (its port); shut down and joined after."""
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield httpd.server_address[1]  # type: ignore[attr-defined]
+    finally:
+        httpd.shutdown()
+        thread.join(10)
 
 
 def web_fixtures() -> tuple[Callable[..., Any], ...]:
