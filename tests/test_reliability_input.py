@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -414,6 +415,17 @@ def test_spreadsheet_xlsx_bad_input(data: st.DataObject, tmp_path_factory) -> No
     record("bad inputs converted cleanly (spreadsheet)")
 
 
+def section_rows(rows: list[list[str]], name: str) -> Iterator[list[str]]:
+    """The rows of section [name] of a template CSV, its comment rows left out."""
+    section = None
+    for row in rows:
+        if row and row[0].startswith("["):
+            section = row[0].strip("[]")
+            continue
+        if section == name and row and not row[0].startswith("#"):
+            yield row
+
+
 def test_formulas_are_text_in_the_graph_and_inert_in_every_export(tmp_path: Path) -> None:
     """=HYPERLINK(…) in a label: kept as text (never evaluated, not even Excel's cached value),
     and written with the apostrophe mark in the CSV report and as text in XLSX templates."""
@@ -438,22 +450,12 @@ def test_formulas_are_text_in_the_graph_and_inert_in_every_export(tmp_path: Path
     wb = load_workbook(write_template(tmp_path / "t.xlsx"))
     ws = wb["Certification"]
     ws.delete_rows(1, ws.max_row)
-    section = None
-    for row in rows:
-        if row and row[0].startswith("["):
-            section = row[0].strip("[]")
-            continue
-        if section == "Certification" and row and not row[0].startswith("#"):
-            ws.append(row)
+    for row in section_rows(rows, "Certification"):
+        ws.append(row)
     comps = wb["Compétences"]
     comps.delete_rows(1, comps.max_row)
-    section = None
-    for row in rows:
-        if row and row[0].startswith("["):
-            section = row[0].strip("[]")
-            continue
-        if section == "Compétences" and row and not row[0].startswith("#"):
-            comps.append(row)
+    for row in section_rows(rows, "Compétences"):
+        comps.append(row)
     x = tmp_path / "referentiel.xlsx"
     wb.save(x)
     g = convert_spreadsheet(x)
