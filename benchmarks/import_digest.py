@@ -23,6 +23,8 @@ sys.path.insert(0, str(HERE.parent))
 from cqpi_graph.namespaces import Graphs  # noqa: E402
 from cqpi_graph.store import Store, open_store  # noqa: E402
 
+# The registry files of ../shared/data the reference build imports (source name, relative path);
+# tests/conftest.py builds its `full_store` from this list too.
 SHARED_IMPORTS = [
     ("rncp", "rncp/export-fiches-csv-2024-02-22.zip"),
     ("rncp", "rncp/export-fiches-rncp-v4-1-extract.xml"),

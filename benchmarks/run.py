@@ -75,12 +75,9 @@ TARGETS = {
 
 def reference_imports() -> list[tuple[str, Path]]:
     """The real registry files the build adds to the generated RNCP export."""
-    return [
-        ("bcn", SHARED / "bcn" / "N_FORMATION_DIPLOME.csv"),
-        ("kit", SHARED / "kit" / "kit-apprentissage-rncp-v3.0.csv"),
-        ("rome", SHARED / "rome"),
-        ("esco", SHARED / "esco"),
-    ]
+    from import_digest import SHARED_IMPORTS
+
+    return [(name, SHARED / rel) for name, rel in SHARED_IMPORTS if name != "rncp"]
 
 
 def pct(values: list[float], q: float) -> float:
@@ -169,6 +166,18 @@ def vm_hwm_mib() -> float:
 # ---------------------------------------------------------------- children
 
 
+def _marked(fn, marks: dict[str, float], phase: str):  # noqa: ANN001, ANN202
+    """`fn`, noting in `marks` when it starts and ends (PHASE_start, PHASE_end)."""
+
+    def wrapped(*a, **k):  # noqa: ANN002, ANN003, ANN202
+        marks[f"{phase}_start"] = time.perf_counter()
+        out = fn(*a, **k)
+        marks[f"{phase}_end"] = time.perf_counter()
+        return out
+
+    return wrapped
+
+
 def build_imports(source: str, with_reference: bool) -> list[tuple[str, Path]]:
     """A generated RNCP export (plus the real reference files), or a registries folder as
     `cqpi build --registries` reads it (the quick start)."""
@@ -196,24 +205,8 @@ def child_build(store: str, zip_path: str, with_reference: bool) -> dict:
 
     indexes_mod.build_indexes = timed_indexes
     marks: dict[str, float] = {}
-    real_infer = build_mod.run_inference
-
-    def timed_inference(*a, **k):  # noqa: ANN002, ANN003, ANN202
-        marks["inference_start"] = time.perf_counter()
-        n = real_infer(*a, **k)
-        marks["inference_end"] = time.perf_counter()
-        return n
-
-    build_mod.run_inference = timed_inference
-    real_align = build_mod.align_generation
-
-    def timed_align(*a, **k):  # noqa: ANN002, ANN003, ANN202
-        marks["text_start"] = time.perf_counter()
-        out = real_align(*a, **k)
-        marks["text_end"] = time.perf_counter()
-        return out
-
-    build_mod.align_generation = timed_align
+    build_mod.run_inference = _marked(build_mod.run_inference, marks, "inference")
+    build_mod.align_generation = _marked(build_mod.align_generation, marks, "text")
     t0 = time.perf_counter()
     report = build_mod.build(store, imports=imports)
     t1 = time.perf_counter()

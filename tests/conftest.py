@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 # The Oxigraph server fixtures and store comparison helpers (tests/remote_server.py).
 from remote_server import *  # noqa: F403
+from stores import built_store, opened_store
 
 from cqpi_graph.build import build
-from cqpi_graph.store import Store, open_store
+from cqpi_graph.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -32,19 +34,10 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
-@pytest.fixture(scope="session")
-def curated_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store built from ontology/ and data/ (no registry import)."""
-    path = tmp_path_factory.mktemp("curated") / "store"
-    build(path)
-    return path
-
-
-@pytest.fixture(scope="session")
-def curated_store(curated_store_path: Path) -> Iterator[Store]:
-    store = open_store(curated_store_path)
-    yield store
-    store.close()
+curated_store_path = built_store(
+    scope="session", doc="A store built from ontology/ and data/ (no registry import)."
+)
+curated_store = opened_store("curated_store_path", scope="session")
 
 
 @pytest.fixture(scope="session")
@@ -70,16 +63,12 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"shared data: {SHARED_DATA} ({state}); pid {os.getpid()}"
 
 
-# Registry files of ../shared/data imported by `full_store_path` (source name, relative path).
+# Registry files of ../shared/data imported by `full_store_path` (source name, relative path):
+# benchmarks/import_digest.py's list, so the digests test_import_equivalence pins are of this build.
 # The importers register themselves in cqpi_graph.importers.SOURCES.
-SHARED_IMPORTS = [
-    ("rncp", "rncp/export-fiches-csv-2024-02-22.zip"),
-    ("rncp", "rncp/export-fiches-rncp-v4-1-extract.xml"),
-    ("bcn", "bcn/N_FORMATION_DIPLOME.csv"),
-    ("kit", "kit/kit-apprentissage-rncp-v3.0.csv"),
-    ("rome", "rome"),
-    ("esco", "esco"),
-]
+if str(ROOT / "benchmarks") not in sys.path:
+    sys.path.append(str(ROOT / "benchmarks"))
+from import_digest import SHARED_IMPORTS  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -93,11 +82,7 @@ def full_store_path(tmp_path_factory: pytest.TempPathFactory, shared_data: Path)
     return path
 
 
-@pytest.fixture(scope="session")
-def full_store(full_store_path: Path) -> Iterator[Store]:
-    store = open_store(full_store_path)
-    yield store
-    store.close()
+full_store = opened_store("full_store_path", scope="session")
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # noqa: ANN001
@@ -113,16 +98,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # no
     terminalreporter.write_line(f"(saved to {path})")
 
 
-@pytest.fixture(scope="session")
-def export_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Ontology, code lists, curated data and the export fixture (tests/data), with inference."""
-    path = tmp_path_factory.mktemp("export") / "store"
-    build(path, extra_data=[Path(__file__).parent / "data" / "export_fixture.ttl"])
-    return path
-
-
-@pytest.fixture(scope="session")
-def export_store(export_store_path: Path) -> Iterator[Store]:
-    store = open_store(export_store_path)
-    yield store
-    store.close()
+export_store_path = built_store(
+    "export_fixture.ttl",
+    scope="session",
+    doc="Ontology, code lists, curated data and the export fixture (tests/data), with inference.",
+)
+export_store = opened_store("export_store_path", scope="session")

@@ -7,6 +7,11 @@ test-artifacts/reliability.json (the source of the figures in RELIABILITY.md).
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -50,6 +55,18 @@ def answers(path: Path) -> dict[str, str]:
 
 def live(path: Path) -> str:
     """The name of the live generation (what `current` points at)."""
-    import os
-
     return os.readlink(path / "current")
+
+
+def cqpi_command(store: Path, *args: str) -> list[str]:
+    """`cqpi --store STORE ARGS…` as a child process runs it (this interpreter)."""
+    return [sys.executable, "-m", "cqpi_graph", "--store", str(store), *args]
+
+
+def kill_after(proc: subprocess.Popen, delay: float, fault: str) -> None:
+    """SIGKILL `proc` after `delay` seconds unless it has ended (recording `fault`); wait for it."""
+    time.sleep(delay)
+    if proc.poll() is None:
+        os.kill(proc.pid, signal.SIGKILL)
+        record(fault)
+    proc.wait()

@@ -26,6 +26,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import IO, Self
 
 import pytest
 import requests
@@ -56,15 +57,86 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-class OxigraphServer:
-    """`oxigraph serve` on a free 127.0.0.1 port with its own data directory."""
+class _ServerProcess:
+    """A SPARQL server run as a child process, on free 127.0.0.1 ports, with its own data directory
+    and log: what Oxigraph and Virtuoso start, wait for and stop the same way. Subclasses give
+    `_launch` (ports, command), `_ready` (a request answered once up) and the figures below."""
 
-    def __init__(self, location: Path, *extra_args: str) -> None:
+    update_url: str
+    name = ""  # in the error when it does not start
+    start_timeout = 30.0
+    poll_step = 0.05  # seconds between two readiness requests
+    stop_timeout = 10.0
+
+    def __init__(self, location: Path) -> None:
         self.location = location
-        self.extra_args = extra_args
         self.port = 0
         self.process: subprocess.Popen[bytes] | None = None
         self.log = location.parent / f"{location.name}.log"
+
+    def _require(self) -> None:
+        """Skip the test when the server is not installed."""
+
+    def _launch(self, log: IO[bytes]) -> subprocess.Popen[bytes]:
+        raise NotImplementedError
+
+    def _ready(self) -> bool:
+        raise NotImplementedError
+
+    def _started(self) -> None:
+        """What to do once the server answers, before handing it out."""
+
+    def start(self, timeout: float | None = None) -> Self:
+        self._require()
+        for _attempt in range(3):  # another process may take a port between probe and bind
+            with open(self.log, "ab") as log:
+                self.process = self._launch(log)
+            if self._wait(self.start_timeout if timeout is None else timeout):
+                self._started()
+                return self
+            self.stop()
+        raise RuntimeError(f"{self.name} did not start; see {self.log}:\n{self.log.read_text()}")
+
+    def _wait(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self.process is not None and self.process.poll() is None:
+            try:
+                if self._ready():
+                    return True
+            except requests.RequestException:
+                pass
+            time.sleep(self.poll_step)
+        return False
+
+    def stop(self) -> None:
+        proc, self.process = self.process, None
+        if proc is None or proc.poll() is not None:
+            return
+        proc.terminate()
+        try:
+            proc.wait(timeout=self.stop_timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+    def update(self, update: str) -> None:
+        requests.post(self.update_url, data={"update": update}, timeout=60).raise_for_status()
+
+    def __enter__(self) -> Self:
+        return self.start() if self.process is None else self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+class OxigraphServer(_ServerProcess):
+    """`oxigraph serve` on a free 127.0.0.1 port with its own data directory."""
+
+    name = "oxigraph serve"
+
+    def __init__(self, location: Path, *extra_args: str) -> None:
+        super().__init__(location)
+        self.extra_args = extra_args
 
     @property
     def url(self) -> str:
@@ -82,50 +154,17 @@ class OxigraphServer:
     def store_url(self) -> str:
         return self.url + "/store"
 
-    def start(self, timeout: float = 30.0) -> OxigraphServer:
+    def _require(self) -> None:
         if OXIGRAPH is None:
             pytest.skip("the `oxigraph` server binary is not installed (pip install oxigraph)")
-        for _attempt in range(3):  # another process may take the port between probe and bind
-            self.port = _free_port()
-            with open(self.log, "ab") as log:
-                self.process = subprocess.Popen(
-                    [
-                        OXIGRAPH,
-                        "serve",
-                        "--location",
-                        str(self.location),
-                        "--bind",
-                        f"127.0.0.1:{self.port}",
-                        *self.extra_args,
-                    ],
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                )
-            deadline = time.monotonic() + timeout
-            while time.monotonic() < deadline and self.process.poll() is None:
-                try:
-                    r = requests.post(self.query_url, data={"query": "ASK {}"}, timeout=2)
-                    if r.status_code == 200:
-                        return self
-                except requests.RequestException:
-                    pass
-                time.sleep(0.05)
-            self.stop()
-        raise RuntimeError(f"oxigraph serve did not start; see {self.log}:\n{self.log.read_text()}")
 
-    def stop(self) -> None:
-        proc, self.process = self.process, None
-        if proc is None or proc.poll() is not None:
-            return
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+    def _launch(self, log: IO[bytes]) -> subprocess.Popen[bytes]:
+        self.port = _free_port()
+        command = [OXIGRAPH, "serve", "--location", str(self.location), "--bind", f"127.0.0.1:{self.port}"]
+        return subprocess.Popen([*command, *self.extra_args], stdout=log, stderr=subprocess.STDOUT)
 
-    def update(self, update: str) -> None:
-        requests.post(self.update_url, data={"update": update}, timeout=60).raise_for_status()
+    def _ready(self) -> bool:
+        return requests.post(self.query_url, data={"query": "ASK {}"}, timeout=2).status_code == 200
 
     def drop_all(self) -> None:
         self.update("DROP ALL")
@@ -135,12 +174,6 @@ class OxigraphServer:
         r = requests.get(self.store_url, headers={"Accept": "application/n-quads"}, timeout=60)
         r.raise_for_status()
         return r.content
-
-    def __enter__(self) -> OxigraphServer:
-        return self.start() if self.process is None else self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 VIRTUOSO_INI = """[Database]
@@ -185,19 +218,21 @@ MaxQueryExecutionTime = 600
 """
 
 
-class VirtuosoServer:
+class VirtuosoServer(_ServerProcess):
     """`virtuoso-t` in the foreground on free 127.0.0.1 ports, with its own database directory.
 
     Its SPARQL endpoint is `/sparql` and its Graph Store Protocol `/sparql-graph-crud`; the
     anonymous SPARQL user is granted SPARQL_UPDATE (Virtuoso refuses updates by default).
     """
 
+    name = "virtuoso-t"
+    start_timeout = 60.0
+    poll_step = 0.1
+    stop_timeout = 30.0
+
     def __init__(self, location: Path) -> None:
-        self.location = location
-        self.port = 0
+        super().__init__(location)
         self.sql_port = 0
-        self.process: subprocess.Popen[bytes] | None = None
-        self.log = location.parent / f"{location.name}.log"
 
     @property
     def url(self) -> str:
@@ -209,36 +244,24 @@ class VirtuosoServer:
     def store_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/sparql-graph-crud"
 
-    def start(self, timeout: float = 60.0) -> VirtuosoServer:
+    def _require(self) -> None:
         if VIRTUOSO is None or VIRTUOSO_ISQL is None:
             pytest.skip("Virtuoso is not installed (apt-get install virtuoso-opensource-7-bin)")
-        for _attempt in range(3):
-            self.location.mkdir(parents=True, exist_ok=True)
-            self.port, self.sql_port = _free_port(), _free_port()
-            ini = self.location / "virtuoso.ini"
-            ini.write_text(
-                VIRTUOSO_INI.format(dir=self.location, sql_port=self.sql_port, http_port=self.port)
-            )
-            with open(self.log, "ab") as log:
-                self.process = subprocess.Popen(
-                    [VIRTUOSO, "-f", "-c", str(ini)], cwd=self.location, stdout=log, stderr=subprocess.STDOUT
-                )
-            if self._wait(timeout):
-                self._grant_updates()
-                return self
-            self.stop()
-        raise RuntimeError(f"virtuoso-t did not start; see {self.log}:\n{self.log.read_text()}")
 
-    def _wait(self, timeout: float) -> bool:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and self.process is not None and self.process.poll() is None:
-            try:
-                if requests.get(self.url, params={"query": "ASK {}"}, timeout=2).status_code == 200:
-                    return True
-            except requests.RequestException:
-                pass
-            time.sleep(0.1)
-        return False
+    def _launch(self, log: IO[bytes]) -> subprocess.Popen[bytes]:
+        self.location.mkdir(parents=True, exist_ok=True)
+        self.port, self.sql_port = _free_port(), _free_port()
+        ini = self.location / "virtuoso.ini"
+        ini.write_text(VIRTUOSO_INI.format(dir=self.location, sql_port=self.sql_port, http_port=self.port))
+        return subprocess.Popen(
+            [VIRTUOSO, "-f", "-c", str(ini)], cwd=self.location, stdout=log, stderr=subprocess.STDOUT
+        )
+
+    def _ready(self) -> bool:
+        return requests.get(self.url, params={"query": "ASK {}"}, timeout=2).status_code == 200
+
+    def _started(self) -> None:
+        self._grant_updates()
 
     def _grant_updates(self) -> None:
         grant = 'GRANT SPARQL_UPDATE TO "SPARQL";'
@@ -248,26 +271,6 @@ class VirtuosoServer:
             capture_output=True,
             timeout=60,
         )
-
-    def stop(self) -> None:
-        proc, self.process = self.process, None
-        if proc is None or proc.poll() is not None:
-            return
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-
-    def update(self, update: str) -> None:
-        requests.post(self.update_url, data={"update": update}, timeout=60).raise_for_status()
-
-    def __enter__(self) -> VirtuosoServer:
-        return self.start() if self.process is None else self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 @pytest.fixture

@@ -34,24 +34,14 @@ def test_build_reports_counts_per_named_graph(store_env: Path) -> None:
 
 
 def test_query_counts_cqpi_and_branches(curated_store_path: Path) -> None:
-    code, out, _ = cli(
-        "--store",
-        str(curated_store_path),
-        "query",
-        "--format",
-        "csv",
-        "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a cq:CQPI }",
-    )
+    def csv_query(query: str) -> tuple[int, str]:
+        code, out, _ = cli("--store", str(curated_store_path), "query", "--format", "csv", query)
+        return code, out
+
+    code, out = csv_query("SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a cq:CQPI }")
     assert code == 0
     assert out.splitlines()[1].strip() == "9"
-    code, out, _ = cli(
-        "--store",
-        str(curated_store_path),
-        "query",
-        "--format",
-        "csv",
-        "SELECT (COUNT(DISTINCT ?b) AS ?n) WHERE { ?b a cq:Branche }",
-    )
+    code, out = csv_query("SELECT (COUNT(DISTINCT ?b) AS ?n) WHERE { ?b a cq:Branche }")
     assert int(out.splitlines()[1]) >= 16
 
 

@@ -9,16 +9,15 @@ benchmarks/bench_gap.py, not here.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from stores import built_store, opened_store
 from test_cost_model import _graph, graphs
 
-from cqpi_graph.build import build
 from cqpi_graph.catalog import Bloc
 from cqpi_graph.cli import main
 from cqpi_graph.errors import InputError, NotFoundError
@@ -47,26 +46,15 @@ from cqpi_graph.gap.evidence import (
 from cqpi_graph.gap.explore import explore_path
 from cqpi_graph.gap.model import SAME, CompetenceMatch
 from cqpi_graph.paths import load_graph
-from cqpi_graph.store import Store, open_store
+from cqpi_graph.store import Store
 from cqpi_graph.textsim.model import load_model
 from cqpi_graph.textsim.pairs import UnitRef
 
-DATA = Path(__file__).parent / "data"
 BLOC = "https://w3id.org/cqpi/id/bloc/RNCP99201BC0"
 
 
-@pytest.fixture(scope="module")
-def gap_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("gap") / "store"
-    build(path, extra_data=[DATA / "text_fixture.ttl", DATA / "gap_fixture.ttl"])
-    return path
-
-
-@pytest.fixture(scope="module")
-def gs(gap_path: Path) -> Iterator[Store]:
-    store = open_store(gap_path)
-    yield store
-    store.close()
+gap_path = built_store("text_fixture.ttl", "gap_fixture.ttl")
+gs = opened_store("gap_path")
 
 
 def run(path: Path, *args: str):

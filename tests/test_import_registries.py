@@ -29,23 +29,21 @@ def count(store: Store, query: str) -> int:
     return int(store.select(query)[0]["n"].value)
 
 
+def count_in(store: Store, graph: str, pattern: str, what: str = "DISTINCT ?s") -> int:
+    """COUNT(what) of the solutions of `pattern` in `graph`."""
+    return count(store, f"SELECT (COUNT({what}) AS ?n) WHERE {{ GRAPH <{graph}> {{ {pattern} }} }}")
+
+
 # ---------------------------------------------------------------- BCN
 
 
 def test_bcn_counts(full_store: Store, shared_data: Path) -> None:
     data = rows(shared_data / "bcn/N_FORMATION_DIPLOME.csv", ";", "latin-1")
-    assert count(
-        full_store,
-        f"""SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {{ GRAPH <{BCN_GRAPH}> {{
-        ?d a cq:Diplome ; cq:bcnCode ?c }} }}""",
-    ) == len(data)
+    assert count_in(full_store, BCN_GRAPH, "?d a cq:Diplome ; cq:bcnCode ?c", "DISTINCT ?d") == len(data)
     by_level = Counter(r["NIVEAU_FORMATION_DIPLOME"] for r in data)
     for typ, niveau in (("CAP", "500"), ("BAC_PRO", "400"), ("BTS", "320")):
-        n = count(
-            full_store,
-            f"""SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {{ GRAPH <{BCN_GRAPH}> {{
-            ?d cq:certificationType <https://w3id.org/cqpi/id/type/{typ}> }} }}""",
-        )
+        pattern = f"?d cq:certificationType <https://w3id.org/cqpi/id/type/{typ}>"
+        n = count_in(full_store, BCN_GRAPH, pattern, "DISTINCT ?d")
         assert n == by_level[niveau], typ
     assert by_level["500"] == 789 and by_level["400"] == 338
 
@@ -148,26 +146,14 @@ def test_rome_items_and_links(full_store: Store, shared_data: Path) -> None:
     comp = rows(d / "unix_referentiel_competence_v460_utf8.csv", ",")
     sav = rows(d / "unix_referentiel_savoir_v460_utf8.csv", ",")
     coh = rows(d / "unix_coherence_item_v460_utf8.csv", ",")
-    assert count(
-        full_store,
-        f"""SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ GRAPH <{ROME_GRAPH}> {{
-        ?c a cq:Competence }} }}""",
-    ) == len({r["code_ogr"] for r in comp})
-    assert count(
-        full_store,
-        f"""SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE {{ GRAPH <{ROME_GRAPH}> {{
-        ?c a cq:Savoir }} }}""",
-    ) == len({r["code_ogr_savoir"] for r in sav})
-    links = count(
-        full_store,
-        f"""SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{ROME_GRAPH}> {{
-        ?j cq:romeSavoirFaire|cq:romeSavoirEtre|cq:romeSavoir|cq:romeWorkContext ?i }} }}""",
-    )
+    competences = count_in(full_store, ROME_GRAPH, "?c a cq:Competence", "DISTINCT ?c")
+    assert competences == len({r["code_ogr"] for r in comp})
+    savoirs = count_in(full_store, ROME_GRAPH, "?c a cq:Savoir", "DISTINCT ?c")
+    assert savoirs == len({r["code_ogr_savoir"] for r in sav})
+    items = "?j cq:romeSavoirFaire|cq:romeSavoirEtre|cq:romeSavoir|cq:romeWorkContext ?i"
+    links = count_in(full_store, ROME_GRAPH, items, "*")
     assert links == len({(r["code_rome"], r["code_ogr"]) for r in coh})
-    core = count(
-        full_store,
-        f"""SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{ROME_GRAPH}> {{ ?j cq:romeCoreItem ?i }} }}""",
-    )
+    core = count_in(full_store, ROME_GRAPH, "?j cq:romeCoreItem ?i", "*")
     assert core == len({(r["code_rome"], r["code_ogr"]) for r in coh if r["coeur_metier"] == "Principale"})
     assert full_store.ask(
         f"ASK {{ GRAPH <{ROME_GRAPH}> {{ ?j cq:romeSavoirEtre ?i . ?i a cq:Competence }} }}"
@@ -184,23 +170,12 @@ def test_esco_counts(full_store: Store, shared_data: Path) -> None:
     skills = rows(d / "skills_fr.csv", ",")
     occ = rows(d / "occupations_fr.csv", ",")
     broader = rows(d / "broaderRelationsSkillPillar.csv", ",")
-    assert count(
-        full_store,
-        f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH <{ESCO_GRAPH}> {{
-        ?s a <http://data.europa.eu/esco/model#Skill> ;
-           skos:inScheme <http://data.europa.eu/esco/concept-scheme/skills> }} }}""",
-    ) == len(skills)
-    assert count(
-        full_store,
-        f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH <{ESCO_GRAPH}> {{
-        ?s a <http://data.europa.eu/esco/model#Occupation> }} }}""",
-    ) == len(occ)
+    in_pillar = "?s a <http://data.europa.eu/esco/model#Skill> ; skos:inScheme <http://data.europa.eu/esco/concept-scheme/skills>"
+    assert count_in(full_store, ESCO_GRAPH, in_pillar) == len(skills)
+    assert count_in(full_store, ESCO_GRAPH, "?s a <http://data.europa.eu/esco/model#Occupation>") == len(occ)
     pairs = {(r["conceptUri"], r["broaderUri"]) for r in broader}
-    assert count(
-        full_store,
-        f"""SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{ESCO_GRAPH}> {{
-        ?a skos:broader ?b FILTER(STRSTARTS(STR(?b), "http://data.europa.eu/esco/skill/")) }} }}""",
-    ) == len(pairs)
+    to_skills = '?a skos:broader ?b FILTER(STRSTARTS(STR(?b), "http://data.europa.eu/esco/skill/"))'
+    assert count_in(full_store, ESCO_GRAPH, to_skills, "*") == len(pairs)
     first = skills[0]
     assert full_store.ask(
         f"""ASK {{ <{first["conceptUri"]}> skos:prefLabel "{first["preferredLabel"]}"@fr }}"""

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import rdflib
 from rdflib.compare import to_isomorphic
-from webdata import FIXTURE_GRAPH, ID, build_web_store, web_app
+from webdata import FIXTURE_GRAPH, ID, web_app, web_fixtures
 
 TWEB = ID + "cqpi/TWEB"
 LABEL = (rdflib.URIRef(TWEB), rdflib.RDFS.label, rdflib.Literal("Conducteur de tests web", lang="fr"))
@@ -28,22 +28,7 @@ RDFLIB = {
 ORIGIN = "https://yasgui.example"
 
 
-@pytest.fixture(scope="module")
-def web_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_web_store(tmp_path_factory.mktemp("ld") / "store")
-
-
-@pytest.fixture(scope="module")
-def app(web_store: Path, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
-    downloads = tmp_path_factory.mktemp("ld-downloads")
-    (downloads / "cqpi-graph.nq").write_text("<a:b> <a:b> <a:b> .\n")
-    with web_app(web_store, DOWNLOADS_DIR=str(downloads)) as application:
-        yield application
-
-
-@pytest.fixture
-def client(app):  # noqa: ANN001, ANN201
-    return app.test_client()
+web_store, app, client = web_fixtures()
 
 
 def parse(resp) -> rdflib.Dataset:  # noqa: ANN001

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from stores import built_store, opened_store
 
 from cqpi_graph import _cache
 from cqpi_graph.align import compute_alignments, normalise, run_align, similarity
-from cqpi_graph.build import build
 from cqpi_graph.catalog import load_catalog
 from cqpi_graph.cli import main
 from cqpi_graph.errors import NotFoundError
@@ -21,22 +20,11 @@ from cqpi_graph.paths import RECOGNITION, SUCCESSION, find_paths, reach, resolve
 from cqpi_graph.socle import cqpi_candidates, similar, socle
 from cqpi_graph.store import Store, open_store
 
-DATA = Path(__file__).parent / "data"
 CERT = "https://w3id.org/cqpi/id/cert/"
 
 
-@pytest.fixture(scope="module")
-def fixture_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("paths") / "store"
-    build(path, extra_data=[DATA / "paths_fixture.ttl", DATA / "socle_fixture.ttl"])
-    return path
-
-
-@pytest.fixture(scope="module")
-def fx(fixture_path: Path) -> Iterator[Store]:
-    store = open_store(fixture_path)
-    yield store
-    store.close()
+fixture_path = built_store("paths_fixture.ttl", "socle_fixture.ttl")
+fx = opened_store("fixture_path")
 
 
 def run(path: Path, *args: str):

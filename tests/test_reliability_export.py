@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from reliability import record
+from reliability import kill_after, record
 from webdata import build_web_store
 
 from cqpi_graph.build import build
@@ -67,11 +67,7 @@ def test_a_killed_export_never_leaves_a_mixed_folder(tmp_path: Path) -> None:
     rng = random.Random(20261127)
     for k in range(KILLS):
         proc = export_all(large if k % 2 == 0 else small, out)
-        time.sleep(rng.uniform(0.05, duration * 0.95))
-        if proc.poll() is None:
-            os.kill(proc.pid, signal.SIGKILL)
-            record("faults injected (SIGKILL during export --all)")
-        proc.wait()
+        kill_after(proc, rng.uniform(0.05, duration * 0.95), "faults injected (SIGKILL during export --all)")
         now = consistent(out)
         assert now in (before, after), "the folder holds neither the old set nor the new one"
         if proc.returncode == -signal.SIGKILL:

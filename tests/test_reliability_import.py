@@ -13,18 +13,13 @@ import time
 from pathlib import Path
 
 import pytest
-from reliability import answers, live, record
-
-from cqpi_graph.build import build
+from reliability import answers, cqpi_command, kill_after, live, record
+from stores import built_store
 
 pytestmark = pytest.mark.reliability
 
 ROOT = Path(__file__).resolve().parent.parent
 KILLS_PER_SOURCE = 4
-
-
-def _cqpi(store: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "cqpi_graph", "--store", str(store), *args]
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -33,12 +28,7 @@ def _env(**extra: str) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="module")
-def base_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A built store (ontology, code lists, curated data), copied by each test."""
-    path = tmp_path_factory.mktemp("base") / "store"
-    build(path)
-    return path
+base_store = built_store(doc="A built store (ontology, code lists, curated data), copied by each test.")
 
 
 def copy_store(base: Path, dest: Path) -> Path:
@@ -88,24 +78,26 @@ def test_sigkill_during_import_keeps_previous_store(
     # How long the whole import takes (process start included), to spread the kills over it.
     probe = copy_store(base_store, tmp_path / "probe")
     t0 = time.monotonic()
-    subprocess.run(_cqpi(probe, "import", source, str(path)), check=True, capture_output=True, env=_env())
+    subprocess.run(
+        cqpi_command(probe, "import", source, str(path)), check=True, capture_output=True, env=_env()
+    )
     duration = time.monotonic() - t0
     imported = answers(probe)
     assert imported["all"] != expected["all"], "the import must change the store"
     rng = random.Random(f"import-{source}")
     for k in range(KILLS_PER_SOURCE):
         proc = subprocess.Popen(
-            _cqpi(store, "import", source, str(path)),
+            cqpi_command(store, "import", source, str(path)),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             env=_env(),
         )
         # Spread over the run: the first kill early (process start), the others anywhere.
-        time.sleep(rng.uniform(0.05, duration * 0.95) if k else 0.3)
-        if proc.poll() is None:
-            os.kill(proc.pid, signal.SIGKILL)
-            record(f"faults injected (SIGKILL during import {source})")
-        proc.wait()
+        kill_after(
+            proc,
+            rng.uniform(0.05, duration * 0.95) if k else 0.3,
+            f"faults injected (SIGKILL during import {source})",
+        )
         now = answers(store)
         if proc.returncode == -signal.SIGKILL:
             assert now == expected, f"a killed import of {source} changed the live store"
@@ -116,11 +108,30 @@ def test_sigkill_during_import_keeps_previous_store(
             assert proc.returncode == 0 and now == imported
             expected, generation = now, live(store)
     # After the kills, the same import still runs to the end and gives the same store.
-    subprocess.run(_cqpi(store, "import", source, str(path)), check=True, capture_output=True, env=_env())
+    subprocess.run(
+        cqpi_command(store, "import", source, str(path)), check=True, capture_output=True, env=_env()
+    )
     assert answers(store) == imported
     assert not list(store.glob("gen-*.tmp")), "leftovers of killed imports were not cleaned"
     assert not list(store.glob("gen-*.copy.nt")), "scratch dumps of killed imports were not cleaned"
     record("data lost", 0)
+
+
+def _imports_at_once(
+    store: Path, sources: dict[str, Path], names: tuple[str, ...], lock_timeout: str, stdout: int
+) -> list[subprocess.Popen[str]]:
+    """`cqpi import NAME` for each name, all started together (stderr captured as text)."""
+    env = _env(CQPI_LOCK_TIMEOUT=lock_timeout)
+    return [
+        subprocess.Popen(
+            cqpi_command(store, "import", name, str(sources[name])),
+            env=env,
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in names
+    ]
 
 
 def test_two_concurrent_importers_one_fails_clearly(
@@ -128,17 +139,7 @@ def test_two_concurrent_importers_one_fails_clearly(
 ) -> None:
     store = copy_store(base_store, tmp_path / "store")
     before = answers(store)
-    env = _env(CQPI_LOCK_TIMEOUT="0")
-    procs = [
-        subprocess.Popen(
-            _cqpi(store, "import", name, str(sources[name])),
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for name in ("rome", "bcn")
-    ]
+    procs = _imports_at_once(store, sources, ("rome", "bcn"), "0", subprocess.PIPE)
     results = [(p.wait(), p.communicate()[1]) for p in procs]
     record("concurrent writers started", 2)
     codes = [code for code, _ in results]
@@ -160,17 +161,7 @@ def test_waiting_importer_runs_after_the_first(
     base_store: Path, sources: dict[str, Path], tmp_path: Path
 ) -> None:
     store = copy_store(base_store, tmp_path / "store")
-    env = _env(CQPI_LOCK_TIMEOUT="120")
-    procs = [
-        subprocess.Popen(
-            _cqpi(store, "import", name, str(sources[name])),
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for name in ("rncp", "bcn")
-    ]
+    procs = _imports_at_once(store, sources, ("rncp", "bcn"), "120", subprocess.DEVNULL)
     assert [p.wait() for p in procs] == [0, 0], [p.stderr.read() for p in procs]
     graphs = answers(store)["graphs"].split()
     # Both imports are in: neither overwrote the other's generation.

@@ -12,14 +12,15 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from reliability import answers, live, record
+from stores import built_store
 
-from cqpi_graph.build import build
 from cqpi_graph.cells import looks_like_formula
 from cqpi_graph.errors import InputError
 from cqpi_graph.importers import import_bcn, import_kit, import_rncp, import_rome
@@ -121,11 +122,7 @@ def read_header_and_row(path: Path, encoding: str, delimiter: str = ";") -> tupl
 # ---------------------------------------------------------------- the store every example writes to
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("fuzz") / "store"
-    build(path)
-    return path
+store = built_store()
 
 
 def attempt(store: Path, importer, path: Path) -> str:  # noqa: ANN001
@@ -236,22 +233,26 @@ def test_rncp_xml_bad_input(data: st.DataObject, store: Path, shared_data: Path,
     attempt(store, import_rncp, f)
 
 
+def attempt_csv(data: st.DataObject, store: Path, importer, real: Path, encoding: str, work: Path) -> None:  # noqa: ANN001
+    """Draw a damaged copy of the real CSV `real` (its header, one row) and import it."""
+    header, sample = read_header_and_row(real, encoding)
+    f = work / real.name
+    f.write_bytes(data.draw(csv_bytes(header, sample)))
+    attempt(store, importer, f)
+
+
 @SETTINGS
 @given(data=st.data())
 def test_bcn_bad_input(data: st.DataObject, store: Path, shared_data: Path, tmp_path_factory) -> None:  # noqa: ANN001
-    header, sample = read_header_and_row(shared_data / "bcn" / "N_FORMATION_DIPLOME.csv", "latin-1")
-    f = tmp_path_factory.mktemp("bcn") / "N_FORMATION_DIPLOME.csv"
-    f.write_bytes(data.draw(csv_bytes(header, sample)))
-    attempt(store, import_bcn, f)
+    real = shared_data / "bcn" / "N_FORMATION_DIPLOME.csv"
+    attempt_csv(data, store, import_bcn, real, "latin-1", tmp_path_factory.mktemp("bcn"))
 
 
 @SETTINGS
 @given(data=st.data())
 def test_kit_bad_input(data: st.DataObject, store: Path, shared_data: Path, tmp_path_factory) -> None:  # noqa: ANN001
-    header, sample = read_header_and_row(shared_data / "kit" / "kit-apprentissage-rncp-v3.0.csv", "utf-8-sig")
-    f = tmp_path_factory.mktemp("kit") / "kit-apprentissage-rncp-v3.0.csv"
-    f.write_bytes(data.draw(csv_bytes(header, sample)))
-    attempt(store, import_kit, f)
+    real = shared_data / "kit" / "kit-apprentissage-rncp-v3.0.csv"
+    attempt_csv(data, store, import_kit, real, "utf-8-sig", tmp_path_factory.mktemp("kit"))
 
 
 @pytest.fixture(scope="module")
@@ -414,6 +415,17 @@ def test_spreadsheet_xlsx_bad_input(data: st.DataObject, tmp_path_factory) -> No
     record("bad inputs converted cleanly (spreadsheet)")
 
 
+def section_rows(rows: list[list[str]], name: str) -> Iterator[list[str]]:
+    """The rows of section [name] of a template CSV, its comment rows left out."""
+    section = None
+    for row in rows:
+        if row and row[0].startswith("["):
+            section = row[0].strip("[]")
+            continue
+        if section == name and row and not row[0].startswith("#"):
+            yield row
+
+
 def test_formulas_are_text_in_the_graph_and_inert_in_every_export(tmp_path: Path) -> None:
     """=HYPERLINK(…) in a label: kept as text (never evaluated, not even Excel's cached value),
     and written with the apostrophe mark in the CSV report and as text in XLSX templates."""
@@ -438,22 +450,12 @@ def test_formulas_are_text_in_the_graph_and_inert_in_every_export(tmp_path: Path
     wb = load_workbook(write_template(tmp_path / "t.xlsx"))
     ws = wb["Certification"]
     ws.delete_rows(1, ws.max_row)
-    section = None
-    for row in rows:
-        if row and row[0].startswith("["):
-            section = row[0].strip("[]")
-            continue
-        if section == "Certification" and row and not row[0].startswith("#"):
-            ws.append(row)
+    for row in section_rows(rows, "Certification"):
+        ws.append(row)
     comps = wb["Compétences"]
     comps.delete_rows(1, comps.max_row)
-    section = None
-    for row in rows:
-        if row and row[0].startswith("["):
-            section = row[0].strip("[]")
-            continue
-        if section == "Compétences" and row and not row[0].startswith("#"):
-            comps.append(row)
+    for row in section_rows(rows, "Compétences"):
+        comps.append(row)
     x = tmp_path / "referentiel.xlsx"
     wb.save(x)
     g = convert_spreadsheet(x)

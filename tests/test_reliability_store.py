@@ -7,12 +7,11 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from reliability import answers, record
+from reliability import answers, cqpi_command, kill_after, record
 
 from cqpi_graph.build import build
 
@@ -36,10 +35,6 @@ def big_turtle(path: Path, n: int) -> Path:
     return path
 
 
-def _cqpi(store: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "cqpi_graph", "--store", str(store), *args]
-
-
 def test_sigkill_during_build_keeps_previous_store(tmp_path: Path) -> None:
     store = tmp_path / "store"
     build(store)
@@ -47,20 +42,20 @@ def test_sigkill_during_build_keeps_previous_store(tmp_path: Path) -> None:
     extra = big_turtle(tmp_path / "extra.ttl", 20_000)
     # How long a full build with the extra data takes, to spread the kills over it.
     t0 = time.monotonic()
-    subprocess.run(_cqpi(tmp_path / "probe", "build", "--data", str(extra)), check=True, capture_output=True)
+    subprocess.run(
+        cqpi_command(tmp_path / "probe", "build", "--data", str(extra)), check=True, capture_output=True
+    )
     duration = time.monotonic() - t0
     complete = answers(tmp_path / "probe")  # what the store answers once that build went live
     rng = random.Random(20261121)
     kills = 8
     for _ in range(kills):
         proc = subprocess.Popen(
-            _cqpi(store, "build", "--data", str(extra)), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            cqpi_command(store, "build", "--data", str(extra)),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
-        time.sleep(rng.uniform(0.05, duration * 0.95))
-        if proc.poll() is None:
-            os.kill(proc.pid, signal.SIGKILL)
-            record("faults injected (SIGKILL during build)")
-        proc.wait()
+        kill_after(proc, rng.uniform(0.05, duration * 0.95), "faults injected (SIGKILL during build)")
         now = answers(store)
         if proc.returncode == -signal.SIGKILL:
             # Killed before its generation was swapped in: the old store; after (while it removed
@@ -84,7 +79,7 @@ def test_two_concurrent_builds_never_corrupt(tmp_path: Path) -> None:
     env = dict(os.environ, CQPI_LOCK_TIMEOUT="0")
     procs = [
         subprocess.Popen(
-            _cqpi(store, "build", "--data", str(extra)),
+            cqpi_command(store, "build", "--data", str(extra)),
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -111,7 +106,7 @@ def test_waiting_writer_gets_the_lock_after_the_first(tmp_path: Path) -> None:
     env = dict(os.environ, CQPI_LOCK_TIMEOUT="120")
     procs = [
         subprocess.Popen(
-            _cqpi(store, "build", "--force"),
+            cqpi_command(store, "build", "--force"),
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,

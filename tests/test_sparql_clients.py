@@ -4,14 +4,13 @@ and rdflib reading a resource URL as RDF/XML (following the 303 of /id/…)."""
 
 from __future__ import annotations
 
-import threading
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import rdflib
-from webdata import ID, build_web_store, web_app
+from webdata import ID, build_web_store, serving, web_app
 
 SPARQLWrapper = pytest.importorskip("SPARQLWrapper")
 
@@ -34,15 +33,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from werkzeug.serving import make_server
 
     store: Path = build_web_store(tmp_path_factory.mktemp("clients") / "store")
-    with web_app(store) as app:
-        httpd = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield f"http://127.0.0.1:{httpd.server_port}"
-        finally:
-            httpd.shutdown()
-            thread.join(10)
+    with web_app(store) as app, serving(make_server("127.0.0.1", 0, app, threaded=True)) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 def _wrapper(url: str, query: str, fmt: str):  # noqa: ANN202

@@ -8,13 +8,13 @@ benchmarks/bench_text.py, not here.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 import scipy.sparse as sp
 from click.testing import CliRunner
+from stores import built_store, opened_store
 
 from cqpi_graph import _cache
 from cqpi_graph.build import build
@@ -36,18 +36,8 @@ CERT = "https://w3id.org/cqpi/id/cert/"
 ROME = "https://w3id.org/cqpi/id/rome/"
 
 
-@pytest.fixture(scope="module")
-def text_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("text") / "store"
-    build(path, extra_data=[DATA / "text_fixture.ttl"])
-    return path
-
-
-@pytest.fixture(scope="module")
-def tx(text_path: Path) -> Iterator[Store]:
-    store = open_store(text_path)
-    yield store
-    store.close()
+text_path = built_store("text_fixture.ttl")
+tx = opened_store("text_path")
 
 
 def run(path: Path, *args: str):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import rdflib
-from webdata import FIXTURE, FIXTURE_GRAPH, ID, build_web_store, web_app
+from webdata import FIXTURE, FIXTURE_GRAPH, ID, web_fixtures
 
 from web import create_app
 
@@ -17,22 +17,7 @@ TWEB = ID + "cqpi/TWEB"
 XSS = "<script>alert('xss')</script>"
 
 
-@pytest.fixture(scope="module")
-def web_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_web_store(tmp_path_factory.mktemp("web") / "store")
-
-
-@pytest.fixture(scope="module")
-def app(web_store: Path, tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
-    downloads = tmp_path_factory.mktemp("downloads")
-    (downloads / "cqpi-graph.nq").write_text("<a:b> <a:b> <a:b> .\n")
-    with web_app(web_store, DOWNLOADS_DIR=str(downloads)) as application:
-        yield application
-
-
-@pytest.fixture
-def client(app):  # noqa: ANN001, ANN201
-    return app.test_client()
+web_store, app, client = web_fixtures()
 
 
 def text(resp) -> str:  # noqa: ANN001

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from webdata import ID, build_web_store
+from webdata import ID, build_web_store, serving
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -246,7 +246,6 @@ def other_site(server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     """A second local web server (another origin: another port) whose page runs YASGUI on /sparql."""
     import functools
     import http.server
-    import threading
 
     root = tmp_path_factory.mktemp("other-site")
     (root / "index.html").write_text(OTHER_SITE_PAGE.format(server=server), encoding="utf-8")
@@ -256,14 +255,8 @@ def other_site(server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
             pass
 
     handler = functools.partial(Quiet, directory=str(root))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://localhost:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        thread.join(10)
+    with serving(http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)) as port:
+        yield f"http://localhost:{port}"
 
 
 def test_yasgui_on_another_origin(server: str, other_site: str, page) -> None:  # noqa: ANN001

@@ -4,9 +4,13 @@ of its own, with inference run again so the fixture gets the same materialised t
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import socketserver
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
+import pytest
 from flask import Flask
 
 from cqpi_graph.build import build, run_inference
@@ -46,3 +50,38 @@ def web_app(store: Path, **config: object) -> Iterator[Flask]:
         pool = application.extensions.get("cqpi_sparql_pool")
         if pool:
             pool.close()
+
+
+@contextlib.contextmanager
+def serving(httpd: socketserver.BaseServer) -> Iterator[int]:
+    """`httpd` serving on a daemon thread for the block (its port); shut down and joined after."""
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield httpd.server_address[1]  # type: ignore[attr-defined]
+    finally:
+        httpd.shutdown()
+        thread.join(10)
+
+
+def web_fixtures() -> tuple[Callable[..., Any], ...]:
+    """Module fixtures `web_store` (the web test store), `app` (web_app on it, with a downloads
+    folder holding a one-line dump) and `client`; a module takes them with
+    `web_store, app, client = web_fixtures()`."""
+
+    @pytest.fixture(scope="module")
+    def web_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+        return build_web_store(tmp_path_factory.mktemp(request.module.__name__) / "store")
+
+    @pytest.fixture(scope="module")
+    def app(web_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+        downloads = tmp_path_factory.mktemp("downloads")
+        (downloads / "cqpi-graph.nq").write_text("<a:b> <a:b> <a:b> .\n")
+        with web_app(web_store, DOWNLOADS_DIR=str(downloads)) as application:
+            yield application
+
+    @pytest.fixture
+    def client(app: Flask):  # noqa: ANN202
+        return app.test_client()
+
+    return web_store, app, client

@@ -4,25 +4,8 @@
   "use strict";
   var sn = document.getElementById("sparnatural");
   var el = document.getElementById("yasgui");
-  if (!sn || !el || typeof window.Yasgui === "undefined") { return; }
-  var endpoint = new URL(el.dataset.endpoint, window.location.href).href;
-  try { window.localStorage.removeItem("yagui__config"); } catch (e) { /* private mode */ }
-  var UI = window.cqpiUI || { lang: "fr", yasgui: {}, table: {} };
-  // the results table's words (DataTables, inside YASGUI) in the page's language
-  var table = window.Yasgui.Yasr && window.Yasgui.Yasr.plugins.table;
-  if (table && UI.table) { Object.assign(table.defaults.tableConfig.language, UI.table); }
-  var yasgui = new window.Yasgui(el, {
-    // lang: the endpoint's error messages come back in the page's language
-    requestConfig: { endpoint: endpoint, method: "POST", args: [{ name: "lang", value: UI.lang }] },
-    tabName: (UI.yasgui || {}).Query || "Query",
-    copyEndpointOnNewTab: false,
-    endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; } },
-    persistenceId: null,
-    populateFromUrl: false,
-    yasqe: { resizeable: true, editorHeight: "200px" },
-  });
-  var tab = yasgui.getTab();
-  tab.setEndpoint(endpoint);
+  if (!sn || !el || typeof window.Yasgui === "undefined" || !window.cqpiYasguiSetup) { return; }
+  var yasgui = window.cqpiYasguiSetup(el, "200px");
   window.cqpiBuilder = { sparnatural: sn, yasgui: yasgui };
   var editor = document.getElementById("open-editor");
   var shareLink = document.getElementById("share-link");
