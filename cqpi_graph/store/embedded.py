@@ -28,6 +28,7 @@ import pyoxigraph as ox
 from ..errors import QuerySyntaxError, StoreError, StoreLockedError, StoreNotBuiltError
 from ..namespaces import PREFIXES
 from .base import Object, QuadRef, Row, Store, Term
+from .memo import ReadMemo
 
 RDF_FORMAT = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -76,6 +77,7 @@ class EmbeddedStore(Store):
         self.location = location
         self.directory = directory
         self._lease = lease  # descriptor of the generation's readers file, shared-locked
+        self._memo: ReadMemo | None = None
 
     # -- reading
     def _query(self, query: str, base_iri: str | None = None) -> QueryResult:
@@ -148,13 +150,26 @@ class EmbeddedStore(Store):
         ox.serialize(data, output, format=rdf_format, prefixes=prefixes)
 
     # -- writing
+    @contextlib.contextmanager
+    def memo_reads(self) -> Iterator[None]:
+        """Keep bulk reads in memory until a write could change them (store/memo.py)."""
+        self._memo = ReadMemo()
+        try:
+            yield
+        finally:
+            self._memo = None
+
     def update(self, update: str) -> None:
+        if self._memo is not None:
+            self._memo.updated(update)
         try:
             self._store.update(update, prefixes=PREFIXES)
         except SyntaxError as exc:
             raise _syntax_error(exc, "mise à jour SPARQL") from None
 
     def load(self, data: bytes | Path, fmt: str, graph: str | None = None) -> None:
+        if self._memo is not None:
+            self._memo.loaded(graph)
         to_graph = ox.NamedNode(graph) if graph is not None else None
         if isinstance(data, Path):
             self._store.bulk_load(path=str(data), format=RDF_FORMAT[fmt], to_graph=to_graph)
@@ -163,6 +178,8 @@ class EmbeddedStore(Store):
 
     def add_quads(self, quads: Iterable[tuple[str, str, str, str]]) -> int:
         """Quads as N-Triples terms; parsed in batches by Oxigraph's own N-Quads parser."""
+        if self._memo is not None:
+            quads = self._noting_writes(quads, self._memo)
         n = 0
         batch: list[str] = []
         for s, p, o, g in quads:
@@ -176,7 +193,27 @@ class EmbeddedStore(Store):
             n += len(batch)
         return n
 
+    @staticmethod
+    def _noting_writes(
+        quads: Iterable[tuple[str, str, str, str]], memo: ReadMemo
+    ) -> Iterator[tuple[str, str, str, str]]:
+        predicates: set[str] = set()
+        objects: set[tuple[str, str]] = set()
+        graphs: set[str] = set()
+        try:
+            for q in quads:
+                p = q[1][1:-1]  # N-Triples terms: <iri>
+                predicates.add(p)
+                if q[2].startswith("<"):
+                    objects.add((p, q[2][1:-1]))
+                graphs.add(q[3])
+                yield q
+        finally:
+            memo.wrote(predicates, objects, graphs)
+
     def clear_graph(self, graph: str) -> None:
+        if self._memo is not None:
+            self._memo.cleared(graph)
         node = ox.NamedNode(graph)
         if self._store.contains_named_graph(node):
             self._store.remove_graph(node)
@@ -194,6 +231,18 @@ class EmbeddedStore(Store):
         graph: str | None = None,
     ) -> Iterator[QuadRef]:
         """Quads of named graphs from Oxigraph's indexes (the default graph is never used)."""
+        if self._memo is not None and subject is None:
+            key = self._memo.key(predicate, obj, graph)
+            return self._memo.read(key, self._quads_for_pattern(None, predicate, obj, graph))
+        return self._quads_for_pattern(subject, predicate, obj, graph)
+
+    def _quads_for_pattern(
+        self,
+        subject: str | None,
+        predicate: str | None,
+        obj: Object | str | None,
+        graph: str | None,
+    ) -> Iterator[QuadRef]:
         s: ox.NamedNode | ox.BlankNode | None = None
         if subject is not None:
             s = ox.BlankNode(subject[2:]) if subject.startswith("_:") else ox.NamedNode(subject)
