@@ -178,12 +178,19 @@ class EmbeddedStore(Store):
 
     def add_quads(self, quads: Iterable[tuple[str, str, str, str]]) -> int:
         """Quads as N-Triples terms; parsed in batches by Oxigraph's own N-Quads parser."""
-        if self._memo is not None:
-            quads = self._noting_writes(quads, self._memo)
+        memo = self._memo
+        written: set[str] = set()  # predicates, then graphs (a memo's reads they may change)
+        by_object = memo.object_predicates() if memo is not None else set()
+        objects: set[tuple[str, str]] = set()
         n = 0
         batch: list[str] = []
         for s, p, o, g in quads:
             batch.append(f"{s} {p} {o} <{g}> .\n")
+            if memo is not None:
+                written.add(p)
+                written.add(g)
+                if p in by_object:
+                    objects.add((p[1:-1], o[1:-1]))
             if len(batch) >= 50_000:
                 self._store.bulk_load(input="".join(batch).encode(), format=ox.RdfFormat.N_QUADS)
                 n += len(batch)
@@ -191,25 +198,9 @@ class EmbeddedStore(Store):
         if batch:
             self._store.bulk_load(input="".join(batch).encode(), format=ox.RdfFormat.N_QUADS)
             n += len(batch)
+        if memo is not None:
+            memo.wrote({p[1:-1] for p in written if p.startswith("<")}, objects, written)
         return n
-
-    @staticmethod
-    def _noting_writes(
-        quads: Iterable[tuple[str, str, str, str]], memo: ReadMemo
-    ) -> Iterator[tuple[str, str, str, str]]:
-        predicates: set[str] = set()
-        objects: set[tuple[str, str]] = set()
-        graphs: set[str] = set()
-        try:
-            for q in quads:
-                p = q[1][1:-1]  # N-Triples terms: <iri>
-                predicates.add(p)
-                if q[2].startswith("<"):
-                    objects.add((p, q[2][1:-1]))
-                graphs.add(q[3])
-                yield q
-        finally:
-            memo.wrote(predicates, objects, graphs)
 
     def clear_graph(self, graph: str) -> None:
         if self._memo is not None:
@@ -254,7 +245,13 @@ class EmbeddedStore(Store):
             if isinstance(sub, ox.Triple) or isinstance(obj_, ox.Triple) or isinstance(gn, ox.DefaultGraph):
                 continue
             name = sub.value if isinstance(sub, ox.NamedNode) else "_:" + sub.value
-            yield QuadRef(name, q.predicate.value, obj_, gn.value)
+            # the pattern's own strings when it names them (one string, not one per quad)
+            yield QuadRef(
+                name,
+                predicate if predicate is not None else q.predicate.value,
+                obj_,
+                graph if graph is not None else gn.value,
+            )
 
     def quads_about(self, subjects: Iterable[str]) -> Iterator[QuadRef]:
         for subject in sorted(set(subjects)):

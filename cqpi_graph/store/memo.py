@@ -45,7 +45,6 @@ class ReadMemo:
     def __init__(self) -> None:
         self._entries: dict[Key, _Entry] = {}
         self._size = 0
-        self._names: dict[str, str] = {}  # one string per predicate and graph IRI
 
     @staticmethod
     def key(predicate: str | None, obj: object, graph: str | None) -> Key:
@@ -55,16 +54,7 @@ class ReadMemo:
         """The memo's quads for this pattern, else `quads` (read whole and kept if it fits)."""
         entry = self._entries.get(key)
         if entry is None:
-            names = self._names
-            kept = [
-                QuadRef(
-                    q.subject,
-                    names.setdefault(q.predicate, q.predicate),
-                    q.object,
-                    names.setdefault(q.graph, q.graph),
-                )
-                for q in quads
-            ]
+            kept = list(quads)
             if self._size + len(kept) > MAX_QUADS:
                 return iter(kept)
             entry = _Entry(kept, frozenset(q.graph for q in kept))
@@ -76,10 +66,14 @@ class ReadMemo:
         for k in keys:
             self._size -= len(self._entries.pop(k).quads)
 
+    def object_predicates(self) -> set[str]:
+        """The predicates (N-Triples: <iri>) of the kept reads that name an object IRI."""
+        return {f"<{k[0]}>" for k in self._entries if isinstance(k[1], str)}
+
     def wrote(self, predicates: set[str], objects: set[tuple[str, str]], graphs: set[str]) -> None:
-        """Quads with these predicates were added to these graphs; objects: (predicate, object
-        IRI) of the quads whose object is an IRI (a read of rdf:type for one class survives
-        quads of other classes)."""
+        """Quads with these predicates were added to these graphs; objects: (predicate, object)
+        of the quads whose predicate is in object_predicates() (a read of rdf:type for one class
+        survives quads of other classes). `graphs` may hold other strings too."""
 
         def touched(k: Key) -> bool:
             if k[2] is not None and k[2] not in graphs:
