@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from .base import QuadRef
 
-MAX_QUADS = 4_000_000  # about 0.8 GB of kept quads: beyond, reads are served from the store again
+MAX_QUADS = 4_000_000  # about 1 GB of kept quads: beyond, reads are served from the store again
 
 Key = tuple[str | None, object, str | None]  # predicate, object, graph (None: any)
 # An update that may add quads, or names a graph otherwise than by its IRI: it may touch any read.
