@@ -321,8 +321,9 @@ def derive(store: Store, reasoner: str = "rules", progress: Progress | None = No
     run_inference(store, reasoner, progress)
     progress.stage("compaction des index du graphe")
     store.optimize()  # the text model and the indexes read millions of quads: from compacted files
-    align_generation(store, progress)  # the text model and the computed alignments (issue 14)
-    build_indexes(store, progress)  # issue 20: nothing the readers need is computed on first use
+    with store.memo_reads():  # the steps below read the same predicates again and again
+        aligned = align_generation(store, progress)  # the text model and computed alignments (issue 14)
+        build_indexes(store, progress, aligned.alignments)  # issue 20: nothing computed on first use
     return report
 
 

@@ -23,6 +23,7 @@ from .catalog.index import CACHE_NAME
 from .facets import compute_facets, write_statistics_graph
 from .progress import NullProgress, Progress
 from .store import Store
+from .textsim.alignment import Alignment
 
 
 @dataclass
@@ -32,8 +33,12 @@ class IndexReport:
     statistics_triples: int = 0
 
 
-def build_indexes(store: Store, progress: Progress | None = None) -> IndexReport:
-    """Compute and keep every index of the store's new generation (the writer's last step)."""
+def build_indexes(
+    store: Store, progress: Progress | None = None, alignments: list[Alignment] | None = None
+) -> IndexReport:
+    """Compute and keep every index of the store's new generation (the writer's last step).
+
+    alignments: the computed alignments the same writer has just written (else read back)."""
     from .paths.graph import build_graph
     from .search import build_search_database
     from .socle import build_index
@@ -63,6 +68,6 @@ def build_indexes(store: Store, progress: Progress | None = None) -> IndexReport
     progress.stage("index : graphe des reconnaissances et compétences")
     _cache.save_for_generation(store, "paths.graph", build_graph(store))
     t = step("paths graph", t)
-    _cache.save_for_generation(store, "socle.index", build_index(store))
+    _cache.save_for_generation(store, "socle.index", build_index(store, alignments))
     step("socle index", t)
     return report

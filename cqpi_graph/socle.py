@@ -268,7 +268,9 @@ def load_index(store: Store) -> CompetenceIndex:
     return _cache.cached("socle.index", store, build_index)
 
 
-def build_index(store: Store) -> CompetenceIndex:
+def build_index(store: Store, alignments: list[Alignment] | None = None) -> CompetenceIndex:
+    """The competence index of the store; `alignments`: those just written into its computed
+    graph by the same writer (a build), rather than read back from it."""
     ix = CompetenceIndex()
     _read_links(store, load_catalog(store), ix)
     competences = {c for cs in ix.has.values() for c in cs}
@@ -283,7 +285,11 @@ def build_index(store: Store) -> CompetenceIndex:
     for j in jobs:
         code = local_name(j)
         ix.job_nodes[j] = Certification(j, ix.labels.get(j, ""), (code,), "MetierROME", (j,))
-    ix.alignments = load_alignments(store)
+    if alignments is None:
+        alignments = load_alignments(store)
+    else:  # as the graph keeps them: the score as its 4-decimal literal, no texts
+        alignments = [Alignment(a.a, a.b, float(f"{a.score:.4f}"), a.method) for a in alignments]
+    ix.alignments = sorted(alignments, key=lambda a: (a.a, a.b, a.method))
     for al in ix.alignments:
         al.a_label = ix.labels.get(al.a, "")
         al.b_label = ix.labels.get(al.b, "")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import abc
+import contextlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -196,6 +197,11 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def clear_graph(self, graph: str) -> None:
         """Remove every quad of a named graph."""
+
+    def memo_reads(self) -> contextlib.AbstractContextManager[None]:
+        """While in this context, the store may keep bulk reads in memory until a write could
+        change them (the embedded store does: store/memo.py); a hint, never a change of answer."""
+        return contextlib.nullcontext()
 
     def optimize(self) -> None:  # noqa: B027 - optional hook
         """Compact the store's indexes (a writer's bulk loads leave many small files that every

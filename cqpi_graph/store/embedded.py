@@ -30,6 +30,7 @@ from ..locations import user_data_path
 from ..messages import Quoted, msg
 from ..namespaces import PREFIXES
 from .base import Object, QuadRef, Row, Store, Term
+from .memo import ReadMemo
 
 RDF_FORMAT = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -79,6 +80,7 @@ class EmbeddedStore(Store):
         self.location = location
         self.directory = directory
         self._lease = lease  # descriptor of the generation's readers file, shared-locked
+        self._memo: ReadMemo | None = None
 
     # -- reading
     def _query(self, query: str, base_iri: str | None = None) -> QueryResult:
@@ -151,13 +153,26 @@ class EmbeddedStore(Store):
         ox.serialize(data, output, format=rdf_format, prefixes=prefixes)
 
     # -- writing
+    @contextlib.contextmanager
+    def memo_reads(self) -> Iterator[None]:
+        """Keep bulk reads in memory until a write could change them (store/memo.py)."""
+        self._memo = ReadMemo()
+        try:
+            yield
+        finally:
+            self._memo = None
+
     def update(self, update: str) -> None:
+        if self._memo is not None:
+            self._memo.updated(update)
         try:
             self._store.update(update, prefixes=PREFIXES)
         except SyntaxError as exc:
             raise _syntax_error(exc, "mise à jour SPARQL") from None
 
     def load(self, data: bytes | Path, fmt: str, graph: str | None = None) -> None:
+        if self._memo is not None:
+            self._memo.loaded(graph)
         to_graph = ox.NamedNode(graph) if graph is not None else None
         if isinstance(data, Path):
             self._store.bulk_load(path=str(data), format=RDF_FORMAT[fmt], to_graph=to_graph)
@@ -166,10 +181,19 @@ class EmbeddedStore(Store):
 
     def add_quads(self, quads: Iterable[tuple[str, str, str, str]]) -> int:
         """Quads as N-Triples terms; parsed in batches by Oxigraph's own N-Quads parser."""
+        memo = self._memo
+        written: set[str] = set()  # predicates, then graphs (a memo's reads they may change)
+        by_object = memo.object_predicates() if memo is not None else set()
+        objects: set[tuple[str, str]] = set()
         n = 0
         batch: list[str] = []
         for s, p, o, g in quads:
             batch.append(f"{s} {p} {o} <{g}> .\n")
+            if memo is not None:
+                written.add(p)
+                written.add(g)
+                if p in by_object:
+                    objects.add((p[1:-1], o[1:-1]))
             if len(batch) >= 50_000:
                 self._store.bulk_load(input="".join(batch).encode(), format=ox.RdfFormat.N_QUADS)
                 n += len(batch)
@@ -177,9 +201,13 @@ class EmbeddedStore(Store):
         if batch:
             self._store.bulk_load(input="".join(batch).encode(), format=ox.RdfFormat.N_QUADS)
             n += len(batch)
+        if memo is not None:
+            memo.wrote({p[1:-1] for p in written if p.startswith("<")}, objects, written)
         return n
 
     def clear_graph(self, graph: str) -> None:
+        if self._memo is not None:
+            self._memo.cleared(graph)
         node = ox.NamedNode(graph)
         if self._store.contains_named_graph(node):
             self._store.remove_graph(node)
@@ -197,6 +225,18 @@ class EmbeddedStore(Store):
         graph: str | None = None,
     ) -> Iterator[QuadRef]:
         """Quads of named graphs from Oxigraph's indexes (the default graph is never used)."""
+        if self._memo is not None and subject is None:
+            key = self._memo.key(predicate, obj, graph)
+            return self._memo.read(key, self._quads_for_pattern(None, predicate, obj, graph))
+        return self._quads_for_pattern(subject, predicate, obj, graph)
+
+    def _quads_for_pattern(
+        self,
+        subject: str | None,
+        predicate: str | None,
+        obj: Object | str | None,
+        graph: str | None,
+    ) -> Iterator[QuadRef]:
         s: ox.NamedNode | ox.BlankNode | None = None
         if subject is not None:
             s = ox.BlankNode(subject[2:]) if subject.startswith("_:") else ox.NamedNode(subject)
@@ -208,7 +248,13 @@ class EmbeddedStore(Store):
             if isinstance(sub, ox.Triple) or isinstance(obj_, ox.Triple) or isinstance(gn, ox.DefaultGraph):
                 continue
             name = sub.value if isinstance(sub, ox.NamedNode) else "_:" + sub.value
-            yield QuadRef(name, q.predicate.value, obj_, gn.value)
+            # the pattern's own strings when it names them (one string, not one per quad)
+            yield QuadRef(
+                name,
+                predicate if predicate is not None else q.predicate.value,
+                obj_,
+                graph if graph is not None else gn.value,
+            )
 
     def quads_about(self, subjects: Iterable[str]) -> Iterator[QuadRef]:
         for subject in sorted(set(subjects)):
