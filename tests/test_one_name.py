@@ -106,3 +106,28 @@ def test_label_rule_presumes_untagged_titles_french() -> None:
     assert choose_label([untagged, french], "en") == "Soudeuse / soudeur industriel"
     assert choose_label([german, untagged], "en") == "Soudeur industriel"
     assert choose_label([german], "fr") == "Industrieschweißer"
+
+
+def test_a_rome_code_is_named_by_its_preferred_label_else_by_the_rncp_export(tmp_path: Path) -> None:
+    """The preferred property first (skos:prefLabel before the RNCP export's older wording), and
+    a code the imported ROME does not name (a domain code such as A1500) keeps the export's."""
+    from cqpi_graph.build import build
+    from cqpi_graph.catalog.names import resource_labels
+    from cqpi_graph.store import open_store
+
+    rome = "https://w3id.org/cqpi/id/rome/"
+    ttl = tmp_path / "rome.ttl"
+    ttl.write_text(
+        f"""@prefix cq: <https://w3id.org/cqpi/def#> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        <{rome}Z1102> a cq:MetierROME ; skos:prefLabel "Ingénieur d'affaires en industrie"@fr ;
+            cq:rncpLabel "Management d'affaires"@fr .
+        <{rome}Z1500> a cq:MetierROME ; cq:rncpLabel "Soins aux animaux"@fr .
+        """,
+        encoding="utf-8",
+    )
+    build(tmp_path / "store", extra_data=[ttl])
+    with open_store(tmp_path / "store") as store:
+        for lang in LANGS:
+            names = resource_labels(store, [rome + "Z1102", rome + "Z1500"], lang)
+            assert names[rome + "Z1102"] == "Ingénieur d'affaires en industrie"
+            assert names[rome + "Z1500"] == "Soins aux animaux"

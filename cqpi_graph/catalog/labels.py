@@ -12,8 +12,17 @@ from dataclasses import dataclass
 
 from ..namespaces import CQ, DCT, FOAF, RDFS, SCHEMA, SKOS
 
-# Label properties, preferred first: the curated wording (skos:prefLabel) before a registry title.
-LABEL_PROPERTIES = (SKOS + "prefLabel", RDFS + "label", DCT + "title", SCHEMA + "name", FOAF + "name")
+# Label properties, preferred first: the curated wording (skos:prefLabel) before a registry title;
+# last, the wording an RNCP export gives a ROME code the imported ROME does not name (26 domain or
+# withdrawn codes such as A1500 « Soins aux animaux »), rather than no name at all.
+LABEL_PROPERTIES = (
+    SKOS + "prefLabel",
+    RDFS + "label",
+    DCT + "title",
+    SCHEMA + "name",
+    FOAF + "name",
+    CQ + "rncpLabel",
+)
 # Official codes, preferred first; a sigle (cq:abbreviation) names only what has no official code.
 CODE_PROPERTIES = (CQ + "rncpCode", CQ + "bcnCode", CQ + "idcc", CQ + "siret", CQ + "code", SKOS + "notation")
 ABBREVIATION = CQ + "abbreviation"

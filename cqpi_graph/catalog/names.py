@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from ..store import Store
 from .index import load_catalog
-from .labels import CODE_PROPERTIES, LABEL_PROPERTIES, LabelCandidate, choose_label, local_name
+from .labels import CODE_PROPERTIES, LABEL_PROPERTIES, LabelCandidate, choose_label, local_name, property_rank
 
 _CHUNK = 200  # IRIs per query
 
@@ -35,11 +35,12 @@ def resource_labels(store: Store, iris: Iterable[str], lang: str = "fr") -> dict
 
 def _query_labels(store: Store, chunk: list[str], lang: str) -> dict[str, str]:
     values = " ".join(f"<{i}>" for i in chunk)
-    names = "|".join(f"<{p}>" for p in LABEL_PROPERTIES)
+    names = " ".join(f"<{p}>" for p in LABEL_PROPERTIES)
     codes_p = "|".join(f"<{p}>" for p in (*CODE_PROPERTIES, "https://w3id.org/cqpi/def#abbreviation"))
     rows = store.select(
-        f"SELECT ?s ?l ?kind WHERE {{ VALUES ?s {{ {values} }} "
-        f"{{ ?s {names} ?l BIND(0 AS ?kind) }} UNION {{ ?s {codes_p} ?l BIND(1 AS ?kind) }} }}"
+        f"SELECT ?s ?p ?l ?kind WHERE {{ VALUES ?s {{ {values} }} "
+        f"{{ VALUES ?p {{ {names} }} ?s ?p ?l BIND(0 AS ?kind) }} "
+        f"UNION {{ ?s {codes_p} ?l BIND(1 AS ?kind) }} }}"
     )
     found: dict[str, list[LabelCandidate]] = {}
     codes: dict[str, str] = {}
@@ -49,7 +50,8 @@ def _query_labels(store: Store, chunk: list[str], lang: str) -> dict[str, str]:
             continue
         s = r["s"].value
         if r["kind"].value == "0":
-            found.setdefault(s, []).append(LabelCandidate(term.value, term.lang))
+            rank = property_rank(r["p"].value)  # the preferred property first, as in the catalog
+            found.setdefault(s, []).append(LabelCandidate(term.value, term.lang, rank))
         else:
             codes[s] = min(codes.get(s, term.value), term.value)
     return {i: choose_label(found.get(i, []), lang) or codes.get(i) or local_name(i) for i in chunk}

@@ -136,6 +136,9 @@ def read_corpus(store: Store) -> Corpus:
     wanted = set(canonical) | blocs | jobs | esco | set(item_kind) | orgs
     wanted |= {c for cs in holds.values() for c in cs}
     label, alt = _labels(store, wanted, jobs)
+    for j, _p, text, _l, _g, is_iri in _triples(store, (CQ + "rncpLabel",)):
+        if j in jobs and j not in label and not is_iri:  # a code the imported ROME does not name
+            label[j] = text
     units, unit_of = _units(label, canonical, contains, holds, blocs, item_kind, esco)
     macro = {
         c: m for c, _p, m, _l, _g, is_iri in _triples(store, (SKOS + "broader",)) if is_iri and c in item_kind

@@ -220,6 +220,7 @@ CACHE_KEY = (
     *sorted(f.name for f in dataclasses.fields(Corpus)),
     *sorted(f.name for f in dataclasses.fields(JobNames)),
     *PROXIMITY,  # job_hubs are counted with these weights
+    "job-label: rncpLabel when the ROME names none",  # what read_corpus reads
 )
 
 
