@@ -5,7 +5,8 @@ This script measures, on the same store and the same file, the signals tried aft
 to that score (two of them, the best-matching appellation and the hubness reduction, are in
 `cqpi similar` since), and the best combination under two-fold cross-validation over random halves
 of the sources (weights picked on one half, recall read on the other), so that the figures say
-what would carry over to the other half of the file:
+what would carry over to the other half of the file; then the third pass (training fields and
+domain, 2026-11-28) and the cross-validation of all four weights looked at on this file:
 
     python benchmarks/bench_mobility_signals.py --store /tmp/nat
 
@@ -29,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_text import mobility, recall, top_of  # noqa: E402
+from bench_text import DOMAIN_WEIGHTS, FIELD_WEIGHTS, NEW_OFF, mobility, recall, top_of  # noqa: E402
 
 from cqpi_graph.store import open_store  # noqa: E402
 from cqpi_graph.textsim.model import TextModel, load_model  # noqa: E402
@@ -43,7 +44,7 @@ def scores_of(model: TextModel) -> np.ndarray:
     """The score before this pass (no appellations, no hubness) of every job pair (row: source),
     the source itself at -1."""
     n = len(model.corpus.jobs)
-    out = proximity_rows(model, np.arange(n), name_weight=0.0, hub_exponent=0.0)
+    out = proximity_rows(model, np.arange(n), name_weight=0.0, hub_exponent=0.0, **NEW_OFF)
     out[np.isinf(out)] = -1.0
     return out
 
@@ -123,6 +124,44 @@ def diversified(m: np.ndarray, sim: np.ndarray, lam: float) -> Callable[[int], l
     return rank
 
 
+def third_pass(model: TextModel, truth: Truth) -> None:
+    """The training fields and the domain (2026-11-28): alone, and the two-fold cross-validation
+    of choosing the four weights of `cqpi similar` that were looked at on this file (appellation,
+    hubness, training fields, domain) on one half, read on the other."""
+    src = sorted(truth)
+    fields = (model.job_fields @ model.job_fields.T).toarray()[model.job_parent][:, model.job_parent]
+    known = np.asarray(model.job_fields.getnnz(axis=1) > 0)[model.job_parent]
+    print(f"\ntraining fields alone (cosine of the NSF profiles): {rec(fields, truth, src):.4f}")
+    print(f"jobs with a training field (through their parent job): {known.mean():.1%}\n")
+    grid = list(itertools.product((0.0, 0.1, 0.2), (0.0, 0.05, 0.1), FIELD_WEIGHTS, DOMAIN_WEIGHTS))
+    per_source = {w: _per_source(model, truth, w) for w in grid}
+    print("| split | fitted on one half (appellation, hubness, fields, domain) | 2026-11-27 | all four |")
+    print("|---|---|---|---|")
+    old = [w for w in grid if w[2:] == (0.0, 0.0)]
+    runs = []
+    for seed in range(10):
+        order = list(range(len(src)))
+        random.Random(seed).shuffle(order)
+        halves = order[: len(order) // 2], order[len(order) // 2 :]
+        for fit, test in (halves, halves[::-1]):
+            best = max(grid, key=lambda w: per_source[w][fit].mean())
+            best_old = max(old, key=lambda w: per_source[w][fit].mean())
+            runs.append((per_source[best_old][test].mean(), per_source[best][test].mean()))
+            print(f"| {seed} | {best} | {runs[-1][0]:.4f} | {runs[-1][1]:.4f} |")
+    print(f"| mean | | {np.mean([r[0] for r in runs]):.4f} | {np.mean([r[1] for r in runs]):.4f} |")
+    print(f"| lowest | | {min(r[0] for r in runs):.4f} | {min(r[1] for r in runs):.4f} |")
+
+
+def _per_source(model: TextModel, truth: Truth, w: tuple) -> np.ndarray:
+    """Recall@10 of each source job (in sorted order) under weights w of proximity_rows."""
+    src = sorted(truth)
+    name, hub, fields, domain = w
+    rows = proximity_rows(
+        model, np.array(src), name_weight=name, hub_exponent=hub, fields_weight=fields, domain_weight=domain
+    )
+    return np.array([len(set(top_of(r)) & truth[s]) / len(truth[s]) for r, s in zip(rows, src, strict=True)])
+
+
 def cross_validated(
     base: np.ndarray, mix: Callable[[tuple], np.ndarray], truth: Truth, grid: list[tuple]
 ) -> list[tuple[int, tuple, float, float]]:
@@ -196,6 +235,7 @@ def main() -> None:
     for seed, w, before, after in runs:
         print(f"| {seed} | {w} | {before:.4f} | {after:.4f} |")
     print(f"| mean | | {np.mean([r[2] for r in runs]):.4f} | {np.mean([r[3] for r in runs]):.4f} |")
+    third_pass(model, truth)
 
 
 if __name__ == "__main__":

@@ -47,6 +47,7 @@ from cqpi_graph.textsim import jobs as J  # noqa: E402
 from cqpi_graph.textsim.api import similar_from_text  # noqa: E402
 from cqpi_graph.textsim.model import TextModel, load_model  # noqa: E402
 from cqpi_graph.textsim.pairs import _chains, match_certifications  # noqa: E402
+from cqpi_graph.textsim.proximity import proximity_rows  # noqa: E402
 
 SEED = 20261127
 
@@ -90,6 +91,11 @@ def item_matrix(model: TextModel) -> sp.csr_matrix:
     return sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(model.corpus.jobs), len(voc)))
 
 
+NEW_OFF = {"fields_weight": 0.0, "domain_weight": 0.0}
+FIELD_WEIGHTS = (0.0, 0.025, 0.05, 0.1)
+DOMAIN_WEIGHTS = (0.0, 0.025, 0.05)
+
+
 def job_proximity(model: TextModel, truth: dict[int, set[int]]) -> list[tuple[str, tuple[float, float]]]:
     b = item_matrix(model)
     inter = (b @ b.T).toarray()
@@ -106,7 +112,8 @@ def job_proximity(model: TextModel, truth: dict[int, set[int]]) -> list[tuple[st
         "baseline: Jaccard of ROME items": lambda s: top_of(inter[s] / (size[s] + size - inter[s]), s),
         "baseline: IDF cosine of ROME items": lambda s: top_of(idf_cos[s], s),
     }
-    before = {"name_weight": 0.0, "hub_exponent": 0.0}
+    new = NEW_OFF  # the third pass (2026-11-28)
+    before = {"name_weight": 0.0, "hub_exponent": 0.0, **new}
     plain = {"cooc_weight": 0.0, "prior_exponent": 0.0, **before}
     for name, kw in [
         ("items + macro-competences + objectives (cosine)", {"views": ("codes",), **plain}),
@@ -115,9 +122,12 @@ def job_proximity(model: TextModel, truth: dict[int, set[int]]) -> list[tuple[st
         ("content + 0.1 x co-declaration of parent jobs", {"prior_exponent": 0.0, **before}),
         ("content x (1 + certifications)^0.1", {"cooc_weight": 0.0, **before}),
         ("content + co-declaration, x prior (cqpi similar until 2026-11-27)", before),
-        ("... + 0.1 x best-matching appellation of the target", {"hub_exponent": 0.0}),
-        ("... / (1 + hubness)^0.05, without the appellations", {"name_weight": 0.0}),
-        ("**both (cqpi similar)**", {}),
+        ("... + 0.1 x best-matching appellation of the target", {"hub_exponent": 0.0, **new}),
+        ("... / (1 + hubness)^0.05, without the appellations", {"name_weight": 0.0, **new}),
+        ("both (cqpi similar 2026-11-27)", new),
+        ("... + 0.05 x training fields (NSF) of the certifications", {"domain_weight": 0.0}),
+        ("... + 0.025 x same domaine professionnel", {"fields_weight": 0.0}),
+        ("**all (cqpi similar since 2026-11-28)**", {}),
     ]:
         variants[name] = lambda s, kw=kw: top_of(J.proximity_scores(model, s, **kw))
     return [(name, recall(rank, truth, sources)) for name, rank in variants.items()]
@@ -131,9 +141,10 @@ def halves(model: TextModel, truth: dict[int, set[int]]) -> list[tuple[str, floa
     for name, kw in [
         (
             "IDF cosine-like content",
-            {"cooc_weight": 0.0, "prior_exponent": 0.0, "name_weight": 0.0, "hub_exponent": 0.0},
+            {"cooc_weight": 0.0, "prior_exponent": 0.0, "name_weight": 0.0, "hub_exponent": 0.0, **NEW_OFF},
         ),
-        ("until 2026-11-27", {"name_weight": 0.0, "hub_exponent": 0.0}),
+        ("until 2026-11-27", {"name_weight": 0.0, "hub_exponent": 0.0, **NEW_OFF}),
+        ("2026-11-27", NEW_OFF),
         ("chosen", {}),
     ]:
         rank = lambda s, kw=kw: top_of(J.proximity_scores(model, s, **kw))  # noqa: E731
@@ -142,14 +153,14 @@ def halves(model: TextModel, truth: dict[int, set[int]]) -> list[tuple[str, floa
 
 
 def sensitivity(model: TextModel, truth: dict[int, set[int]]) -> list[tuple[float, list[float]]]:
-    """Recall around the chosen point: appellation weight (rows) x hubness exponent (columns)."""
+    """Recall around the chosen point: training-field weight (rows) x domain weight (columns)."""
     sources = sorted(truth)
     out = []
-    for w in (0.0, 0.1, 0.2):
+    for w in FIELD_WEIGHTS:
         row = []
-        for e in (0.0, 0.05, 0.1):
-            rank = lambda s, w=w, e=e: top_of(J.proximity_scores(model, s, name_weight=w, hub_exponent=e))  # noqa: E731
-            row.append(recall(rank, truth, sources)[0])
+        for d in DOMAIN_WEIGHTS:
+            rows = proximity_rows(model, np.array(sources), fields_weight=w, domain_weight=d)
+            row.append(recall(lambda s, r=rows: top_of(r[sources.index(s)]), truth, sources)[0])
         out.append((w, row))
     return out
 
@@ -314,8 +325,8 @@ def main() -> None:
         print("| method | half A | half B |\n|---|---|---|")
         for name, a, b in halves(model, truth):
             print(f"| {name} | {a:.4f} | {b:.4f} |")
-        print("\nsensitivity (recall@10, mean over sources): appellation weight x hubness exponent\n")
-        print("| appellation \\ hubness | 0 | 0.05 | 0.1 |\n|---|---|---|---|")
+        print("\nsensitivity (recall@10, mean over sources): training-field weight x domain weight\n")
+        print("| fields \\ domain | " + " | ".join(map(str, DOMAIN_WEIGHTS)) + " |\n|---|---|---|---|")
         for w, row in sensitivity(model, truth):
             print(f"| {w} | " + " | ".join(f"{r:.4f}" for r in row) + " |")
     if "hidden" not in args.skip:

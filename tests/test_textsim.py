@@ -208,6 +208,24 @@ def test_real_job_proximity_names_its_evidence(full_store: Store) -> None:
             assert j.co_declared_as[1] in (j.code, doc.parent.rsplit("/", 1)[-1])
 
 
+@pytest.mark.slow
+def test_real_close_jobs_name_their_shared_training_fields(full_store: Store) -> None:
+    """Two jobs the BTS SIO declares share its training fields (NSF 326, informatique)."""
+    model = load_model(full_store)
+    bts = model.cert_index[CERT + "RNCP35340"]
+    declared = sorted(int(j) for j in model.declared[bts].indices)
+    k = declared[0]
+    close = close_jobs(model, k, 10)
+    by_code = {j.code: j for j in close}
+    siblings = [model.corpus.jobs[j].code for j in declared[1:] if model.corpus.jobs[j].code in by_code]
+    assert siblings, [j.code for j in close]
+    for code in siblings:
+        fields = by_code[code].fields
+        assert fields and all("/nsf/" in f.iri for f in fields)
+        assert any(f.code.startswith("326") for f in fields), [f.code for f in fields]
+    assert close[0].to_dict()["shared_fields"] == [f.to_dict() for f in close[0].fields]
+
+
 def test_best_names_compares_one_appellation_at_a_time() -> None:
     jobs = [
         JobDoc("j0", "J0", "Maçon", ["Maçon du bâtiment", "Maçon coffreur"]),
@@ -219,6 +237,23 @@ def test_best_names_compares_one_appellation_at_a_time() -> None:
     assert names.texts[int(rows[0, 1])] == "Formateur bâtiment"
     assert scores[0, 1] > 0.3 and scores[0, 2] == 0.0
     assert list(names.starts) == [0, 3, 7, 9]
+
+
+def test_training_fields_meet_at_group_and_sub_domain() -> None:
+    """A job's training fields: the NSF codes of the certifications declaring it, compared as
+    specialty groups (« 232 » and « 232t » meet) and sub-domains (« 23 » holds both)."""
+    nsf = "https://w3id.org/cqpi/id/nsf/"
+    iris = [nsf + "221", nsf + "23", nsf + "232", nsf + "232t"]
+    assert text_model._nsf_levels("232t") == ["group:232", "domain:23"]
+    assert text_model._nsf_levels("23") == ["domain:23"]
+    counts = sp.csr_matrix(  # jobs x fields: certifications declaring the job in that field
+        np.array([[0, 0, 2, 0], [0, 0, 0, 1], [0, 3, 0, 0], [4, 0, 0, 0], [0, 0, 0, 0]], dtype=np.float32)
+    )
+    fields = text_model._job_fields(counts, iris)
+    sim = (fields @ fields.T).toarray()
+    assert sim[0, 1] == pytest.approx(1.0)  # 232 and 232t: the same group
+    assert 0 < sim[0, 2] < sim[0, 1]  # 23: the same sub-domain only
+    assert sim[0, 3] == 0 and sim[4].sum() == 0  # another domain; a job no certification declares
 
 
 def test_web_certification_page_shows_computed_links_apart(text_path: Path) -> None:

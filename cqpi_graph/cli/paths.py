@@ -380,7 +380,8 @@ def similar_cmd(
     Pour une certification : les métiers que sa fiche déclare (« déclaré »), puis ceux que le
     modèle de texte calcule d'après son titre et ses blocs (« calculé », avec les blocs qui
     correspondent à des compétences du métier), et les certifications aux textes les plus proches.
-    Pour un métier ROME : les métiers proches (items ROME, texte, appellations, co-déclaration).
+    Pour un métier ROME : les métiers proches (items ROME, texte, appellations, co-déclaration,
+    domaines de formation NSF des certifications qui y mènent).
 
     Exemple : cqpi similar RNCP35340 --kind rome ; cqpi similar H1102 --kind rome
     """
@@ -439,7 +440,7 @@ def similar_lines(res: TextSimilar, evidence: int) -> list[str]:
     if s.kind == "job" and res.jobs:
         lines.append(
             "Métiers proches (calculé : items ROME, texte, appellations, "
-            "co-déclaration par les certifications) :"
+            "co-déclaration et domaines de formation des certifications) :"
         )
     elif res.jobs:
         lines.append("Métiers ROME : déclarés par la fiche, puis calculés d'après son titre et ses blocs")
@@ -456,6 +457,9 @@ def similar_lines(res: TextSimilar, evidence: int) -> list[str]:
             lines.append("      · en commun : " + " ; ".join(c.label for c in j.shared[:evidence]))
         if j.appellation and evidence:
             lines.append(f"      · appellation proche : « {j.appellation} »")
+        if j.fields and evidence:
+            fields = " ; ".join(c.label or c.code for c in j.fields[:evidence])
+            lines.append(f"      · domaines de formation communs (NSF) : {fields}")
     if s.kind == "job" and res.declared_certifications:
         lines += ["", "Certifications qui déclarent ce métier (déclaré) :"][lines[-1] == "" :]
         for i, c in enumerate(res.declared_certifications, 1):

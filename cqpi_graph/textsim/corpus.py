@@ -65,6 +65,7 @@ class CertDoc:
     units: list[int] = field(default_factory=list)  # its blocs and capacities (Corpus.units)
     jobs: list[str] = field(default_factory=list)  # declared ROME job IRIs (cq:romeJob)
     certifiers: list[str] = field(default_factory=list)
+    fields: list[str] = field(default_factory=list)  # its training fields (cq:nsf concept IRIs)
 
 
 @dataclass
@@ -90,6 +91,11 @@ class Corpus:
     canonical: dict[str, str] = field(default_factory=dict)  # member IRI -> node IRI
     org_labels: dict[str, str] = field(default_factory=dict)  # certifier IRI -> name
     same: dict[str, str] = field(default_factory=dict)  # unit -> its class of declared equivalents
+    field_labels: dict[str, str] = field(default_factory=dict)  # NSF concept IRI -> label
+
+    @property
+    def field_iris(self) -> list[str]:
+        return sorted(self.field_labels)
 
 
 def _pick(values: list[tuple[str, str | None]]) -> str:
@@ -128,12 +134,11 @@ def read_corpus(store: Store) -> Corpus:
     esco = set(_cache.subjects_with(store, SKOS + "inScheme", ESCO_SKILLS))
     cat = load_catalog(store)
     canonical = dict(cat.canonical)
-    certifiers: dict[str, set[str]] = defaultdict(set)
-    for c, _p, o, _l, _g, is_iri in _triples(store, (CQ + "certifier",)):
-        if is_iri and c in canonical:
-            certifiers[canonical[c]].add(o)
+    certifiers = _by_node(store, CQ + "certifier", canonical)
     orgs = {o for os_ in certifiers.values() for o in os_}
-    wanted = set(canonical) | blocs | jobs | esco | set(item_kind) | orgs
+    fields = _by_node(store, CQ + "nsf", canonical)
+    field_iris = {f for fs in fields.values() for f in fs}
+    wanted = set(canonical) | blocs | jobs | esco | set(item_kind) | orgs | field_iris
     wanted |= {c for cs in holds.values() for c in cs}
     label, alt = _labels(store, wanted, jobs)
     for j, _p, text, _l, _g, is_iri in _triples(store, (CQ + "rncpLabel",)):
@@ -164,7 +169,7 @@ def read_corpus(store: Store) -> Corpus:
     )
     return Corpus(
         units,
-        _cert_docs(store, cat, contains, holds, unit_of, certifiers),
+        _cert_docs(store, cat, contains, holds, unit_of, certifiers, fields),
         job_docs,
         {i: label.get(i, "") for i in item_kind},
         {i: _local(i) for i in item_kind},
@@ -174,7 +179,17 @@ def read_corpus(store: Store) -> Corpus:
         canonical,
         {o: label.get(o, "") for o in orgs},
         _declared_same(store, unit_of),
+        {f: label.get(f, "") for f in field_iris},
     )
+
+
+def _by_node(store: Store, predicate: str, canonical: dict[str, str]) -> dict[str, set[str]]:
+    """catalog node -> the IRIs its members point to by predicate."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for c, _p, o, _l, _g, is_iri in _triples(store, (predicate,)):
+        if is_iri and c in canonical:
+            out[canonical[c]].add(o)
+    return out
 
 
 def _rome_items(store: Store, holds: dict[str, set[str]]):  # noqa: ANN202
@@ -274,7 +289,7 @@ def _units(label, canonical, contains, holds, blocs, item_kind, esco) -> tuple[l
     return units, unit_of
 
 
-def _cert_docs(store, cat: Catalog, contains, holds, unit_of, certifiers) -> list[CertDoc]:  # noqa: ANN001
+def _cert_docs(store, cat: Catalog, contains, holds, unit_of, certifiers, fields) -> list[CertDoc]:  # noqa: ANN001
     jobs: dict[str, list[str]] = defaultdict(list)
     for c, _p, j, _l, _g, is_iri in _triples(store, (CQ + "romeJob",)):
         node = cat.canonical.get(c)
@@ -297,6 +312,7 @@ def _cert_docs(store, cat: Catalog, contains, holds, unit_of, certifiers) -> lis
                 units,
                 sorted(jobs.get(node, [])),
                 sorted(certifiers.get(node, ())),
+                sorted(fields.get(node, ())),
             )
         )
     return docs

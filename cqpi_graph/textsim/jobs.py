@@ -81,6 +81,7 @@ class JobLink:
     co_declared: int = 0  # job proximity: certifications declaring both (parent) jobs
     co_declared_as: tuple[str, str] = ("", "")  # the (parent) job codes those certifications declare
     appellation: str = ""  # job proximity: its appellation closest to the source job's names
+    fields: list[CertRef] = field(default_factory=list)  # job proximity: shared training fields (NSF)
 
     def to_dict(self) -> dict:
         return {
@@ -95,6 +96,7 @@ class JobLink:
             "co_declared": self.co_declared,
             "co_declared_as": list(self.co_declared_as) if self.co_declared else None,
             "appellation": self.appellation or None,
+            "shared_fields": [c.to_dict() for c in self.fields],
         }
 
 
@@ -239,8 +241,23 @@ def close_jobs(model: TextModel, j: int, top: int = 10, evidence: int = 5) -> li
         link.co_declared = int(model.job_pairs[pj, pk])
         link.co_declared_as = (jobs[pj].code, jobs[pk].code)
         link.appellation = name_of(k)
+        link.fields = shared_fields(model, pj, pk)[:evidence]
         out.append(link)
     return out
+
+
+def shared_fields(model: TextModel, a: int, b: int) -> list[CertRef]:
+    """The training fields (NSF) in which certifications declare job a and others declare job b,
+    the most common to both first."""
+    counts = model.job_field_counts
+    if not counts.shape[1]:
+        return []
+    ca, cb = counts[a].toarray().ravel(), counts[b].toarray().ravel()
+    both = np.flatnonzero((ca > 0) & (cb > 0))
+    iris = model.corpus.field_iris
+    labels = model.corpus.field_labels
+    order = sorted(both.tolist(), key=lambda f: (-min(ca[f], cb[f]), iris[f]))
+    return [CertRef(iris[f], iris[f].rsplit("/", 1)[-1], labels.get(iris[f], "")) for f in order]
 
 
 def _name_evidence(model: TextModel, j: int) -> Callable[[int], str]:

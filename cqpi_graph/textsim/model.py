@@ -14,8 +14,9 @@ Two TF-IDF spaces over French stems (``french.normalise``):
 And, for job proximity (``proximity.py``), the ROME's own structure: a job's items with their
 macro-competences and the first three characters of the macro-competence code (domain, stake,
 objective), the co-occurrence of jobs in the certifications that declare them (at the level of
-ROME 4.0's historic parent jobs), the number of certifications that declare each job, each job's
-names one by one (``appellations.py``) and how many jobs have each job among their 20 best.
+ROME 4.0's historic parent jobs), the training fields (NSF) of those certifications, the job's
+*domaine professionnel*, the number of certifications that declare each job, each job's names one
+by one (``appellations.py``) and how many jobs have each job among their 20 best.
 """
 
 from __future__ import annotations
@@ -56,6 +57,9 @@ class TextModel:
     job_pairs: sp.csr_matrix  # certifications declaring both jobs
     job_parent: np.ndarray  # index of each job's parent job
     job_certs: np.ndarray  # number of certifications declaring each job
+    job_field_counts: sp.csr_matrix  # job x NSF concept: certifications declaring the job in it
+    job_fields: sp.csr_matrix  # the same as NSF groups and sub-domains (log tf, idf, L2)
+    job_domain: np.ndarray  # each job's domaine professionnel (first three characters of its code)
     declared: sp.csr_matrix  # certification x job, 1 where cq:romeJob is declared
     alignments: Matches  # unit x unit, INDEX_K per target registry, >= INDEX_THRESHOLD
     unit_index: dict[str, int] = field(default_factory=dict)
@@ -110,6 +114,8 @@ def build_model(corpus: Corpus) -> TextModel:
         for m in c.members:
             cert_index[m] = k
     declared = _declared(corpus, job_index)
+    field_counts = _job_field_counts(corpus, declared)
+    domains = {d: i for i, d in enumerate(sorted({j.code[:3] for j in corpus.jobs}))}
     job_parent = np.array([job_index.get(j.parent, k) for k, j in enumerate(corpus.jobs)], dtype=np.int32)
     registry = np.array([REGISTRIES.index(u.registry) for u in corpus.units], dtype=np.int8)
     holders = {h: i for i, h in enumerate(sorted({u.holder for u in corpus.units}))}
@@ -127,6 +133,9 @@ def build_model(corpus: Corpus) -> TextModel:
         job_pairs=(declared.T @ declared).tocsr(),
         job_parent=job_parent,
         job_certs=np.asarray(declared.sum(axis=0)).ravel().astype(np.float32),
+        job_field_counts=field_counts,
+        job_fields=_job_fields(field_counts, corpus.field_iris),
+        job_domain=np.array([domains[j.code[:3]] for j in corpus.jobs], dtype=np.int32),
         declared=declared,
         alignments=top_matches(
             units,
@@ -201,6 +210,47 @@ def _job_codes(corpus: Corpus) -> sp.csr_matrix:
     df = np.asarray((m > 0).sum(axis=0)).ravel()
     idf = np.log(max(len(feats), 1) / np.maximum(df, 1)).astype(np.float32)
     return normalise_rows(m.multiply(idf).tocsr())
+
+
+def _job_field_counts(corpus: Corpus, declared: sp.csr_matrix) -> sp.csr_matrix:
+    """job x NSF concept (``corpus.field_iris``): how many certifications declaring the job are
+    in that training field."""
+    col = {f: i for i, f in enumerate(corpus.field_iris)}
+    rows = [k for k, c in enumerate(corpus.certs) for f in c.fields]
+    cols = [col[f] for c in corpus.certs for f in c.fields]
+    fields = sp.csr_matrix(
+        (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(corpus.certs), len(col))
+    )
+    return (declared.T @ fields).tocsr()
+
+
+def _job_fields(counts: sp.csr_matrix, field_iris: list[str]) -> sp.csr_matrix:
+    """The jobs' training fields as NSF specialty groups (3 digits) and sub-domains (2 digits):
+    log tf, idf over jobs, L2 -- so that « 232 » and « 232t » meet, and « 23 » holds both."""
+    codes = [_local_code(f) for f in field_iris]
+    feats = sorted({x for c in codes for x in _nsf_levels(c)})
+    voc = {f: i for i, f in enumerate(feats)}
+    pairs = [(r, voc[x]) for r, c in enumerate(codes) for x in _nsf_levels(c)]
+    to_feats = sp.csr_matrix(
+        (np.ones(len(pairs), dtype=np.float32), ([r for r, _ in pairs], [c for _, c in pairs])),
+        shape=(len(codes), len(voc)),
+    )
+    m = (counts @ to_feats).tocsr()
+    m.data = np.log1p(m.data)
+    df = np.asarray((m > 0).sum(axis=0)).ravel()
+    idf = np.log(max(m.shape[0], 1) / np.maximum(df, 1)).astype(np.float32)
+    return normalise_rows(m.multiply(idf).tocsr())
+
+
+def _local_code(iri: str) -> str:
+    return iri.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _nsf_levels(code: str) -> list[str]:
+    """« 232t » -> the group « 232 » and the sub-domain « 23 » (an NSF code is 2 or 3 digits and
+    an optional letter)."""
+    digits = code[:3] if code[:3].isdigit() else code[:2]
+    return [f"group:{digits}", f"domain:{digits[:2]}"] if len(digits) == 3 else [f"domain:{digits}"]
 
 
 def _job_cooc(declared: sp.csr_matrix) -> sp.csr_matrix:

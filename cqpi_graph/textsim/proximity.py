@@ -6,6 +6,11 @@ The score of a target job for a source job:
   objectives, and their texts (label, appellations, item labels);
 - plus 0.1 x the co-occurrence of the two jobs' historic (parent) jobs in the certifications
   that declare them;
+- plus 0.05 x the cosine of the training fields (NSF groups and sub-domains) of the
+  certifications that declare those parent jobs: jobs that people are trained for in the same
+  fields, even when no single certification declares both;
+- plus 0.025 when the two jobs are in the same *domaine professionnel* of the ROME (the first
+  three characters of the code);
 - times (1 + certifications declaring the target)^0.1, a prior for jobs many certifications lead
   to;
 - plus 0.1 x the best cosine between the source's names and one appellation of the target
@@ -15,8 +20,9 @@ The score of a target job for a source job:
   every list.
 
 The variants and their recall on France Travail's mobility links (a development set) are in
-benchmarks/RESULTS.md: the two last terms and their round weights were chosen on that file, after
-a cross-validation over its halves showed the gain carries over (benchmarks/bench_mobility_signals.py).
+benchmarks/RESULTS.md: the training fields, the domain, the appellations and the hubness and their
+round weights were chosen on that file, after a cross-validation over its halves showed the gain
+carries over to the jobs they were not chosen on (benchmarks/bench_mobility_signals.py).
 """
 
 from __future__ import annotations
@@ -29,12 +35,15 @@ if TYPE_CHECKING:
     from .model import TextModel
 
 COOC_WEIGHT = 0.1
+FIELDS_WEIGHT = 0.05
+DOMAIN_WEIGHT = 0.025
 PRIOR_EXPONENT = 0.1
 NAME_WEIGHT = 0.1
 HUB_K = 20
 HUB_EXPONENT = 0.05
 VIEWS = ("codes", "text")
-PROXIMITY = (VIEWS, COOC_WEIGHT, PRIOR_EXPONENT, NAME_WEIGHT, HUB_K)  # what job_hubs depend on
+# what job_hubs depend on
+PROXIMITY = (VIEWS, COOC_WEIGHT, FIELDS_WEIGHT, DOMAIN_WEIGHT, PRIOR_EXPONENT, NAME_WEIGHT, HUB_K)
 
 
 def proximity_rows(
@@ -43,6 +52,8 @@ def proximity_rows(
     *,
     views: tuple[str, ...] = VIEWS,
     cooc_weight: float = COOC_WEIGHT,
+    fields_weight: float = FIELDS_WEIGHT,
+    domain_weight: float = DOMAIN_WEIGHT,
     prior_exponent: float = PRIOR_EXPONENT,
     name_weight: float = NAME_WEIGHT,
     hub_exponent: float = HUB_EXPONENT,
@@ -55,9 +66,14 @@ def proximity_rows(
     if "text" in views:
         parts.append((model.job_docs[sources] @ model.job_docs.T).toarray())
     score = (sum(parts) / len(parts)).astype(np.float64)
+    parents = model.job_parent[sources]
     if cooc_weight:
-        rows = model.job_cooc[model.job_parent[sources]].toarray()
-        score += cooc_weight * rows[:, model.job_parent]
+        score += cooc_weight * model.job_cooc[parents].toarray()[:, model.job_parent]
+    if fields_weight:
+        fields = (model.job_fields[parents] @ model.job_fields.T).toarray()
+        score += fields_weight * fields[:, model.job_parent]
+    if domain_weight:
+        score += domain_weight * (model.job_domain[sources][:, None] == model.job_domain[None, :])
     if prior_exponent:
         score *= (1.0 + model.job_certs) ** prior_exponent
     if name_weight and model.names is not None:
