@@ -283,12 +283,16 @@ def test_web_job_page_shows_close_jobs_computed_and_its_twin(text_path: Path) ->
         computed = body.split('id="computed"', 1)[1].split("</section>", 1)[0]
         assert "Calculé d&#39;après les compétences et les textes du ROME" in computed
         assert "Métiers proches" in computed and "Z9103" in computed and "calculé, score" in computed
+        # Z9103's parent is Z9101: the certification declaring it is in NSF 221
+        assert "domaines de formation communs (NSF) : 221 Agro-alimentaire" in computed
         english = client.get("/resource/rome/Z9101?lang=en").get_data(as_text=True)
         assert "Computed from the ROME&#39;s competences and texts" in english and "Close jobs" in english
+        assert "shared training fields (NSF): 221" in english
         twin = client.get("/resource/rome/Z9101.page.json").get_json()
         assert twin["computed"]["subject"]["kind"] == "job"
         assert twin["computed"]["rome"][0]["code"] == "Z9103"
         assert all(j["basis"] == "computed" for j in twin["computed"]["rome"])
+        assert twin["computed"]["rome"][0]["shared_fields"][0]["code"] == "221"
 
 
 def test_import_recomputes_the_text_model_and_alignments(

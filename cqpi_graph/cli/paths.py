@@ -458,7 +458,7 @@ def similar_lines(res: TextSimilar, evidence: int) -> list[str]:
         if j.appellation and evidence:
             lines.append(f"      · appellation proche : « {j.appellation} »")
         if j.fields and evidence:
-            fields = " ; ".join(c.label or c.code for c in j.fields[:evidence])
+            fields = " ; ".join(f"{c.code} {c.label}".strip() for c in j.fields[:evidence])
             lines.append(f"      · domaines de formation communs (NSF) : {fields}")
     if s.kind == "job" and res.declared_certifications:
         lines += ["", "Certifications qui déclarent ce métier (déclaré) :"][lines[-1] == "" :]

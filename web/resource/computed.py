@@ -47,7 +47,7 @@ def _computed_view(iri: str, top: int) -> dict | None:
             "matches": [(m.a_text, m.b_text, m.score) for m in j.matches[:2]],
             "shared": [c.label for c in j.shared[:3]],
             "appellation": j.appellation,
-            "fields": [c.label or c.code for c in j.fields[:2]],
+            "fields": [f"{c.code} {c.label}".strip() for c in j.fields[:2]],
         }
         for j in res.jobs
     ]
