@@ -285,9 +285,10 @@ def test_web_job_page_shows_close_jobs_computed_and_its_twin(text_path: Path) ->
         assert "Métiers proches" in computed and "Z9103" in computed and "calculé, score" in computed
         # Z9103's parent is Z9101: the certification declaring it is in NSF 221
         assert "domaines de formation communs (NSF) : 221 Agro-alimentaire" in computed
+        assert '(certifications de <span translate="no">Z9101</span>)' in computed  # its parent's
         english = client.get("/resource/rome/Z9101?lang=en").get_data(as_text=True)
         assert "Computed from the ROME&#39;s competences and texts" in english and "Close jobs" in english
-        assert "shared training fields (NSF): 221" in english
+        assert "shared training fields (NSF): 221" in english and "(certifications of" in english
         twin = client.get("/resource/rome/Z9101.page.json").get_json()
         assert twin["computed"]["subject"]["kind"] == "job"
         assert twin["computed"]["rome"][0]["code"] == "Z9103"

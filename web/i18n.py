@@ -106,6 +106,7 @@ EN: dict[str, str] = {
     "en commun :": "in common:",
     "appellation proche :": "closest job title:",
     "domaines de formation communs (NSF) :": "shared training fields (NSF):",
+    "certifications de": "certifications of",
     "calculé": "computed",
     "similarité": "similarity",
     "Toutes les déclarations et leur provenance": "Every statement and its provenance",

@@ -434,6 +434,18 @@ def _co_declared(j: JobLink, source: str) -> str:
     return f" — {j.co_declared} certification(s) déclarent les métiers historiques {a} et {b}"
 
 
+def _fields_line(j: JobLink, source: str, evidence: int) -> str:
+    """The training fields shared by the certifications of the two jobs -- of their historic
+    parent jobs when those are what the certifications declare."""
+    fields = " ; ".join(f"{c.code} {c.label}".strip() for c in j.fields[:evidence])
+    a, b = j.co_declared_as
+    if (a, b) == (source, j.code):
+        return f"      · domaines de formation communs (NSF) : {fields}"
+    if a == b:
+        return f"      · domaines de formation (NSF) des certifications qui déclarent {a} : {fields}"
+    return f"      · domaines de formation communs (NSF) aux certifications de {a} et de {b} : {fields}"
+
+
 def similar_lines(res: TextSimilar, evidence: int) -> list[str]:
     s = res.subject
     lines = [f"{s.ref.code} {s.ref.label}".strip() + (" [métier ROME]" if s.kind == "job" else ""), ""]
@@ -458,8 +470,7 @@ def similar_lines(res: TextSimilar, evidence: int) -> list[str]:
         if j.appellation and evidence:
             lines.append(f"      · appellation proche : « {j.appellation} »")
         if j.fields and evidence:
-            fields = " ; ".join(f"{c.code} {c.label}".strip() for c in j.fields[:evidence])
-            lines.append(f"      · domaines de formation communs (NSF) : {fields}")
+            lines.append(_fields_line(j, s.ref.code, evidence))
     if s.kind == "job" and res.declared_certifications:
         lines += ["", "Certifications qui déclarent ce métier (déclaré) :"][lines[-1] == "" :]
         for i, c in enumerate(res.declared_certifications, 1):

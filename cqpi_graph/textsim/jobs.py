@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .corpus import _local
 from .model import TextModel
 from .proximity import proximity_scores
 
@@ -257,7 +258,7 @@ def shared_fields(model: TextModel, a: int, b: int) -> list[CertRef]:
     iris = model.corpus.field_iris
     labels = model.corpus.field_labels
     order = sorted(both.tolist(), key=lambda f: (-min(ca[f], cb[f]), iris[f]))
-    return [CertRef(iris[f], iris[f].rsplit("/", 1)[-1], labels.get(iris[f], "")) for f in order]
+    return [CertRef(iris[f], _local(iris[f]), labels.get(iris[f], "")) for f in order]
 
 
 def _name_evidence(model: TextModel, j: int) -> Callable[[int], str]:

@@ -32,7 +32,7 @@ import scipy.sparse as sp
 from .. import _cache
 from ..store import Store
 from .appellations import JobNames, job_names
-from .corpus import Corpus, read_corpus
+from .corpus import Corpus, _local, read_corpus
 from .french import normalise, strip_accents
 from .proximity import PROXIMITY, hub_counts
 from .space import Matches, TermSpace, normalise_rows, top_matches
@@ -227,7 +227,7 @@ def _job_field_counts(corpus: Corpus, declared: sp.csr_matrix) -> sp.csr_matrix:
 def _job_fields(counts: sp.csr_matrix, field_iris: list[str]) -> sp.csr_matrix:
     """The jobs' training fields as NSF specialty groups (3 digits) and sub-domains (2 digits):
     log tf, idf over jobs, L2 -- so that « 232 » and « 232t » meet, and « 23 » holds both."""
-    codes = [_local_code(f) for f in field_iris]
+    codes = [_local(f) for f in field_iris]
     feats = sorted({x for c in codes for x in _nsf_levels(c)})
     voc = {f: i for i, f in enumerate(feats)}
     pairs = [(r, voc[x]) for r, c in enumerate(codes) for x in _nsf_levels(c)]
@@ -240,10 +240,6 @@ def _job_fields(counts: sp.csr_matrix, field_iris: list[str]) -> sp.csr_matrix:
     df = np.asarray((m > 0).sum(axis=0)).ravel()
     idf = np.log(max(m.shape[0], 1) / np.maximum(df, 1)).astype(np.float32)
     return normalise_rows(m.multiply(idf).tocsr())
-
-
-def _local_code(iri: str) -> str:
-    return iri.rstrip("/").rsplit("/", 1)[-1]
 
 
 def _nsf_levels(code: str) -> list[str]:

@@ -39,6 +39,7 @@ def _computed_view(iri: str, top: int) -> dict | None:
     res = computed_links_or_none(iri, top)
     if res is None or not (res.jobs or res.certifications):
         return None
+    subject = res.subject.ref.code
     jobs = [
         {
             "href": resource_url(j.iri),
@@ -48,6 +49,8 @@ def _computed_view(iri: str, top: int) -> dict | None:
             "shared": [c.label for c in j.shared[:3]],
             "appellation": j.appellation,
             "fields": [f"{c.code} {c.label}".strip() for c in j.fields[:2]],
+            # the certifications compared are those of the historic parent jobs, when they differ
+            "fields_of": _fields_of(j.co_declared_as, (subject, j.code)),
         }
         for j in res.jobs
     ]
@@ -61,3 +64,11 @@ def _computed_view(iri: str, top: int) -> dict | None:
         for c in res.certifications
     ]
     return {"kind": res.subject.kind, "jobs": jobs, "certs": certs, "method": res.method}
+
+
+def _fields_of(compared: tuple[str, str], jobs: tuple[str, str]) -> str:
+    """The historic parent jobs whose certifications were compared, when they are not the two
+    jobs themselves (« Z9101 », « N1101 / N1103 »), else ""."""
+    if compared == jobs:
+        return ""
+    return compared[0] if compared[0] == compared[1] else " / ".join(compared)
